@@ -1,0 +1,223 @@
+#include "audit/audit.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/clock.h"
+#include "core/crypto.h"
+#include "core/mem.h"
+
+static const char migration_1[] =
+    "CREATE TABLE audit_log ("
+    " seq INTEGER PRIMARY KEY,"
+    " at TEXT NOT NULL,"
+    " actor_id TEXT NOT NULL,"
+    " actor_name TEXT NOT NULL,"
+    " action TEXT NOT NULL,"
+    " entity TEXT NOT NULL,"
+    " entity_id TEXT NOT NULL,"
+    " address TEXT NOT NULL,"
+    " detail TEXT NOT NULL,"
+    " prev_hash TEXT NOT NULL,"
+    " hash TEXT NOT NULL);"
+    "CREATE INDEX audit_log_entity ON audit_log (entity, entity_id, seq);";
+
+static const store_migration migrations[] = {{1, migration_1}};
+
+herr *audit_migrate(store *s) {
+    herr *e = store_migrate(s, "audit", migrations, sizeof migrations / sizeof migrations[0]);
+    if (!e) e = store_make_append_only(s, "audit_log");
+    return e;
+}
+
+/* The chain starts from a fixed, documented value rather than an empty string so that
+ * the first entry's hash also depends on something. */
+static const char genesis_hash[] = "haven-audit-genesis";
+
+typedef struct {
+    char seq[24];
+    const char *at, *actor_id, *actor_name, *action, *entity, *entity_id, *address, *detail;
+    const char *prev_hash;
+} audit_fields;
+
+static void entry_hash(const audit_fields *f, char out[CRYPTO_HASH_HEX_LEN]) {
+    const char *parts[] = {f->prev_hash, f->seq,       f->at,     f->actor_id,
+                           f->actor_name, f->action,   f->entity, f->entity_id,
+                           f->address,   f->detail,    NULL};
+    crypto_hash_parts_hex(parts, out);
+}
+
+static const char last_sql[] = "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1";
+static const char insert_sql[] =
+    "INSERT INTO audit_log (seq, at, actor_id, actor_name, action, entity, entity_id, address,"
+    " detail, prev_hash, hash) VALUES (:seq, :at, :actor_id, :actor_name, :action, :entity,"
+    " :entity_id, :address, :detail, :prev_hash, :hash)";
+
+herr *audit_record(store *s, const actor *a, const char *action, const char *entity,
+                   const char *entity_id, const json_t *detail) {
+    herr *e = NULL;
+    store_stmt *st = NULL;
+    char *detail_text = NULL;
+    char prev[CRYPTO_HASH_HEX_LEN] = "";
+    int64_t seq = 1;
+    if (!store_in_transaction(s))
+        return err_new(ERR_INTERNAL, NULL, "audit_record outside a transaction");
+    e = store_prepare(s, last_sql, &st);
+    if (e) goto cleanup;
+    bool row;
+    e = store_step(st, &row);
+    if (e) goto cleanup;
+    if (row) {
+        seq = store_int(st, 0) + 1;
+        snprintf(prev, sizeof prev, "%s", store_text(st, 1));
+    } else {
+        snprintf(prev, sizeof prev, "%s", genesis_hash);
+    }
+    store_done(st);
+    st = NULL;
+
+    detail_text = detail ? json_dumps(detail, JSON_COMPACT | JSON_SORT_KEYS) : mem_strdup("{}");
+    char at[CLOCK_ISO_LEN];
+    clock_format_iso(clock_now(), at);
+    audit_fields f = {.at = at,
+                      .actor_id = a->user_id,
+                      .actor_name = a->username,
+                      .action = action,
+                      .entity = entity,
+                      .entity_id = entity_id ? entity_id : "",
+                      .address = a->address,
+                      .detail = detail_text,
+                      .prev_hash = prev};
+    snprintf(f.seq, sizeof f.seq, "%lld", (long long)seq);
+    char hash[CRYPTO_HASH_HEX_LEN];
+    entry_hash(&f, hash);
+
+    e = store_prepare(s, insert_sql, &st);
+    if (e) goto cleanup;
+    store_bind_int(st, ":seq", seq);
+    store_bind_text(st, ":at", f.at);
+    store_bind_text(st, ":actor_id", f.actor_id);
+    store_bind_text(st, ":actor_name", f.actor_name);
+    store_bind_text(st, ":action", f.action);
+    store_bind_text(st, ":entity", f.entity);
+    store_bind_text(st, ":entity_id", f.entity_id);
+    store_bind_text(st, ":address", f.address);
+    store_bind_text(st, ":detail", f.detail);
+    store_bind_text(st, ":prev_hash", f.prev_hash);
+    store_bind_text(st, ":hash", hash);
+    e = store_run(st);
+    st = NULL;
+cleanup:
+    store_done(st);
+    free(detail_text); /* from json_dumps or mem_strdup: both plain malloc */
+    return e;
+}
+
+herr *audit_record_read(store *s, const actor *a, const char *entity, const char *entity_id,
+                        const json_t *detail) {
+    if (store_in_transaction(s)) return audit_record(s, a, "read", entity, entity_id, detail);
+    herr *e = store_begin(s);
+    if (e) return e;
+    e = audit_record(s, a, "read", entity, entity_id, detail);
+    if (e) {
+        store_rollback(s);
+        return e;
+    }
+    return store_commit(s);
+}
+
+static const char walk_sql[] =
+    "SELECT seq, at, actor_id, actor_name, action, entity, entity_id, address, detail,"
+    " prev_hash, hash FROM audit_log ORDER BY seq";
+
+herr *audit_verify(store *s, int64_t *count, int64_t *broken_seq) {
+    herr *e = NULL;
+    store_stmt *st = NULL;
+    char prev[CRYPTO_HASH_HEX_LEN];
+    snprintf(prev, sizeof prev, "%s", genesis_hash);
+    int64_t expected_seq = 1;
+    *count = 0;
+    *broken_seq = 0;
+    e = store_prepare(s, walk_sql, &st);
+    if (e) return e;
+    for (;;) {
+        bool row;
+        e = store_step(st, &row);
+        if (e || !row) break;
+        int64_t seq = store_int(st, 0);
+        audit_fields f = {.at = store_text(st, 1),
+                          .actor_id = store_text(st, 2),
+                          .actor_name = store_text(st, 3),
+                          .action = store_text(st, 4),
+                          .entity = store_text(st, 5),
+                          .entity_id = store_text(st, 6),
+                          .address = store_text(st, 7),
+                          .detail = store_text(st, 8),
+                          .prev_hash = store_text(st, 9)};
+        snprintf(f.seq, sizeof f.seq, "%lld", (long long)seq);
+        char hash[CRYPTO_HASH_HEX_LEN];
+        entry_hash(&f, hash);
+        const char *why = NULL;
+        if (seq != expected_seq)
+            why = seq > expected_seq ? "an entry before it is missing" : "entries are out of order";
+        else if (strcmp(f.prev_hash, prev) != 0)
+            why = "it does not follow the entry before it (removed or reordered)";
+        else if (strcmp(hash, store_text(st, 10)) != 0)
+            why = "its content was changed";
+        if (why) {
+            *broken_seq = seq;
+            e = err_new(ERR_CONFLICT, NULL, "audit entry %lld is broken: %s", (long long)seq, why);
+            break;
+        }
+        snprintf(prev, sizeof prev, "%s", store_text(st, 10));
+        expected_seq = seq + 1;
+        (*count)++;
+    }
+    store_done(st);
+    return e;
+}
+
+static const char list_sql[] =
+    "SELECT seq, at, actor_id, actor_name, action, entity, entity_id, address, detail"
+    " FROM audit_log"
+    " WHERE (:entity IS NULL OR entity = :entity) AND (:entity_id IS NULL OR entity_id = :entity_id)"
+    " AND (:before = 0 OR seq < :before)"
+    " ORDER BY seq DESC LIMIT :limit";
+
+herr *audit_list(store *s, const char *entity, const char *entity_id, int limit, int64_t before,
+                 json_t **out) {
+    store_stmt *st = NULL;
+    json_t *items = json_array();
+    int64_t last = 0;
+    herr *e = store_prepare(s, list_sql, &st);
+    if (e) goto cleanup;
+    store_bind_text(st, ":entity", entity);
+    store_bind_text(st, ":entity_id", entity_id);
+    store_bind_int(st, ":before", before);
+    store_bind_int(st, ":limit", limit);
+    for (;;) {
+        bool row;
+        e = store_step(st, &row);
+        if (e || !row) break;
+        json_t *detail = json_loads(store_text(st, 8), 0, NULL);
+        last = store_int(st, 0);
+        json_array_append_new(
+            items, json_pack("{s:I,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:o}", "seq", (json_int_t)last,
+                             "at", store_text(st, 1), "actor_id", store_text(st, 2),
+                             "actor_name", store_text(st, 3), "action", store_text(st, 4),
+                             "entity", store_text(st, 5), "entity_id", store_text(st, 6),
+                             "address", store_text(st, 7), "detail",
+                             detail ? detail : json_object()));
+    }
+cleanup:
+    store_done(st);
+    if (e) {
+        json_decref(items);
+        return e;
+    }
+    bool more = (int)json_array_size(items) == limit;
+    *out = json_pack("{s:o,s:o}", "items", items, "next_cursor",
+                     more ? json_integer(last) : json_null());
+    return NULL;
+}

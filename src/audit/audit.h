@@ -1,0 +1,42 @@
+/* audit: the append-only, hash-chained record of every write and every sensitive read.
+ *
+ * Each entry holds who (user id and name), when, what (action, entity, entity id),
+ * from where (address) and a short detail (JSON: field names, never personal values),
+ * plus the hash of the previous entry and its own hash: BLAKE2b over the previous hash
+ * and every field. Changing, removing or reordering an entry breaks the chain, and
+ * audit_verify says where. The table refuses updates and deletes inside the database. */
+#ifndef HAVEN_AUDIT_AUDIT_H
+#define HAVEN_AUDIT_AUDIT_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "core/actor.h"
+#include "core/err.h"
+#include "store/store.h"
+
+herr *audit_migrate(store *s);
+
+/* Appends an entry. Must run inside the caller's write transaction, so that the entry
+ * commits or rolls back with the change it describes. detail may be NULL; it is not
+ * consumed. */
+herr *audit_record(store *s, const actor *a, const char *action, const char *entity,
+                   const char *entity_id, const json_t *detail);
+
+/* Appends an entry for a read of sensitive data, in a transaction of its own when the
+ * caller has none open. */
+herr *audit_record_read(store *s, const actor *a, const char *entity, const char *entity_id,
+                        const json_t *detail);
+
+/* Walks the whole chain. On success *count is the number of entries. When an entry
+ * was changed, removed or reordered, returns ERR_CONFLICT whose message names the
+ * first broken entry's sequence number, and sets *broken_seq to it. */
+herr *audit_verify(store *s, int64_t *count, int64_t *broken_seq);
+
+/* Entries, newest first, filtered by entity and entity id when not NULL; before is
+ * a sequence number for paging (0: from the newest). Caller owns *out: {"items":[...],
+ * "next_cursor": seq or null}. */
+herr *audit_list(store *s, const char *entity, const char *entity_id, int limit,
+                 int64_t before, json_t **out);
+
+#endif

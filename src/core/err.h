@@ -1,0 +1,46 @@
+/* err: Haven's one error type.
+ *
+ * Every function that can fail returns `herr *`: NULL on success, otherwise an error
+ * the caller owns and releases with err_free(). The error carries a code (which the
+ * API layer maps to an HTTP status), a human-readable message and, for validation
+ * errors, the name of the offending field. Errors travel up unchanged. */
+#ifndef HAVEN_CORE_ERR_H
+#define HAVEN_CORE_ERR_H
+
+typedef enum {
+    ERR_INVALID = 1,     /* bad input: 400 */
+    ERR_UNAUTHENTICATED, /* no or expired session: 401 */
+    ERR_FORBIDDEN,       /* role or site does not allow it: 403 */
+    ERR_NOT_FOUND,       /* 404 */
+    ERR_CONFLICT,        /* state does not allow it: 409 */
+    ERR_TOO_LARGE,       /* 413 */
+    ERR_UNSUPPORTED,     /* unsupported media type: 415 */
+    ERR_RATE_LIMITED,    /* 429 */
+    ERR_IO,              /* file or database trouble: 500 */
+    ERR_INTERNAL         /* a bug: 500 */
+} err_code;
+
+typedef struct herr {
+    err_code code;
+    char message[320];
+    char field[64];
+} herr;
+
+/* Returns a new error with a printf-style message; field may be NULL. Never fails
+ * (out of memory returns a shared static error that err_free ignores). */
+herr *err_new(err_code code, const char *field, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Frees an error; NULL is fine. */
+void err_free(herr *e);
+
+/* Stable machine name of a code, e.g. "invalid", "not_found". */
+const char *err_code_name(err_code code);
+
+/* HTTP status for a code. */
+int err_http_status(err_code code);
+
+/* Shorthand for the common validation error. */
+#define err_invalid(field, ...) err_new(ERR_INVALID, (field), __VA_ARGS__)
+
+#endif

@@ -1,0 +1,97 @@
+#include "core/json.h"
+
+#include <string.h>
+
+#include "core/text.h"
+
+static const char *type_name(json_field_type t) {
+    switch (t) {
+    case JF_STRING:
+    case JF_TEXT: return "a string";
+    case JF_INT: return "an integer";
+    case JF_BOOL: return "true or false";
+    case JF_STRING_ARRAY: return "an array of strings";
+    case JF_OBJECT: return "an object";
+    case JF_ARRAY: return "an array";
+    }
+    return "?";
+}
+
+static herr *check_string(const char *name, const char *s, json_field_type type, size_t max) {
+    if (max && text_utf8_length(s) > max)
+        return err_invalid(name, "%s is longer than %zu characters", name, max);
+    if (type != JF_TEXT && !text_is_single_line(s))
+        return err_invalid(name, "%s must be one line without control characters", name);
+    return NULL;
+}
+
+static herr *check_member(const json_field *f, const json_t *v) {
+    if (json_is_null(v)) {
+        if (f->required) return err_invalid(f->name, "%s is required", f->name);
+        return NULL;
+    }
+    bool ok = false;
+    switch (f->type) {
+    case JF_STRING:
+    case JF_TEXT: ok = json_is_string(v); break;
+    case JF_INT: ok = json_is_integer(v); break;
+    case JF_BOOL: ok = json_is_boolean(v); break;
+    case JF_STRING_ARRAY:
+    case JF_ARRAY: ok = json_is_array(v); break;
+    case JF_OBJECT: ok = json_is_object(v); break;
+    }
+    if (!ok) return err_invalid(f->name, "%s must be %s", f->name, type_name(f->type));
+    if (f->type == JF_STRING || f->type == JF_TEXT)
+        return check_string(f->name, json_string_value(v), f->type, f->max_len);
+    if (f->type == JF_STRING_ARRAY || f->type == JF_ARRAY) {
+        if (f->max_len && json_array_size(v) > f->max_len)
+            return err_invalid(f->name, "%s has more than %zu items", f->name, f->max_len);
+        if (f->type == JF_ARRAY) return NULL;
+        size_t i;
+        json_t *item;
+        json_array_foreach(v, i, item) {
+            if (!json_is_string(item))
+                return err_invalid(f->name, "%s must be an array of strings", f->name);
+            herr *e = check_string(f->name, json_string_value(item), JF_STRING, 64);
+            if (e) return e;
+        }
+    }
+    return NULL;
+}
+
+herr *json_check(const json_t *body, const json_field *fields, size_t n) {
+    if (!json_is_object(body)) return err_invalid("body", "the request body must be a JSON object");
+    const char *key;
+    json_t *v;
+    json_object_foreach((json_t *)body, key, v) {
+        const json_field *f = NULL;
+        for (size_t i = 0; i < n && !f; i++)
+            if (!strcmp(fields[i].name, key)) f = &fields[i];
+        if (!f) return err_invalid(key, "unknown field %s", key);
+        herr *e = check_member(f, v);
+        if (e) return e;
+    }
+    for (size_t i = 0; i < n; i++)
+        if (fields[i].required && !json_object_get(body, fields[i].name))
+            return err_invalid(fields[i].name, "%s is required", fields[i].name);
+    return NULL;
+}
+
+const char *json_str(const json_t *obj, const char *key) {
+    return json_string_value(json_object_get(obj, key));
+}
+
+bool json_has(const json_t *obj, const char *key) { return json_object_get(obj, key) != NULL; }
+
+herr *json_parse_body(const char *data, size_t len, json_t **out) {
+    json_error_t jerr;
+    *out = json_loadb(data ? data : "", len, JSON_REJECT_DUPLICATES, &jerr);
+    if (!*out)
+        return err_invalid("body", "malformed JSON at line %d, column %d: %s", jerr.line,
+                           jerr.column, jerr.text);
+    return NULL;
+}
+
+void json_set_str(json_t *obj, const char *key, const char *value) {
+    json_object_set_new(obj, key, value ? json_string(value) : json_null());
+}

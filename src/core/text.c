@@ -1,0 +1,140 @@
+#include "core/text.h"
+
+#include <pthread.h>
+#include <string.h>
+#include <unicode/ustring.h>
+#include <unicode/utrans.h>
+
+#include "core/mem.h"
+
+bool text_utf8_valid(const char *str, size_t len) {
+    const unsigned char *s = (const unsigned char *)str;
+    size_t i = 0;
+    while (i < len) {
+        unsigned c = s[i];
+        size_t n;
+        unsigned cp;
+        if (c < 0x80) {
+            i++;
+            continue;
+        } else if (c >= 0xc2 && c <= 0xdf) {
+            n = 1, cp = c & 0x1f;
+        } else if (c >= 0xe0 && c <= 0xef) {
+            n = 2, cp = c & 0x0f;
+        } else if (c >= 0xf0 && c <= 0xf4) {
+            n = 3, cp = c & 0x07;
+        } else {
+            return false;
+        }
+        if (i + n >= len) return false; /* truncated sequence */
+        for (size_t k = 1; k <= n; k++) {
+            if ((s[i + k] & 0xc0) != 0x80) return false;
+            cp = (cp << 6) | (s[i + k] & 0x3f);
+        }
+        if ((n == 2 && cp < 0x800) || (n == 3 && (cp < 0x10000 || cp > 0x10ffff)) ||
+            (cp >= 0xd800 && cp <= 0xdfff))
+            return false;
+        i += n + 1;
+    }
+    return true;
+}
+
+size_t text_utf8_length(const char *s) {
+    size_t n = 0;
+    for (; *s; s++)
+        if (((unsigned char)*s & 0xc0) != 0x80) n++;
+    return n;
+}
+
+bool text_is_single_line(const char *s) {
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p < 0x20 || *p == 0x7f) return false;
+        if (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) return false; /* C1 controls */
+    }
+    return true;
+}
+
+static pthread_mutex_t fold_lock = PTHREAD_MUTEX_INITIALIZER;
+static UTransliterator *fold_trans;
+
+static herr *fold_open(void) {
+    if (fold_trans) return NULL;
+    static const char rules[] = "Any-Latin; Latin-ASCII; Lower";
+    UChar id[64];
+    UErrorCode status = U_ZERO_ERROR;
+    u_uastrcpy(id, rules);
+    fold_trans = utrans_openU(id, -1, UTRANS_FORWARD, NULL, 0, NULL, &status);
+    if (U_FAILURE(status))
+        return err_new(ERR_INTERNAL, NULL, "ICU transliterator failed: %s", u_errorName(status));
+    return NULL;
+}
+
+/* Keeps letters and digits, turns every other run into one space. */
+static void squeeze_to_words(char *s) {
+    char *w = s;
+    int pending_space = 0;
+    for (char *r = s; *r; r++) {
+        unsigned char c = (unsigned char)*r;
+        if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
+            if (pending_space && w != s) *w++ = ' ';
+            pending_space = 0;
+            *w++ = (char)c;
+        } else {
+            pending_space = 1;
+        }
+    }
+    *w = '\0';
+}
+
+herr *text_fold(const char *s, char **out) {
+    herr *e = NULL;
+    UChar *buf = NULL;
+    char *res = NULL;
+    *out = NULL;
+    UErrorCode status = U_ZERO_ERROR;
+    int32_t len = 0;
+    u_strFromUTF8(NULL, 0, &len, s, -1, &status);
+    if (status != U_BUFFER_OVERFLOW_ERROR && U_FAILURE(status)) {
+        e = err_new(ERR_INVALID, NULL, "text is not valid UTF-8");
+        goto cleanup;
+    }
+    /* Transliteration can grow text (one Arabic letter becomes "sh"): leave room. */
+    int32_t cap = len * 4 + 16;
+    buf = mem_alloc((size_t)cap * sizeof(UChar));
+    status = U_ZERO_ERROR;
+    u_strFromUTF8(buf, cap, &len, s, -1, &status);
+    if (U_FAILURE(status)) {
+        e = err_new(ERR_INVALID, NULL, "text is not valid UTF-8");
+        goto cleanup;
+    }
+    pthread_mutex_lock(&fold_lock);
+    e = fold_open();
+    int32_t limit = len;
+    if (!e) utrans_transUChars(fold_trans, buf, &len, cap, 0, &limit, &status);
+    pthread_mutex_unlock(&fold_lock);
+    if (e) goto cleanup;
+    if (U_FAILURE(status)) {
+        e = err_new(ERR_INTERNAL, NULL, "transliteration failed: %s", u_errorName(status));
+        goto cleanup;
+    }
+    int32_t n8 = 0;
+    status = U_ZERO_ERROR;
+    u_strToUTF8(NULL, 0, &n8, buf, len, &status);
+    res = mem_alloc((size_t)n8 + 1);
+    status = U_ZERO_ERROR;
+    u_strToUTF8(res, n8 + 1, &n8, buf, len, &status);
+    squeeze_to_words(res);
+    *out = res;
+    res = NULL;
+cleanup:
+    mem_free(buf);
+    mem_free(res);
+    return e;
+}
+
+void text_shutdown(void) {
+    pthread_mutex_lock(&fold_lock);
+    if (fold_trans) utrans_close(fold_trans);
+    fold_trans = NULL;
+    pthread_mutex_unlock(&fold_lock);
+}

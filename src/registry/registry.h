@@ -1,0 +1,106 @@
+/* registry: reception sites, the people who arrive, and their stays.
+ *
+ * Every write function validates its JSON input completely before it changes
+ * anything, then writes and audits in one transaction; on any error nothing changed.
+ * Reads are scoped to the actor's sites: a person is visible when registered at, or
+ * ever staying at, one of the actor's sites (admin: all). A person the actor may not
+ * see is reported as ERR_NOT_FOUND, so that ids of other sites' people leak nothing.
+ * Results are jansson objects owned by the caller. */
+#ifndef HAVEN_REGISTRY_REGISTRY_H
+#define HAVEN_REGISTRY_REGISTRY_H
+
+#include <jansson.h>
+#include <stdbool.h>
+
+#include "core/actor.h"
+#include "core/err.h"
+#include "store/store.h"
+
+herr *registry_migrate(store *s);
+
+/* ---- sites ------------------------------------------------------------------
+ * Fields: name, code (3-6 letters, derived from the name when absent),
+ * municipality, kind (data/site_kinds.tsv), capacity (beds, >= 0), active. */
+herr *registry_site_create(store *s, const actor *a, const json_t *in, json_t **out);
+herr *registry_site_update(store *s, const actor *a, const char *id, const json_t *in,
+                           json_t **out);
+herr *registry_site_get(store *s, const actor *a, const char *id, json_t **out);
+/* {"items":[site...]} of the sites the actor may see, each with "present" (people
+ * checked in now) and "beds_free". */
+herr *registry_site_list(store *s, const actor *a, json_t **out);
+/* Site kinds with their names, from data/site_kinds.tsv: [{"code","en","bs","sr"}]. */
+json_t *registry_site_kinds(void);
+
+/* ---- persons ----------------------------------------------------------------
+ * Fields: given_name, family_name (required), native_name, sex (M|F|X), birth_date
+ * (YYYY-MM-DD or null), birth_date_precision (exact|year|estimated), citizenship
+ * (ISO 3166 alpha-2, XK, stateless, unknown), languages (ISO 639 codes), phone,
+ * site_id (registration site), registered_at (default now), and for registration
+ * only check_in (bool) and bed: check the person in at site_id in the same step.
+ * The answer: {"id","reg_no","person":{...},"candidates":[...],"stay":{...}|null}. */
+herr *registry_person_register(store *s, const actor *a, const json_t *in, json_t **out);
+
+/* The person with "stays" (newest first) and "current_stay" (or null). */
+herr *registry_person_get(store *s, const actor *a, const char *id, json_t **out);
+
+/* Changes the fields given (same rules as registration; site_id and registered_at
+ * cannot change); audits the names of the fields changed. */
+herr *registry_person_update(store *s, const actor *a, const char *id, const json_t *in,
+                             json_t **out);
+
+/* ERR_NOT_FOUND unless the person exists and the actor may see them. */
+herr *registry_person_visible(store *s, const actor *a, const char *id);
+
+typedef struct {
+    const char *q;       /* name words (any script/accents), id, reg_no or phone */
+    const char *site_id; /* people registered at or staying at this site */
+    int limit;           /* 1..200, default 50 */
+    const char *cursor;  /* from the previous page's next_cursor */
+} registry_person_query;
+
+/* {"items":[person summary...],"next_cursor": id or null}, newest first. */
+herr *registry_person_search(store *s, const actor *a, const registry_person_query *q,
+                             json_t **out);
+
+/* Possible earlier registrations of the person described by `person` (fields as in
+ * registration), leaving out exclude_id: [{"id","score","reasons":[...],...}] best
+ * first. The one function the identity matching module plugs into. */
+herr *registry_find_candidates(store *s, const actor *a, const json_t *person,
+                               const char *exclude_id, json_t **out);
+
+/* ---- stays ------------------------------------------------------------------
+ * check-in fields: person_id, site_id, bed, checked_in_at (default now).
+ * check-out fields: reason (moved_on|transferred|returned|absconded|other), note,
+ * checked_out_at (default now; not before check-in). A second open stay, or
+ * checking out a closed stay, is ERR_CONFLICT. */
+herr *registry_stay_check_in(store *s, const actor *a, const json_t *in, json_t **out);
+herr *registry_stay_check_out(store *s, const actor *a, const char *stay_id, const json_t *in,
+                              json_t **out);
+herr *registry_stay_get(store *s, const actor *a, const char *stay_id, json_t **out);
+
+typedef struct {
+    const char *q;    /* name words, reg_no or bed */
+    const char *sort; /* name | checked_in_at | bed | citizenship (default checked_in_at) */
+    bool descending;
+    int limit;        /* 1..500, default 100 */
+    int offset;
+} registry_residents_query;
+
+/* People checked in at the site now: {"total","items":[{stay..., person...}]}. */
+herr *registry_site_residents(store *s, const actor *a, const char *site_id,
+                              const registry_residents_query *q, json_t **out);
+
+/* Occupancy of a site from stays, per UTC day from..to (YYYY-MM-DD, at most 366 days;
+ * default the last 30 days): {"site_id","capacity","present","beds_free",
+ * "average_length_of_stay_days","days":[{"date","present","arrivals","departures"}]}.
+ * "present" on a day counts people checked in at the end of that day. */
+herr *registry_site_occupancy(store *s, const actor *a, const char *site_id, const char *from,
+                              const char *to, json_t **out);
+
+/* Dashboard figures over the actor's sites for from..to (default last 30 days):
+ * present and capacity per site, arrivals and departures per day, top citizenships of
+ * arrivals, average length of stay. */
+herr *registry_summary(store *s, const actor *a, const char *from, const char *to,
+                       json_t **out);
+
+#endif

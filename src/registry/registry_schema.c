@@ -1,0 +1,76 @@
+/* The registry's tables: sites, persons (with their search tokens), stays. Occupancy,
+ * arrivals, departures and length of stay are derived from stays, never stored. */
+#include "registry/registry.h"
+
+static const char migration_1[] =
+    "CREATE TABLE sites ("
+    " id TEXT PRIMARY KEY,"
+    " code TEXT NOT NULL UNIQUE,"
+    " name TEXT NOT NULL,"
+    " municipality TEXT NOT NULL DEFAULT '',"
+    " kind TEXT NOT NULL,"
+    " capacity INTEGER NOT NULL CHECK (capacity >= 0),"
+    " active INTEGER NOT NULL DEFAULT 1,"
+    " created_at TEXT NOT NULL,"
+    " updated_at TEXT NOT NULL);"
+
+    "CREATE TABLE persons ("
+    " id TEXT PRIMARY KEY,"
+    " reg_no TEXT NOT NULL UNIQUE,"
+    " given_name TEXT NOT NULL,"
+    " family_name TEXT NOT NULL,"
+    " native_name TEXT,"
+    " sex TEXT NOT NULL CHECK (sex IN ('M', 'F', 'X')),"
+    " birth_date TEXT,"
+    " birth_date_precision TEXT CHECK (birth_date_precision IN ('exact', 'year', 'estimated')),"
+    " citizenship TEXT NOT NULL,"
+    " languages TEXT NOT NULL DEFAULT '',"
+    " phone TEXT,"
+    " phone_digits TEXT,"
+    " registration_site_id TEXT NOT NULL REFERENCES sites (id),"
+    " registered_at TEXT NOT NULL,"
+    " search_key TEXT NOT NULL,"
+    " merged_into TEXT REFERENCES persons (id),"
+    " created_at TEXT NOT NULL,"
+    " updated_at TEXT NOT NULL);"
+    "CREATE INDEX persons_registration_site ON persons (registration_site_id, id);"
+    "CREATE INDEX persons_registered_at ON persons (registered_at);"
+    "CREATE INDEX persons_phone ON persons (phone_digits);"
+
+    /* One row per folded name word: prefix search by index range. */
+    "CREATE TABLE person_tokens ("
+    " token TEXT NOT NULL,"
+    " person_id TEXT NOT NULL REFERENCES persons (id),"
+    " PRIMARY KEY (token, person_id));"
+    "CREATE INDEX person_tokens_person ON person_tokens (person_id);"
+
+    "CREATE TABLE stays ("
+    " id TEXT PRIMARY KEY,"
+    " person_id TEXT NOT NULL REFERENCES persons (id),"
+    " site_id TEXT NOT NULL REFERENCES sites (id),"
+    " bed TEXT,"
+    " checked_in_at TEXT NOT NULL,"
+    " checked_out_at TEXT,"
+    " checkout_reason TEXT CHECK (checkout_reason IN"
+    "  ('moved_on', 'transferred', 'returned', 'absconded', 'other')),"
+    " checkout_note TEXT,"
+    " created_at TEXT NOT NULL,"
+    " updated_at TEXT NOT NULL,"
+    " CHECK (checked_out_at IS NULL OR checked_out_at >= checked_in_at));"
+    /* A person has at most one open stay: the database enforces it too. */
+    "CREATE UNIQUE INDEX stays_one_open ON stays (person_id) WHERE checked_out_at IS NULL;"
+    "CREATE INDEX stays_site_in ON stays (site_id, checked_in_at);"
+    "CREATE INDEX stays_site_out ON stays (site_id, checked_out_at);"
+    "CREATE INDEX stays_person ON stays (person_id, checked_in_at);"
+
+    "CREATE TABLE registration_counters ("
+    " site_id TEXT NOT NULL REFERENCES sites (id),"
+    " year INTEGER NOT NULL,"
+    " last INTEGER NOT NULL,"
+    " PRIMARY KEY (site_id, year));";
+
+static const store_migration migrations[] = {{1, migration_1}};
+
+herr *registry_migrate(store *s) {
+    return store_migrate(s, "registry", migrations, sizeof migrations / sizeof migrations[0]);
+}

@@ -1,0 +1,20 @@
+#include "schema/schema.h"
+
+#include "audit/audit.h"
+#include "auth/auth.h"
+#include "registry/registry.h"
+
+/* Order matters: a module's tables may reference those of modules before it. */
+static herr *(*const migrations[])(store *) = {
+    audit_migrate,
+    registry_migrate,
+    auth_migrate,
+};
+
+herr *schema_migrate_all(store *s) {
+    for (size_t i = 0; i < sizeof migrations / sizeof migrations[0]; i++) {
+        herr *e = migrations[i](s);
+        if (e) return e;
+    }
+    return NULL;
+}

@@ -1,0 +1,94 @@
+/* store: Haven's one storage interface.
+ *
+ * Modules write their SQL as static strings with named parameters (":name") in the
+ * subset of SQL that SQLite and PostgreSQL share, and run it only through these
+ * functions. Everything specific to a database engine (pragmas, triggers, backup,
+ * connection handling) lives behind this header, so a PostgreSQL backend can be added
+ * here without touching a module.
+ *
+ * A store handle is one connection and is used by one thread at a time; a server
+ * takes handles from a store_pool. Errors from bind calls are remembered in the
+ * statement and returned by the next store_step, so call sites stay short. */
+#ifndef HAVEN_STORE_STORE_H
+#define HAVEN_STORE_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/err.h"
+
+typedef struct store store;
+typedef struct store_stmt store_stmt;
+typedef struct store_pool store_pool;
+
+/* Opens (creating when create is true) the database at path with WAL, foreign keys
+ * and synchronous=FULL. ERR_IO when it cannot be opened; ERR_NOT_FOUND when it does
+ * not exist and create is false. */
+herr *store_open(const char *path, bool create, store **out);
+void store_close(store *s);
+const char *store_path(const store *s);
+
+/* Write transactions. store_begin takes the write lock at once so that two writers
+ * never deadlock on an upgrade; store_rollback is safe to call when none is open. */
+herr *store_begin(store *s);
+herr *store_commit(store *s);
+void store_rollback(store *s);
+bool store_in_transaction(const store *s);
+
+/* Returns a prepared statement for sql (cached per connection; sql should be a static
+ * string). Give it back with store_done, which resets it. */
+herr *store_prepare(store *s, const char *sql, store_stmt **out);
+void store_done(store_stmt *st);
+
+/* Binds a named parameter (":name"). NULL text binds SQL NULL. */
+void store_bind_text(store_stmt *st, const char *param, const char *value);
+void store_bind_int(store_stmt *st, const char *param, int64_t value);
+void store_bind_double(store_stmt *st, const char *param, double value);
+void store_bind_null(store_stmt *st, const char *param);
+void store_bind_blob(store_stmt *st, const char *param, const void *data, size_t len);
+
+/* Advances: *row is true when a row is available. A constraint violation becomes
+ * ERR_CONFLICT, a busy database ERR_IO, any bind error ERR_INTERNAL. */
+herr *store_step(store_stmt *st, bool *row);
+
+/* Runs a statement that returns no rows (step once, then done). */
+herr *store_run(store_stmt *st);
+
+/* Column accessors for the current row; text is valid until the next step. */
+const char *store_text(store_stmt *st, int col);
+int64_t store_int(store_stmt *st, int col);
+double store_double(store_stmt *st, int col);
+bool store_is_null(store_stmt *st, int col);
+const void *store_blob(store_stmt *st, int col, size_t *len);
+
+/* Rows changed by the last statement. */
+int store_changes(store *s);
+
+/* Runs SQL text with no parameters (schema scripts). */
+herr *store_exec(store *s, const char *sql);
+
+/* Numbered migrations of one module, applied in order, each pending one in its own
+ * transaction, recorded in schema_migrations; running again does nothing. */
+typedef struct {
+    int version;
+    const char *sql;
+} store_migration;
+herr *store_migrate(store *s, const char *module, const store_migration *m, size_t n);
+
+/* Makes a table append-only: updates and deletes fail inside the database. */
+herr *store_make_append_only(store *s, const char *table);
+
+/* Copies the live database to dest with the engine's online backup. */
+herr *store_backup(store *s, const char *dest);
+
+/* Runs the engine's own integrity check. */
+herr *store_check_integrity(store *s);
+
+/* A fixed set of connections shared by server threads. */
+herr *store_pool_open(const char *path, int size, store_pool **out);
+store *store_pool_acquire(store_pool *p); /* waits for a free handle */
+void store_pool_release(store_pool *p, store *s);
+void store_pool_close(store_pool *p);
+
+#endif

@@ -1,0 +1,302 @@
+/* The SQLite backend of store.h. */
+#include <pthread.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/mem.h"
+#include "store/store.h"
+
+struct store_stmt {
+    store *owner;
+    sqlite3_stmt *stmt;
+    const char *sql; /* the caller's static string: cache key */
+    bool cached;
+    bool in_use;
+    herr *bind_error;
+    store_stmt *next;
+};
+
+struct store {
+    sqlite3 *db;
+    char *path;
+    store_stmt *cache;
+    bool in_tx;
+};
+
+static herr *db_error(sqlite3 *db, int rc, const char *what) {
+    int primary = rc & 0xff;
+    const char *msg = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+    if (primary == SQLITE_CONSTRAINT) return err_new(ERR_CONFLICT, NULL, "%s: %s", what, msg);
+    if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED)
+        return err_new(ERR_IO, NULL, "the database is busy, try again (%s)", what);
+    return err_new(ERR_IO, NULL, "%s: %s", what, msg);
+}
+
+herr *store_open(const char *path, bool create, store **out) {
+    herr *e = NULL;
+    sqlite3 *db = NULL;
+    *out = NULL;
+    if (!create && access(path, F_OK) != 0)
+        return err_new(ERR_NOT_FOUND, "db", "no database at %s (run haven init first)", path);
+    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
+    int rc = sqlite3_open_v2(path, &db, flags, NULL);
+    if (rc != SQLITE_OK) {
+        e = err_new(ERR_IO, "db", "cannot open database %s: %s", path,
+                    db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+        goto cleanup;
+    }
+    sqlite3_busy_timeout(db, 10000);
+    sqlite3_extended_result_codes(db, 1);
+    static const char pragmas[] = "PRAGMA journal_mode=WAL;"
+                                  "PRAGMA foreign_keys=ON;"
+                                  "PRAGMA synchronous=FULL;"
+                                  "PRAGMA temp_store=MEMORY;";
+    char *msg = NULL;
+    rc = sqlite3_exec(db, pragmas, NULL, NULL, &msg);
+    if (rc != SQLITE_OK) {
+        e = err_new(ERR_IO, "db", "cannot configure database %s: %s", path, msg ? msg : "?");
+        sqlite3_free(msg);
+        goto cleanup;
+    }
+    store *s = mem_alloc(sizeof *s);
+    s->db = db;
+    s->path = mem_strdup(path);
+    db = NULL;
+    *out = s;
+cleanup:
+    if (db) sqlite3_close(db);
+    return e;
+}
+
+void store_close(store *s) {
+    if (!s) return;
+    store_stmt *st = s->cache;
+    while (st) {
+        store_stmt *next = st->next;
+        sqlite3_finalize(st->stmt);
+        err_free(st->bind_error);
+        mem_free(st);
+        st = next;
+    }
+    sqlite3_close(s->db);
+    mem_free(s->path);
+    mem_free(s);
+}
+
+const char *store_path(const store *s) { return s->path; }
+
+herr *store_begin(store *s) {
+    if (s->in_tx) return err_new(ERR_INTERNAL, NULL, "transaction already open");
+    herr *e = store_exec(s, "BEGIN IMMEDIATE");
+    if (!e) s->in_tx = true;
+    return e;
+}
+
+herr *store_commit(store *s) {
+    herr *e = store_exec(s, "COMMIT");
+    if (e) {
+        store_rollback(s);
+        return e;
+    }
+    s->in_tx = false;
+    return NULL;
+}
+
+void store_rollback(store *s) {
+    if (!sqlite3_get_autocommit(s->db)) sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+    s->in_tx = false;
+}
+
+bool store_in_transaction(const store *s) { return s->in_tx; }
+
+herr *store_prepare(store *s, const char *sql, store_stmt **out) {
+    for (store_stmt *st = s->cache; st; st = st->next) {
+        if (st->sql == sql && !st->in_use) {
+            st->in_use = true;
+            *out = st;
+            return NULL;
+        }
+    }
+    sqlite3_stmt *raw = NULL;
+    int rc = sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &raw, NULL);
+    if (rc != SQLITE_OK) {
+        herr *e = err_new(ERR_INTERNAL, NULL, "SQL does not prepare: %s", sqlite3_errmsg(s->db));
+        return e;
+    }
+    store_stmt *st = mem_alloc(sizeof *st);
+    st->owner = s;
+    st->stmt = raw;
+    st->sql = sql;
+    st->in_use = true;
+    /* A statement already busy (a nested use of the same SQL) is not cached again. */
+    bool busy_twin = false;
+    for (store_stmt *c = s->cache; c; c = c->next)
+        if (c->sql == sql) busy_twin = true;
+    st->cached = !busy_twin;
+    if (st->cached) {
+        st->next = s->cache;
+        s->cache = st;
+    }
+    *out = st;
+    return NULL;
+}
+
+void store_done(store_stmt *st) {
+    if (!st) return;
+    sqlite3_reset(st->stmt);
+    sqlite3_clear_bindings(st->stmt);
+    err_free(st->bind_error);
+    st->bind_error = NULL;
+    st->in_use = false;
+    if (!st->cached) {
+        sqlite3_finalize(st->stmt);
+        mem_free(st);
+    }
+}
+
+static int param_index(store_stmt *st, const char *param) {
+    if (st->bind_error) return 0;
+    int i = sqlite3_bind_parameter_index(st->stmt, param);
+    if (i == 0)
+        st->bind_error = err_new(ERR_INTERNAL, NULL, "SQL has no parameter %s", param);
+    return i;
+}
+
+static void bind_check(store_stmt *st, int rc) {
+    if (rc != SQLITE_OK && !st->bind_error) st->bind_error = db_error(st->owner->db, rc, "bind");
+}
+
+void store_bind_text(store_stmt *st, const char *param, const char *value) {
+    int i = param_index(st, param);
+    if (i)
+        bind_check(st, value ? sqlite3_bind_text(st->stmt, i, value, -1, SQLITE_TRANSIENT)
+                             : sqlite3_bind_null(st->stmt, i));
+}
+
+void store_bind_int(store_stmt *st, const char *param, int64_t value) {
+    int i = param_index(st, param);
+    if (i) bind_check(st, sqlite3_bind_int64(st->stmt, i, value));
+}
+
+void store_bind_double(store_stmt *st, const char *param, double value) {
+    int i = param_index(st, param);
+    if (i) bind_check(st, sqlite3_bind_double(st->stmt, i, value));
+}
+
+void store_bind_null(store_stmt *st, const char *param) {
+    int i = param_index(st, param);
+    if (i) bind_check(st, sqlite3_bind_null(st->stmt, i));
+}
+
+void store_bind_blob(store_stmt *st, const char *param, const void *data, size_t len) {
+    int i = param_index(st, param);
+    if (i) bind_check(st, sqlite3_bind_blob(st->stmt, i, data, (int)len, SQLITE_TRANSIENT));
+}
+
+herr *store_step(store_stmt *st, bool *row) {
+    *row = false;
+    if (st->bind_error) {
+        herr *e = st->bind_error;
+        st->bind_error = NULL;
+        return e;
+    }
+    int rc = sqlite3_step(st->stmt);
+    if (rc == SQLITE_ROW) {
+        *row = true;
+        return NULL;
+    }
+    if (rc == SQLITE_DONE) return NULL;
+    return db_error(st->owner->db, rc, "database statement failed");
+}
+
+herr *store_run(store_stmt *st) {
+    bool row;
+    herr *e = store_step(st, &row);
+    store_done(st);
+    return e;
+}
+
+const char *store_text(store_stmt *st, int col) {
+    return (const char *)sqlite3_column_text(st->stmt, col);
+}
+
+int64_t store_int(store_stmt *st, int col) { return sqlite3_column_int64(st->stmt, col); }
+
+double store_double(store_stmt *st, int col) { return sqlite3_column_double(st->stmt, col); }
+
+bool store_is_null(store_stmt *st, int col) {
+    return sqlite3_column_type(st->stmt, col) == SQLITE_NULL;
+}
+
+const void *store_blob(store_stmt *st, int col, size_t *len) {
+    const void *p = sqlite3_column_blob(st->stmt, col);
+    *len = (size_t)sqlite3_column_bytes(st->stmt, col);
+    return p;
+}
+
+int store_changes(store *s) { return sqlite3_changes(s->db); }
+
+herr *store_exec(store *s, const char *sql) {
+    char *msg = NULL;
+    int rc = sqlite3_exec(s->db, sql, NULL, NULL, &msg);
+    if (rc == SQLITE_OK) return NULL;
+    herr *e = (rc & 0xff) == SQLITE_CONSTRAINT
+                  ? err_new(ERR_CONFLICT, NULL, "%s", msg ? msg : "constraint failed")
+              : (rc & 0xff) == SQLITE_BUSY
+                  ? err_new(ERR_IO, NULL, "the database is busy, try again")
+                  : err_new(ERR_IO, NULL, "database error: %s", msg ? msg : sqlite3_errstr(rc));
+    sqlite3_free(msg);
+    return e;
+}
+
+herr *store_make_append_only(store *s, const char *table) {
+    char sql[512];
+    snprintf(sql, sizeof sql,
+             "CREATE TRIGGER IF NOT EXISTS %s_no_update BEFORE UPDATE ON %s "
+             "BEGIN SELECT RAISE(ABORT, '%s is append-only'); END;"
+             "CREATE TRIGGER IF NOT EXISTS %s_no_delete BEFORE DELETE ON %s "
+             "BEGIN SELECT RAISE(ABORT, '%s is append-only'); END;",
+             table, table, table, table, table, table);
+    return store_exec(s, sql);
+}
+
+herr *store_backup(store *s, const char *dest) {
+    herr *e = NULL;
+    sqlite3 *out = NULL;
+    int rc = sqlite3_open_v2(dest, &out, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+    if (rc != SQLITE_OK) {
+        e = err_new(ERR_IO, "out", "cannot create %s: %s", dest, sqlite3_errstr(rc));
+        goto cleanup;
+    }
+    sqlite3_backup *b = sqlite3_backup_init(out, "main", s->db, "main");
+    if (!b) {
+        e = err_new(ERR_IO, "out", "backup to %s failed: %s", dest, sqlite3_errmsg(out));
+        goto cleanup;
+    }
+    /* Copy in steps so writers are not blocked for the whole copy. */
+    do {
+        rc = sqlite3_backup_step(b, 256);
+        if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED) sqlite3_sleep(20);
+    } while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
+    sqlite3_backup_finish(b);
+    if (rc != SQLITE_DONE) e = err_new(ERR_IO, "out", "backup to %s failed: %s", dest, sqlite3_errstr(rc));
+cleanup:
+    if (out) sqlite3_close(out);
+    return e;
+}
+
+herr *store_check_integrity(store *s) {
+    static const char sql[] = "PRAGMA integrity_check";
+    store_stmt *st = NULL;
+    herr *e = store_prepare(s, sql, &st);
+    if (e) return e;
+    bool row;
+    e = store_step(st, &row);
+    if (!e && (!row || strcmp(store_text(st, 0), "ok") != 0))
+        e = err_new(ERR_IO, NULL, "database integrity check failed: %s",
+                    row ? store_text(st, 0) : "no answer");
+    store_done(st);
+    return e;
+}

@@ -1,0 +1,36 @@
+/* Helpers shared by the unit tests. cmocka wants these includes in this order. */
+#ifndef HAVEN_TESTUTIL_H
+#define HAVEN_TESTUTIL_H
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "core/err.h"
+#include "store/store.h"
+
+/* Fails the test with the error's message when e is not NULL. */
+#define assert_ok(expr)                                                                 \
+    do {                                                                                \
+        herr *assert_ok_e_ = (expr);                                                    \
+        if (assert_ok_e_) {                                                             \
+            print_error("%s: %s (field %s)\n", #expr, assert_ok_e_->message,            \
+                        assert_ok_e_->field);                                           \
+            err_free(assert_ok_e_);                                                     \
+            fail();                                                                     \
+        }                                                                               \
+    } while (0)
+
+/* Asserts that expr fails with the code (and field, when not NULL), then frees it. */
+void assert_err_(herr *e, err_code code, const char *field, const char *expr,
+                 const char *file, int line);
+#define assert_err(expr, code, field) assert_err_((expr), (code), (field), #expr, __FILE__, __LINE__)
+
+/* A fresh database in a temporary file with every module's schema; removed by
+ * test_db_close. */
+store *test_db_open(void);
+void test_db_close(store *s);
+
+#endif
