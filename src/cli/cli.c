@@ -1,10 +1,44 @@
 #include "cli/cli.h"
 
 #include <stdio.h>
+#include <string.h>
+
+#include "cli/cli_commands.h"
+
+/* Every command of `haven`: name (one or two words), what it does, its function. */
+static const struct {
+    const char *name;
+    const char *summary;
+    int (*run)(int argc, char **argv);
+} commands[] = {
+    {"audit verify", "check the audit log's hash chain (--db PATH)", cli_cmd_audit_verify},
+    {"backup", "copy the live database (--db PATH --out FILE)", cli_cmd_backup},
+};
+
+static void usage(FILE *f) {
+    fprintf(f, "usage: haven COMMAND [OPTIONS]\n\ncommands:\n");
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        fprintf(f, "  %-14s %s\n", commands[i].name, commands[i].summary);
+    fprintf(f, "\nRun 'haven COMMAND --help' for the options of a command.\n");
+}
 
 int cli_main(int argc, char **argv) {
-    (void)argc;
-    (void)argv;
-    fprintf(stderr, "usage: haven COMMAND\n");
+    if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
+        !strcmp(argv[1], "help")) {
+        usage(argc < 2 ? stderr : stdout);
+        return argc < 2 ? 2 : 0;
+    }
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
+        const char *name = commands[i].name;
+        const char *space = strchr(name, ' ');
+        if (!space) {
+            if (!strcmp(argv[1], name)) return commands[i].run(argc - 1, argv + 1);
+        } else if (argc >= 3 && !strncmp(argv[1], name, (size_t)(space - name)) &&
+                   strlen(argv[1]) == (size_t)(space - name) && !strcmp(argv[2], space + 1)) {
+            return commands[i].run(argc - 2, argv + 2);
+        }
+    }
+    fprintf(stderr, "haven: unknown command '%s'\n\n", argv[1]);
+    usage(stderr);
     return 2;
 }

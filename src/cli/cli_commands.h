@@ -1,0 +1,28 @@
+/* The commands of `haven`, one function each: argv[0] is the command's last word and
+ * the options follow; each returns the process exit code (0 ok, 1 failure, 2 usage). */
+#ifndef HAVEN_CLI_COMMANDS_H
+#define HAVEN_CLI_COMMANDS_H
+
+#include "core/err.h"
+#include "store/store.h"
+
+int cli_cmd_init(int argc, char **argv);
+int cli_cmd_serve(int argc, char **argv);
+int cli_cmd_user_add(int argc, char **argv);
+int cli_cmd_audit_verify(int argc, char **argv);
+int cli_cmd_backup(int argc, char **argv);
+int cli_cmd_permissions(int argc, char **argv);
+int cli_cmd_routes(int argc, char **argv);
+
+/* Shared by the commands. */
+
+/* Prints "haven: message (field)" on stderr, frees e and returns 1. */
+int cli_fail(herr *e);
+
+/* Prints usage text on stderr (or stdout for --help) and returns 2 (or 0). */
+int cli_usage(const char *text, int help);
+
+/* Starts libsodium and opens an existing, migrated database. */
+herr *cli_open_db(const char *path, store **out);
+
+#endif
