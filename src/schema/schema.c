@@ -3,12 +3,14 @@
 #include "audit/audit.h"
 #include "auth/auth.h"
 #include "registry/registry.h"
+#include "stats/stats.h"
 
 /* Order matters: a module's tables may reference those of modules before it. */
 static herr *(*const migrations[])(store *) = {
     audit_migrate,
     registry_migrate,
     auth_migrate,
+    stats_migrate,
 };
 
 herr *schema_migrate_all(store *s) {
