@@ -68,6 +68,7 @@ void stats_set_sort(stats_set *set) {
 
 stats_cell *stats_set_find(const stats_set *set, int ind, const char *site, const char *citizen,
                            const char *sex, const char *age) {
+    if (set->n == 0) return NULL;
     stats_cell probe;
     memset(&probe, 0, sizeof probe);
     probe.ind = ind;

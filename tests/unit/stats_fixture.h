@@ -24,7 +24,7 @@ static const char fx_stay_sql[] =
     "INSERT INTO stays (id, person_id, site_id, checked_in_at, checked_out_at, checkout_reason,"
     " created_at, updated_at) VALUES (:id, :person, :site, :in, :out, :reason, :in, :in)";
 
-static void fx_site(store *s, const char *id, const char *code) {
+static __attribute__((unused)) void fx_site(store *s, const char *id, const char *code) {
     store_stmt *st = NULL;
     assert_ok(store_prepare(s, fx_site_sql, &st));
     store_bind_text(st, ":id", id);
@@ -32,7 +32,7 @@ static void fx_site(store *s, const char *id, const char *code) {
     assert_ok(store_run(st));
 }
 
-static void fx_person(store *s, const char *id, const char *sex, const char *birth,
+static __attribute__((unused)) void fx_person(store *s, const char *id, const char *sex, const char *birth,
                       const char *cit, const char *site, const char *at, const char *merged) {
     store_stmt *st = NULL;
     assert_ok(store_prepare(s, fx_person_sql, &st));
@@ -46,7 +46,7 @@ static void fx_person(store *s, const char *id, const char *sex, const char *bir
     assert_ok(store_run(st));
 }
 
-static void fx_stay(store *s, const char *id, const char *person, const char *site,
+static __attribute__((unused)) void fx_stay(store *s, const char *id, const char *person, const char *site,
                     const char *in, const char *out, const char *reason) {
     store_stmt *st = NULL;
     assert_ok(store_prepare(s, fx_stay_sql, &st));
@@ -59,7 +59,7 @@ static void fx_stay(store *s, const char *id, const char *person, const char *si
     assert_ok(store_run(st));
 }
 
-static void fx_load(store *s) {
+static __attribute__((unused)) void fx_load(store *s) {
     fx_site(s, "s-lip", "LIP");
     fx_site(s, "s-bir", "BIR");
     /* Ages are on 2023-05-31, the last day of the period. */
@@ -82,7 +82,7 @@ static void fx_load(store *s) {
 }
 
 /* The value of a cell in a stats_get answer: the number, NAN for null, -1 if absent. */
-static double fx_cell(const json_t *got, const char *field, const char *indicator,
+static __attribute__((unused)) double fx_cell(const json_t *got, const char *field, const char *indicator,
                       const char *site, const char *citizen, const char *sex, const char *age) {
     size_t i, k;
     json_t *ind, *cell;
