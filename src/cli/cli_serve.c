@@ -56,9 +56,9 @@ static void default_web_dir(char out[PATH_MAX]) {
         if (!slash) return;
         *slash = '\0';
     }
-    char candidate[PATH_MAX + 8];
-    snprintf(candidate, sizeof candidate, "%s/web", exe);
-    if (is_dir(candidate) && strlen(candidate) < PATH_MAX) snprintf(out, PATH_MAX, "%s", candidate);
+    if (strlen(exe) + 5 >= PATH_MAX) return;
+    strcat(exe, "/web");
+    if (is_dir(exe)) memcpy(out, exe, strlen(exe) + 1);
 }
 
 int cli_cmd_serve(int argc, char **argv) {
