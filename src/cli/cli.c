@@ -11,8 +11,14 @@ static const struct {
     const char *summary;
     int (*run)(int argc, char **argv);
 } commands[] = {
+    {"init", "create or upgrade a database (--db PATH [--demo])", cli_cmd_init},
+    {"serve", "serve the API and web interface (--db PATH --listen HOST:PORT)", cli_cmd_serve},
+    {"user add", "add an account (--db PATH --username U --role R --password-stdin)",
+     cli_cmd_user_add},
     {"audit verify", "check the audit log's hash chain (--db PATH)", cli_cmd_audit_verify},
     {"backup", "copy the live database (--db PATH --out FILE)", cli_cmd_backup},
+    {"permissions", "print the role x permission matrix as JSON", cli_cmd_permissions},
+    {"routes", "print every API route with its permission as JSON", cli_cmd_routes},
 };
 
 static void usage(FILE *f) {

@@ -49,3 +49,5 @@ bool crypto_equal(const char *a, const char *b) {
     if (n != strlen(b)) return false;
     return sodium_memcmp(a, b, n) == 0;
 }
+
+void crypto_wipe(void *p, size_t n) { sodium_memzero(p, n); }

@@ -26,6 +26,9 @@ void crypto_hash_hex(const void *data, size_t len, char out[CRYPTO_HASH_HEX_LEN]
  * ("ab","c") and ("a","bc") hash differently. parts ends with NULL. */
 void crypto_hash_parts_hex(const char *const *parts, char out[CRYPTO_HASH_HEX_LEN]);
 
+/* Overwrites a secret in memory (the compiler may not optimise it away). */
+void crypto_wipe(void *p, size_t n);
+
 /* Constant-time comparison of two NUL-terminated strings of equal length. */
 bool crypto_equal(const char *a, const char *b);
 

@@ -41,7 +41,7 @@ store *store_pool_acquire(store_pool *p) {
 }
 
 void store_pool_release(store_pool *p, store *s) {
-    store_rollback(s); /* never hand out a connection inside a transaction */
+    while (store_in_transaction(s)) store_rollback(s); /* never hand one out mid-transaction */
     pthread_mutex_lock(&p->lock);
     p->free_list[p->n_free++] = s;
     pthread_cond_signal(&p->available);

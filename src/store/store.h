@@ -30,7 +30,9 @@ void store_close(store *s);
 const char *store_path(const store *s);
 
 /* Write transactions. store_begin takes the write lock at once so that two writers
- * never deadlock on an upgrade; store_rollback is safe to call when none is open. */
+ * never deadlock on an upgrade. Inside an open transaction, begin/commit/rollback
+ * act on a savepoint, so a module's one-transaction write can be part of a bulk load.
+ * store_rollback undoes the innermost level and is safe when none is open. */
 herr *store_begin(store *s);
 herr *store_commit(store *s);
 void store_rollback(store *s);

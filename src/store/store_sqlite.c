@@ -22,7 +22,7 @@ struct store {
     sqlite3 *db;
     char *path;
     store_stmt *cache;
-    bool in_tx;
+    int depth; /* open transactions: 1 is BEGIN, deeper ones are savepoints */
 };
 
 static herr *db_error(sqlite3 *db, int rc, const char *what) {
@@ -87,29 +87,52 @@ void store_close(store *s) {
 
 const char *store_path(const store *s) { return s->path; }
 
+/* A transaction begun inside another becomes a savepoint, so that a bulk load (the
+ * demo data) can wrap many module writes, each one "a transaction", in one commit. */
 herr *store_begin(store *s) {
-    if (s->in_tx) return err_new(ERR_INTERNAL, NULL, "transaction already open");
-    herr *e = store_exec(s, "BEGIN IMMEDIATE");
-    if (!e) s->in_tx = true;
+    herr *e;
+    if (s->depth == 0) {
+        e = store_exec(s, "BEGIN IMMEDIATE");
+    } else {
+        char sql[32];
+        snprintf(sql, sizeof sql, "SAVEPOINT sp%d", s->depth);
+        e = store_exec(s, sql);
+    }
+    if (!e) s->depth++;
     return e;
 }
 
 herr *store_commit(store *s) {
-    herr *e = store_exec(s, "COMMIT");
+    if (s->depth == 0) return err_new(ERR_INTERNAL, NULL, "commit without a transaction");
+    herr *e;
+    if (s->depth == 1) {
+        e = store_exec(s, "COMMIT");
+    } else {
+        char sql[32];
+        snprintf(sql, sizeof sql, "RELEASE sp%d", s->depth - 1);
+        e = store_exec(s, sql);
+    }
     if (e) {
         store_rollback(s);
         return e;
     }
-    s->in_tx = false;
+    s->depth--;
     return NULL;
 }
 
 void store_rollback(store *s) {
+    if (s->depth > 1) {
+        char sql[64];
+        snprintf(sql, sizeof sql, "ROLLBACK TO sp%d; RELEASE sp%d", s->depth - 1, s->depth - 1);
+        sqlite3_exec(s->db, sql, NULL, NULL, NULL);
+        s->depth--;
+        return;
+    }
     if (!sqlite3_get_autocommit(s->db)) sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
-    s->in_tx = false;
+    s->depth = 0;
 }
 
-bool store_in_transaction(const store *s) { return s->in_tx; }
+bool store_in_transaction(const store *s) { return s->depth > 0; }
 
 herr *store_prepare(store *s, const char *sql, store_stmt **out) {
     for (store_stmt *st = s->cache; st; st = st->next) {

@@ -1,0 +1,15 @@
+/* Internal to api: the web interface's files. */
+#ifndef HAVEN_API_STATIC_FILES_H
+#define HAVEN_API_STATIC_FILES_H
+
+#include <microhttpd.h>
+
+/* Builds the response for a GET/HEAD of a file under web_dir; returns the status. A
+ * path without an extension that names no file gets index.html (the app's pages). */
+int api_static_file(const char *web_dir, const char *method, const char *url,
+                    struct MHD_Response **out);
+
+/* Headers every response carries (nosniff, no referrer, no framing). */
+void api_add_security_headers(struct MHD_Response *r);
+
+#endif

@@ -1,0 +1,348 @@
+/* Accounts: create, change, list. Passwords never leave this file except as the
+ * one-time initial password of a new account when none was given. */
+#include <ctype.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "audit/audit.h"
+#include "auth/auth.h"
+#include "core/clock.h"
+#include "core/crypto.h"
+#include "core/json.h"
+#include "core/mem.h"
+
+static const json_field user_fields[] = {
+    {"username", JF_STRING, false, 32},  {"display_name", JF_STRING, false, 100},
+    {"role", JF_STRING, false, 24},      {"sites", JF_STRING_ARRAY, false, 200},
+    {"password", JF_STRING, false, 200}, {"active", JF_BOOL, false, 0},
+    {"locale", JF_STRING, false, 8},
+};
+#define N_USER_FIELDS (sizeof user_fields / sizeof user_fields[0])
+
+static const char *const locales[] = {"en", "bs", "sr-Cyrl"};
+
+static herr *check_username(const char *u) {
+    size_t n = strlen(u);
+    if (n < 3 || n > 32) return err_invalid("username", "username must be 3 to 32 characters");
+    for (size_t i = 0; i < n; i++) {
+        char c = u[i];
+        if (!(islower((unsigned char)c) || isdigit((unsigned char)c) || c == '.' || c == '_' ||
+              c == '-'))
+            return err_invalid("username",
+                               "username may use only a-z, 0-9, '.', '_' and '-' (got '%c')", c);
+    }
+    return NULL;
+}
+
+static herr *check_locale(const char *l) {
+    for (size_t i = 0; i < sizeof locales / sizeof locales[0]; i++)
+        if (!strcmp(l, locales[i])) return NULL;
+    return err_invalid("locale", "locale must be en, bs or sr-Cyrl");
+}
+
+static herr *check_password(const char *p) {
+    if (strlen(p) < AUTH_MIN_PASSWORD)
+        return err_invalid("password", "password must have at least %d characters",
+                           AUTH_MIN_PASSWORD);
+    return NULL;
+}
+
+static const char site_exists_sql[] = "SELECT 1 FROM sites WHERE id = :id";
+
+static herr *check_sites(store *s, const json_t *sites) {
+    size_t i;
+    json_t *v;
+    json_array_foreach(sites, i, v) {
+        const char *id = json_string_value(v);
+        store_stmt *st = NULL;
+        herr *e = store_prepare(s, site_exists_sql, &st);
+        if (e) return e;
+        store_bind_text(st, ":id", id);
+        bool row = false;
+        e = store_step(st, &row);
+        store_done(st);
+        if (e) return e;
+        if (!row) return err_invalid("sites", "no site with id %s", id);
+    }
+    return NULL;
+}
+
+/* Checks every given field; for creation also the required ones. */
+static herr *check_user_input(store *s, const json_t *in, bool creating) {
+    herr *e = json_check(in, user_fields, N_USER_FIELDS);
+    if (e) return e;
+    const char *v;
+    if (creating && !json_str(in, "username")) return err_invalid("username", "username is required");
+    if (creating && !json_str(in, "role")) return err_invalid("role", "role is required");
+    if (!creating && json_has(in, "username"))
+        return err_invalid("username", "username cannot be changed");
+    if ((v = json_str(in, "username")) && (e = check_username(v))) return e;
+    if (json_has(in, "role") && !auth_role_valid(json_str(in, "role")))
+        return err_invalid("role", "role must be one of admin, registrar, protection, counsellor, "
+                                   "interp, statistician, viewer");
+    if ((v = json_str(in, "password")) && (e = check_password(v))) return e;
+    if ((v = json_str(in, "locale")) && (e = check_locale(v))) return e;
+    if (json_has(in, "display_name") && json_str(in, "display_name") &&
+        !json_str(in, "display_name")[0])
+        return err_invalid("display_name", "display_name cannot be empty");
+    json_t *sites = json_object_get(in, "sites");
+    if (json_is_array(sites) && (e = check_sites(s, sites))) return e;
+    return NULL;
+}
+
+static const char user_sql[] =
+    "SELECT id, username, display_name, role, active, locale, created_at, updated_at"
+    " FROM users WHERE id = :id";
+static const char user_sites_sql[] =
+    "SELECT site_id FROM user_sites WHERE user_id = :id ORDER BY site_id";
+
+herr *auth_user_get(store *s, const char *id, json_t **out) {
+    store_stmt *st = NULL;
+    json_t *u = NULL;
+    bool row;
+    herr *e = store_prepare(s, user_sql, &st);
+    if (e) goto cleanup;
+    store_bind_text(st, ":id", id);
+    e = store_step(st, &row);
+    if (e) goto cleanup;
+    if (!row) {
+        e = err_new(ERR_NOT_FOUND, "id", "no user with id %s", id);
+        goto cleanup;
+    }
+    u = json_pack("{s:s,s:s,s:s,s:s,s:b,s:s,s:s,s:s}", "id", store_text(st, 0), "username",
+                  store_text(st, 1), "display_name", store_text(st, 2), "role", store_text(st, 3),
+                  "active", (int)store_int(st, 4), "locale", store_text(st, 5), "created_at",
+                  store_text(st, 6), "updated_at", store_text(st, 7));
+    store_done(st);
+    st = NULL;
+    json_t *sites = json_array();
+    json_object_set_new(u, "sites", sites);
+    e = store_prepare(s, user_sites_sql, &st);
+    if (e) goto cleanup;
+    store_bind_text(st, ":id", id);
+    while (!(e = store_step(st, &row)) && row)
+        json_array_append_new(sites, json_string(store_text(st, 0)));
+cleanup:
+    store_done(st);
+    if (e) {
+        json_decref(u);
+        return e;
+    }
+    *out = u;
+    return NULL;
+}
+
+static const char list_sql[] = "SELECT id FROM users ORDER BY username";
+
+herr *auth_user_list(store *s, json_t **out) {
+    store_stmt *st = NULL;
+    json_t *ids = json_array(), *items = json_array();
+    bool row;
+    herr *e = store_prepare(s, list_sql, &st);
+    if (e) goto cleanup;
+    while (!(e = store_step(st, &row)) && row) json_array_append_new(ids, json_string(store_text(st, 0)));
+    store_done(st);
+    st = NULL;
+    size_t i;
+    json_t *id;
+    json_array_foreach(ids, i, id) {
+        json_t *u = NULL;
+        if ((e = auth_user_get(s, json_string_value(id), &u))) goto cleanup;
+        json_array_append_new(items, u);
+    }
+cleanup:
+    store_done(st);
+    json_decref(ids);
+    if (e) {
+        json_decref(items);
+        return e;
+    }
+    *out = json_pack("{s:o}", "items", items);
+    return NULL;
+}
+
+static const char id_by_name_sql[] = "SELECT id FROM users WHERE username = :username";
+
+herr *auth_user_id(store *s, const char *username, char out[ID_LEN]) {
+    store_stmt *st = NULL;
+    bool row;
+    herr *e = store_prepare(s, id_by_name_sql, &st);
+    if (e) return e;
+    store_bind_text(st, ":username", username);
+    e = store_step(st, &row);
+    if (!e && !row) e = err_new(ERR_NOT_FOUND, "username", "no user named %s", username);
+    if (!e) snprintf(out, ID_LEN, "%s", store_text(st, 0));
+    store_done(st);
+    return e;
+}
+
+static const char insert_sql[] =
+    "INSERT INTO users (id, username, display_name, role, password_hash, active, locale,"
+    " created_at, updated_at) VALUES (:id, :username, :display_name, :role, :hash, :active,"
+    " :locale, :now, :now)";
+static const char clear_sites_sql[] = "DELETE FROM user_sites WHERE user_id = :id";
+static const char add_site_sql[] = "INSERT INTO user_sites (user_id, site_id) VALUES (:id, :site)";
+static const char name_taken_sql[] = "SELECT 1 FROM users WHERE username = :username";
+
+static herr *set_sites(store *s, const char *id, const json_t *sites) {
+    store_stmt *st = NULL;
+    herr *e = store_prepare(s, clear_sites_sql, &st);
+    if (e) return e;
+    store_bind_text(st, ":id", id);
+    if ((e = store_run(st))) return e;
+    size_t i;
+    json_t *v;
+    json_array_foreach(sites, i, v) {
+        if ((e = store_prepare(s, add_site_sql, &st))) return e;
+        store_bind_text(st, ":id", id);
+        store_bind_text(st, ":site", json_string_value(v));
+        e = store_run(st);
+        if (e && e->code == ERR_CONFLICT) { /* listed twice: once is enough */
+            err_free(e);
+            e = NULL;
+        }
+        if (e) return e;
+    }
+    return NULL;
+}
+
+herr *auth_user_create(store *s, const actor *a, const json_t *in, json_t **out) {
+    store_stmt *st = NULL;
+    json_t *detail = NULL, *user = NULL;
+    char generated[17] = "";
+    herr *e = check_user_input(s, in, true);
+    if (e) return e;
+    const char *username = json_str(in, "username");
+    const char *password = json_str(in, "password");
+    if (!password) {
+        id_password(generated, sizeof generated);
+        password = generated;
+    }
+    /* Hash before the transaction: Argon2id takes a tenth of a second. */
+    char hash[CRYPTO_PWHASH_LEN];
+    if ((e = crypto_password_hash(password, hash))) return e;
+    char id[ID_LEN], now[CLOCK_ISO_LEN];
+    id_new(id);
+    clock_format_iso(clock_now(), now);
+
+    if ((e = store_begin(s))) return e;
+    bool taken = false;
+    if ((e = store_prepare(s, name_taken_sql, &st))) goto cleanup;
+    store_bind_text(st, ":username", username);
+    e = store_step(st, &taken);
+    store_done(st);
+    st = NULL;
+    if (e) goto cleanup;
+    if (taken) {
+        e = err_new(ERR_CONFLICT, "username", "username %s is taken", username);
+        goto cleanup;
+    }
+    if ((e = store_prepare(s, insert_sql, &st))) goto cleanup;
+    store_bind_text(st, ":id", id);
+    store_bind_text(st, ":username", username);
+    store_bind_text(st, ":display_name",
+                    json_str(in, "display_name") ? json_str(in, "display_name") : username);
+    store_bind_text(st, ":role", json_str(in, "role"));
+    store_bind_text(st, ":hash", hash);
+    store_bind_int(st, ":active", json_is_false(json_object_get(in, "active")) ? 0 : 1);
+    store_bind_text(st, ":locale", json_str(in, "locale") ? json_str(in, "locale") : "en");
+    store_bind_text(st, ":now", now);
+    if ((e = store_run(st))) goto cleanup;
+    st = NULL;
+    json_t *sites = json_object_get(in, "sites");
+    if (json_is_array(sites) && (e = set_sites(s, id, sites))) goto cleanup;
+    detail = json_pack("{s:s,s:s}", "username", username, "role", json_str(in, "role"));
+    if ((e = audit_record(s, a, "create", "user", id, detail))) goto cleanup;
+    if ((e = store_commit(s))) goto cleanup;
+    if ((e = auth_user_get(s, id, &user))) goto cleanup;
+    if (generated[0]) json_object_set_new(user, "initial_password", json_string(generated));
+    *out = user;
+cleanup:
+    store_done(st);
+    if (e) store_rollback(s);
+    json_decref(detail);
+    sodium_memzero(generated, sizeof generated);
+    return e;
+}
+
+static const char update_sql[] =
+    "UPDATE users SET display_name = COALESCE(:display_name, display_name),"
+    " role = COALESCE(:role, role), active = COALESCE(:active, active),"
+    " locale = COALESCE(:locale, locale), password_hash = COALESCE(:hash, password_hash),"
+    " updated_at = :now WHERE id = :id";
+static const char other_admins_sql[] =
+    "SELECT COUNT(*) FROM users WHERE role = 'admin' AND active = 1 AND id <> :id";
+static const char end_sessions_sql[] = "DELETE FROM sessions WHERE user_id = :id";
+
+/* Refuses a change that would leave no active administrator. */
+static herr *keep_an_admin(store *s, const char *id, const json_t *in, const json_t *before) {
+    bool was_admin = !strcmp(json_str(before, "role"), "admin") &&
+                     json_is_true(json_object_get(before, "active"));
+    bool demoted = json_str(in, "role") && strcmp(json_str(in, "role"), "admin") != 0;
+    bool disabled = json_is_false(json_object_get(in, "active"));
+    if (!was_admin || !(demoted || disabled)) return NULL;
+    store_stmt *st = NULL;
+    bool row;
+    herr *e = store_prepare(s, other_admins_sql, &st);
+    if (e) return e;
+    store_bind_text(st, ":id", id);
+    e = store_step(st, &row);
+    if (!e && store_int(st, 0) == 0)
+        e = err_new(ERR_CONFLICT, demoted ? "role" : "active",
+                    "this is the last active administrator; make another one first");
+    store_done(st);
+    return e;
+}
+
+herr *auth_user_update(store *s, const actor *a, const char *id, const json_t *in, json_t **out) {
+    store_stmt *st = NULL;
+    json_t *before = NULL, *detail = NULL;
+    herr *e = check_user_input(s, in, false);
+    if (e) return e;
+    char hash[CRYPTO_PWHASH_LEN];
+    const char *password = json_str(in, "password");
+    if (password && (e = crypto_password_hash(password, hash))) return e;
+    char now[CLOCK_ISO_LEN];
+    clock_format_iso(clock_now(), now);
+
+    if ((e = store_begin(s))) return e;
+    if ((e = auth_user_get(s, id, &before))) goto cleanup;
+    if ((e = keep_an_admin(s, id, in, before))) goto cleanup;
+    if ((e = store_prepare(s, update_sql, &st))) goto cleanup;
+    store_bind_text(st, ":display_name", json_str(in, "display_name"));
+    store_bind_text(st, ":role", json_str(in, "role"));
+    json_t *active = json_object_get(in, "active");
+    if (json_is_boolean(active)) store_bind_int(st, ":active", json_is_true(active));
+    else store_bind_null(st, ":active");
+    store_bind_text(st, ":locale", json_str(in, "locale"));
+    store_bind_text(st, ":hash", password ? hash : NULL);
+    store_bind_text(st, ":now", now);
+    store_bind_text(st, ":id", id);
+    if ((e = store_run(st))) goto cleanup;
+    st = NULL;
+    json_t *sites = json_object_get(in, "sites");
+    if (json_is_array(sites) && (e = set_sites(s, id, sites))) goto cleanup;
+    /* A new password, a disabled account or a new role ends the open sessions. */
+    if (password || json_is_false(active) || json_str(in, "role")) {
+        if ((e = store_prepare(s, end_sessions_sql, &st))) goto cleanup;
+        store_bind_text(st, ":id", id);
+        if ((e = store_run(st))) goto cleanup;
+        st = NULL;
+    }
+    detail = json_object();
+    json_t *changed = json_array();
+    const char *key;
+    json_t *v;
+    json_object_foreach((json_t *)in, key, v) json_array_append_new(changed, json_string(key));
+    json_object_set_new(detail, "fields", changed);
+    if ((e = audit_record(s, a, "update", "user", id, detail))) goto cleanup;
+    if ((e = store_commit(s))) goto cleanup;
+    e = auth_user_get(s, id, out);
+cleanup:
+    store_done(st);
+    if (e) store_rollback(s);
+    json_decref(before);
+    json_decref(detail);
+    return e;
+}

@@ -1,0 +1,165 @@
+/* haven init, haven user add. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "auth/auth.h"
+#include "cli/cli_commands.h"
+#include "core/actor.h"
+#include "core/crypto.h"
+#include "core/json.h"
+#include "demo/demo.h"
+#include "schema/schema.h"
+
+static const char init_usage[] =
+    "usage: haven init --db PATH [--demo] [--demo-people N] [--seed S] [--logins-file FILE]\n"
+    "Creates the database (or brings an existing one up to date: safe to run again) and\n"
+    "an 'admin' account whose random password is printed once.\n"
+    "  --demo             add the demo sites, users of each role and people\n"
+    "  --demo-people N    how many people the demo registers (default 5000)\n"
+    "  --seed S           seed of the demo generator (default 2023)\n"
+    "  --logins-file F    also write the new logins to F (mode 0600)\n";
+
+static herr *create_admin(store *s, json_t *logins) {
+    char id[ID_LEN];
+    herr *e = auth_user_id(s, "admin", id);
+    if (!e) return NULL; /* already there: never reset a password behind anyone's back */
+    if (e->code != ERR_NOT_FOUND) return e;
+    err_free(e);
+    actor a;
+    actor_system(&a, "init");
+    json_t *in = json_pack("{s:s,s:s,s:s}", "username", "admin", "display_name", "Administrator",
+                           "role", "admin");
+    json_t *out = NULL;
+    e = auth_user_create(s, &a, in, &out);
+    json_decref(in);
+    if (e) return e;
+    json_array_append_new(logins, json_pack("{s:s,s:s,s:s}", "username", "admin", "role", "admin",
+                                            "password", json_str(out, "initial_password")));
+    json_decref(out);
+    return NULL;
+}
+
+static void print_logins(FILE *f, const json_t *logins) {
+    size_t i;
+    json_t *l;
+    fprintf(f, "%-18s %-13s %s\n", "username", "role", "password");
+    json_array_foreach(logins, i, l)
+        fprintf(f, "%-18s %-13s %s\n", json_str(l, "username"), json_str(l, "role"),
+                json_str(l, "password"));
+}
+
+static herr *write_logins(const char *path, const json_t *logins) {
+    FILE *f = fopen(path, "w");
+    if (!f) return err_new(ERR_IO, "logins-file", "cannot write %s", path);
+    chmod(path, 0600);
+    print_logins(f, logins);
+    if (fclose(f) != 0) return err_new(ERR_IO, "logins-file", "cannot write %s", path);
+    return NULL;
+}
+
+int cli_cmd_init(int argc, char **argv) {
+    const char *db = NULL, *logins_file = NULL;
+    int demo = 0, people = 5000;
+    unsigned long long seed = 2023;
+    static const struct option opts[] = {{"db", required_argument, 0, 'd'},
+                                         {"demo", no_argument, 0, 'D'},
+                                         {"demo-people", required_argument, 0, 'n'},
+                                         {"seed", required_argument, 0, 's'},
+                                         {"logins-file", required_argument, 0, 'l'},
+                                         {"help", no_argument, 0, 'h'},
+                                         {0, 0, 0, 0}};
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        if (c == 'd') db = optarg;
+        else if (c == 'D') demo = 1;
+        else if (c == 'n') people = atoi(optarg);
+        else if (c == 's') seed = strtoull(optarg, NULL, 10);
+        else if (c == 'l') logins_file = optarg;
+        else return cli_usage(init_usage, c == 'h');
+    }
+    if (!db || optind != argc || people < 0 || people > 1000000) return cli_usage(init_usage, 0);
+    store *s = NULL;
+    json_t *logins = json_array(), *demo_logins = NULL;
+    herr *e = crypto_init();
+    if (!e) e = store_open(db, true, &s);
+    if (!e) e = schema_migrate_all(s);
+    if (!e) e = create_admin(s, logins);
+    if (!e && demo) e = demo_load(s, seed, people, &demo_logins);
+    if (!e && demo_logins) json_array_extend(logins, demo_logins);
+    if (!e && logins_file && json_array_size(logins)) e = write_logins(logins_file, logins);
+    store_close(s);
+    if (e) {
+        json_decref(logins);
+        json_decref(demo_logins);
+        return cli_fail(e);
+    }
+    if (json_array_size(logins)) {
+        printf("New logins (passwords are shown once; write them down or use --logins-file):\n");
+        print_logins(stdout, logins);
+    }
+    printf("Database ready: %s%s\n", db, demo ? " (with demo data)" : "");
+    json_decref(logins);
+    json_decref(demo_logins);
+    return 0;
+}
+
+static const char user_add_usage[] =
+    "usage: haven user add --db PATH --username U --role ROLE [--site SITE_ID]...\n"
+    "                      [--display-name NAME] --password-stdin\n"
+    "Adds an account; the password is read from the first line of standard input.\n"
+    "Roles: admin, registrar, protection, counsellor, interp, statistician, viewer.\n";
+
+int cli_cmd_user_add(int argc, char **argv) {
+    const char *db = NULL, *username = NULL, *role = NULL, *display = NULL;
+    int from_stdin = 0;
+    json_t *sites = json_array();
+    static const struct option opts[] = {{"db", required_argument, 0, 'd'},
+                                         {"username", required_argument, 0, 'u'},
+                                         {"role", required_argument, 0, 'r'},
+                                         {"site", required_argument, 0, 's'},
+                                         {"display-name", required_argument, 0, 'n'},
+                                         {"password-stdin", no_argument, 0, 'p'},
+                                         {"help", no_argument, 0, 'h'},
+                                         {0, 0, 0, 0}};
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        if (c == 'd') db = optarg;
+        else if (c == 'u') username = optarg;
+        else if (c == 'r') role = optarg;
+        else if (c == 's') json_array_append_new(sites, json_string(optarg));
+        else if (c == 'n') display = optarg;
+        else if (c == 'p') from_stdin = 1;
+        else {
+            json_decref(sites);
+            return cli_usage(user_add_usage, c == 'h');
+        }
+    }
+    if (!db || !username || !role || !from_stdin || optind != argc) {
+        json_decref(sites);
+        return cli_usage(user_add_usage, 0);
+    }
+    char password[256] = "";
+    if (!fgets(password, sizeof password, stdin)) password[0] = '\0';
+    password[strcspn(password, "\r\n")] = '\0';
+    store *s = NULL;
+    json_t *out = NULL;
+    json_t *in = json_pack("{s:s,s:s,s:s,s:o}", "username", username, "role", role, "password",
+                           password, "sites", sites);
+    if (display) json_object_set_new(in, "display_name", json_string(display));
+    actor a;
+    actor_system(&a, getenv("USER") ? getenv("USER") : "cli");
+    herr *e = cli_open_db(db, &s);
+    if (!e) e = auth_user_create(s, &a, in, &out);
+    store_close(s);
+    json_decref(in);
+    crypto_wipe(password, sizeof password);
+    if (e) return cli_fail(e);
+    printf("user %s added (id %s, role %s)\n", username, json_str(out, "id"), role);
+    json_decref(out);
+    return 0;
+}

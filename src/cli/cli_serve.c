@@ -1,0 +1,142 @@
+/* haven serve, haven permissions, haven routes. */
+#include <getopt.h>
+#include <limits.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "api/api.h"
+#include "auth/auth.h"
+#include "cli/cli_commands.h"
+#include "core/log.h"
+#include "core/text.h"
+
+static const char serve_usage[] =
+    "usage: haven serve --db PATH [--listen HOST:PORT] [--web DIR] [--threads N]\n"
+    "                   [--secure-cookie] [--quiet]\n"
+    "Serves the API under /api/v1 and the web interface. --listen defaults to\n"
+    "127.0.0.1:8080; port 0 picks a free port. The address served is printed on start.\n"
+    "--web defaults to ./web, or web/ beside the binary's parent directory.\n";
+
+static herr *parse_listen(const char *listen, char host[64], uint16_t *port) {
+    const char *colon = strrchr(listen, ':');
+    if (!colon || colon == listen || (size_t)(colon - listen) >= 64)
+        return err_invalid("listen", "--listen must be HOST:PORT, for example 127.0.0.1:8080");
+    memcpy(host, listen, (size_t)(colon - listen));
+    host[colon - listen] = '\0';
+    char *end = NULL;
+    long p = strtol(colon + 1, &end, 10);
+    if (*end || p < 0 || p > 65535) return err_invalid("listen", "port must be from 0 to 65535");
+    *port = (uint16_t)p;
+    return NULL;
+}
+
+static int is_dir(const char *path) {
+    struct stat sb;
+    return stat(path, &sb) == 0 && S_ISDIR(sb.st_mode);
+}
+
+/* ./web when run from the source tree, else <binary>/../web. */
+static void default_web_dir(char out[PATH_MAX]) {
+    out[0] = '\0';
+    if (is_dir("web")) {
+        snprintf(out, PATH_MAX, "web");
+        return;
+    }
+    char exe[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n <= 0) return;
+    exe[n] = '\0';
+    for (int up = 0; up < 2; up++) {
+        char *slash = strrchr(exe, '/');
+        if (!slash) return;
+        *slash = '\0';
+    }
+    if (strlen(exe) + 5 >= PATH_MAX) return;
+    strcat(exe, "/web");
+    if (is_dir(exe)) memcpy(out, exe, strlen(exe) + 1);
+}
+
+int cli_cmd_serve(int argc, char **argv) {
+    const char *db = NULL, *listen = "127.0.0.1:8080", *web = NULL;
+    int threads = 4, secure = 0;
+    static const struct option opts[] = {{"db", required_argument, 0, 'd'},
+                                         {"listen", required_argument, 0, 'l'},
+                                         {"web", required_argument, 0, 'w'},
+                                         {"threads", required_argument, 0, 't'},
+                                         {"secure-cookie", no_argument, 0, 's'},
+                                         {"quiet", no_argument, 0, 'q'},
+                                         {"help", no_argument, 0, 'h'},
+                                         {0, 0, 0, 0}};
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        if (c == 'd') db = optarg;
+        else if (c == 'l') listen = optarg;
+        else if (c == 'w') web = optarg;
+        else if (c == 't') threads = atoi(optarg);
+        else if (c == 's') secure = 1;
+        else if (c == 'q') log_set_quiet(1);
+        else return cli_usage(serve_usage, c == 'h');
+    }
+    if (!db || optind != argc || threads < 1 || threads > 64) return cli_usage(serve_usage, 0);
+    char host[64], web_dir[PATH_MAX];
+    uint16_t port = 0;
+    herr *e = parse_listen(listen, host, &port);
+    if (e) return cli_fail(e);
+    if (web) snprintf(web_dir, sizeof web_dir, "%s", web);
+    else default_web_dir(web_dir);
+    if (web && !is_dir(web)) return cli_fail(err_invalid("web", "no directory %s", web));
+
+    /* Migrate once before the pool opens its connections. */
+    store *s = NULL;
+    if ((e = cli_open_db(db, &s))) return cli_fail(e);
+    store_close(s);
+
+    sigset_t stop;
+    sigemptyset(&stop);
+    sigaddset(&stop, SIGINT);
+    sigaddset(&stop, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &stop, NULL); /* server threads inherit the mask */
+    signal(SIGPIPE, SIG_IGN);
+
+    api_config cfg = {.db_path = db, .host = host, .port = port,
+                      .web_dir = web_dir[0] ? web_dir : NULL, .threads = threads,
+                      .secure_cookie = secure};
+    api_server *srv = NULL;
+    if ((e = api_server_start(&cfg, &srv))) return cli_fail(e);
+    printf("Haven is serving http://%s:%u/ (database %s%s%s)\n", host, api_server_port(srv), db,
+           cfg.web_dir ? ", web interface from " : ", no web interface",
+           cfg.web_dir ? cfg.web_dir : "");
+    fflush(stdout);
+    int sig = 0;
+    sigwait(&stop, &sig);
+    log_info("stopping on signal %d", sig);
+    api_server_stop(srv);
+    text_shutdown();
+    return 0;
+}
+
+int cli_cmd_permissions(int argc, char **argv) {
+    (void)argc;
+    (void)argv;
+    json_t *m = auth_matrix_json();
+    json_dumpf(m, stdout, JSON_INDENT(2) | JSON_SORT_KEYS);
+    putchar('\n');
+    json_decref(m);
+    return 0;
+}
+
+int cli_cmd_routes(int argc, char **argv) {
+    (void)argc;
+    (void)argv;
+    json_t *r = api_routes_json();
+    json_dumpf(r, stdout, JSON_INDENT(2));
+    putchar('\n');
+    json_decref(r);
+    return 0;
+}

@@ -1,0 +1,58 @@
+/* Shared inside the registry module only. */
+#ifndef HAVEN_REGISTRY_INTERNAL_H
+#define HAVEN_REGISTRY_INTERNAL_H
+
+#include <jansson.h>
+
+#include "core/actor.h"
+#include "core/err.h"
+#include "store/store.h"
+
+/* {"fields":[names of the members of in]} for audit details: names, never values. */
+json_t *registry_changed_fields(const json_t *in);
+
+/* The actor's sites as ",id1,id2," for the portable scope test
+ * `:sites LIKE '%,' || site_id || ',%'`; an admin's is "" with :all = 1. Caller frees. */
+char *registry_scope(const actor *a);
+
+/* Binds :all and :sites for a scoped statement. */
+void registry_bind_scope(store_stmt *st, const actor *a, char **scope);
+
+/* The SELECT list of a person, and the row turned into JSON. */
+#define REGISTRY_PERSON_COLUMNS                                                           \
+    "p.id, p.reg_no, p.given_name, p.family_name, p.native_name, p.sex, p.birth_date,"   \
+    " p.birth_date_precision, p.citizenship, p.languages, p.phone,"                      \
+    " p.registration_site_id, p.registered_at, p.created_at, p.updated_at, p.merged_into"
+json_t *registry_person_row(store_stmt *st);
+/* The same, for a row whose person columns start at column c. */
+json_t *registry_person_row_at(store_stmt *st, int c);
+
+/* The SQL condition "the actor may see person p" (binds :all and :sites). */
+#define REGISTRY_PERSON_SCOPE                                                             \
+    "(:all = 1 OR :sites LIKE '%,' || p.registration_site_id || ',%' OR EXISTS"          \
+    " (SELECT 1 FROM stays vs WHERE vs.person_id = p.id AND"                              \
+    " :sites LIKE '%,' || vs.site_id || ',%'))"
+
+/* Stay JSON from the columns of REGISTRY_STAY_COLUMNS starting at col. */
+#define REGISTRY_STAY_COLUMNS                                                             \
+    "t.id, t.person_id, t.site_id, t.bed, t.checked_in_at, t.checked_out_at,"            \
+    " t.checkout_reason, t.checkout_note"
+json_t *registry_stay_row(store_stmt *st, int col);
+
+/* Folded search tokens of a person's names, unique, in a JSON array of strings. */
+herr *registry_name_tokens(const char *given, const char *family, const char *native,
+                           json_t **out);
+
+#endif
+
+#ifndef HAVEN_REGISTRY_INTERNAL_STAY
+#define HAVEN_REGISTRY_INTERNAL_STAY
+#include <stdint.h>
+/* Inside an open transaction: checks the site (exists, the actor's, active) and that
+ * the person has no open stay, then inserts the stay and audits it. */
+herr *registry_stay_insert(store *s, const actor *a, const char *person_id, const char *site_id,
+                           const char *bed, int64_t at, json_t **out);
+/* ERR_NOT_FOUND unless the site exists and is the actor's; ERR_CONFLICT if inactive. */
+herr *registry_site_usable(store *s, const actor *a, const char *site_id, const char *field,
+                           char code[8]);
+#endif

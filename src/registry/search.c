@@ -1,0 +1,157 @@
+/* Finding people: by name words in any script or spelling the folding understands,
+ * by id, registration number or phone; and the residents of a site. */
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/json.h"
+#include "core/mem.h"
+#include "core/text.h"
+#include "registry/registry.h"
+#include "registry/registry_internal.h"
+
+#define MAX_QUERY_TOKENS 3
+
+/* Name search is driven by the token index: each word is a prefix range. */
+static const char by_tokens_sql[] =
+    "SELECT " REGISTRY_PERSON_COLUMNS " FROM persons p"
+    " WHERE p.id IN (SELECT person_id FROM person_tokens WHERE token >= :t1 AND token < :t1_end)"
+    " AND (:t2 IS NULL OR p.id IN (SELECT person_id FROM person_tokens"
+    "  WHERE token >= :t2 AND token < :t2_end))"
+    " AND (:t3 IS NULL OR p.id IN (SELECT person_id FROM person_tokens"
+    "  WHERE token >= :t3 AND token < :t3_end))"
+    " AND p.merged_into IS NULL AND (:cursor IS NULL OR p.id < :cursor)"
+    " AND (:site IS NULL OR p.registration_site_id = :site OR EXISTS"
+    "  (SELECT 1 FROM stays ss WHERE ss.person_id = p.id AND ss.site_id = :site))"
+    " AND " REGISTRY_PERSON_SCOPE " ORDER BY p.id DESC LIMIT :limit";
+
+static const char exact_sql[] =
+    "SELECT " REGISTRY_PERSON_COLUMNS " FROM persons p"
+    " WHERE (p.id = :id OR p.reg_no = :reg_no OR p.phone_digits = :phone"
+    "  OR p.phone_digits LIKE :phone_suffix)"
+    " AND p.merged_into IS NULL AND (:cursor IS NULL OR p.id < :cursor)"
+    " AND (:site IS NULL OR p.registration_site_id = :site OR EXISTS"
+    "  (SELECT 1 FROM stays ss WHERE ss.person_id = p.id AND ss.site_id = :site))"
+    " AND " REGISTRY_PERSON_SCOPE " ORDER BY p.id DESC LIMIT :limit";
+
+static const char all_sql[] =
+    "SELECT " REGISTRY_PERSON_COLUMNS " FROM persons p"
+    " WHERE p.merged_into IS NULL AND (:cursor IS NULL OR p.id < :cursor)"
+    " AND (:site IS NULL OR p.registration_site_id = :site OR EXISTS"
+    "  (SELECT 1 FROM stays ss WHERE ss.person_id = p.id AND ss.site_id = :site))"
+    " AND " REGISTRY_PERSON_SCOPE " ORDER BY p.id DESC LIMIT :limit";
+
+typedef enum { QUERY_ALL, QUERY_EXACT, QUERY_NAME } query_kind;
+
+/* An id, a registration number ("LIP-23-004512") or a phone is looked up exactly;
+ * anything else is name words. */
+static query_kind classify(const char *q, char digits[33], char reg_no[40]) {
+    if (!q || !q[0]) return QUERY_ALL;
+    if (id_is_valid(q)) return QUERY_EXACT;
+    size_t n = strlen(q), nd = 0, nalpha = 0, other = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)q[i];
+        if (isdigit(c)) {
+            if (nd < 32) digits[nd] = (char)c;
+            nd++;
+        } else if (isalpha(c)) {
+            nalpha++;
+        } else if (!strchr("+ ()-./", c)) {
+            other++;
+        }
+    }
+    digits[nd < 32 ? nd : 32] = '\0';
+    if (nalpha == 0 && other == 0 && nd >= 6) return QUERY_EXACT;
+    if (nd >= 4 && nalpha >= 2 && nalpha <= 6 && strchr(q, '-') && n < 40) {
+        for (size_t i = 0; i <= n; i++) reg_no[i] = (char)toupper((unsigned char)q[i]);
+        return QUERY_EXACT;
+    }
+    digits[0] = '\0';
+    return QUERY_NAME;
+}
+
+/* The smallest string greater than every string starting with prefix. */
+static void prefix_end(const char *prefix, char *out, size_t size) {
+    snprintf(out, size, "%s", prefix);
+    size_t n = strlen(out);
+    if (n) out[n - 1] = (char)(out[n - 1] + 1);
+}
+
+static herr *bind_name_tokens(store_stmt *st, const char *q, bool *empty) {
+    char *folded = NULL;
+    herr *e = text_fold(q, &folded);
+    if (e) return e;
+    char *save = NULL;
+    int n = 0;
+    for (char *tok = strtok_r(folded, " ", &save); tok && n < MAX_QUERY_TOKENS;
+         tok = strtok_r(NULL, " ", &save)) {
+        char name[8], end_name[16], end[128];
+        n++;
+        snprintf(name, sizeof name, ":t%d", n);
+        snprintf(end_name, sizeof end_name, ":t%d_end", n);
+        prefix_end(tok, end, sizeof end);
+        store_bind_text(st, name, tok);
+        store_bind_text(st, end_name, end);
+    }
+    for (int k = n + 1; k <= MAX_QUERY_TOKENS; k++) {
+        char name[8], end_name[16];
+        snprintf(name, sizeof name, ":t%d", k);
+        snprintf(end_name, sizeof end_name, ":t%d_end", k);
+        store_bind_null(st, name);
+        store_bind_null(st, end_name);
+    }
+    *empty = n == 0;
+    mem_free(folded);
+    return NULL;
+}
+
+herr *registry_person_search(store *s, const actor *a, const registry_person_query *q,
+                             json_t **out) {
+    store_stmt *st = NULL;
+    char *scope = NULL;
+    json_t *items = json_array();
+    char digits[33] = "", reg_no[40] = "";
+    int limit = q->limit ? q->limit : 50;
+    if (limit < 1 || limit > 200) {
+        json_decref(items);
+        return err_invalid("limit", "limit must be from 1 to 200");
+    }
+    if (q->cursor && !id_is_valid(q->cursor)) {
+        json_decref(items);
+        return err_invalid("cursor", "cursor is not one this server gave out");
+    }
+    query_kind kind = classify(q->q, digits, reg_no);
+    const char *sql = kind == QUERY_NAME ? by_tokens_sql : kind == QUERY_EXACT ? exact_sql : all_sql;
+    herr *e = store_prepare(s, sql, &st);
+    if (e) goto cleanup;
+    if (kind == QUERY_NAME) {
+        bool empty = false;
+        if ((e = bind_name_tokens(st, q->q, &empty))) goto cleanup;
+        if (empty) goto done; /* only punctuation: nothing can match */
+    } else if (kind == QUERY_EXACT) {
+        char suffix[40];
+        snprintf(suffix, sizeof suffix, "%%%s", digits);
+        store_bind_text(st, ":id", q->q);
+        store_bind_text(st, ":reg_no", reg_no[0] ? reg_no : NULL);
+        store_bind_text(st, ":phone", digits[0] ? digits : NULL);
+        store_bind_text(st, ":phone_suffix", digits[0] ? suffix : NULL);
+    }
+    store_bind_text(st, ":cursor", q->cursor);
+    store_bind_text(st, ":site", q->site_id);
+    store_bind_int(st, ":limit", limit);
+    registry_bind_scope(st, a, &scope);
+    bool row;
+    while (!(e = store_step(st, &row)) && row) json_array_append_new(items, registry_person_row(st));
+    if (e) goto cleanup;
+done:;
+    size_t n = json_array_size(items);
+    json_t *next = (int)n == limit
+                       ? json_string(json_str(json_array_get(items, n - 1), "id"))
+                       : json_null();
+    *out = json_pack("{s:O,s:o}", "items", items, "next_cursor", next);
+cleanup:
+    store_done(st);
+    mem_free(scope);
+    json_decref(items);
+    return e;
+}
