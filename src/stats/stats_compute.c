@@ -294,7 +294,8 @@ static json_t *summary(const stats_set *set, const bool *which) {
             if (!c->key[DIM_SITE][0] && !strcmp(c->key[DIM_CITIZEN], "TOTAL") &&
                 !strcmp(c->key[DIM_SEX], "T") && !strcmp(c->key[DIM_AGE], "TOTAL")) {
                 json_decref(total);
-                total = json_real(c->value);
+                total = cat->ind[i].measure == MEASURE_MEAN ? json_real(c->value)
+                                                            : json_integer((json_int_t)c->value);
             }
         }
         json_array_append_new(list, json_pack("{s:s,s:I,s:o}", "code", cat->ind[i].code, "cells",
