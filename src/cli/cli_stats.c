@@ -39,14 +39,14 @@ static herr *read_all(const char *path, char **out, size_t *len) {
     return NULL;
 }
 
-/* The options shared by the commands: --db, --period, --ref-area, --format, --out,
- * --indicator; each command says which it needs. */
+/* The options shared by the commands; each command says which it needs. */
 typedef struct {
     const char *db, *period, *ref_area, *format, *out, *indicator, *sex, *age;
     const char *file; /* the one positional argument, when the command takes it */
     const char *threshold, *jump_factor;
 } opts;
 
+/* Returns -1 when the command goes on, else its exit code (usage, or --help). */
 static int parse(int argc, char **argv, const char *usage, opts *o) {
     static const struct option longopts[] = {
         {"db", required_argument, 0, 'd'},        {"period", required_argument, 0, 'p'},
@@ -70,17 +70,17 @@ static int parse(int argc, char **argv, const char *usage, opts *o) {
         case 'a': o->age = optarg; break;
         case 't': o->threshold = optarg; break;
         case 'j': o->jump_factor = optarg; break;
-        default: return cli_usage(usage, c == 'h') - 100; /* 2 -> -98, 0 -> -100 */
+        default: return cli_usage(usage, c == 'h');
         }
     }
     if (optind == argc - 1) o->file = argv[optind];
-    return 0;
+    return -1;
 }
 
-#define PARSE_OR_RETURN(usage)                          \
-    opts o;                                             \
-    int parse_rc_ = parse(argc, argv, (usage), &o);     \
-    if (parse_rc_) return parse_rc_ + 100;
+#define PARSE_OR_RETURN(usage)                      \
+    opts o;                                         \
+    int parse_rc_ = parse(argc, argv, (usage), &o); \
+    if (parse_rc_ >= 0) return parse_rc_;
 
 static const char catalogue_usage[] =
     "usage: haven stats catalogue\n"
@@ -199,12 +199,13 @@ int cli_cmd_stats_import(int argc, char **argv) {
     mem_free(data);
     size_t i;
     json_t *err;
-    json_array_foreach(json_object_get(report, "errors"), i, err)
+    json_array_foreach(json_object_get(report, "errors"), i, err) {
         fprintf(stderr, "%s:%lld:%lld: %s: %s\n", argv[optind],
                 (long long)json_integer_value(json_object_get(err, "line")),
                 (long long)json_integer_value(json_object_get(err, "column")),
                 json_string_value(json_object_get(err, "field")),
                 json_string_value(json_object_get(err, "message")));
+    }
     if (!e) print_json(report);
     json_decref(report);
     return e ? cli_fail(e) : 0;

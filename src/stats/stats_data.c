@@ -247,7 +247,9 @@ herr *stats_compare(store *s, const char *indicator, const char *period, const c
             values = json_object();
             size_t a;
             json_t *area;
-            json_array_foreach(areas, a, area) json_object_set_new(values, json_string_value(area), json_null());
+            json_array_foreach(areas, a, area) {
+                json_object_set_new(values, json_string_value(area), json_null());
+            }
             json_array_append_new(list, json_pack("{s:s,s:o}", "citizen", current, "values", values));
         }
         json_object_set_new(values, c->key[DIM_AGE], number_or_null(c));
