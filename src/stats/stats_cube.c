@@ -8,7 +8,8 @@
 #include "core/mem.h"
 #include "stats/stats_internal.h"
 
-static int cube_dim; /* qsort has no context argument; cubes are built on one thread */
+/* qsort has no context argument; the server builds cubes on several threads at once. */
+static _Thread_local int cube_dim;
 
 static bool is_total(int dim, const char *code) { return !strcmp(code, stats_total_code(dim)); }
 
