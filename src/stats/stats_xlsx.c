@@ -14,7 +14,7 @@
 
 typedef struct {
     lxw_workbook *wb;
-    lxw_format *bold, *count, *mean, *flag;
+    lxw_format *bold, *head, *count, *mean, *flag;
 } book;
 
 static const char *sex_label(const char *code) {
@@ -37,11 +37,16 @@ static lxw_row_t write_table(book *b, lxw_worksheet *ws, const stats_cube *cube,
     worksheet_write_string(ws, row++, 0, heading, b->bold);
     worksheet_write_string(ws, row, 0, "CITIZEN", b->bold);
     lxw_col_t col = 1;
-    for (int s = 0; s < cube->n[DIM_SEX]; s++)
-        for (int a = 0; a < cube->n[DIM_AGE]; a++, col++) {
-            if (a == 0) worksheet_write_string(ws, row, col, sex_label(cube->codes[DIM_SEX][s]), b->bold);
-            worksheet_write_string(ws, row + 1, col, cube->codes[DIM_AGE][a], b->bold);
-        }
+    for (int s = 0; s < cube->n[DIM_SEX]; s++) {
+        /* The sex over its age columns, as on the paper form. */
+        lxw_col_t first = col, last = (lxw_col_t)(col + cube->n[DIM_AGE] - 1);
+        if (last > first)
+            worksheet_merge_range(ws, row, first, row, last, sex_label(cube->codes[DIM_SEX][s]), b->head);
+        else
+            worksheet_write_string(ws, row, first, sex_label(cube->codes[DIM_SEX][s]), b->head);
+        for (int a = 0; a < cube->n[DIM_AGE]; a++, col++)
+            worksheet_write_string(ws, row + 1, col, cube->codes[DIM_AGE][a], b->head);
+    }
     row += 2;
     for (int c = 0; c < cube->n[DIM_CITIZEN]; c++, row++) {
         worksheet_write_string(ws, row, 0, cube->codes[DIM_CITIZEN][c], b->bold);
@@ -70,6 +75,7 @@ static void write_sheet(book *b, stats_set *set, int ind) {
     stats_cube_build(&cube, set, ind);
     lxw_worksheet *ws = workbook_add_worksheet(b->wb, in->code);
     worksheet_set_column(ws, 0, 0, 12, NULL);
+    worksheet_freeze_panes(ws, 0, 1);
     worksheet_write_string(ws, 0, 0, in->title_en, b->bold);
     worksheet_write_string(ws, 1, 0, in->title_bs, NULL);
     char line[256];
@@ -127,6 +133,10 @@ herr *stats_write_xlsx(const stats_set *set_in, char **out, size_t *len) {
     }
     b.bold = workbook_add_format(b.wb);
     format_set_bold(b.bold);
+    b.head = workbook_add_format(b.wb);
+    format_set_bold(b.head);
+    format_set_align(b.head, LXW_ALIGN_CENTER);
+    format_set_border(b.head, LXW_BORDER_THIN);
     b.count = workbook_add_format(b.wb);
     format_set_num_format(b.count, "0");
     b.mean = workbook_add_format(b.wb);
