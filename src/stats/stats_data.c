@@ -19,6 +19,15 @@ static herr *resolve(store *s, const char **ref_area, const char *period, stats_
     return NULL;
 }
 
+/* A code as it may appear in a message: printable ASCII of at most 16 characters, or
+ * "?" (a message must stay valid UTF-8 however it is cut). */
+static const char *shown(const char *code) {
+    size_t n = 0;
+    for (const char *c = code; c && *c; c++, n++)
+        if (*c < 0x20 || *c > 0x7e || n >= 16) return "?";
+    return code && *code ? code : "?";
+}
+
 static json_t *number_or_null(const stats_cell *c) {
     if (!c || c->state != CELL_VALUE) return json_null();
     if (stats_cat_get()->ind[c->ind].measure == MEASURE_MEAN)
@@ -43,7 +52,7 @@ herr *stats_get(store *s, const char *ref_area, const char *period, const char *
     int only = -1;
     if (indicator) {
         only = stats_cat_indicator(cat, indicator);
-        if (only < 0) return err_invalid("indicator", "unknown indicator %s", indicator);
+        if (only < 0) return err_invalid("indicator", "unknown indicator (see the catalogue)");
     }
     e = stats_set_load(s, ref_area, &per, &raw);
     if (!e) e = stats_set_load(s, ref_area, &per, &pub);
@@ -91,7 +100,7 @@ static herr *cell_code(const json_t *cell, size_t i, const char *name, bool want
     bool ok = !strcmp(name, "citizen") ? stats_citizen_valid(code)
               : !strcmp(name, "sex")   ? stats_cat_sex(cat, code) >= 0
                                        : stats_cat_age(cat, code) >= 0;
-    if (!ok) return err_invalid(field, "%s: unknown code %s", field, code);
+    if (!ok) return err_invalid(field, "%s: unknown code %s", field, shown(code));
     if (!strcmp(code, total))
         return err_invalid(field, "%s: enter the detail only; totals (%s) are derived", field, total);
     snprintf(out, 8, "%s", code);
@@ -147,7 +156,7 @@ herr *stats_enter(store *s, const actor *a, const char *period, const json_t *in
     if (!e) e = stats_conf_load(s, &conf);
     if (e) return e;
     int ind = stats_cat_indicator(cat, json_str(in, "indicator"));
-    if (ind < 0) return err_invalid("indicator", "unknown indicator %s", json_str(in, "indicator"));
+    if (ind < 0) return err_invalid("indicator", "unknown indicator %s", shown(json_str(in, "indicator")));
     const stats_indicator *si = &cat->ind[ind];
     if (si->computed)
         return err_new(ERR_CONFLICT, "indicator", "%s is computed from case data; it cannot be entered",
@@ -197,11 +206,13 @@ herr *stats_compare(store *s, const char *indicator, const char *period, const c
     if (!e) e = stats_conf_load(s, &conf);
     if (e) return e;
     int ind = stats_cat_indicator(cat, indicator);
-    if (ind < 0) return err_invalid("indicator", "unknown indicator %s", indicator ? indicator : "");
+    if (ind < 0) return err_invalid("indicator", "unknown indicator (see the catalogue)");
     if (!sex) sex = "T";
     if (!age) age = "TOTAL";
-    if (stats_cat_sex(cat, sex) < 0) return err_invalid("sex", "unknown sex code %s", sex);
-    if (stats_cat_age(cat, age) < 0) return err_invalid("age", "unknown age code %s", age);
+    /* Query values are not echoed: they need not be valid UTF-8. */
+    if (stats_cat_sex(cat, sex) < 0) return err_invalid("sex", "sex must be F, M, UNK or T");
+    if (stats_cat_age(cat, age) < 0)
+        return err_invalid("age", "age must be Y_LT14, Y14-17, Y18-34, Y35-64, Y_GE65, UNK or TOTAL");
     /* Rows by citizen in export order, one column per administration with figures. */
     stats_set rows;
     stats_set_init(&rows, "", &per);

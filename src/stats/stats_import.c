@@ -218,6 +218,11 @@ static void parse(const char *data, size_t len, parsed *ps, errors *err) {
             if (next < end) error_at(err, line, 1, "empty line");
         } else {
             int n = split(p, stop, f, N_COLS + 1);
+            /* Every valid value is printable ASCII; anything else is wrong and is shown
+             * as '?' so that messages stay valid UTF-8. */
+            for (int i = 0; i < n && i <= N_COLS; i++)
+                for (char *c = f[i]; *c; c++)
+                    if (*c < 0x20 || *c > 0x7e) *c = '?';
             if (n < 0) {
                 error_at(err, line, 1, "a quoted field is not closed");
             } else if (!header_seen) {

@@ -75,6 +75,12 @@ test('exports in SDMX-CSV, JSON and XLSX carry no personal data', async () => {
   assert.match(xlsx.headers.get('content-type'), /spreadsheetml/);
   const bytes = new Uint8Array(await xlsx.arrayBuffer());
   assert.equal(String.fromCharCode(bytes[0], bytes[1]), 'PK');
+  const junk = await srv.request('GET', `/api/v1/stats/${period}?indicator=%FF%FE`, { token: stat });
+  assert.equal(junk.status, 400);
+  assert.equal(junk.body.error.field, 'indicator');
+  const junk2 = await srv.request('GET', `/api/v1/stats/compare?indicator=ARR&period=${period}&sex=%C3%28`, { token: stat });
+  assert.equal(junk2.status, 400);
+  assert.equal(junk2.body.error.field, 'sex');
   const pdf = await srv.request('GET', `/api/v1/stats/${period}/export?format=pdf`, { token: stat });
   assert.equal(pdf.status, 400);
   assert.equal(pdf.body.error.field, 'format');

@@ -230,6 +230,27 @@ static void test_compare_shows_administrations_side_by_side(void **state) {
     test_db_close(s);
 }
 
+static void test_garbage_is_rejected_with_readable_errors(void **state) {
+    (void)state;
+    store *s = test_db_open();
+    const char *inputs[] = {"\xff\xfe\x00garbage", HEAD "\xc3\x28,M,\"unclosed\n", HEAD ",,,,,,,,,,,\n",
+                            HEAD "HAVEN:MIGR_WB(1.0),M,RS,REF_ENTRY,\xe2\x82,T,TOTAL,PER,2023-05,7,A,F\n",
+                            "\n\n\n"};
+    for (size_t i = 0; i < sizeof inputs / sizeof inputs[0]; i++) {
+        json_t *report = NULL;
+        size_t len = i == 0 ? 10 : strlen(inputs[i]);
+        assert_err(stats_import(s, &sys, inputs[i], len, &report), ERR_INVALID, "file");
+        assert_non_null(report);
+        assert_true(json_array_size(json_object_get(report, "errors")) > 0);
+        json_decref(report);
+    }
+    json_t *got = NULL;
+    assert_ok(stats_get(s, "RS", "2023-05", NULL, &got));
+    assert_int_equal(json_array_size(json_object_get(got, "indicators")), 0);
+    json_decref(got);
+    test_db_close(s);
+}
+
 int main(void) {
     actor_system(&sys, "test");
     const struct CMUnitTest tests[] = {
@@ -242,6 +263,7 @@ int main(void) {
         cmocka_unit_test(test_file_with_errors_imports_nothing_and_lists_every_error),
         cmocka_unit_test(test_export_import_export_round_trip_is_byte_identical),
         cmocka_unit_test(test_compare_shows_administrations_side_by_side),
+        cmocka_unit_test(test_garbage_is_rejected_with_readable_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
