@@ -1,12 +1,13 @@
 /* Computing the indicators Haven holds case data for, from persons and stays.
  *
- * Why two plain scans and C instead of one GROUP BY per indicator: a month of a large
- * installation is millions of rows, and every indicator (arrivals, stock at start and
- * end, admissions, departures by reason, length of stay) is a different predicate over
- * the same rows. One pass over the period's stays (joined to their person) and one over
- * the period's registrations, aggregated in a small hash table keyed by (site, citizen,
- * sex, age band), costs about one GROUP BY; totals and subtotals are then summed from
- * the detail cells in memory (stats_cube_fill).
+ * Why a few plain reads and C instead of one GROUP BY per indicator: a month of a large
+ * installation is hundreds of thousands of rows, and every indicator (arrivals, stock
+ * at start and end, admissions, departures by reason, length of stay) is a different
+ * predicate over the same rows. The period's registrations and the stays overlapping
+ * it are each read once, their persons looked up once each, and everything counted in
+ * a small hash table keyed by (site, citizen, sex, age band); totals and subtotals are
+ * then summed from those detail cells in memory (stats_cube_fill). The whole costs
+ * about one GROUP BY over the same rows (bench/bench_stats.c).
  *
  * Conventions (docs/stats.md): age is in completed years on the last day of the period
  * for every indicator, so that stock and flow figures add up per age band; sex X is
