@@ -22,7 +22,10 @@ static const char candidates_sql[] =
     " AND (:t4 IS NULL OR EXISTS (SELECT 1 FROM person_tokens x WHERE x.person_id = p.id AND x.token = :t4))"
     " AND (:year_from IS NULL OR p.birth_date IS NULL"
     "  OR (p.birth_date >= :year_from AND p.birth_date < :year_to))"
-    " AND p.merged_into IS NULL AND (:exclude IS NULL OR p.id <> :exclude)"
+    " AND p.merged_into IS NULL AND (:exclude IS NULL OR (p.id <> :exclude"
+    "  AND NOT EXISTS (SELECT 1 FROM persons m WHERE m.id = :exclude AND m.merged_into = p.id)"
+    "  AND NOT EXISTS (SELECT 1 FROM person_distinct d WHERE"
+    "   (d.person_a = p.id AND d.person_b = :exclude) OR (d.person_b = p.id AND d.person_a = :exclude))))"
     " ORDER BY p.id DESC LIMIT :limit";
 
 static int year_of(const char *date) {
