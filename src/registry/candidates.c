@@ -22,7 +22,10 @@ static const char candidates_sql[] =
     " AND (:t4 IS NULL OR EXISTS (SELECT 1 FROM person_tokens x WHERE x.person_id = p.id AND x.token = :t4))"
     " AND (:year_from IS NULL OR p.birth_date IS NULL"
     "  OR (p.birth_date >= :year_from AND p.birth_date < :year_to))"
-    " AND p.merged_into IS NULL AND (:exclude IS NULL OR p.id <> :exclude)"
+    " AND p.merged_into IS NULL AND (:exclude IS NULL OR (p.id <> :exclude"
+    "  AND NOT EXISTS (SELECT 1 FROM persons m WHERE m.id = :exclude AND m.merged_into = p.id)"
+    "  AND NOT EXISTS (SELECT 1 FROM person_distinct d WHERE"
+    "   (d.person_a = p.id AND d.person_b = :exclude) OR (d.person_b = p.id AND d.person_a = :exclude))))"
     " ORDER BY p.id DESC LIMIT :limit";
 
 static int year_of(const char *date) {
@@ -31,23 +34,34 @@ static int year_of(const char *date) {
     return y;
 }
 
-/* Binds the words, longest first: the longest is usually the rarest and drives. */
-static void bind_words(store_stmt *st, json_t *words) {
+#define DRIVER_COUNT_CAP 5000
+
+/* Binds the words, rarest first: the rarest drives the index lookup. */
+static herr *bind_words(store *s, store_stmt *st, json_t *words) {
     const char *sorted[MAX_WORDS] = {0};
+    int counts[MAX_WORDS];
     size_t n = 0, i;
     json_t *w;
     json_array_foreach(words, i, w) {
         if (n == MAX_WORDS) break;
-        const char *s = json_string_value(w);
+        const char *word = json_string_value(w);
+        char end[128];
+        snprintf(end, sizeof end, "%s\x01", word); /* [word, word"\x01") is the word alone */
+        int c = 0;
+        herr *e = registry_token_count(s, word, end, DRIVER_COUNT_CAP, &c);
+        if (e) return e;
         size_t k = n++;
-        while (k > 0 && strlen(sorted[k - 1]) < strlen(s)) {
+        while (k > 0 && counts[k - 1] > c) {
             sorted[k] = sorted[k - 1];
+            counts[k] = counts[k - 1];
             k--;
         }
-        sorted[k] = s;
+        sorted[k] = word;
+        counts[k] = c;
     }
     static const char *const names[MAX_WORDS] = {":t1", ":t2", ":t3", ":t4"};
     for (size_t k = 0; k < MAX_WORDS; k++) store_bind_text(st, names[k], sorted[k]);
+    return NULL;
 }
 
 static json_t *candidate_json(store_stmt *st, const json_t *person, int year) {
@@ -106,7 +120,7 @@ herr *registry_find_candidates(store *s, const actor *a, const json_t *person,
     snprintf(from, sizeof from, "%04d-01-01", year % 10000);
     snprintf(to, sizeof to, "%04d-01-01", (year + 1) % 10000);
     if ((e = store_prepare(s, candidates_sql, &st))) goto cleanup;
-    bind_words(st, words);
+    if ((e = bind_words(s, st, words))) goto cleanup;
     store_bind_text(st, ":year_from", year ? from : NULL);
     store_bind_text(st, ":year_to", year ? to : NULL);
     store_bind_text(st, ":exclude", exclude_id);
