@@ -12,7 +12,8 @@
  * Conventions (docs/stats.md): age is in completed years on the last day of the period
  * for every indicator, so that stock and flow figures add up per age band; sex X is
  * counted as UNK; citizenship "stateless" is STLS and "unknown" UNK; a stay counts in
- * the stock at a moment when checked in before it and not checked out by then. */
+ * the stock at a moment when checked in before it and not checked out by then. A record
+ * merged into another is not a second arrival, but its stays are the survivor's. */
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -208,8 +209,12 @@ static const char stays_left_sql[] =
 static const char stays_open_sql[] =
     "SELECT person_id, site_id, checked_in_at, checked_out_at, checkout_reason FROM stays"
     " WHERE checked_out_at IS NULL AND checked_in_at < :end";
+/* A record merged into another is the same human: its stays count as the survivor's,
+ * described by the survivor's record (merges are one level deep). */
 static const char person_sql[] =
-    "SELECT citizenship, sex, birth_date FROM persons WHERE id = :id AND merged_into IS NULL";
+    "SELECT COALESCE(m.citizenship, p.citizenship), COALESCE(m.sex, p.sex),"
+    " CASE WHEN m.id IS NULL THEN p.birth_date ELSE m.birth_date END"
+    " FROM persons p LEFT JOIN persons m ON m.id = p.merged_into WHERE p.id = :id";
 
 enum { STAY_SOP = 1, STAY_DEP = 2 }; /* else admitted in the period; else still there */
 
@@ -273,8 +278,7 @@ static int by_person(const void *a, const void *b) {
     return strcmp(((const stay_row *)a)->person, ((const stay_row *)b)->person);
 }
 
-/* Looks up each person once, in id order, and adds their stays to the accumulators.
- * Stays of merged (or missing) persons are left out. */
+/* Looks up each person once, in id order, and adds their stays to the accumulators. */
 static herr *add_stays(store *s, const plan *p, stay_list *list, acc_map *m) {
     if (list->n > 1) qsort(list->rows, list->n, sizeof *list->rows, by_person);
     store_stmt *st = NULL;

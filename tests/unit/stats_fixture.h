@@ -1,5 +1,5 @@
 /* A small, fixed data set for the statistics tests, inserted with plain SQL: two
- * sites, seven persons (one merged), nine stays around May 2023. The expected tables
+ * sites, seven person records (one merged into another), nine stays around May 2023. The expected tables
  * in test_stats_compute.c are computed by hand from it. Included by the stats tests
  * only (each test program is one file). */
 #ifndef HAVEN_TEST_STATS_FIXTURE_H
@@ -68,7 +68,8 @@ static __attribute__((unused)) void fx_load(store *s) {
     fx_person(s, "p3", "M", "2007-05-31", "PK", "s-bir", "2023-05-05T12:00:00Z", NULL); /* 16 */
     fx_person(s, "p4", "X", NULL, "stateless", "s-bir", "2023-05-10T08:00:00Z", NULL);
     fx_person(s, "p5", "M", "1950-01-01", "SY", "s-lip", "2023-05-20T08:00:00Z", NULL); /* 73 */
-    fx_person(s, "p6", "M", "1990-01-01", "AF", "s-lip", "2023-05-21T08:00:00Z", "p1");
+    /* A duplicate of p1, merged into p1: not an arrival; its stay is p1's (AF, M, 28). */
+    fx_person(s, "p6", "M", NULL, "unknown", "s-lip", "2023-05-21T08:00:00Z", "p1");
     fx_person(s, "p7", "F", "1980-07-15", "unknown", "s-lip", "2023-06-01T00:00:00Z", NULL);
     fx_stay(s, "t1", "p1", "s-lip", "2023-04-20T10:00:00Z", NULL, NULL);
     fx_stay(s, "t2", "p2", "s-lip", "2023-05-02T09:00:00Z", "2023-05-12T09:00:00Z", "moved_on");
