@@ -245,7 +245,8 @@ static void parse(const char *data, size_t len, parsed *ps, errors *err) {
     else if (ps->set.n == 0 && err->count == 0) error_at(err, line, 1, "the file has no figures");
 }
 
-/* Duplicate keys and totals, once every row is known to be well-formed. */
+/* Duplicate keys among the well-formed rows, then totals if the file is otherwise
+ * correct. */
 static void check_set(parsed *ps, errors *err) {
     stats_set *set = &ps->set;
     stats_set_sort(set);
@@ -256,6 +257,7 @@ static void check_set(parsed *ps, errors *err) {
             error_at(err, later->line, C_INDICATOR + 1, "duplicate key: the same cell as line %d",
                      first->line);
         }
+    /* Sums are only meaningful once every row is well-formed and unique. */
     if (err->count) return;
     json_t *v = json_array();
     stats_check_totals(set, v);
@@ -269,6 +271,26 @@ static void check_set(parsed *ps, errors *err) {
         error_at(err, c ? c->line : 0, C_VALUE + 1, "totals do not add up: %s", json_str(item, "message"));
     }
     json_decref(v);
+}
+
+static int error_order(const void *a, const void *b) {
+    json_t *x = *(json_t *const *)a, *y = *(json_t *const *)b;
+    json_int_t lx = json_integer_value(json_object_get(x, "line")), ly = json_integer_value(json_object_get(y, "line"));
+    if (lx != ly) return lx < ly ? -1 : 1;
+    json_int_t cx = json_integer_value(json_object_get(x, "column")), cy = json_integer_value(json_object_get(y, "column"));
+    return cx < cy ? -1 : cx > cy;
+}
+
+/* Errors in file order, whichever check found them. */
+static void sort_errors(errors *err) {
+    size_t n = json_array_size(err->errors);
+    if (n < 2) return;
+    json_t **items = mem_alloc(n * sizeof *items);
+    for (size_t i = 0; i < n; i++) items[i] = json_incref(json_array_get(err->errors, i));
+    qsort(items, n, sizeof *items, error_order);
+    json_array_clear(err->errors);
+    for (size_t i = 0; i < n; i++) json_array_append_new(err->errors, items[i]);
+    mem_free(items);
 }
 
 herr *stats_import(store *s, const actor *a, const char *data, size_t len, json_t **report) {
@@ -287,7 +309,8 @@ herr *stats_import(store *s, const actor *a, const char *data, size_t len, json_
         goto done;
     }
     parse(data ? data : "", data ? len : 0, &ps, &err);
-    if (!err.count) check_set(&ps, &err);
+    check_set(&ps, &err);
+    sort_errors(&err);
     if (err.count) {
         json_t *first = json_array_get(err.errors, 0);
         e = err_new(ERR_INVALID, "file", "the file has %d error%s; nothing was imported (line %d, column %d: %s)",
