@@ -96,7 +96,8 @@ function renderFrame(currentPath) {
   })));
   const lang = h('select', { id: 'locale-select', onchange: (e) => changeLocale(e.target.value) },
     LOCALES.map((l) => h('option', { value: l.code, selected: l.code === localeCode(), lang: l.code }, l.label)));
-  const parts = [h('label', { for: 'locale-select', class: 'tool-label' }, t('app.language')), lang];
+  const parts = [h('label', { for: 'locale-select', class: 'tool-label' },
+    h('img', { src: '/img/globe.svg', alt: '' }), h('span', { class: 'visually-hidden' }, t('app.language'))), lang];
   if (state.me) {
     parts.push(h('span', { class: 'who' },
       h('span', { class: 'who-name' }, state.me.display_name || state.me.username),

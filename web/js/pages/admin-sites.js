@@ -3,6 +3,7 @@ import { h, announce } from '../dom.js';
 import { get, post, patch } from '../api.js';
 import { t, fmtNumber, localeCode } from '../i18n.js';
 import { field, select, showError, clearErrors, busy } from '../forms.js';
+import { confirmDialog } from '../components/confirm.js';
 
 export default async function render({ root, app }) {
   app.setTitle(t('admin_sites.title'));
@@ -55,6 +56,7 @@ export default async function render({ root, app }) {
   }
 
   async function setActive(site, active) {
+    if (!active && !(await confirmDialog({ title: t('admin_sites.disable_x', { name: site.name }), text: t('admin_sites.disable_confirm'), confirm: t('common.disable') }))) return;
     await patch(`/api/v1/sites/${encodeURIComponent(site.id)}`, { active });
     announce(t(active ? 'admin_sites.enabled' : 'admin_sites.disabled', { name: site.name }));
     await load();
@@ -66,7 +68,7 @@ export default async function render({ root, app }) {
       h('th', { scope: 'row' }, s.name), h('td', {}, s.code), h('td', {}, s.municipality || ''), h('td', {}, kindName(s.kind)),
       h('td', { class: 'num' }, fmtNumber(s.capacity)), h('td', { class: 'num' }, fmtNumber(s.present)),
       h('td', {}, h('span', { class: ['badge', s.active ? 'badge-ok' : 'badge-off'] }, t(s.active ? 'common.active' : 'common.inactive'))),
-      h('td', {}, h('div', { class: 'actions' },
+      h('td', {}, h('div', { class: 'row-actions' },
         h('button', { type: 'button', class: 'btn btn-small', 'aria-label': t('admin_sites.edit', { name: s.name }), onclick: () => openForm(s) }, t('common.edit')),
         h('button', { type: 'button', class: ['btn-small', s.active ? 'btn-danger' : 'btn'],
           'aria-label': t(s.active ? 'admin_sites.disable_x' : 'admin_sites.enable_x', { name: s.name }),

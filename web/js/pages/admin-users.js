@@ -3,6 +3,7 @@ import { h, announce } from '../dom.js';
 import { get, post, patch } from '../api.js';
 import { t } from '../i18n.js';
 import { field, fieldset, select, showError, clearErrors, busy } from '../forms.js';
+import { confirmDialog } from '../components/confirm.js';
 
 const ROLES = ['admin', 'registrar', 'protection', 'counsellor', 'interp', 'statistician', 'viewer'];
 
@@ -91,13 +92,20 @@ export default async function render({ root, app }) {
     const users = (await get('/api/v1/users')).items;
     tbody.replaceChildren(...users.map((u) => {
       const self = app.me && u.id === app.me.id;
-      const actions = writable ? h('div', { class: 'actions' },
+      const actions = writable ? h('div', { class: 'row-actions' },
         h('button', { type: 'button', class: 'btn btn-small', 'aria-label': t('admin_users.edit', { user: u.username }), onclick: () => openForm(u) }, t('common.edit')),
         h('button', { type: 'button', class: 'btn btn-small', 'aria-label': t('admin_users.reset_x', { user: u.username }),
-          onclick: async () => { const pw = newPassword(); if (await update(u, { password: pw }, 'admin_users.reset_done')) showPassword(u, pw); } }, t('admin_users.reset')),
+          onclick: async () => {
+            if (!(await confirmDialog({ title: t('admin_users.reset_x', { user: u.username }), text: t('admin_users.reset_confirm'), confirm: t('admin_users.reset') }))) return;
+            const pw = newPassword();
+            if (await update(u, { password: pw }, 'admin_users.reset_done')) showPassword(u, pw);
+          } }, t('admin_users.reset')),
         self ? null : h('button', { type: 'button', class: ['btn-small', u.active ? 'btn-danger' : 'btn'],
           'aria-label': t(u.active ? 'admin_users.disable_x' : 'admin_users.enable_x', { user: u.username }),
-          onclick: () => update(u, { active: !u.active }, u.active ? 'admin_users.disabled' : 'admin_users.enabled') }, t(u.active ? 'common.disable' : 'common.enable'))) : null;
+          onclick: async () => {
+            if (u.active && !(await confirmDialog({ title: t('admin_users.disable_x', { user: u.username }), text: t('admin_users.disable_confirm'), confirm: t('common.disable') }))) return;
+            await update(u, { active: !u.active }, u.active ? 'admin_users.disabled' : 'admin_users.enabled');
+          } }, t(u.active ? 'common.disable' : 'common.enable'))) : null;
       return h('tr', { dataset: { user: u.username } },
         h('th', { scope: 'row' }, u.username), h('td', {}, u.display_name || ''), h('td', {}, t(`role.${u.role}`)),
         h('td', {}, u.role === 'admin' ? t('admin_users.all_sites') : (u.sites || []).map(siteName).join(', ') || '—'),

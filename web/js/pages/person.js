@@ -37,12 +37,12 @@ export default async function render({ root, params, app }) {
       [t('person.reg_no'), h('span', { class: 'reg-no', id: 'person-reg-no' }, person.reg_no)],
       [t('person.given_name'), bdi(person.given_name)],
       [t('person.family_name'), bdi(person.family_name)],
-      [t('person.native_name'), person.native_name ? h('bdi', { dir: 'auto', lang: '' }, person.native_name) : null],
+      [t('person.native_name_short'), person.native_name ? h('bdi', { dir: 'auto', lang: '' }, person.native_name) : null],
       [t('person.sex'), t(`sex.${person.sex}`)],
       [t('person.born'), fmtBirth(person)],
       [t('person.citizenship'), codeName('countries', person.citizenship)],
       [t('person.languages'), (person.languages || []).map((l) => codeName('languages', l)).join(', ')],
-      [t('person.phone'), person.phone ? h('span', { dir: 'ltr' }, person.phone) : null],
+      [t('person.phone_short'), person.phone ? h('span', { dir: 'ltr' }, person.phone) : null],
       [t('person.registered'), `${fmtDateTime(person.registered_at)} · ${siteName(person.registration_site_id)}`],
     ]), edit ? h('div', { class: 'actions' }, edit) : null);
   }
@@ -154,7 +154,7 @@ export default async function render({ root, params, app }) {
   showIdentity();
   showCurrent();
   showHistory();
-  root.append(h('div', { class: 'page-head' }, heading,
+  root.append(h('div', { class: 'page-head' }, heading, h('span', { class: 'reg-no' }, person.reg_no),
     person.native_name ? h('p', { class: 'native', lang: '' }, h('bdi', { dir: 'auto' }, person.native_name)) : null),
   h('div', { class: 'grid grid-2' }, identity, h('div', { class: 'stack' }, current, history, dupes)));
   await showDupes();

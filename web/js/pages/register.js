@@ -19,6 +19,10 @@ export default async function render({ root, app }) {
   const remembered = localStorage.getItem(SITE_KEY);
   const siteSel = select(sites.map((s) => ({ value: s.id, label: s.name })),
     sites.some((s) => s.id === remembered) ? remembered : sites[0].id, { name: 'site_id', id: 'desk-site' });
+  // One site: say where, no choice to make.
+  const sitePick = sites.length > 1
+    ? h('div', { class: 'site-pick-head' }, h('label', { for: 'desk-site' }, t('register.site')), siteSel)
+    : h('p', { class: 'site-pick-head' }, t('register.site'), ' ', h('span', { class: 'site-name', id: 'desk-site-name' }, sites[0].name));
   siteSel.addEventListener('change', () => { localStorage.setItem(SITE_KEY, siteSel.value); refresh(); });
 
   const pf = await personForm();
@@ -37,7 +41,6 @@ export default async function render({ root, app }) {
     h('div', { class: 'form-row' }, h('div', { class: 'field check-in-field' }, h('label', { class: 'choice' }, checkIn, t('register.check_in_now'))),
       bedField)) : null;
   const form = h('form', { id: 'register-form', novalidate: true, 'aria-labelledby': 'desk-h' },
-    field({ label: t('register.site'), input: siteSel, name: 'site_id', className: 'site-pick' }),
     h('section', { 'aria-labelledby': 'person-h' }, h('h2', { id: 'person-h' }, t('register.person')), pf.el),
     stayPart,
     h('div', { class: 'actions' }, submit, h('button', { type: 'reset', class: 'btn' }, t('register.clear'))));
@@ -106,8 +109,8 @@ export default async function render({ root, app }) {
   }
 
   root.append(
-    h('div', { class: 'page-head' }, h('h1', { id: 'desk-h' }, t('register.title')),
-      h('p', { class: 'muted' }, t('register.lead'))),
+    h('div', { class: 'page-head' }, h('h1', { id: 'desk-h' }, t('register.title')), sitePick),
+    h('p', { class: 'muted lead-line' }, t('register.lead')),
     result,
     h('div', { class: 'desk' }, h('div', { class: 'card' }, form), panel.el));
   pf.focusFirst();
