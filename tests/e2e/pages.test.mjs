@@ -49,9 +49,12 @@ async function checkPage(page, label, shot) {
   await checkZoom(page, label);
 }
 
-test('login_page', async () => {
-  await open(anon.page, '/login');
+test('login_page_is_where_a_visit_without_a_session_lands', async () => {
+  await open(anon.page, '/sites');
+  assert.match(anon.page.url(), /\/login$/);
+  assert.equal(await anon.page.locator('main h1').innerText(), 'Log in to Haven');
   await checkPage(anon.page, 'login', 'login');
+  assert.deepEqual(anon.errors, []);
 });
 
 test('dashboard', async () => {

@@ -154,7 +154,7 @@ async function render({ keepFocus = false } = {}) {
     app.setTitle(t('state.forbidden_title'));
     root.append(messageState('state.forbidden_title', 'state.forbidden_page'));
   } else {
-    const params = path.match(route.re).slice(1).map(decodeURIComponent);
+    const params = (location.pathname.match(route.re) || []).slice(1).map(decodeURIComponent);
     const query = new URLSearchParams(location.search);
     try {
       const mod = await import(`./pages/${route.page}.js`);

@@ -31,10 +31,14 @@ function invalid(fieldName) {
   return e;
 }
 
+// Names people say at the desk that are not the standard name of the code.
+const ALIASES = { fa: 'Farsi', prs: 'Afghan Persian', ckb: 'Sorani', kmr: 'Kurmanji', ary: 'Darija', pa: 'Punjabi', GB: 'UK England', US: 'USA America', XK: 'Kosova' };
+
 async function namedItems(kind) {
   const [local, en] = await Promise.all([codeList(kind), codeList(kind, 'en')]);
   const english = new Map(en.map((i) => [i.code, i.name]));
-  return local.map((i) => ({ code: i.code, name: i.name, alt: localeCode() === 'en' ? '' : english.get(i.code) || '' }));
+  return local.map((i) => ({ code: i.code, name: i.name,
+    alt: [localeCode() === 'en' ? '' : english.get(i.code), ALIASES[i.code]].filter(Boolean).join(' ') }));
 }
 
 // Builds the fields; `person` pre-fills them (edit). Returns {el, read(), reset(),
