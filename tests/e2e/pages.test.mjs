@@ -9,7 +9,7 @@ import { openBrowser, login, checkA11y, screenshot } from './browser.mjs';
 let server, admin, registrar, anon, token, sites, arabic;
 
 before(async () => {
-  server = await startServer({ demo: true, people: 300 });
+  server = await startServer({ demo: true, people: 2000 });
   token = await server.login('admin');
   sites = (await server.request('GET', '/api/v1/sites', { token })).body.items;
   const lip = sites.find((s) => s.code === 'LIP');
@@ -80,6 +80,11 @@ test('registration_desk_with_a_candidate', async () => {
   await page.locator('#cand-list .candidate').first().waitFor();
   await checkPage(page, 'registration desk (typing, candidates)', 'registration-desk');
   await page.keyboard.press('Escape');
+  await page.getByLabel('None of these is the person').check();
+  await page.getByLabel('Bed').fill('C7-12');
+  await page.getByRole('button', { name: 'Register and check in' }).click();
+  await page.locator('#new-reg-no').waitFor();
+  await checkPage(page, 'registration desk (registered)', 'registration-done');
 });
 
 test('person_profile_with_arabic_name', async () => {
@@ -138,6 +143,12 @@ test('states_not_found_forbidden_expired', async () => {
   await open(page, '/admin/users');
   assert.equal(await page.locator('main h1').innerText(), 'Not allowed');
   await checkA11y(page, 'forbidden');
+  // The session ends while the page is open: the next request says so.
+  await registrar.context.clearCookies();
+  await page.getByRole('link', { name: 'Search' }).click();
+  await page.locator('#session-expired').waitFor();
+  await checkPage(page, 'session expired', 'session-expired');
+  await login(page, server, 'registrar');
 });
 
 test('pages_in_serbian_cyrillic_and_bosnian', async () => {

@@ -47,9 +47,10 @@ export default async function render({ root, query, app }) {
   const typed = debounce(() => load(false), 300);
   box.addEventListener('input', typed);
   const form = h('form', { role: 'search', class: 'toolbar', onsubmit: (e) => { e.preventDefault(); typed.cancel(); load(false).then(() => announce(status.textContent)); } },
-    h('div', { class: 'field search-field' }, h('label', { for: 'search-q' }, t('search.label')), box,
-      h('p', { class: 'hint' }, t('search.hint'))),
-    h('button', { type: 'submit', class: 'btn-primary' }, t('search.submit')));
+    h('div', { class: 'field search-field' }, h('label', { for: 'search-q' }, t('search.label')),
+      h('div', { class: 'search-row' }, box, h('button', { type: 'submit', class: 'btn-primary' }, t('search.submit'))),
+      h('p', { class: 'hint', id: 'search-q-hint' }, t('search.hint'))));
+  box.setAttribute('aria-describedby', 'search-q-hint');
   more.addEventListener('click', () => load(true));
   root.append(h('h1', {}, t('search.title')), form, status,
     h('div', { class: 'table-wrap' }, h('table', { id: 'search-results' },
