@@ -7,6 +7,7 @@
 #   make build   optimised binary at build/haven
 #   make lint    clang-format check and cppcheck
 #   make vendor  copy the npm libraries the web interface uses into web/vendor/
+#   make screenshots  retake docs/screenshots/*.png (the README's) with the browser tests
 
 APT_PACKAGES := build-essential cmake pkg-config libsqlite3-dev libmicrohttpd-dev \
 	libjansson-dev libsodium-dev libicu-dev libcmocka-dev libxlsxwriter-dev \
@@ -15,14 +16,18 @@ JOBS ?= $(shell nproc)
 DB ?= var/haven.db
 LISTEN ?= 127.0.0.1:8080
 
-.PHONY: all deps build build-test run test unit-test api-test e2e-test bench lint clean npm-deps vendor
+.PHONY: all deps build build-test run test unit-test api-test e2e-test bench lint clean npm-deps vendor \
+	screenshots
 
 all: build
 
-# Installs only the Debian packages that are missing (needs root or sudo).
+# Installs only the Debian packages that are missing (needs root or sudo). A tool already
+# on PATH from elsewhere counts as there (npm comes with NodeSource's nodejs, whose
+# package conflicts with Debian's npm).
 deps:
 	@missing=""; for p in $(APT_PACKAGES); do \
-	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || \
+	    command -v $$p >/dev/null 2>&1 || missing="$$missing $$p"; \
 	done; \
 	if [ -n "$$missing" ]; then \
 	  echo "Installing missing Debian packages:$$missing"; \
@@ -74,6 +79,10 @@ api-test: build-test
 
 e2e-test: build-test npm-deps vendor
 	cd build-test && ctest --output-on-failure -L e2e
+
+screenshots: build-test npm-deps vendor
+	HAVEN_BIN=build-test/haven HAVEN_WEB=web HAVEN_SCREENSHOTS=docs/screenshots \
+	  node --test tests/e2e/pages.test.mjs
 
 bench: build
 	./bench/run.sh

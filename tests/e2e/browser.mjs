@@ -2,10 +2,14 @@
 // profile per test file, logging in through the real login form, axe-core checks.
 import { chromium } from 'playwright-core';
 import { mkdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import assert from 'node:assert/strict';
 
 export const AXE = new URL('../../node_modules/axe-core/axe.min.js', import.meta.url).pathname;
-export const SCREENSHOTS = new URL('../../docs/screenshots/', import.meta.url).pathname;
+// `make screenshots` sets HAVEN_SCREENSHOTS=docs/screenshots; ordinary test runs keep
+// their pictures out of the source tree.
+export const SCREENSHOTS = resolve(process.env.HAVEN_SCREENSHOTS || join(tmpdir(), 'haven-screenshots'));
 
 // Starts chromium; returns {browser, context, page, errors} where errors collects
 // console errors and page errors (a test may assert there are none).
@@ -52,8 +56,8 @@ export async function checkA11y(page, label) {
   assert.equal(bad.length, 0, `${label}: axe-core found\n${text}`);
 }
 
-// Saves a 1366x768 screenshot to docs/screenshots/<name>.png.
+// Saves a 1366x768 screenshot as <SCREENSHOTS>/<name>.png.
 export async function screenshot(page, name) {
   mkdirSync(SCREENSHOTS, { recursive: true });
-  await page.screenshot({ path: `${SCREENSHOTS}${name}.png` });
+  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`) });
 }
