@@ -123,3 +123,19 @@ test('registrar_of_lipa_cannot_open_a_person_of_usivak', async () => {
   await page.goto(`/sites/${site('USI').id}`);
   await page.getByRole('heading', { level: 1, name: 'Not found' }).waitFor();
 });
+
+test('names_are_shown_as_text_never_as_markup', async () => {
+  const { page, errors } = b;
+  const evil = '<img src=x onerror="window.__haven_xss=1">';
+  const r = await server.request('POST', '/api/v1/persons', { token: regToken, body: {
+    given_name: evil, family_name: 'Markup</td><b>bold', native_name: 'محمد <script>window.__haven_xss=2</script>',
+    sex: 'M', citizenship: 'unknown', site_id: site('LIP').id, check_in: true, bed: '<i>B1</i>' } });
+  assert.equal(r.status, 201, r.text);
+  for (const path of [`/persons/${r.body.id}`, `/search?q=${encodeURIComponent(r.body.reg_no)}`, `/sites/${site('LIP').id}?q=${encodeURIComponent(r.body.reg_no)}`]) {
+    await page.goto(path);
+    await page.getByText('Markup</td><b>bold', { exact: false }).first().waitFor();
+    assert.equal(await page.evaluate(() => window.__haven_xss), undefined, path);
+    assert.equal(await page.locator('main img, main b, main script, main i').count(), 0, path);
+  }
+  assert.deepEqual(errors, []);
+});
