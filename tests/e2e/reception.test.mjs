@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { startServer } from '../api/harness.mjs';
 import { openBrowser, login } from './browser.mjs';
 
-let server, b, adminToken, regToken, sites;
+let server, b, adminToken, regToken, sites, earlier;
 const site = (code) => sites.find((s) => s.code === code);
 
 before(async () => {
@@ -31,7 +31,7 @@ async function lipaPresent(page) {
 test('registrar_registers_sees_candidate_checks_in_and_out', async () => {
   const { page, errors } = b;
   // An earlier registration of the same man, names the other way round.
-  const earlier = await server.request('POST', '/api/v1/persons', { token: regToken, body: {
+  earlier = await server.request('POST', '/api/v1/persons', { token: regToken, body: {
     given_name: 'Ali', family_name: 'Ahmadi', sex: 'M', birth_date: '1990-01-01', birth_date_precision: 'year',
     citizenship: 'AF', site_id: site('LIP').id } });
   assert.equal(earlier.status, 201, earlier.text);
@@ -87,6 +87,25 @@ test('registrar_registers_sees_candidate_checks_in_and_out', async () => {
   await page.locator('#not-checked-in').waitFor();
   assert.match(await page.locator('#stays').innerText(), /Moved on/);
   assert.equal(await lipaPresent(page), before);
+  assert.deepEqual(errors, []);
+});
+
+test('a_returning_person_is_checked_in_from_the_candidate_without_a_new_registration', async () => {
+  const { page, errors } = b;
+  const before = await lipaPresent(page);
+  await page.goto('/register');
+  await page.getByLabel('Given name').fill('ALI');
+  await page.getByLabel('Family name').fill('ahmadi');
+  await page.getByLabel('Year only').check();
+  await page.getByLabel('Year of birth').fill('1990');
+  await page.getByLabel('Bed').fill('C9-1');
+  const same = page.locator(`button[data-candidate="${earlier.body.id}"]`);
+  await same.click();
+  await page.getByRole('heading', { name: 'Checked in (registered before)' }).waitFor();
+  assert.equal(await page.locator('#new-reg-no').innerText(), earlier.body.reg_no);
+  assert.equal(await lipaPresent(page), before + 1);
+  const p = await server.request('GET', `/api/v1/persons/${earlier.body.id}`, { token: regToken });
+  assert.equal(p.body.current_stay.bed, 'C9-1');
   assert.deepEqual(errors, []);
 });
 

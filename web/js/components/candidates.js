@@ -8,7 +8,7 @@ function reasonText(code, fallback) {
   return has(`reason.${code}`) ? t(`reason.${code}`) : fallback;
 }
 
-function candidateItem(c) {
+function candidateItem(c, onSame) {
   const reasons = (c.reason_codes || []).map((code, i) => h('li', {}, reasonText(code, c.reasons[i])));
   const strength = t('candidates.strength', { pct: fmtNumber(c.score, { style: 'percent' }) });
   if (!c.visible) {
@@ -18,15 +18,19 @@ function candidateItem(c) {
       h('p', { class: 'hint' }, t('candidates.hidden_text')), h('p', { class: 'hint' }, strength));
   }
   return h('li', { class: 'candidate' },
-    h('p', { class: 'candidate-name' }, h('a', { href: `/persons/${encodeURIComponent(c.id)}` }, bdi(personName(c)))),
+    // A new tab, so that the form being typed stays as it is.
+    h('p', { class: 'candidate-name' }, h('a', { href: `/persons/${encodeURIComponent(c.id)}`, target: '_blank', rel: 'noopener' },
+      bdi(personName(c)), h('span', { class: 'visually-hidden' }, ` (${t('candidates.new_tab')})`), h('span', { 'aria-hidden': 'true' }, ' ↗'))),
     h('p', { class: 'hint' }, h('span', { class: 'reg-no' }, c.reg_no), ' · ', fmtBirth(c), ' · ', codeName('countries', c.citizenship)),
     h('ul', { class: 'reasons', 'aria-label': t('candidates.reasons') }, reasons),
-    h('p', { class: 'hint' }, strength));
+    h('p', { class: 'hint' }, strength),
+    onSame ? h('button', { type: 'button', class: 'btn btn-small', dataset: { candidate: c.id },
+      'aria-label': t('candidates.same_person_x', { name: personName(c) }), onclick: () => onSame(c) }, t('candidates.same_person')) : null);
 }
 
 // Returns {el, update(partial, siteId), clear(), items, confirm} where confirm is the
 // "this is a new person" checkbox the registrar ticks when none of them is the person.
-export function candidatesPanel() {
+export function candidatesPanel({ onSame } = {}) {
   const heading = h('h2', { id: 'cand-heading' }, t('candidates.title'));
   const status = h('p', { class: 'hint', id: 'cand-status' }, t('candidates.idle'));
   const list = h('ul', { 'aria-labelledby': 'cand-heading', id: 'cand-list' });
@@ -56,7 +60,7 @@ export function candidatesPanel() {
       if (mine !== seq) return;
       const before = panel.items.length;
       panel.items = r.items;
-      list.replaceChildren(...r.items.map(candidateItem));
+      list.replaceChildren(...r.items.map((c) => candidateItem(c, onSame)));
       status.textContent = r.items.length ? tn('candidates.found', r.items.length) : t('candidates.none');
       confirmBox.hidden = r.items.length === 0;
       if (!r.items.length) confirm.checked = false;

@@ -1,7 +1,7 @@
 // The registration desk: one keyboard-only form, candidates beside it, register and
 // check in in one step.
 import { h, bdi, personName, debounce, announce } from '../dom.js';
-import { post } from '../api.js';
+import { get, post } from '../api.js';
 import { t } from '../i18n.js';
 import { field, showError, clearErrors, busy, select } from '../forms.js';
 import { personForm } from '../components/person-form.js';
@@ -26,7 +26,7 @@ export default async function render({ root, app }) {
   siteSel.addEventListener('change', () => { localStorage.setItem(SITE_KEY, siteSel.value); refresh(); });
 
   const pf = await personForm();
-  const panel = candidatesPanel();
+  const panel = candidatesPanel({ onSame: app.can('stay.write') ? (c) => checkInExisting(c) : null });
   const canStay = app.can('stay.write');
   const checkIn = h('input', { type: 'checkbox', id: 'check-in', name: 'check_in', checked: canStay });
   const bed = h('input', { name: 'bed', id: 'bed', autocomplete: 'off', class: 'narrow' });
@@ -92,11 +92,25 @@ export default async function render({ root, app }) {
     });
   });
 
-  function showResult(r) {
+  // The arrival is someone registered before: check that record in, register nobody.
+  async function checkInExisting(c) {
+    clearErrors(form);
+    const body = { person_id: c.id, site_id: siteSel.value };
+    if (bed.value.trim()) body.bed = bed.value.trim();
+    try {
+      const stay = await post('/api/v1/stays', body);
+      const person = await get(`/api/v1/persons/${encodeURIComponent(c.id)}`);
+      showResult({ id: c.id, reg_no: person.reg_no, person, stay }, 'register.returned');
+    } catch (err) {
+      showError(form, err, 'checkin');
+    }
+  }
+
+  function showResult(r, titleKey = 'register.done') {
     const site = sites.find((s) => s.id === siteSel.value);
     const next = h('button', { type: 'button', class: 'btn', onclick: () => { result.replaceChildren(); pf.focusFirst(); } }, t('register.next'));
     result.replaceChildren(h('div', { class: 'success-box', role: 'status' },
-      h('h2', {}, t('register.done')),
+      h('h2', {}, t(titleKey)),
       h('p', {}, bdi(personName(r.person)), ' — ', h('span', { class: 'big-reg', id: 'new-reg-no' }, r.reg_no)),
       r.stay ? h('p', {}, t('register.checked_in_at', { site: site ? site.name : '', bed: r.stay.bed || t('board.no_bed') })) : null,
       h('div', { class: 'actions' },
