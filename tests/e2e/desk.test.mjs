@@ -61,6 +61,18 @@ test('registration_with_the_keyboard_only', async () => {
   assert.match(facts, /Persian/);
   assert.match(facts, /\+98 912 555 0101/);
   assert.equal(await page.locator('#current-bed').innerText(), 'F3-1');
+
+  // A correction from the profile: only what changed is sent.
+  await page.locator('#edit-person').click();
+  await page.getByLabel('Phone (optional)').fill('+98 912 555 0202');
+  await page.getByLabel('Year only').check();
+  await page.getByLabel('Year of birth').fill('2000');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await page.locator('#edit-person').waitFor();
+  const after = await page.locator('.facts').first().innerText();
+  assert.match(after, /\+98 912 555 0202/);
+  assert.match(after, /Born\s+2000/);
+  assert.match(after, /Persian/);
   assert.deepEqual(errors, []);
 });
 

@@ -26,7 +26,7 @@ const NAV = [
   { href: '/admin/users', key: 'nav.admin_users', perm: 'user.read' },
 ];
 
-const state = { me: null, sites: null, expired: false, returnTo: null, rendered: 0 };
+const state = { me: null, sites: null, expired: false, returnTo: null, rendered: 0, shown: false };
 
 // The interface's view of the session, handed to every page.
 export const app = {
