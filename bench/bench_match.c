@@ -263,7 +263,7 @@ static int run_quality(size_t n) {
     size_t n_mp = 0;
     double thr = 0;
     match_index *ix = NULL;
-    match_dedup_options opt = {.threshold = -1, .train = true};
+    match_dedup_options opt = {.threshold = -1, .train = true, .cluster = true};
     e = match_dedup(d->recs, d->n, &opt, &mp, &n_mp, &thr, &ix);
     double t_hv = now() - t0;
     if (e) {
@@ -318,7 +318,7 @@ static int run_scale(size_t n) {
     size_t n_mp = 0;
     double thr = 0;
     match_index *ix = NULL;
-    match_dedup_options opt = {.threshold = -1, .train = true, .threads = 2, .progress = false};
+    match_dedup_options opt = {.threshold = -1, .train = true, .threads = 2, .cluster = true};
     e = match_dedup(d->recs, d->n, &opt, &mp, &n_mp, &thr, &ix);
     double t_hv = now() - t0;
     if (e) {

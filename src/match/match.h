@@ -106,10 +106,13 @@ typedef struct {
     int threads;        /* 0: number of online CPUs */
     bool train;         /* estimate the model by EM first (normally true) */
     bool progress;      /* progress lines on stderr */
+    bool cluster;       /* group by average linkage and report every pair inside a group
+                           (normally true: one weak link cannot chain two people) */
 } match_dedup_options;
 
 /* Finds every pair of records in recs[0..n) with score >= threshold, using blocking and
- * the given number of threads. Records with a NULL/empty id get their index as id.
+ * the given number of threads (with opt->cluster, the pairs inside the groups found by
+ * average linkage instead). Records with a NULL/empty id get their index as id.
  * *pairs (caller frees with mem_free) is sorted by (a, b). If ix_out is not NULL it
  * receives the trained index (ids "0".."n-1" when records had none), which the caller
  * frees; otherwise it is freed. *threshold_used reports the threshold (may be NULL).

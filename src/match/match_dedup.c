@@ -37,7 +37,7 @@ static void train_visit(void *p, uint32_t slot) {
     if (slot != c->self) count_pair(c, slot);
 }
 
-/* Pairs of the sampled record with every other record of one posting list. */
+/* Pairs of the sampled record with the other records of one posting list. */
 static void count_list(train_ctx *c, uint64_t key) {
     mlist *l = key ? mix_list(c->ix, key) : NULL;
     if (!l) return;
@@ -48,80 +48,14 @@ static void count_list(train_ctx *c, uint64_t key) {
 }
 
 typedef struct {
-    mcmp c;
-    float tf; /* frequency adjustment of the names, bits */
-} npair;
-
-typedef struct {
-    double *all, *rand, *date;
-    npair *names; /* pairs sharing both names */
-    size_t n_all, n_date, n_names, cap_names;
+    double *all, *rand, *date, *names; /* pattern counts */
+    size_t n_all, n_date, n_names;
     double date_pairs; /* unordered pairs of records with the same real birth date */
     double year_known; /* share of records with a birth year */
 } samples;
 
-/* Keeps the pairs of record i with the records sharing both its names. */
-static void collect_names(const match_index *ix, samples *s, uint32_t i) {
-    mlist *l = mix_list(ix, mblock_key_names(&ix->recs[i]));
-    if (!l || s->n_names >= TRAIN_MAX_PAIRS) return;
-    uint32_t *items = mlist_items(l);
-    uint32_t n = l->n < 1000 ? l->n : 1000;
-    for (uint32_t k = 0; k < n; k++) {
-        if (items[k] == i) continue;
-        if (s->n_names == s->cap_names) {
-            s->cap_names = s->cap_names ? s->cap_names * 2 : 4096;
-            s->names = mem_realloc(s->names, s->cap_names * sizeof *s->names);
-        }
-        npair *p = &s->names[s->n_names++];
-        mcompare(&ix->recs[i], &ix->recs[items[k]], &p->c);
-        double tg, tf;
-        mix_tf(ix, &ix->recs[i], &p->c, &tg, &tf);
-        p->tf = (float)(tg + tf);
-    }
-}
-
-/* m of the birth date by EM over pairs sharing both names, with the evidence of the
- * names' frequency and of sex fixed from the first run. Sets m->lambda to the share of
- * matches among these pairs. */
-static void fit_date(mmodel *m, const npair *p, size_t n) {
-    double *fixed = mem_alloc((n ? n : 1) * sizeof *fixed);
-    for (size_t i = 0; i < n; i++) {
-        /* Inside the block both names agree, so their level weights say nothing; what
-         * still tells a true pair from two namesakes is how rare the names are (the
-         * frequency adjustment is exactly that likelihood ratio) and sex. Citizenship
-         * is left out: namesakes mostly come from the same country. */
-        fixed[i] = p[i].tf + m->w[MF_SEX][p[i].c.lv[MF_SEX]];
-    }
-    double lambda = 0.5;
-    for (int it = 0; it < 500; it++) {
-        double nm[DL_COUNT] = {0}, sum = 0, change = 0;
-        double prior = log2(lambda / (1 - lambda));
-        for (size_t i = 0; i < n; i++) {
-            int l = p[i].c.lv[MF_DATE];
-            double g = mmodel_prob(prior + fixed[i] + m->w[MF_DATE][l]);
-            nm[l] += g;
-            sum += g;
-        }
-        double nl = fmin(fmax(sum / (double)(n ? n : 1), 1e-6), 1 - 1e-6);
-        change = fabs(nl - lambda);
-        lambda = nl;
-        double dm = 0;
-        for (int l = 0; l < DL_MISSING; l++) dm += nm[l] + 0.5;
-        for (int l = 0; l < DL_MISSING; l++) {
-            double v = (nm[l] + 0.5) / dm;
-            change = fmax(change, fabs(v - m->m[MF_DATE][l]));
-            m->m[MF_DATE][l] = v;
-        }
-        mmodel_weights(m);
-        m->iterations++;
-        if (change < 1e-7) break;
-    }
-    m->lambda = lambda;
-    mem_free(fixed);
-}
-
-/* Counts comparison patterns of random pairs, of pairs blocked on the birth date and
- * of all candidate pairs, and keeps the pairs blocked on both names. */
+/* Counts comparison patterns of random pairs, of pairs blocked on the birth date, of
+ * pairs blocked on both names, and of all candidate pairs. */
 static void sample_pairs(const match_index *ix, samples *s) {
     uint32_t *live = mem_alloc(ix->n_live * sizeof *live);
     size_t n = 0, known = 0;
@@ -146,36 +80,73 @@ static void sample_pairs(const match_index *ix, samples *s) {
     }
     uint32_t *seen = mem_alloc(ix->n_slots * sizeof *seen);
     size_t stride = n / TRAIN_RECORDS + 1;
-    train_ctx ca = {.ix = ix, .counts = s->all}, cd = {.ix = ix, .counts = s->date};
+    train_ctx ca = {.ix = ix, .counts = s->all}, cd = {.ix = ix, .counts = s->date},
+              cn = {.ix = ix, .counts = s->names};
     for (size_t k = 0; k < n; k += stride) {
         uint32_t i = live[k];
         const mrec *r = &ix->recs[i];
-        ca.self = cd.self = i;
+        ca.self = cd.self = cn.self = i;
         if (ca.pairs < TRAIN_MAX_PAIRS) mix_candidates(ix, r, seen, i + 1, train_visit, &ca);
         if (cd.pairs < TRAIN_MAX_PAIRS) count_list(&cd, mblock_key_date(r));
-        collect_names(ix, s, i);
+        if (cn.pairs < TRAIN_MAX_PAIRS) count_list(&cn, mblock_key_names(r));
     }
     s->n_all = ca.pairs;
     s->n_date = cd.pairs;
+    s->n_names = cn.pairs;
     mem_free(seen);
     mem_free(live);
 }
 
+/* m of the birth date from pairs sharing both names. Namesakes are common (a few
+ * names cover most arrivals) and their dates are as unrelated as those of any two
+ * people, while one person's records almost never have unrelated dates. So the level
+ * "different" anchors the two-class mixture q = lambda m + (1 - lambda) u: with u from
+ * random pairs, lambda = 1 - q(different) / u(different), and m follows level by level.
+ * (With one free field the mixture likelihood is flat along a ridge, so EM alone would
+ * stop wherever it started.) False when the sample is too small to say anything. */
+static bool fit_date(mmodel *m, const double *counts) {
+    double q[DL_COUNT] = {0}, total = 0;
+    for (int p = 0; p < MPATTERNS; p++) {
+        if (counts[p] <= 0) continue;
+        mcmp c;
+        mpattern_levels(p, &c);
+        if (c.lv[MF_DATE] == DL_MISSING) continue;
+        q[c.lv[MF_DATE]] += counts[p];
+        total += counts[p];
+    }
+    if (total < 100) return false;
+    const double *u = m->u[MF_DATE];
+    double lambda = 1.0 - (q[DL_DIFF] / total) / u[DL_DIFF];
+    lambda = fmin(fmax(lambda, 0.01), 1.0);
+    double sum = 0, v[DL_COUNT];
+    for (int l = 0; l < DL_MISSING; l++) {
+        v[l] = fmax(q[l] / total - (1 - lambda) * u[l], 0) + 0.5 / total;
+        sum += v[l];
+    }
+    /* The anchor would say "never"; typing slips make it rare, not impossible. */
+    v[DL_DIFF] = fmax(v[DL_DIFF], 0.01 * sum);
+    sum = 0;
+    for (int l = 0; l < DL_MISSING; l++) sum += v[l];
+    for (int l = 0; l < DL_MISSING; l++) m->m[MF_DATE][l] = v[l] / sum;
+    mmodel_weights(m);
+    return true;
+}
+
 /* u from random pairs (almost all of them are two different people); m of the names,
  * sex and citizenship by EM over pairs that share a birth date (where the names carry
- * the evidence); m of the birth date by EM over pairs that share both names (where the
- * date carries it, beside the names' frequency). Each EM run leaves out the field its
- * blocking made agree, as Splink does. The prior follows from the share of matches among pairs
- * sharing a birth date, their number, and how often a true pair shares one. */
+ * the evidence, and the date is left out as Splink does for a blocked field); m of the
+ * birth date from pairs that share both names (fit_date). The prior follows from the
+ * share of matches among pairs sharing a birth date, their number, and how often a
+ * true pair shares one. */
 static bool fit_model(const match_index *ix, const samples *s, mmodel *m) {
-    if (s->n_date < 100 || s->n_names < 100) return false;
+    if (s->n_date < 100) return false;
     mmodel_default(m);
     m->iterations = 0;
     mmodel_u_from_counts(m, s->rand);
     unsigned a = FIELD(MF_GIVEN) | FIELD(MF_FAMILY) | FIELD(MF_SEX) | FIELD(MF_CIT);
     mmodel_em(m, s->date, a, a, false, 1000);
     double lambda_date = m->lambda;
-    fit_date(m, s->names, s->n_names);
+    if (!fit_date(m, s->names)) return false;
     double recall = m->m[MF_DATE][DL_EXACT] * s->year_known * s->year_known;
     double n = (double)ix->n_live, matches = lambda_date * s->date_pairs / recall;
     m->lambda = fmin(fmax(matches / (n * (n - 1) / 2), 1e-12), 0.5);
@@ -193,15 +164,14 @@ herr *match_index_train(match_index *ix) {
         return NULL;
     }
     samples s = {0};
-    s.all = mem_alloc(3 * MPATTERNS * sizeof(double));
+    s.all = mem_alloc(4 * MPATTERNS * sizeof(double));
     s.rand = s.all + MPATTERNS;
     s.date = s.all + 2 * MPATTERNS;
-
+    s.names = s.all + 3 * MPATTERNS;
     sample_pairs(ix, &s);
     mmodel m;
     if (fit_model(ix, &s, &m)) ix->model = m;
     pthread_rwlock_unlock(&ix->lock);
-    mem_free(s.names);
     mem_free(s.all);
     return NULL;
 }
@@ -303,6 +273,102 @@ static void *score_worker(void *p) {
     return NULL;
 }
 
+static int by_ab(const void *x, const void *y);
+
+static int by_score(const void *x, const void *y) {
+    const match_pair *a = x, *b = y;
+    if (a->score != b->score) return a->score < b->score ? 1 : -1;
+    return by_ab(x, y);
+}
+
+#define CLUSTER_MAX 40
+
+typedef struct {
+    uint32_t *parent;
+    uint32_t **members;
+    uint32_t *size;
+} clusters;
+
+static uint32_t cl_find(clusters *c, uint32_t x) {
+    while (c->parent[x] != x) x = c->parent[x] = c->parent[c->parent[x]];
+    return x;
+}
+
+/* Mean score over every pair across two clusters. */
+static double cl_link(const match_index *ix, const clusters *c, uint32_t a, uint32_t b) {
+    double sum = 0;
+    for (uint32_t i = 0; i < c->size[a]; i++)
+        for (uint32_t j = 0; j < c->size[b]; j++) {
+            mcmp cmp;
+            sum += mix_score(ix, &ix->recs[c->members[a][i]], &ix->recs[c->members[b][j]], &cmp,
+                             NULL, NULL);
+        }
+    return sum / ((double)c->size[a] * (double)c->size[b]);
+}
+
+/* Groups the records by average linkage: pairs are taken best first and two groups
+ * merge only when the mean score over all their cross pairs reaches the threshold, so
+ * one spurious link cannot chain two people's records together. Replaces *pairs with
+ * every pair inside a group (with its own score), sorted by (a, b). */
+static void cluster_pairs(const match_index *ix, size_t n, double threshold, match_pair **pairs,
+                          size_t *n_pairs) {
+    clusters c;
+    c.parent = mem_alloc((n ? n : 1) * sizeof *c.parent);
+    c.members = mem_alloc((n ? n : 1) * sizeof *c.members);
+    c.size = mem_alloc((n ? n : 1) * sizeof *c.size);
+    for (size_t i = 0; i < n; i++) c.parent[i] = (uint32_t)i, c.size[i] = 1;
+    match_pair *p = *pairs;
+    qsort(p, *n_pairs, sizeof *p, by_score);
+    for (size_t k = 0; k < *n_pairs; k++) {
+        uint32_t a = cl_find(&c, (uint32_t)p[k].a), b = cl_find(&c, (uint32_t)p[k].b);
+        if (a == b || c.size[a] + c.size[b] > CLUSTER_MAX) continue;
+        for (int side = 0; side < 2; side++) {
+            uint32_t r = side ? b : a;
+            if (!c.members[r]) {
+                c.members[r] = mem_alloc(CLUSTER_MAX * sizeof **c.members);
+                c.members[r][0] = r;
+            }
+        }
+        if (cl_link(ix, &c, a, b) < threshold) continue;
+        if (c.size[a] < c.size[b]) {
+            uint32_t t = a;
+            a = b;
+            b = t;
+        }
+        memcpy(c.members[a] + c.size[a], c.members[b], c.size[b] * sizeof **c.members);
+        c.size[a] += c.size[b];
+        c.parent[b] = a;
+        mem_free(c.members[b]);
+        c.members[b] = NULL;
+    }
+    size_t total = 0;
+    for (size_t i = 0; i < n; i++)
+        if (c.parent[i] == i && c.size[i] > 1) total += (size_t)c.size[i] * (c.size[i] - 1) / 2;
+    match_pair *out = mem_alloc((total ? total : 1) * sizeof *out);
+    size_t k = 0;
+    for (size_t r = 0; r < n; r++) {
+        if (c.parent[r] != r || c.size[r] < 2) continue;
+        for (uint32_t i = 0; i < c.size[r]; i++)
+            for (uint32_t j = i + 1; j < c.size[r]; j++) {
+                uint32_t x = c.members[r][i], y = c.members[r][j];
+                mcmp cmp;
+                out[k].a = x < y ? x : y;
+                out[k].b = x < y ? y : x;
+                out[k].score = mix_score(ix, &ix->recs[out[k].a], &ix->recs[out[k].b], &cmp,
+                                         NULL, NULL);
+                k++;
+            }
+    }
+    for (size_t i = 0; i < n; i++) mem_free(c.members[i]);
+    mem_free(c.members);
+    mem_free(c.parent);
+    mem_free(c.size);
+    mem_free(p);
+    qsort(out, total, sizeof *out, by_ab);
+    *pairs = out;
+    *n_pairs = total;
+}
+
 static int by_ab(const void *x, const void *y) {
     const match_pair *a = x, *b = y;
     if (a->a != b->a) return a->a < b->a ? -1 : 1;
@@ -322,7 +388,7 @@ herr *match_dedup(const match_record *recs, size_t n, const match_dedup_options 
                   match_pair **pairs, size_t *n_pairs, double *threshold_used,
                   match_index **ix_out) {
     herr *e = NULL;
-    match_dedup_options dflt = {.threshold = -1, .train = true};
+    match_dedup_options dflt = {.threshold = -1, .train = true, .cluster = true};
     if (!opt) opt = &dflt;
     int nthreads = opt->threads > 0 ? opt->threads : (int)sysconf(_SC_NPROCESSORS_ONLN);
     if (nthreads < 1) nthreads = 1;
@@ -373,7 +439,11 @@ herr *match_dedup(const match_record *recs, size_t n, const match_dedup_options 
         if (ws[i].n) memcpy(all + k, ws[i].pairs, ws[i].n * sizeof *all);
         k += ws[i].n;
     }
-    qsort(all, total, sizeof *all, by_ab);
+    if (opt->cluster) {
+        cluster_pairs(ix, n, j.threshold, &all, &total);
+    } else {
+        qsort(all, total, sizeof *all, by_ab);
+    }
     *pairs = all;
     *n_pairs = total;
     if (ix_out) {

@@ -184,7 +184,7 @@ static bool in_list(const char *w, const char *const *list) {
 static const char *const articles[] = {"al", "el", "ul", "ar", "as", "ash", "ad", "at",
                                        "az", "an", "ud", "ur", NULL};
 static const char *const joiners[] = {"abd", "abdul", "abdel", "abdal", "abdol", "abdoul",
-                                      "abdu", "abu", "abou", "abo", "bin", "ibn", "ben",
+                                      "abdu", "abu", "abou", "abo", "bin", "ibn", "bn", "ben",
                                       "bint", "bou", "bu", NULL};
 /* Longest first: the prefix is rewritten "abd". */
 static const char *const abd_prefixes[] = {"abdoul", "abdul", "abdel", "abdal", "abdol",
@@ -219,7 +219,7 @@ static void join_particles(char words[][MATCH_NAME_MAX + 1], size_t n, char *out
         while (i + 1 < n && in_list(w, joiners)) {
             size_t j = i + 1;
             if (j + 1 < n && in_list(words[j], articles)) j++;
-            const char *head = !strcmp(w, "ibn") ? "bin" : w;
+            const char *head = !strcmp(w, "ibn") || !strcmp(w, "bn") ? "bin" : w;
             if (strlen(joined) + strlen(words[j]) + 4 > MATCH_NAME_MAX) break;
             if (!joined[0]) strcpy(joined, head);
             strcat(joined, words[j]);
@@ -284,7 +284,7 @@ void mnorm_skeleton(const char *s, char *out) {
         if (c == ' ') continue; /* a word break only stops digraphs ("muhamed huseini") */
         if (vowel(c) && c != 'y') {
             if (i == 0) k = 'A';
-            else if (nx == 'i' || nx == 'y') {
+            else if ((nx == 'i' || nx == 'y') && c != 'i') {
                 k = 'I';
                 i++;
                 while (i + 1 < n && vowel(s[i + 1])) i++;
@@ -305,7 +305,7 @@ void mnorm_skeleton(const char *s, char *out) {
         else if (c == 'd' && nx == 'h') k = 'z', i++;
         else if (c == 'd' && nx == 'j') k = 'J', i++;
         else if (c == 'c' && nx == 'k') k = 'k', i++;
-        else if (c == 'c') k = (nx == 'e' || nx == 'i' || nx == 'y') ? 's' : 'k';
+        else if (c == 'c') k = 'c'; /* c, ch, č and ć are one sound class in the region */
         else if (c == 'j') k = 'J';
         else if (c == 'q') k = 'k';
         else if (c == 'w') k = 'v';
