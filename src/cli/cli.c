@@ -13,6 +13,8 @@ static const struct {
 } commands[] = {
     {"audit verify", "check the audit log's hash chain (--db PATH)", cli_cmd_audit_verify},
     {"backup", "copy the live database (--db PATH --out FILE)", cli_cmd_backup},
+    {"match dedup", "find probable duplicate people (INPUT.csv | --db PATH)", cli_cmd_match_dedup},
+    {"demo people", "write synthetic arrivals with known truth (--out DIR)", cli_cmd_demo_people},
 };
 
 static void usage(FILE *f) {
