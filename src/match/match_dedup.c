@@ -13,9 +13,9 @@
 #include "core/mem.h"
 #include "match/match_ix.h"
 
-#define TRAIN_RECORDS 40000
-#define TRAIN_MAX_PAIRS 3000000
-#define RANDOM_PAIRS 1000000
+#define TRAIN_RECORDS 20000
+#define TRAIN_MAX_PAIRS 1000000
+#define RANDOM_PAIRS 400000
 #define FIELD(k) (1u << (k))
 
 typedef struct {
@@ -189,7 +189,7 @@ typedef struct {
     pthread_mutex_t lock;
     /* scoring */
     match_index *ix;
-    double threshold;
+    double threshold, bits_needed;
     bool progress;
     time_t started;
 } job;
@@ -238,6 +238,7 @@ static void dedup_visit(void *p, uint32_t slot) {
     worker *w = p;
     if (slot >= w->self) return;
     const match_index *ix = w->j->ix;
+    if (!mix_may_reach(ix, &ix->recs[slot], &ix->recs[w->self], w->j->bits_needed)) return;
     mcmp c;
     double s = mix_score(ix, &ix->recs[slot], &ix->recs[w->self], &c, NULL, NULL);
     if (s < w->j->threshold) return;
@@ -281,7 +282,7 @@ static int by_score(const void *x, const void *y) {
     return by_ab(x, y);
 }
 
-#define CLUSTER_MAX 40
+#define CLUSTER_MAX 24
 
 typedef struct {
     uint32_t *parent;
@@ -329,7 +330,8 @@ static void cluster_pairs(const match_index *ix, size_t n, double threshold, mat
                 c.members[r][0] = r;
             }
         }
-        if (cl_link(ix, &c, a, b) < threshold) continue;
+        /* Two single records: their own score already passed. */
+        if ((c.size[a] > 1 || c.size[b] > 1) && cl_link(ix, &c, a, b) < threshold) continue;
         if (c.size[a] < c.size[b]) {
             uint32_t t = a;
             a = b;
@@ -420,12 +422,16 @@ herr *match_dedup(const match_record *recs, size_t n, const match_dedup_options 
         }
         mix_insert(ix, &j.built[i]);
     }
-    if (opt->progress) fprintf(stderr, "match: %zu records indexed\n", n);
+    if (opt->progress)
+        fprintf(stderr, "match: %zu records indexed (%lds)\n", n, (long)(time(NULL) - j.started));
     if (opt->train) e = match_index_train(ix);
     if (e) goto cleanup;
+    if (opt->progress)
+        fprintf(stderr, "match: model trained (%lds)\n", (long)(time(NULL) - j.started));
     j.ix = ix;
     j.threshold = opt->threshold >= 0 ? opt->threshold : ix->model.threshold;
     if (threshold_used) *threshold_used = j.threshold;
+    j.bits_needed = mix_threshold_bits(j.threshold) - 1e-9;
     atomic_store(&j.next, 0);
     for (int i = 0; i < nthreads; i++) ws[i].seen = mem_alloc((n ? n : 1) * sizeof(uint32_t));
     pthread_rwlock_rdlock(&ix->lock);
@@ -439,8 +445,13 @@ herr *match_dedup(const match_record *recs, size_t n, const match_dedup_options 
         if (ws[i].n) memcpy(all + k, ws[i].pairs, ws[i].n * sizeof *all);
         k += ws[i].n;
     }
+    if (opt->progress)
+        fprintf(stderr, "match: %zu pairs scored above the threshold (%lds)\n", total,
+                (long)(time(NULL) - j.started));
     if (opt->cluster) {
         cluster_pairs(ix, n, j.threshold, &all, &total);
+        if (opt->progress)
+            fprintf(stderr, "match: grouped (%lds)\n", (long)(time(NULL) - j.started));
     } else {
         qsort(all, total, sizeof *all, by_ab);
     }

@@ -164,6 +164,7 @@ typedef struct {
     const entry *given[2];
     int n_given;
     const entry *family;
+    const char *suffix; /* family name made from the father's name: "Karim" + "i" */
     const char *usual_given[2], *usual_family; /* the person's usual spelling */
     char sex;
     int year, month, day; /* month = day = 0: only the year is known */
@@ -202,6 +203,17 @@ static void make_person(rng *r, const tables *t, person *p) {
     if (chance(r, 0.12)) p->given[p->n_given++] = pick_entry(r, o, kind);
     if (p->n_given == 2 && p->given[1] == p->given[0]) p->n_given = 1;
     p->family = pick_entry(r, o, 's');
+    p->suffix = "";
+    /* Many Afghans, Pakistanis, Bangladeshis, Iraqis and Syrians register their father's
+     * name (or a name made from it) as family name. */
+    static const char *const father[] = {"AF", "PK", "BD", "IQ", "SY", "IR"};
+    for (size_t i = 0; i < sizeof father / sizeof father[0]; i++) {
+        if (strcmp(o->code, father[i]) || !chance(r, 0.4)) continue;
+        p->family = pick_entry(r, o, 'm');
+        static const char *const af[] = {"", "i", "zai", "zada", "yar", "i"};
+        static const char *const other[] = {"", "i", "", "uddin"};
+        p->suffix = i == 0 ? af[rint_(r, 6)] : other[rint_(r, 4)];
+    }
     for (int i = 0; i < p->n_given; i++) p->usual_given[i] = pick_spelling(r, p->given[i]);
     p->usual_family = pick_spelling(r, p->family);
     int age = 17 + rint_(r, 12) + rint_(r, 12) + (chance(r, 0.12) ? 8 + rint_(r, 15) : 0);
@@ -315,7 +327,7 @@ static void make_record(rng *r, const tables *t, const person *p, match_record *
                         char **date_text) {
     const origin *o = &t->o[p->origin];
     char given[200] = "", family[200] = "";
-    bool arabic = chance(r, 0.03) && p->given[0]->arabic && p->family->arabic;
+    bool arabic = chance(r, 0.03) && p->given[0]->arabic && p->family->arabic && !p->suffix[0];
     bool cyrillic = !arabic && chance(r, 0.07);
     int n_given = p->n_given == 2 && chance(r, 0.3) ? 1 : p->n_given;
     for (int i = 0; i < n_given; i++) {
@@ -330,6 +342,7 @@ static void make_record(rng *r, const tables *t, const person *p, match_record *
     if (arabic) snprintf(family, sizeof family, "%s", p->family->arabic);
     else snprintf(family, sizeof family, "%s",
                   chance(r, 0.6) ? p->usual_family : pick_spelling(r, p->family));
+    if (!arabic && p->suffix[0] && !strchr(family, ' ')) s_append(family, sizeof family, p->suffix);
     if (!arabic && chance(r, 0.1)) ear_variant(r, family);
     if (!arabic && chance(r, 0.08)) typo(r, chance(r, 0.5) ? given : family);
     if (cyrillic) {

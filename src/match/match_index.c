@@ -162,6 +162,36 @@ void mix_tf(const match_index *ix, const mrec *a, const mcmp *c, double *tf_give
     *tf_family = c->lv[MF_FAMILY] <= NL_PHONETIC ? tf_bits(ix, 1, &a->family) : 0;
 }
 
+double mix_threshold_bits(double threshold) {
+    if (threshold <= 0) return -1e9;
+    if (threshold >= 1) return 1e9;
+    return log2(threshold / (1 - threshold));
+}
+
+/* Best weight a name field can still reach: the top levels (exact, phonetic) need equal
+ * skeletons, straight or crossed, which hashes tell at once. */
+static double name_bound(const mmodel *m, int k, bool top_possible) {
+    if (top_possible) return m->w[k][NL_EXACT] + 5.0; /* 5: the largest frequency bonus */
+    double b = m->w[k][NL_SIMILAR];
+    if (m->w[k][NL_PARTIAL] > b) b = m->w[k][NL_PARTIAL];
+    if (m->w[k][NL_DIFF] > b) b = m->w[k][NL_DIFF];
+    return b;
+}
+
+bool mix_may_reach(const match_index *ix, const mrec *a, const mrec *b, double bits_needed) {
+    const mmodel *m = &ix->model;
+    double bits = m->prior_bits + m->w[MF_DATE][mcompare_date(a, b)];
+    bits += m->w[MF_SEX][!a->sex || !b->sex ? BL_MISSING : a->sex == b->sex ? BL_AGREE : BL_DIFF];
+    bits += m->w[MF_CIT][!a->cit[0] || !b->cit[0]      ? BL_MISSING
+                         : !strcmp(a->cit, b->cit) ? BL_AGREE
+                                                   : BL_DIFF];
+    bool g_top = a->given.h_skel == b->given.h_skel || a->given.h_skel == b->family.h_skel;
+    bool f_top = a->family.h_skel == b->family.h_skel || a->family.h_skel == b->given.h_skel;
+    bits += a->given.compact[0] && b->given.compact[0] ? name_bound(m, MF_GIVEN, g_top) : 0;
+    bits += a->family.compact[0] && b->family.compact[0] ? name_bound(m, MF_FAMILY, f_top) : 0;
+    return bits >= bits_needed;
+}
+
 /* A small set of slots for one query. */
 typedef struct {
     uint32_t *t;
@@ -215,7 +245,7 @@ void mix_candidates(const match_index *ix, const mrec *q, uint32_t *seen, uint32
 typedef struct {
     const match_index *ix;
     const mrec *q;
-    double threshold;
+    double threshold, bits_needed;
     struct hit {
         uint32_t slot;
         double score;
@@ -227,6 +257,7 @@ static void query_visit(void *p, uint32_t slot) {
     query_ctx *c = p;
     const mrec *r = &c->ix->recs[slot];
     if (c->q->id[0] && !strcmp(r->id, c->q->id)) return;
+    if (!mix_may_reach(c->ix, c->q, r, c->bits_needed)) return;
     mcmp cmp;
     double s = mix_score(c->ix, c->q, r, &cmp, NULL, NULL);
     if (s < c->threshold) return;
@@ -262,7 +293,8 @@ herr *match_index_query(match_index *ix, const match_record *r, double threshold
     mrec q;
     herr *e = mrec_build(r, &q);
     if (e) return e;
-    query_ctx c = {.ix = ix, .q = &q, .threshold = threshold};
+    query_ctx c = {.ix = ix, .q = &q, .threshold = threshold,
+                   .bits_needed = mix_threshold_bits(threshold) - 1e-9};
     pthread_rwlock_rdlock(&ix->lock);
     mix_candidates(ix, &q, NULL, 0, query_visit, &c);
     qsort(c.hits, c.n, sizeof *c.hits, by_score_desc);

@@ -43,6 +43,11 @@ mlist *mix_list(const match_index *ix, uint64_t key);
 double mix_score(const match_index *ix, const mrec *a, const mrec *b, mcmp *c, double *tf_given,
                  double *tf_family);
 
+/* True when the pair might still score at least bits_needed (log2 odds): a cheap
+ * bound from the date, sex, citizenship and name hashes, before any string work. */
+bool mix_may_reach(const match_index *ix, const mrec *a, const mrec *b, double bits_needed);
+double mix_threshold_bits(double threshold);
+
 /* Frequency adjustments (bits) of the two names of a compared pair: a name that
  * agrees weighs less the more common it is. */
 void mix_tf(const match_index *ix, const mrec *a, const mcmp *c, double *tf_given,

@@ -10,7 +10,7 @@
  *   DATE      full birth date, when a real date  (typos in both names)
  *   PRE_Y     3-letter skeleton prefixes + year  (typos at the end of names)
  *   SUF_Y     3-letter skeleton suffixes + year  (typos at the start)
- * Queries also probe NAMES_Y and ONE_Y of the neighbouring years. */
+ * Queries also probe NAMES_Y of the neighbouring years. */
 #include <ctype.h>
 #include <stdio.h>
 #include <string.h>
@@ -48,9 +48,10 @@ static size_t year_keys(const mrec *r, int y, bool all, uint64_t *out) {
     const char *g = r->given.skel, *f = r->family.skel;
     if (!y) return 0;
     out[n++] = key_str2(K_NAMES_Y, g, f, y);
+    if (!all) return n;
     if (g[0]) out[n++] = key_one(K_ONE_Y, g, y);
     if (f[0] && strcmp(f, g) != 0) out[n++] = key_one(K_ONE_Y, f, y);
-    if (all && g[0] && f[0]) {
+    if (g[0] && f[0]) {
         char pg[4], pf[4];
         affix(g, false, pg);
         affix(f, false, pf);
