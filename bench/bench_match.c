@@ -161,8 +161,10 @@ static upair *baseline_jw(const match_demo *d, size_t *n_out, double *secs, doub
     double t0 = now();
     keyed *k = mem_alloc(d->n * sizeof *k);
     char **full = mem_alloc(d->n * sizeof *full);
+    size_t *len = mem_alloc(d->n * sizeof *len);
     for (size_t i = 0; i < d->n; i++) {
         full[i] = full_norm(&d->recs[i]);
+        len[i] = strlen(full[i]) ? strlen(full[i]) : 1;
         k[i].key = mem_printf("%d", d->recs[i].birth_year);
         k[i].i = i;
     }
@@ -176,6 +178,10 @@ static upair *baseline_jw(const match_demo *d, size_t *n_out, double *secs, doub
         if (d->recs[k[s].i].birth_year != 0)
             for (size_t i = s; i < e; i++)
                 for (size_t j = i + 1; j < e; j++) {
+                    /* Jaro-Winkler cannot reach ts[0] when the lengths differ too much. */
+                    double la = (double)len[k[i].i], lb = (double)len[k[j].i];
+                    double mn = la < lb ? la : lb, jaro = (mn / la + mn / lb + 1) / 3;
+                    if (jaro + 0.4 * (1 - jaro) < ts[0]) continue;
                     double v = match_jaro_winkler(full[k[i].i], full[k[j].i]);
                     if (v < ts[0]) continue;
                     if (n == cap) {
@@ -205,6 +211,7 @@ static upair *baseline_jw(const match_demo *d, size_t *n_out, double *secs, doub
     for (size_t i = 0; i < d->n; i++) mem_free(k[i].key), mem_free(full[i]);
     mem_free(k);
     mem_free(full);
+    mem_free(len);
     mem_free(p);
     mem_free(sc);
     *n_out = best_n;

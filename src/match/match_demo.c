@@ -200,7 +200,7 @@ static void make_person(rng *r, const tables *t, person *p) {
     if (o->wsum[1] <= 0) kind = 'm';
     p->given[0] = pick_entry(r, o, kind);
     p->n_given = 1;
-    if (chance(r, 0.12)) p->given[p->n_given++] = pick_entry(r, o, kind);
+    if (chance(r, 0.2)) p->given[p->n_given++] = pick_entry(r, o, kind);
     if (p->n_given == 2 && p->given[1] == p->given[0]) p->n_given = 1;
     p->family = pick_entry(r, o, 's');
     p->suffix = "";

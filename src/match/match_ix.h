@@ -10,7 +10,7 @@
 
 /* Posting lists longer than this are skipped when looking for candidates: such a key
  * (a very common name in a common year) says little, and other keys are narrower. */
-#define MATCH_BLOCK_CAP 300
+#define MATCH_BLOCK_CAP 100
 
 struct match_index {
     pthread_rwlock_t lock;
