@@ -297,7 +297,7 @@ herr *match_index_query(match_index *ix, const match_record *r, double threshold
                    .bits_needed = mix_threshold_bits(threshold) - 1e-9};
     pthread_rwlock_rdlock(&ix->lock);
     mix_candidates(ix, &q, NULL, 0, query_visit, &c);
-    qsort(c.hits, c.n, sizeof *c.hits, by_score_desc);
+    if (c.n > 1) qsort(c.hits, c.n, sizeof *c.hits, by_score_desc);
     size_t k = max && c.n > max ? max : c.n;
     if (k > 0) {
         *out = mem_alloc(k * sizeof **out);
