@@ -397,6 +397,7 @@ static int run_scale(size_t n) {
 }
 
 int main(int argc, char **argv) {
+    setvbuf(stdout, NULL, _IOLBF, 0);
     const char *what = argc > 1 ? argv[1] : "all";
     const char *qn = getenv("BENCH_MATCH_QUALITY_N"), *sn = getenv("BENCH_MATCH_SCALE_N");
     size_t nq = qn ? (size_t)atol(qn) : 100000, ns = sn ? (size_t)atol(sn) : 1000000;
