@@ -19,6 +19,8 @@ static const struct {
     {"backup", "copy the live database (--db PATH --out FILE)", cli_cmd_backup},
     {"permissions", "print the role x permission matrix as JSON", cli_cmd_permissions},
     {"routes", "print every API route with its permission as JSON", cli_cmd_routes},
+    {"match dedup", "find probable duplicate people (INPUT.csv | --db PATH)", cli_cmd_match_dedup},
+    {"demo people", "write synthetic arrivals with known truth (--out DIR)", cli_cmd_demo_people},
 };
 
 static void usage(FILE *f) {
