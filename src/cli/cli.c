@@ -32,6 +32,8 @@ static const struct {
      cli_cmd_stats_settings},
     {"stats compare", "administrations side by side (--db --indicator --period)",
      cli_cmd_stats_compare},
+    {"match dedup", "find probable duplicate people (INPUT.csv | --db PATH)", cli_cmd_match_dedup},
+    {"demo people", "write synthetic arrivals with known truth (--out DIR)", cli_cmd_demo_people},
 };
 
 static void usage(FILE *f) {

@@ -21,6 +21,8 @@ int cli_cmd_stats_import(int argc, char **argv);
 int cli_cmd_stats_enter(int argc, char **argv);
 int cli_cmd_stats_settings(int argc, char **argv);
 int cli_cmd_stats_compare(int argc, char **argv);
+int cli_cmd_match_dedup(int argc, char **argv);
+int cli_cmd_demo_people(int argc, char **argv);
 
 /* Shared by the commands. */
 
