@@ -162,15 +162,6 @@ static herr *load_sites(store *s, site_list *out) {
     return e;
 }
 
-/* Sites are few; a stay's site is found by its id with a one-entry cache, since the
- * rows of one site tend to come together. */
-static unsigned site_index(const site_list *sites, const char *id, unsigned *last) {
-    if (*last < sites->n && !strcmp(sites->id[*last], id)) return *last;
-    for (unsigned i = 0; i < sites->n; i++)
-        if (!strcmp(sites->id[i], id)) return *last = i;
-    return NO_SITE;
-}
-
 static const char arrivals_sql[] =
     "SELECT citizenship, sex, birth_date FROM persons"
     " WHERE registered_at >= :start AND registered_at < :end AND merged_into IS NULL";
@@ -194,21 +185,34 @@ static herr *scan_arrivals(store *s, const stats_period *per, const plan *p, acc
 }
 
 /* Every stay that overlaps the period: checked in before its end and not checked out
- * before its start. Two statements rather than one with "out IS NULL OR out >= start":
- * each alone is a range of the index on (site_id, checked_out_at), where the OR makes
- * planners fall back to scanning every stay checked in before the end, which for a
- * recent month of a large installation is almost all of them.
+ * before its start. Without an index on intervals one side of that is an open range:
+ * the stays that left after the start (small for a recent period, everything since
+ * for an old one) or the stays that came before the end (the reverse). So, site by
+ * site, the two ranges are first counted on their indexes, (site_id, checked_out_at)
+ * and (site_id, checked_in_at), which costs little, and the stays are read through
+ * the smaller. The column of the other range is wrapped in an expression (|| '',
+ * COALESCE) so that no planner is tempted by the larger index; a single statement
+ * with "out IS NULL OR out >= start" would make SQLite scan every stay checked in
+ * before the end.
  *
  * The stays are read first without their persons, then the persons are looked up once
  * each in id order. Ids are time-ordered (UUIDv7), so the lookups walk the persons'
  * index and table forward instead of jumping around them once per stay as a join
- * does: with a small page cache that is most of the cost. */
+ * does. */
+static const char count_left_sql[] =
+    "SELECT COUNT(*) FROM stays WHERE site_id = :site AND checked_out_at >= :start";
+static const char count_came_sql[] =
+    "SELECT COUNT(*) FROM stays WHERE site_id = :site AND checked_in_at < :end";
 static const char stays_left_sql[] =
-    "SELECT person_id, site_id, checked_in_at, checked_out_at, checkout_reason FROM stays"
-    " WHERE checked_out_at >= :start AND checked_in_at < :end";
+    "SELECT person_id, checked_in_at, checked_out_at, checkout_reason FROM stays"
+    " WHERE site_id = :site AND checked_out_at >= :start AND checked_in_at || '' < :end";
 static const char stays_open_sql[] =
-    "SELECT person_id, site_id, checked_in_at, checked_out_at, checkout_reason FROM stays"
-    " WHERE checked_out_at IS NULL AND checked_in_at < :end";
+    "SELECT person_id, checked_in_at, checked_out_at, checkout_reason FROM stays"
+    " WHERE site_id = :site AND checked_out_at IS NULL AND checked_in_at || '' < :end";
+static const char stays_came_sql[] =
+    "SELECT person_id, checked_in_at, checked_out_at, checkout_reason FROM stays"
+    " WHERE site_id = :site AND checked_in_at < :end"
+    " AND COALESCE(checked_out_at, '9999') >= :start";
 /* A record merged into another is the same human: its stays count as the survivor's,
  * described by the survivor's record (merges are one level deep). */
 static const char person_sql[] =
@@ -236,13 +240,29 @@ static int reason_index(const plan *p, const char *reason) {
     return p->other;
 }
 
-static herr *read_stays(store *s, const char *sql, const stats_period *per, const plan *p,
-                        const site_list *sites, stay_list *out) {
+static herr *count_stays(store *s, const char *sql, const char *site, const stats_period *per,
+                         int64_t *n) {
     store_stmt *st = NULL;
-    unsigned last_site = 0;
+    bool row = false;
     herr *e = store_prepare(s, sql, &st);
     if (e) return e;
-    if (sql == stays_left_sql) store_bind_text(st, ":start", per->start_iso);
+    store_bind_text(st, ":site", site);
+    if (sql == count_left_sql) store_bind_text(st, ":start", per->start_iso);
+    else store_bind_text(st, ":end", per->end_iso);
+    e = store_step(st, &row);
+    *n = row ? store_int(st, 0) : 0;
+    store_done(st);
+    return e;
+}
+
+/* Appends the stays of one statement (one site) to out. */
+static herr *read_stays(store *s, const char *sql, unsigned site, const site_list *sites,
+                        const stats_period *per, const plan *p, stay_list *out) {
+    store_stmt *st = NULL;
+    herr *e = store_prepare(s, sql, &st);
+    if (e) return e;
+    store_bind_text(st, ":site", sites->id[site]);
+    if (sql != stays_open_sql) store_bind_text(st, ":start", per->start_iso);
     store_bind_text(st, ":end", per->end_iso);
     for (;;) {
         bool row;
@@ -254,9 +274,9 @@ static herr *read_stays(store *s, const char *sql, const stats_period *per, cons
         }
         stay_row *r = &out->rows[out->n++];
         snprintf(r->person, sizeof r->person, "%s", store_text(st, 0));
-        r->site = (uint16_t)site_index(sites, store_text(st, 1), &last_site);
-        const char *in = store_text(st, 2);
-        const char *left = store_is_null(st, 3) ? NULL : store_text(st, 3);
+        r->site = (uint16_t)site;
+        const char *in = store_text(st, 1);
+        const char *left = store_is_null(st, 2) ? NULL : store_text(st, 2);
         r->flags = 0;
         r->reason = 0;
         r->los_days = 0;
@@ -264,13 +284,33 @@ static herr *read_stays(store *s, const char *sql, const stats_period *per, cons
         if (strcmp(in, per->start_iso) < 0) r->flags |= STAY_SOP;
         if (left && strcmp(left, per->end_iso) < 0) {
             r->flags |= STAY_DEP;
-            r->reason = (uint8_t)reason_index(p, store_is_null(st, 4) ? NULL : store_text(st, 4));
+            r->reason = (uint8_t)reason_index(p, store_is_null(st, 3) ? NULL : store_text(st, 3));
             int64_t t_in = 0, t_out = 0;
             if (clock_parse_iso(in, &t_in) && clock_parse_iso(left, &t_out))
                 r->los_days = (double)(t_out - t_in) / 86400.0;
         }
     }
     store_done(st);
+    return e;
+}
+
+/* The stays of every site that overlap the period, each site through its smaller
+ * index range. */
+static herr *read_all_stays(store *s, const site_list *sites, const stats_period *per,
+                            const plan *p, stay_list *out) {
+    herr *e = NULL;
+    for (unsigned i = 0; i < sites->n && !e; i++) {
+        int64_t left = 0, came = 0;
+        e = count_stays(s, count_left_sql, sites->id[i], per, &left);
+        if (!e) e = count_stays(s, count_came_sql, sites->id[i], per, &came);
+        if (e) break;
+        if (left <= came) {
+            e = read_stays(s, stays_left_sql, i, sites, per, p, out);
+            if (!e) e = read_stays(s, stays_open_sql, i, sites, per, p, out);
+        } else {
+            e = read_stays(s, stays_came_sql, i, sites, per, p, out);
+        }
+    }
     return e;
 }
 
@@ -403,8 +443,7 @@ herr *stats_compute(store *s, const actor *a, const char *period, json_t **out) 
     make_plan(cat, &per, &p);
     e = load_sites(s, &sites);
     if (!e) e = scan_arrivals(s, &per, &p, &map);
-    if (!e) e = read_stays(s, stays_left_sql, &per, &p, &sites, &stays);
-    if (!e) e = read_stays(s, stays_open_sql, &per, &p, &sites, &stays);
+    if (!e) e = read_all_stays(s, &sites, &per, &p, &stays);
     if (!e) e = add_stays(s, &p, &stays, &map);
     if (e) goto cleanup;
 
