@@ -102,6 +102,34 @@ static void test_departures_by_reason_and_average_length_of_stay(void **state) {
     test_db_close(s);
 }
 
+static void test_an_earlier_month_is_read_by_check_in_and_adds_up(void **state) {
+    (void)state;
+    store *s = test_db_open();
+    fx_load(s);
+    /* For April fewer stays came before its end than left after its start: the stays
+     * are read through the check-in index. */
+    json_t *got = compute_and_get(s, "2023-04");
+    assert_true(V("ACC_SOP", "LIP", "SY", "M", "Y_GE65") == 1);       /* t6 */
+    assert_true(V("ACC_IN", "LIP", "AF", "M", "Y18-34") == 1);        /* t1 */
+    assert_true(V("DEP_RETURNED", "LIP", "SY", "M", "Y_GE65") == 1);  /* t6, 23:59:59 on 30 April */
+    assert_true(V("ACC_EOP", NULL, "TOTAL", "T", "TOTAL") == 1);      /* t1 */
+    assert_true(V("ACC_EOP", "BIR", "TOTAL", "T", "TOTAL") == -1);    /* nobody at BIR yet */
+    assert_true(V("ARR", NULL, "TOTAL", "T", "TOTAL") == 1);          /* p1 */
+    assert_true(V("ALOS", NULL, "TOTAL", "T", "TOTAL") == 61.0); /* 1 March to 30 April, to 0.1 */
+    json_decref(got);
+    json_t *report = NULL;
+    assert_ok(stats_validate(s, NULL, "2023-04", &report));
+    assert_int_equal(json_integer_value(json_object_get(report, "errors")), 0);
+    json_decref(report);
+    /* and May, computed after, continues April's stock */
+    got = compute_and_get(s, "2023-05");
+    json_decref(got);
+    assert_ok(stats_validate(s, NULL, "2023-05", &report));
+    assert_int_equal(json_integer_value(json_object_get(report, "errors")), 0);
+    json_decref(report);
+    test_db_close(s);
+}
+
 static void test_quarter_and_year_cover_their_months(void **state) {
     (void)state;
     store *s = test_db_open();
@@ -176,6 +204,7 @@ int main(void) {
         cmocka_unit_test(test_stock_admissions_and_departures_add_up_per_site),
         cmocka_unit_test(test_stays_of_a_merged_record_count_as_the_survivors),
         cmocka_unit_test(test_departures_by_reason_and_average_length_of_stay),
+        cmocka_unit_test(test_an_earlier_month_is_read_by_check_in_and_adds_up),
         cmocka_unit_test(test_quarter_and_year_cover_their_months),
         cmocka_unit_test(test_compute_replaces_earlier_figures_and_is_audited),
         cmocka_unit_test(test_bad_period_is_rejected_naming_the_field),
