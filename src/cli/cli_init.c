@@ -11,6 +11,7 @@
 #include "core/crypto.h"
 #include "core/json.h"
 #include "demo/demo.h"
+#include "registry/registry.h"
 #include "schema/schema.h"
 
 static const char init_usage[] =
@@ -92,6 +93,7 @@ int cli_cmd_init(int argc, char **argv) {
     if (!e && demo_logins) json_array_extend(logins, demo_logins);
     if (!e && logins_file && json_array_size(logins)) e = write_logins(logins_file, logins);
     store_close(s);
+    registry_shutdown();
     if (e) {
         json_decref(logins);
         json_decref(demo_logins);

@@ -14,6 +14,7 @@
 #include "cli/cli_commands.h"
 #include "core/log.h"
 #include "core/text.h"
+#include "registry/registry.h"
 
 static const char serve_usage[] =
     "usage: haven serve --db PATH [--listen HOST:PORT] [--web DIR] [--threads N]\n"
@@ -92,10 +93,18 @@ int cli_cmd_serve(int argc, char **argv) {
     else default_web_dir(web_dir);
     if (web && !is_dir(web)) return cli_fail(err_invalid("web", "no directory %s", web));
 
-    /* Migrate once before the pool opens its connections. */
+    /* Migrate once before the pool opens its connections, and load the match index
+     * now rather than at the first registration. */
     store *s = NULL;
     if ((e = cli_open_db(db, &s))) return cli_fail(e);
+    json_t *probe = json_pack("{s:s}", "family_name", "-"), *none = NULL;
+    actor system;
+    actor_system(&system, "serve");
+    e = registry_find_candidates(s, &system, probe, NULL, &none);
+    json_decref(probe);
+    json_decref(none);
     store_close(s);
+    if (e) return cli_fail(e);
 
     sigset_t stop;
     sigemptyset(&stop);
@@ -117,6 +126,7 @@ int cli_cmd_serve(int argc, char **argv) {
     sigwait(&stop, &sig);
     log_info("stopping on signal %d", sig);
     api_server_stop(srv);
+    registry_shutdown();
     text_shutdown();
     return 0;
 }

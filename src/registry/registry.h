@@ -18,6 +18,9 @@
 
 herr *registry_migrate(store *s);
 
+/* Frees the registry's in-memory state (the match index) at exit. */
+void registry_shutdown(void);
+
 /* ---- sites ------------------------------------------------------------------
  * Fields: name, code (3-6 letters, derived from the name when absent),
  * municipality, kind (data/site_kinds.tsv), capacity (beds, >= 0), active. */
