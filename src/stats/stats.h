@@ -48,10 +48,12 @@ herr *stats_settings_set(store *s, const actor *a, const json_t *in, json_t **ou
 /* ---- computing and entering -------------------------------------------------------- */
 
 /* Computes every indicator whose source is "computed" for the local administration
- * and the period from persons and stays (merged persons skipped), with all totals and
- * subtotals, and replaces the stored computed figures of that period in one audited
- * transaction. *out: {"ref_area","period","indicators":[{"code","cells","total"}]}.
- * ERR_INVALID (field "period") on a malformed period. */
+ * and the period from persons and stays, with all totals and subtotals, and replaces
+ * the stored computed figures of that period; reads, writes and the audit entry are
+ * one transaction. A record merged into another is no second arrival, and its stays
+ * count as the survivor's. *out: {"ref_area","period","indicators":[{"code","cells",
+ * "total"}]}. ERR_INVALID (field "period") on a malformed period; ERR_IO when the
+ * database fails (nothing changed). */
 herr *stats_compute(store *s, const actor *a, const char *period, json_t **out);
 
 /* Replaces the figures of one entered indicator for the local administration and the

@@ -91,7 +91,6 @@ typedef struct {
     stats_set set;
     char ref_area[4];
     char period[8];
-    int first_line;
 } parsed;
 
 static void check_row(parsed *ps, char f[][MAX_FIELD], int line, errors *err) {
