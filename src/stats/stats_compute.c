@@ -14,6 +14,7 @@
  * counted as UNK; citizenship "stateless" is STLS and "unknown" UNK; a stay counts in
  * the stock at a moment when checked in before it and not checked out by then. A record
  * merged into another is not a second arrival, but its stays are the survivor's. */
+#include <ctype.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -91,11 +92,18 @@ static acc *acc_get(acc_map *m, uint64_t key) {
     return &m->slots[i];
 }
 
-static const char *citizen_code(const char *c) {
-    if (!c || !strcmp(c, "unknown")) return "UNK";
-    if (!strcmp(c, "stateless")) return "STLS";
-    if (strlen(c) == 2) return c;
-    return "UNK";
+/* The CITIZEN code of a recorded citizenship: ISO codes in upper case (whatever case
+ * was stored), "stateless" STLS, anything else UNK. */
+static void citizen_code(const char *c, char out[8]) {
+    if (c && !strcmp(c, "stateless")) {
+        memcpy(out, "STLS", 5);
+    } else if (c && isalpha((unsigned char)c[0]) && isalpha((unsigned char)c[1]) && !c[2]) {
+        out[0] = (char)toupper((unsigned char)c[0]);
+        out[1] = (char)toupper((unsigned char)c[1]);
+        out[2] = '\0';
+    } else {
+        memcpy(out, "UNK", 4);
+    }
 }
 
 static int sex_index(const char *s) {
@@ -176,8 +184,9 @@ static herr *scan_arrivals(store *s, const stats_period *per, const plan *p, acc
         bool row;
         e = store_step(st, &row);
         if (e || !row) break;
-        uint64_t key = pack(NO_SITE, citizen_code(store_text(st, 0)), sex_index(store_text(st, 1)),
-                            age_index(p, store_text(st, 2)));
+        char citizen[8];
+        citizen_code(store_text(st, 0), citizen);
+        uint64_t key = pack(NO_SITE, citizen, sex_index(store_text(st, 1)), age_index(p, store_text(st, 2)));
         acc_get(m, key)->arr++;
     }
     store_done(st);
@@ -331,7 +340,7 @@ static herr *add_stays(store *s, const plan *p, stay_list *list, acc_map *m) {
         e = store_step(st, &row);
         if (!e && row) {
             char citizen[8];
-            snprintf(citizen, sizeof citizen, "%s", citizen_code(store_text(st, 0)));
+            citizen_code(store_text(st, 0), citizen);
             int sex = sex_index(store_text(st, 1)), age = age_index(p, store_text(st, 2));
             for (size_t k = i; k < j; k++) {
                 const stay_row *r = &list->rows[k];

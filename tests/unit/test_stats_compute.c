@@ -153,7 +153,9 @@ static void test_compute_replaces_earlier_figures_and_is_audited(void **state) {
     json_t *got = compute_and_get(s, "2023-05");
     json_decref(got);
     fx_stay(s, "t10", "p7", "s-bir", "2023-05-15T00:00:00Z", "2023-05-16T00:00:00Z", "other");
+    fx_person(s, "p8", "F", "2001-02-03", "iq", "s-bir", "2023-05-30T10:00:00Z", NULL); /* any case */
     got = compute_and_get(s, "2023-05");
+    assert_true(V("ARR", NULL, "IQ", "F", "Y18-34") == 1);
     assert_true(V("DEP_OTHER", NULL, "UNK", "F", "Y35-64") == 1);
     assert_true(V("DEP", NULL, "TOTAL", "T", "TOTAL") == 4);
     json_decref(got);
