@@ -9,6 +9,7 @@
 #include <unistd.h>
 #include <xlsxwriter.h>
 
+#include "core/codes.h"
 #include "core/mem.h"
 #include "stats/stats_internal.h"
 
@@ -23,6 +24,19 @@ static const char *sex_label(const char *code) {
     json_t *list = json_object_get(json_object_get(cat->root, "codelists"), "SEX");
     const char *en = json_string_value(json_object_get(json_array_get(list, (size_t)i), "en"));
     return en ? en : code;
+}
+
+/* "AF Afghanistan" as on the paper form (the code first, so that rows sort and match
+ * the exchange file); a static buffer, used at once. */
+static const char *citizen_label(const char *code) {
+    static _Thread_local char label[96];
+    char name[80];
+    if (!strcmp(code, "TOTAL")) return "Total";
+    if (!strcmp(code, "STLS")) return "STLS Stateless";
+    if (!strcmp(code, "UNK")) return "UNK Unknown";
+    codes_country_name(code, "en", name, sizeof name);
+    snprintf(label, sizeof label, "%s %s", code, name);
+    return label;
 }
 
 /* Writes the table of one site index (national when it is the total) from row; returns
@@ -49,7 +63,7 @@ static lxw_row_t write_table(book *b, lxw_worksheet *ws, const stats_cube *cube,
     }
     row += 2;
     for (int c = 0; c < cube->n[DIM_CITIZEN]; c++, row++) {
-        worksheet_write_string(ws, row, 0, cube->codes[DIM_CITIZEN][c], b->bold);
+        worksheet_write_string(ws, row, 0, citizen_label(cube->codes[DIM_CITIZEN][c]), b->bold);
         col = 1;
         for (int s = 0; s < cube->n[DIM_SEX]; s++)
             for (int a = 0; a < cube->n[DIM_AGE]; a++, col++) {
@@ -74,7 +88,7 @@ static void write_sheet(book *b, stats_set *set, int ind) {
     stats_cube cube;
     stats_cube_build(&cube, set, ind);
     lxw_worksheet *ws = workbook_add_worksheet(b->wb, in->code);
-    worksheet_set_column(ws, 0, 0, 12, NULL);
+    worksheet_set_column(ws, 0, 0, 30, NULL);
     worksheet_freeze_panes(ws, 0, 1);
     worksheet_write_string(ws, 0, 0, in->title_en, b->bold);
     worksheet_write_string(ws, 1, 0, in->title_bs, NULL);
