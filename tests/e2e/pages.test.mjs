@@ -63,6 +63,15 @@ test('dashboard', async () => {
   await checkPage(admin.page, 'dashboard', 'dashboard');
 });
 
+test('stays_list_behind_the_dashboard', async () => {
+  const { page } = admin;
+  await open(page, '/');
+  await page.locator('#kpi-arrivals a').click();
+  await page.locator('#stays tbody tr').first().waitFor();
+  await page.waitForLoadState('networkidle');
+  await checkPage(page, 'stays list', 'stays');
+});
+
 test('registration_desk_with_a_candidate', async () => {
   const { page } = registrar;
   await open(page, '/register');
