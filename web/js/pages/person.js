@@ -166,9 +166,9 @@ export default async function render({ root, params, app }) {
     person.native_name ? h('p', { class: 'native', lang: '' }, h('bdi', { dir: 'auto' }, person.native_name)) : null));
   if (isMerged) {
     // The survivor holds this record's stays: nothing is changed from here.
-    root.append(await mergedBanner(person), h('div', { class: 'grid grid-2' }, identity, history));
+    root.append(await mergedBanner(person), h('div', { class: 'grid grid-2 profile-grid' }, identity, history));
     return;
   }
-  root.append(h('div', { class: 'grid grid-2' }, identity, h('div', { class: 'stack' }, current, history, sections.merged, sections.dupes)));
+  root.append(h('div', { class: 'grid grid-2 profile-grid' }, identity, h('div', { class: 'stack' }, current, history, sections.merged, sections.dupes)));
   await sections.refresh();
 }
