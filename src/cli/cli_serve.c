@@ -58,7 +58,8 @@ static void default_web_dir(char out[PATH_MAX]) {
     }
     char candidate[PATH_MAX + 8];
     snprintf(candidate, sizeof candidate, "%s/web", exe);
-    if (is_dir(candidate) && strlen(candidate) < PATH_MAX) snprintf(out, PATH_MAX, "%s", candidate);
+    size_t len = strlen(candidate);
+    if (is_dir(candidate) && len < PATH_MAX) memcpy(out, candidate, len + 1);
 }
 
 int cli_cmd_serve(int argc, char **argv) {

@@ -2,6 +2,7 @@
 
 #include "audit/audit.h"
 #include "auth/auth.h"
+#include "protection/protection.h"
 #include "registry/registry.h"
 
 /* Order matters: a module's tables may reference those of modules before it. */
@@ -9,6 +10,7 @@ static herr *(*const migrations[])(store *) = {
     audit_migrate,
     registry_migrate,
     auth_migrate,
+    protection_migrate,
 };
 
 herr *schema_migrate_all(store *s) {
