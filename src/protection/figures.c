@@ -43,11 +43,15 @@ static herr *parse_period(const char *from, const char *to, period_scope *p) {
     return NULL;
 }
 
+static void bind_scope(store_stmt *st, const period_scope *p) {
+    store_bind_int(st, ":all", p->all ? 1 : 0);
+    store_bind_text(st, ":sites", p->sites ? p->sites : "");
+}
+
 static void bind_period(store_stmt *st, const period_scope *p) {
     store_bind_text(st, ":from", p->from);
     store_bind_text(st, ":to", p->to);
-    store_bind_int(st, ":all", p->all ? 1 : 0);
-    store_bind_text(st, ":sites", p->sites ? p->sites : "");
+    bind_scope(st, p);
 }
 
 #define IN_SCOPE(col) "(:all = 1 OR :sites LIKE '%,' || " col " || ',%')"
@@ -217,7 +221,7 @@ static herr *now_figures(store *s, const period_scope *p, json_t *out) {
     clock_format_iso(clock_now() - (int64_t)PROTECTION_DEFAULT_OVERDUE_DAYS * 86400, cutoff);
     herr *e = store_prepare(s, open_now_sql, &st);
     if (e) return e;
-    bind_period(st, p);
+    bind_scope(st, p);
     store_bind_text(st, ":today", today);
     if (!(e = store_step(st, &row)) && row) {
         json_object_set_new(out, "cases_open", json_integer(store_int(st, 0)));
@@ -226,7 +230,7 @@ static herr *now_figures(store *s, const period_scope *p, json_t *out) {
     }
     store_done(st);
     if (e || (e = store_prepare(s, overdue_now_sql, &st))) return e;
-    bind_period(st, p);
+    bind_scope(st, p);
     store_bind_text(st, ":today", today);
     store_bind_text(st, ":cutoff", cutoff);
     if (!(e = store_step(st, &row)) && row) {
