@@ -1,6 +1,7 @@
 /* Protection: screening, consent, providers, referrals, cases, figures, break-glass.
  * The route permission opens the door; the protection module decides need to know
- * (sites, break-glass) and audits every read of details. */
+ * (sites, break-glass) and audits every read of details. Lists span many people, so
+ * they need protection.details: break-glass opens one person's file, never a list. */
 #include <string.h>
 
 #include "api/api_internal.h"
@@ -192,13 +193,13 @@ const api_route api_routes_protection[] = {
     {"POST", "/api/v1/protection/providers", "protection.directory", create_provider, NULL, 0},
     {"PATCH", "/api/v1/protection/providers/{}", "protection.directory", update_provider, NULL,
      0},
-    {"GET", "/api/v1/protection/referrals", "protection.read", list_referrals, NULL, 0},
+    {"GET", "/api/v1/protection/referrals", "protection.details", list_referrals, NULL, 0},
     {"POST", "/api/v1/protection/referrals", "protection.write", create_referral, NULL, 0},
-    {"GET", "/api/v1/protection/referrals/overdue", "protection.read", list_overdue, NULL, 0},
+    {"GET", "/api/v1/protection/referrals/overdue", "protection.details", list_overdue, NULL, 0},
     {"GET", "/api/v1/protection/referrals/{}", "protection.read", get_referral, NULL, 0},
     {"POST", "/api/v1/protection/referrals/{}/transitions", "protection.write", move_referral,
      NULL, 0},
-    {"GET", "/api/v1/protection/cases", "protection.read", list_cases, NULL, 0},
+    {"GET", "/api/v1/protection/cases", "protection.details", list_cases, NULL, 0},
     {"POST", "/api/v1/protection/cases", "protection.write", open_case, NULL, 0},
     {"GET", "/api/v1/protection/cases/{}", "protection.read", get_case, NULL, 0},
     {"PATCH", "/api/v1/protection/cases/{}", "protection.write", update_case, NULL, 0},

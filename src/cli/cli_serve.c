@@ -59,10 +59,9 @@ static void default_web_dir(char out[PATH_MAX]) {
         if (!slash) return;
         *slash = '\0';
     }
-    char candidate[PATH_MAX + 8];
-    snprintf(candidate, sizeof candidate, "%s/web", exe);
-    size_t len = strlen(candidate);
-    if (is_dir(candidate) && len < PATH_MAX) memcpy(out, candidate, len + 1);
+    if (strlen(exe) + 5 >= PATH_MAX) return;
+    strcat(exe, "/web");
+    if (is_dir(exe)) memcpy(out, exe, strlen(exe) + 1);
 }
 
 int cli_cmd_serve(int argc, char **argv) {

@@ -1,0 +1,141 @@
+/* The audit log: hash chain, tamper detection, append-only, the CLI's exit codes. */
+#include <stdio.h>
+#include <string.h>
+
+#include "audit/audit.h"
+#include "cli/cli.h"
+#include "testutil.h"
+
+static void write_entries(store *s, int n) {
+    actor a;
+    actor_system(&a, "tester");
+    for (int i = 0; i < n; i++) {
+        char id[16];
+        snprintf(id, sizeof id, "e%d", i);
+        json_t *detail = json_pack("{s:i}", "n", i);
+        assert_ok(store_begin(s));
+        assert_ok(audit_record(s, &a, "create", "thing", id, detail));
+        assert_ok(store_commit(s));
+        json_decref(detail);
+    }
+}
+
+/* Tampering from outside the application: drop the guard triggers first, as someone
+ * with the file would. */
+static void tamper(store *s, const char *sql) {
+    assert_ok(store_exec(s, "DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete"));
+    assert_ok(store_exec(s, sql));
+}
+
+static void expect_broken_at(store *s, int64_t seq) {
+    int64_t count, broken;
+    herr *e = audit_verify(s, &count, &broken);
+    assert_non_null(e);
+    assert_int_equal(e->code, ERR_CONFLICT);
+    assert_int_equal(broken, seq);
+    char want[32];
+    snprintf(want, sizeof want, "entry %lld", (long long)seq);
+    assert_non_null(strstr(e->message, want));
+    err_free(e);
+}
+
+static void test_intact_chain_verifies(void **state) {
+    (void)state;
+    store *s = test_db_open();
+    write_entries(s, 5);
+    int64_t count, broken;
+    assert_ok(audit_verify(s, &count, &broken));
+    assert_int_equal(count, 5);
+    test_db_close(s);
+}
+
+static void test_changed_byte_is_detected(void **state) {
+    (void)state;
+    store *s = test_db_open();
+    write_entries(s, 5);
+    tamper(s, "UPDATE audit_log SET entity_id = 'e9' WHERE seq = 3");
+    expect_broken_at(s, 3);
+    test_db_close(s);
+}
+
+static void test_removed_entry_is_detected(void **state) {
+    (void)state;
+    store *s = test_db_open();
+    write_entries(s, 5);
+    tamper(s, "DELETE FROM audit_log WHERE seq = 2");
+    expect_broken_at(s, 3);
+    test_db_close(s);
+}
+
+static void test_reordered_entries_are_detected(void **state) {
+    (void)state;
+    store *s = test_db_open();
+    write_entries(s, 5);
+    /* Swap the content of entries 2 and 3, keeping their sequence numbers. */
+    tamper(s, "UPDATE audit_log SET seq = 100 WHERE seq = 2;"
+              "UPDATE audit_log SET seq = 2 WHERE seq = 3;"
+              "UPDATE audit_log SET seq = 3 WHERE seq = 100;");
+    expect_broken_at(s, 2);
+    test_db_close(s);
+}
+
+static void test_application_cannot_change_or_delete(void **state) {
+    (void)state;
+    store *s = test_db_open();
+    write_entries(s, 2);
+    assert_err(store_exec(s, "UPDATE audit_log SET action = 'x'"), ERR_CONFLICT, NULL);
+    assert_err(store_exec(s, "DELETE FROM audit_log"), ERR_CONFLICT, NULL);
+    test_db_close(s);
+}
+
+static void test_record_outside_transaction_is_refused(void **state) {
+    (void)state;
+    store *s = test_db_open();
+    actor a;
+    actor_system(&a, "tester");
+    assert_err(audit_record(s, &a, "create", "thing", "x", NULL), ERR_INTERNAL, NULL);
+    test_db_close(s);
+}
+
+static void test_cli_verify_exit_codes(void **state) {
+    (void)state;
+    store *s = test_db_open();
+    write_entries(s, 3);
+    char path[512];
+    snprintf(path, sizeof path, "%s", store_path(s));
+    char *ok_argv[] = {"haven", "audit", "verify", "--db", path, NULL};
+    assert_int_equal(cli_main(5, ok_argv), 0);
+    tamper(s, "UPDATE audit_log SET address = 'elsewhere' WHERE seq = 1");
+    assert_int_equal(cli_main(5, ok_argv), 1);
+    char *bad_argv[] = {"haven", "audit", "verify", NULL};
+    assert_int_equal(cli_main(3, bad_argv), 2);
+    test_db_close(s);
+}
+
+static void test_list_filters_by_entity(void **state) {
+    (void)state;
+    store *s = test_db_open();
+    write_entries(s, 3);
+    json_t *out = NULL;
+    assert_ok(audit_list(s, "thing", "e1", 10, 0, &out));
+    json_t *items = json_object_get(out, "items");
+    assert_int_equal(json_array_size(items), 1);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(items, 0), "actor_name")),
+                        "tester");
+    json_decref(out);
+    test_db_close(s);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_intact_chain_verifies),
+        cmocka_unit_test(test_changed_byte_is_detected),
+        cmocka_unit_test(test_removed_entry_is_detected),
+        cmocka_unit_test(test_reordered_entries_are_detected),
+        cmocka_unit_test(test_application_cannot_change_or_delete),
+        cmocka_unit_test(test_record_outside_transaction_is_refused),
+        cmocka_unit_test(test_cli_verify_exit_codes),
+        cmocka_unit_test(test_list_filters_by_entity),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,153 @@
+/* Core helpers: dates, text folding, UTF-8, JSON input checks, code lists. */
+#include <string.h>
+
+#include "core/clock.h"
+#include "core/codes.h"
+#include "core/json.h"
+#include "core/mem.h"
+#include "core/text.h"
+#include "testutil.h"
+
+static void test_iso_time_round_trips(void **state) {
+    (void)state;
+    int64_t t;
+    assert_true(clock_parse_iso("2023-05-14T08:30:00Z", &t));
+    char out[CLOCK_ISO_LEN];
+    clock_format_iso(t, out);
+    assert_string_equal(out, "2023-05-14T08:30:00Z");
+    int64_t with_offset;
+    assert_true(clock_parse_iso("2023-05-14T10:30:00+02:00", &with_offset));
+    assert_int_equal(with_offset, t);
+    assert_true(clock_parse_iso("2023-05-14T08:30:00.250Z", &with_offset));
+    assert_int_equal(with_offset, t);
+}
+
+static void test_impossible_dates_are_rejected(void **state) {
+    (void)state;
+    int y, m, d;
+    int64_t t;
+    assert_false(clock_parse_date("2023-02-29", &y, &m, &d));
+    assert_true(clock_parse_date("2024-02-29", &y, &m, &d));
+    assert_false(clock_parse_date("2023-13-01", &y, &m, &d));
+    assert_false(clock_parse_date("2023-04-31", &y, &m, &d));
+    assert_false(clock_parse_date("23-04-01", &y, &m, &d));
+    assert_false(clock_parse_date("2023-4-1", &y, &m, &d));
+    assert_false(clock_parse_iso("2023-05-14 08:30:00Z", &t));
+    assert_false(clock_parse_iso("2023-05-14T24:00:00Z", &t));
+    assert_false(clock_parse_iso("2023-05-14T08:30:00", &t));
+}
+
+static void test_days_from_civil_matches_known_days(void **state) {
+    (void)state;
+    assert_int_equal(clock_days_from_civil(1970, 1, 1), 0);
+    assert_int_equal(clock_days_from_civil(2000, 3, 1), 11017);
+    int y, m, d;
+    clock_civil_from_days(19491, &y, &m, &d); /* 2023-05-14 */
+    assert_int_equal(y, 2023);
+    assert_int_equal(m, 5);
+    assert_int_equal(d, 14);
+    assert_int_equal(clock_day_start(86400 * 3 + 5), 86400 * 3);
+    assert_int_equal(clock_day_start(-5), -86400);
+}
+
+static void expect_fold(const char *in, const char *want) {
+    char *out = NULL;
+    assert_ok(text_fold(in, &out));
+    assert_string_equal(out, want);
+    mem_free(out);
+}
+
+static void test_fold_removes_accents_case_and_script(void **state) {
+    (void)state;
+    expect_fold("Đorđe  MÜLLER-Šarić", "dorde muller saric");
+    expect_fold("Мохамед Хусеини", "mohamed huseini");
+    expect_fold("  Ali, (Ahmadi)  ", "ali ahmadi");
+    char *out = NULL;
+    assert_ok(text_fold("محمد", &out));
+    assert_true(strlen(out) > 0); /* Arabic becomes Latin letters */
+    for (const char *p = out; *p; p++) assert_true(*p >= 'a' && *p <= 'z');
+    mem_free(out);
+}
+
+static void test_utf8_validation(void **state) {
+    (void)state;
+    assert_true(text_utf8_valid("Ušivak", strlen("Ušivak")));
+    assert_false(text_utf8_valid("\xc3\x28", 2));         /* bad continuation */
+    assert_false(text_utf8_valid("\xe0\x80\xaf", 3));     /* overlong */
+    assert_false(text_utf8_valid("\xed\xa0\x80", 3));     /* surrogate */
+    assert_false(text_utf8_valid("ab\xe2\x82", 4));       /* truncated */
+    assert_int_equal(text_utf8_length("Bihać"), 5);
+    assert_false(text_is_single_line("a\nb"));
+    assert_false(text_is_single_line("a\x7f"));
+    assert_true(text_is_single_line("Lipa – Bihać"));
+}
+
+static const json_field fields[] = {
+    {"name", JF_STRING, true, 5},
+    {"count", JF_INT, false, 0},
+    {"tags", JF_STRING_ARRAY, false, 2},
+    {"note", JF_TEXT, false, 100},
+};
+
+static void expect_check_fails(const char *body, const char *field) {
+    json_t *in = json_loads(body, 0, NULL);
+    assert_non_null(in);
+    assert_err(json_check(in, fields, 4), ERR_INVALID, field);
+    json_decref(in);
+}
+
+static void test_json_check_names_the_bad_field(void **state) {
+    (void)state;
+    expect_check_fails("{\"count\":1}", "name");
+    expect_check_fails("{\"name\":\"abc\",\"colour\":\"red\"}", "colour");
+    expect_check_fails("{\"name\":3}", "name");
+    expect_check_fails("{\"name\":\"abcdef\"}", "name");
+    expect_check_fails("{\"name\":\"ab\",\"count\":\"3\"}", "count");
+    expect_check_fails("{\"name\":\"ab\",\"tags\":[\"a\",\"b\",\"c\"]}", "tags");
+    expect_check_fails("{\"name\":\"ab\",\"tags\":[1]}", "tags");
+    expect_check_fails("{\"name\":\"a\\nb\"}", "name");
+    expect_check_fails("[1,2]", "body");
+    json_t *ok = json_loads("{\"name\":\"Bihać\",\"note\":\"two\\nlines\",\"count\":null}", 0, NULL);
+    assert_ok(json_check(ok, fields, 4));
+    json_decref(ok);
+    json_t *parsed = NULL;
+    assert_err(json_parse_body("{\"a\":", 5, &parsed), ERR_INVALID, "body");
+    assert_err(json_parse_body("{\"a\":\"\xff\"}", 8, &parsed), ERR_INVALID, "body");
+    assert_err(json_parse_body("{\"a\":1,\"a\":2}", 13, &parsed), ERR_INVALID, "body");
+}
+
+static void test_country_and_language_codes(void **state) {
+    (void)state;
+    assert_true(codes_country_valid("AF"));
+    assert_true(codes_country_valid("XK"));
+    assert_true(codes_country_valid("stateless"));
+    assert_true(codes_country_valid("unknown"));
+    assert_false(codes_country_valid("ZZ"));
+    assert_false(codes_country_valid("af"));
+    assert_false(codes_country_valid("AFG"));
+    assert_true(codes_language_valid("ps"));
+    assert_true(codes_language_valid("prs"));
+    assert_true(codes_language_valid("ary"));
+    assert_false(codes_language_valid("xx"));
+    assert_false(codes_language_valid("PS"));
+    char name[64];
+    codes_country_name("MA", "bs", name, sizeof name);
+    assert_string_equal(name, "Maroko");
+    codes_country_name("XK", "en", name, sizeof name);
+    assert_string_equal(name, "Kosovo");
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_iso_time_round_trips),
+        cmocka_unit_test(test_impossible_dates_are_rejected),
+        cmocka_unit_test(test_days_from_civil_matches_known_days),
+        cmocka_unit_test(test_fold_removes_accents_case_and_script),
+        cmocka_unit_test(test_utf8_validation),
+        cmocka_unit_test(test_json_check_names_the_bad_field),
+        cmocka_unit_test(test_country_and_language_codes),
+    };
+    int rc = cmocka_run_group_tests(tests, NULL, NULL);
+    text_shutdown();
+    return rc;
+}

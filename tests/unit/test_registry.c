@@ -1,0 +1,356 @@
+/* The registry: sites, registration, correction, stays, occupancy, search, scoping. */
+#include <stdio.h>
+#include <string.h>
+
+#include "core/clock.h"
+#include "core/json.h"
+#include "core/text.h"
+#include "registry/registry.h"
+#include "testutil.h"
+
+static actor admin;
+
+static json_t *site(store *s, const char *name, int capacity) {
+    json_t *in = json_pack("{s:s,s:s,s:s,s:i}", "name", name, "municipality", "Bihać", "kind",
+                           "temporary_reception_centre", "capacity", capacity);
+    json_t *out = NULL;
+    assert_ok(registry_site_create(s, &admin, in, &out));
+    json_decref(in);
+    return out;
+}
+
+static json_t *person_input(const json_t *site_obj, const char *given, const char *family,
+                            const char *birth) {
+    return json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:[s,s]}", "given_name", given, "family_name",
+                     family, "sex", "M", "birth_date", birth, "citizenship", "AF", "site_id",
+                     json_str(site_obj, "id"), "languages", "fa", "ps");
+}
+
+static json_t *register_person(store *s, const actor *a, json_t *in) {
+    json_t *out = NULL;
+    assert_ok(registry_person_register(s, a, in, &out));
+    json_decref(in);
+    return out;
+}
+
+static int64_t count(store *s, const char *sql) {
+    store_stmt *st = NULL;
+    bool row;
+    assert_ok(store_prepare(s, sql, &st));
+    assert_ok(store_step(st, &row));
+    int64_t n = store_int(st, 0);
+    store_done(st);
+    return n;
+}
+
+static void test_site_codes_and_validation(void **state) {
+    (void)state;
+    store *s = test_db_open();
+    json_t *lipa = site(s, "TRC Lipa", 1500);
+    assert_string_equal(json_str(lipa, "code"), "TRC");
+    json_t *out = NULL;
+    json_t *bad = json_pack("{s:s,s:s,s:i}", "name", "X", "kind", "asylum_centre", "capacity", -1);
+    assert_err(registry_site_create(s, &admin, bad, &out), ERR_INVALID, "capacity");
+    json_decref(bad);
+    bad = json_pack("{s:s,s:s,s:i}", "name", "Ušivak", "kind", "castle", "capacity", 10);
+    assert_err(registry_site_create(s, &admin, bad, &out), ERR_INVALID, "kind");
+    json_decref(bad);
+    bad = json_pack("{s:s,s:s,s:i,s:s}", "name", "TRC Two", "kind", "asylum_centre", "capacity",
+                    10, "code", "TRC");
+    assert_err(registry_site_create(s, &admin, bad, &out), ERR_CONFLICT, "code");
+    json_decref(bad);
+    assert_int_equal(count(s, "SELECT COUNT(*) FROM sites"), 1);
+    json_t *patch = json_pack("{s:i,s:b}", "capacity", 1200, "active", 1);
+    assert_ok(registry_site_update(s, &admin, json_str(lipa, "id"), patch, &out));
+    assert_int_equal(json_integer_value(json_object_get(out, "capacity")), 1200);
+    json_decref(out);
+    json_decref(patch);
+    json_decref(lipa);
+    test_db_close(s);
+}
+
+static void expect_register_fails(store *s, json_t *in, const char *key, json_t *value,
+                                  const char *field) {
+    json_object_set_new(in, key, value);
+    json_t *out = NULL;
+    herr *e = registry_person_register(s, &admin, in, &out);
+    assert_non_null(e);
+    if (strcmp(e->field, field) != 0) fail_msg("field %s: %s", e->field, e->message);
+    err_free(e);
+    json_decref(in);
+}
+
+static void test_bad_registration_changes_nothing(void **state) {
+    (void)state;
+    store *s = test_db_open();
+    json_t *lipa = site(s, "Lipa", 1500);
+    int64_t audit_before = count(s, "SELECT COUNT(*) FROM audit_log");
+    json_t *in = person_input(lipa, "Ali", "Ahmadi", "1999-03-14");
+    expect_register_fails(s, json_deep_copy(in), "birth_date", json_string("1999-02-30"), "birth_date");
+    expect_register_fails(s, json_deep_copy(in), "birth_date", json_string("2999-01-01"), "birth_date");
+    expect_register_fails(s, json_deep_copy(in), "birth_date", json_string("14/03/1999"), "birth_date");
+    expect_register_fails(s, json_deep_copy(in), "citizenship", json_string("ZZ"), "citizenship");
+    expect_register_fails(s, json_deep_copy(in), "sex", json_string("male"), "sex");
+    expect_register_fails(s, json_deep_copy(in), "given_name", json_string("  "), "given_name");
+    expect_register_fails(s, json_deep_copy(in), "given_name", json_integer(7), "given_name");
+    expect_register_fails(s, json_deep_copy(in), "languages", json_pack("[s]", "klingon"), "languages");
+    expect_register_fails(s, json_deep_copy(in), "phone", json_string("call me"), "phone");
+    expect_register_fails(s, json_deep_copy(in), "nickname", json_string("Alo"), "nickname");
+    expect_register_fails(s, json_deep_copy(in), "site_id", json_string("01234567-89ab-7def-8123-456789abcdef"), "site_id");
+    expect_register_fails(s, json_deep_copy(in), "birth_date_precision", json_string("roughly"),
+                          "birth_date_precision");
+    char long_name[300];
+    memset(long_name, 'a', sizeof long_name - 1);
+    long_name[sizeof long_name - 1] = '\0';
+    expect_register_fails(s, json_deep_copy(in), "family_name", json_string(long_name), "family_name");
+    json_decref(in);
+    assert_int_equal(count(s, "SELECT COUNT(*) FROM persons"), 0);
+    assert_int_equal(count(s, "SELECT COUNT(*) FROM audit_log"), audit_before);
+    json_decref(lipa);
+    test_db_close(s);
+}
+
+static void test_registration_gives_number_and_candidates(void **state) {
+    (void)state;
+    store *s = test_db_open();
+    json_t *lipa = site(s, "Lipa", 1500);
+    json_t *first = register_person(s, &admin, person_input(lipa, "Mohammad", "Hussaini", "1999-03-14"));
+    const char *reg_no = json_str(first, "reg_no");
+    char year[CLOCK_DATE_LEN];
+    clock_format_date(clock_now(), year);
+    char want[32];
+    snprintf(want, sizeof want, "LIP-%c%c-000001", year[2], year[3]);
+    assert_string_equal(reg_no, want);
+    assert_int_equal(json_array_size(json_object_get(first, "candidates")), 0);
+    /* The same man again, names the other way round, birth year only. */
+    json_t *in = person_input(lipa, "HUSSAINI", "Mohammad", "1999-01-01");
+    json_object_set_new(in, "birth_date_precision", json_string("year"));
+    json_t *second = register_person(s, &admin, in);
+    json_t *cands = json_object_get(second, "candidates");
+    assert_int_equal(json_array_size(cands), 1);
+    json_t *c = json_array_get(cands, 0);
+    assert_string_equal(json_str(c, "id"), json_str(first, "id"));
+    assert_true(json_real_value(json_object_get(c, "score")) > 0.5);
+    assert_string_equal(json_string_value(json_array_get(json_object_get(c, "reasons"), 0)), "same name");
+    /* A different birth year is a different person for the simple rule. */
+    json_t *third = register_person(s, &admin, person_input(lipa, "Mohammad", "Hussaini", "1985-06-01"));
+    assert_int_equal(json_array_size(json_object_get(third, "candidates")), 0);
+    json_decref(first);
+    json_decref(second);
+    json_decref(third);
+    json_decref(lipa);
+    test_db_close(s);
+}
+
+static json_t *check_in(store *s, const actor *a, const char *person, const char *site_id,
+                        const char *at, herr **err) {
+    json_t *in = json_pack("{s:s,s:s,s:s}", "person_id", person, "site_id", site_id, "bed", "C1-01");
+    if (at) json_object_set_new(in, "checked_in_at", json_string(at));
+    json_t *out = NULL;
+    *err = registry_stay_check_in(s, a, in, &out);
+    json_decref(in);
+    return out;
+}
+
+static herr *check_out(store *s, const char *stay, const char *reason, const char *at) {
+    json_t *in = json_pack("{s:s}", "reason", reason);
+    if (at) json_object_set_new(in, "checked_out_at", json_string(at));
+    json_t *out = NULL;
+    herr *e = registry_stay_check_out(s, &admin, stay, in, &out);
+    json_decref(in);
+    json_decref(out);
+    return e;
+}
+
+static void test_stay_rules(void **state) {
+    (void)state;
+    store *s = test_db_open();
+    json_t *lipa = site(s, "Lipa", 2), *bor = site(s, "Borići", 10);
+    json_t *p = register_person(s, &admin, person_input(lipa, "Ali", "Ahmadi", "2001-05-05"));
+    const char *pid = json_str(p, "id");
+    herr *e = NULL;
+    json_t *stay = check_in(s, &admin, pid, json_str(lipa, "id"), "2023-05-01T10:00:00Z", &e);
+    assert_ok(e);
+    json_t *again = check_in(s, &admin, pid, json_str(bor, "id"), NULL, &e);
+    assert_null(again);
+    assert_err(e, ERR_CONFLICT, "person_id");
+    assert_err(check_out(s, json_str(stay, "id"), "moved_on", "2023-04-30T10:00:00Z"), ERR_INVALID,
+               "checked_out_at");
+    assert_err(check_out(s, json_str(stay, "id"), "vanished", NULL), ERR_INVALID, "reason");
+    assert_ok(check_out(s, json_str(stay, "id"), "transferred", "2023-05-09T10:00:00Z"));
+    assert_err(check_out(s, json_str(stay, "id"), "moved_on", NULL), ERR_CONFLICT, "id");
+    /* A new stay may not start inside the one that ended. */
+    json_t *overlap = check_in(s, &admin, pid, json_str(bor, "id"), "2023-05-08T10:00:00Z", &e);
+    assert_null(overlap);
+    assert_err(e, ERR_INVALID, "checked_in_at");
+    json_t *next = check_in(s, &admin, pid, json_str(bor, "id"), "2023-05-09T12:00:00Z", &e);
+    assert_ok(e);
+    assert_int_equal(count(s, "SELECT COUNT(*) FROM stays WHERE checked_out_at IS NULL"), 1);
+    json_decref(next);
+    json_decref(stay);
+    json_decref(p);
+    json_decref(lipa);
+    json_decref(bor);
+    test_db_close(s);
+}
+
+static void test_occupancy_counts_days_from_stays(void **state) {
+    (void)state;
+    store *s = test_db_open();
+    json_t *lipa = site(s, "Lipa", 100);
+    const char *lid = json_str(lipa, "id");
+    json_t *a = register_person(s, &admin, person_input(lipa, "Ali", "Ahmadi", "2001-05-05"));
+    json_t *b = register_person(s, &admin, person_input(lipa, "Omid", "Karimi", "1995-01-01"));
+    herr *e = NULL;
+    /* a: 1st 10:00 to 3rd 09:00 (2 nights); b: 2nd 20:00, still present. */
+    json_t *sa = check_in(s, &admin, json_str(a, "id"), lid, "2023-05-01T10:00:00Z", &e);
+    assert_ok(e);
+    json_t *sb = check_in(s, &admin, json_str(b, "id"), lid, "2023-05-02T20:00:00Z", &e);
+    assert_ok(e);
+    assert_ok(check_out(s, json_str(sa, "id"), "moved_on", "2023-05-03T09:00:00Z"));
+    json_t *occ = NULL;
+    assert_ok(registry_site_occupancy(s, &admin, lid, "2023-05-01", "2023-05-04", &occ));
+    json_t *days = json_object_get(occ, "days");
+    assert_int_equal(json_array_size(days), 4);
+    int present[4] = {1, 2, 1, 1}, arrivals[4] = {1, 1, 0, 0}, departures[4] = {0, 0, 1, 0};
+    for (int i = 0; i < 4; i++) {
+        json_t *d = json_array_get(days, (size_t)i);
+        assert_int_equal(json_integer_value(json_object_get(d, "present")), present[i]);
+        assert_int_equal(json_integer_value(json_object_get(d, "arrivals")), arrivals[i]);
+        assert_int_equal(json_integer_value(json_object_get(d, "departures")), departures[i]);
+    }
+    assert_string_equal(json_str(json_array_get(days, 0), "date"), "2023-05-01");
+    /* 47 hours, shown to one decimal */
+    assert_true(json_real_value(json_object_get(occ, "average_length_of_stay_days")) == 2.0);
+    assert_int_equal(json_integer_value(json_object_get(occ, "present")), 1);
+    assert_int_equal(json_integer_value(json_object_get(occ, "beds_free")), 99);
+    json_t *bad = NULL;
+    assert_err(registry_site_occupancy(s, &admin, lid, "2023-05-04", "2023-05-01", &bad), ERR_INVALID, "from");
+    assert_err(registry_site_occupancy(s, &admin, lid, "2020-01-01", "2023-05-01", &bad), ERR_INVALID, "from");
+    json_decref(occ);
+    json_decref(sa);
+    json_decref(sb);
+    json_decref(a);
+    json_decref(b);
+    json_decref(lipa);
+    test_db_close(s);
+}
+
+static int search_count(store *s, const actor *a, const char *q) {
+    registry_person_query query = {.q = q};
+    json_t *out = NULL;
+    assert_ok(registry_person_search(s, a, &query, &out));
+    int n = (int)json_array_size(json_object_get(out, "items"));
+    json_decref(out);
+    return n;
+}
+
+static void test_search_by_name_number_and_phone(void **state) {
+    (void)state;
+    store *s = test_db_open();
+    json_t *lipa = site(s, "Lipa", 100);
+    json_t *in = person_input(lipa, "Đorđe", "Šarić", "1990-01-01");
+    json_object_set_new(in, "phone", json_string("+387 61 234 567"));
+    json_object_set_new(in, "native_name", json_string("Ђорђе Шарић"));
+    json_t *p = register_person(s, &admin, in);
+    json_decref(register_person(s, &admin, person_input(lipa, "Ali", "Ahmadi", "1990-01-01")));
+    assert_int_equal(search_count(s, &admin, "djordje"), 0); /* folding is not phonetics */
+    assert_int_equal(search_count(s, &admin, "dorde saric"), 1);
+    assert_int_equal(search_count(s, &admin, "SAR"), 1);
+    assert_int_equal(search_count(s, &admin, "Шарић"), 1);
+    assert_int_equal(search_count(s, &admin, json_str(p, "reg_no")), 1);
+    assert_int_equal(search_count(s, &admin, "234 567"), 1);
+    assert_int_equal(search_count(s, &admin, json_str(p, "id")), 1);
+    assert_int_equal(search_count(s, &admin, "ahmadi ali"), 1);
+    assert_int_equal(search_count(s, &admin, NULL), 2);
+    assert_int_equal(search_count(s, &admin, "%"), 0);
+    json_decref(p);
+    json_decref(lipa);
+    test_db_close(s);
+}
+
+static void test_registrar_sees_only_own_sites(void **state) {
+    (void)state;
+    store *s = test_db_open();
+    json_t *lipa = site(s, "Lipa", 100), *usi = site(s, "Ušivak", 100);
+    json_t *at_usivak = register_person(s, &admin, person_input(usi, "Omid", "Karimi", "1995-01-01"));
+    json_t *at_lipa = register_person(s, &admin, person_input(lipa, "Ali", "Ahmadi", "1990-01-01"));
+    actor clerk = {0};
+    snprintf(clerk.role, sizeof clerk.role, "registrar");
+    snprintf(clerk.username, sizeof clerk.username, "clerk");
+    actor_add_site(&clerk, json_str(lipa, "id"));
+    json_t *out = NULL;
+    assert_err(registry_person_get(s, &clerk, json_str(at_usivak, "id"), &out), ERR_NOT_FOUND, "id");
+    assert_ok(registry_person_get(s, &clerk, json_str(at_lipa, "id"), &out));
+    json_decref(out);
+    assert_int_equal(search_count(s, &clerk, NULL), 1);
+    assert_int_equal(search_count(s, &clerk, "karimi"), 0);
+    assert_err(registry_site_get(s, &clerk, json_str(usi, "id"), &out), ERR_NOT_FOUND, "id");
+    /* Registering at another site is refused, and changes nothing. */
+    json_t *in = person_input(usi, "New", "Person", "2000-01-01");
+    assert_err(registry_person_register(s, &clerk, in, &out), ERR_NOT_FOUND, "site_id");
+    json_decref(in);
+    herr *e = NULL;
+    json_t *stay = check_in(s, &clerk, json_str(at_usivak, "id"), json_str(lipa, "id"), NULL, &e);
+    assert_null(stay);
+    assert_err(e, ERR_NOT_FOUND, "person_id");
+    assert_int_equal(count(s, "SELECT COUNT(*) FROM persons"), 2);
+    actor_clear(&clerk);
+    json_decref(at_usivak);
+    json_decref(at_lipa);
+    json_decref(lipa);
+    json_decref(usi);
+    test_db_close(s);
+}
+
+static void test_correction_is_validated_and_audited(void **state) {
+    (void)state;
+    store *s = test_db_open();
+    json_t *lipa = site(s, "Lipa", 100);
+    json_t *p = register_person(s, &admin, person_input(lipa, "Ali", "Ahmadi", "1990-01-01"));
+    const char *id = json_str(p, "id");
+    json_t *out = NULL;
+    json_t *bad = json_pack("{s:s}", "site_id", json_str(lipa, "id"));
+    assert_err(registry_person_update(s, &admin, id, bad, &out), ERR_INVALID, "site_id");
+    json_decref(bad);
+    bad = json_pack("{s:s}", "sex", "Q");
+    assert_err(registry_person_update(s, &admin, id, bad, &out), ERR_INVALID, "sex");
+    json_decref(bad);
+    json_t *fix = json_pack("{s:s,s:s}", "family_name", "Ahmady", "citizenship", "pk");
+    assert_ok(registry_person_update(s, &admin, id, fix, &out));
+    assert_string_equal(json_str(out, "family_name"), "Ahmady");
+    assert_string_equal(json_str(out, "citizenship"), "PK");
+    json_decref(out);
+    json_decref(fix);
+    assert_int_equal(search_count(s, &admin, "ahmady"), 1);
+    assert_int_equal(search_count(s, &admin, "ahmadi"), 0);
+    assert_int_equal(count(s, "SELECT COUNT(*) FROM audit_log WHERE action = 'update' AND"
+                              " entity = 'person' AND detail LIKE '%family_name%'"),
+                     1);
+    assert_int_equal(count(s, "SELECT COUNT(*) FROM audit_log WHERE detail LIKE '%Ahmady%'"), 0);
+    json_decref(p);
+    json_decref(lipa);
+    test_db_close(s);
+}
+
+static int setup(void **state) {
+    (void)state;
+    actor_system(&admin, "test-admin");
+    return 0;
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_site_codes_and_validation),
+        cmocka_unit_test(test_bad_registration_changes_nothing),
+        cmocka_unit_test(test_registration_gives_number_and_candidates),
+        cmocka_unit_test(test_stay_rules),
+        cmocka_unit_test(test_occupancy_counts_days_from_stays),
+        cmocka_unit_test(test_search_by_name_number_and_phone),
+        cmocka_unit_test(test_registrar_sees_only_own_sites),
+        cmocka_unit_test(test_correction_is_validated_and_audited),
+    };
+    int rc = cmocka_run_group_tests(tests, setup, NULL);
+    text_shutdown();
+    return rc;
+}

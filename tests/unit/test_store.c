@@ -1,0 +1,137 @@
+/* The storage interface: migrations, transactions and savepoints, errors. */
+#include <string.h>
+
+#include "testutil.h"
+
+static herr *count_rows(store *s, const char *sql, int64_t *n) {
+    store_stmt *st = NULL;
+    bool row;
+    herr *e = store_prepare(s, sql, &st);
+    if (e) return e;
+    e = store_step(st, &row);
+    *n = row ? store_int(st, 0) : -1;
+    store_done(st);
+    return e;
+}
+
+static const char create_sql[] = "CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE)";
+static const store_migration migrations[] = {{1, create_sql},
+                                             {2, "INSERT INTO t (name) VALUES ('first')"}};
+
+static void test_migrations_apply_once(void **state) {
+    (void)state;
+    store *s = test_db_open();
+    assert_ok(store_migrate(s, "demo_module", migrations, 2));
+    assert_ok(store_migrate(s, "demo_module", migrations, 2));
+    int64_t n;
+    assert_ok(count_rows(s, "SELECT COUNT(*) FROM t", &n));
+    assert_int_equal(n, 1);
+    test_db_close(s);
+}
+
+static void test_failed_migration_changes_nothing(void **state) {
+    (void)state;
+    store *s = test_db_open();
+    static const store_migration bad[] = {{1, "CREATE TABLE u (x INTEGER); INSERT INTO nowhere VALUES (1)"}};
+    herr *e = store_migrate(s, "bad_module", bad, 1);
+    assert_non_null(e);
+    assert_non_null(strstr(e->message, "bad_module 1"));
+    err_free(e);
+    int64_t n;
+    assert_ok(count_rows(s, "SELECT COUNT(*) FROM schema_migrations WHERE module = 'bad_module'", &n));
+    assert_int_equal(n, 0);
+    store_stmt *st = NULL;
+    assert_err(store_prepare(s, "SELECT * FROM u", &st), ERR_INTERNAL, NULL);
+    test_db_close(s);
+}
+
+static const char insert_sql[] = "INSERT INTO t (name) VALUES (:name)";
+
+static herr *insert(store *s, const char *name) {
+    store_stmt *st = NULL;
+    herr *e = store_prepare(s, insert_sql, &st);
+    if (e) return e;
+    store_bind_text(st, ":name", name);
+    return store_run(st);
+}
+
+static void test_savepoint_rolls_back_only_the_inner_write(void **state) {
+    (void)state;
+    store *s = test_db_open();
+    assert_ok(store_migrate(s, "demo_module", migrations, 1));
+    assert_ok(store_begin(s));
+    assert_ok(insert(s, "outer"));
+    assert_ok(store_begin(s));
+    assert_ok(insert(s, "inner"));
+    store_rollback(s);
+    assert_true(store_in_transaction(s));
+    assert_ok(store_begin(s));
+    assert_ok(insert(s, "inner kept"));
+    assert_ok(store_commit(s));
+    assert_ok(store_commit(s));
+    assert_false(store_in_transaction(s));
+    int64_t n;
+    assert_ok(count_rows(s, "SELECT COUNT(*) FROM t", &n));
+    assert_int_equal(n, 2);
+    test_db_close(s);
+}
+
+static void test_constraint_violation_is_a_conflict(void **state) {
+    (void)state;
+    store *s = test_db_open();
+    assert_ok(store_migrate(s, "demo_module", migrations, 2));
+    assert_err(insert(s, "first"), ERR_CONFLICT, NULL);
+    test_db_close(s);
+}
+
+static void test_unknown_parameter_is_reported_at_step(void **state) {
+    (void)state;
+    store *s = test_db_open();
+    assert_ok(store_migrate(s, "demo_module", migrations, 1));
+    store_stmt *st = NULL;
+    assert_ok(store_prepare(s, insert_sql, &st));
+    store_bind_text(st, ":nmae", "typo");
+    assert_err(store_run(st), ERR_INTERNAL, NULL);
+    test_db_close(s);
+}
+
+static void test_same_statement_can_nest(void **state) {
+    (void)state;
+    store *s = test_db_open();
+    assert_ok(store_migrate(s, "demo_module", migrations, 2));
+    assert_ok(insert(s, "second"));
+    static const char all_sql[] = "SELECT name FROM t ORDER BY id";
+    store_stmt *outer = NULL, *inner = NULL;
+    assert_ok(store_prepare(s, all_sql, &outer));
+    bool row;
+    int pairs = 0;
+    while (!store_step(outer, &row) && row) {
+        assert_ok(store_prepare(s, all_sql, &inner));
+        bool r2;
+        while (!store_step(inner, &r2) && r2) pairs++;
+        store_done(inner);
+    }
+    store_done(outer);
+    assert_int_equal(pairs, 4);
+    test_db_close(s);
+}
+
+static void test_open_missing_database_is_not_found(void **state) {
+    (void)state;
+    store *s = NULL;
+    assert_err(store_open("/tmp/haven-no-such-dir/x.db", false, &s), ERR_NOT_FOUND, "db");
+    assert_null(s);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_migrations_apply_once),
+        cmocka_unit_test(test_failed_migration_changes_nothing),
+        cmocka_unit_test(test_savepoint_rolls_back_only_the_inner_write),
+        cmocka_unit_test(test_constraint_violation_is_a_conflict),
+        cmocka_unit_test(test_unknown_parameter_is_reported_at_step),
+        cmocka_unit_test(test_same_statement_can_nest),
+        cmocka_unit_test(test_open_missing_database_is_not_found),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
