@@ -60,6 +60,25 @@ static void test_referral_without_consent_is_refused_naming_consent(void **state
     assert_int_equal(audit_count(f, "protection_referral", NULL, "create"), 1);
 }
 
+static void test_withdrawal_in_the_same_second_counts(void **state) {
+    fixture *f = *state;
+    json_t *in = json_pack("{s:s,s:s}", "person_id", f->person[0], "provider_id", f->provider);
+    json_t *out = NULL;
+    for (int i = 0; i < 20; i++) {
+        consent(f, 0, "referral", true, NULL);
+        consent(f, 0, "referral", false, NULL);
+        assert_err(protection_referral_create(f->s, &f->prot, in, &out), ERR_INVALID, "consent");
+    }
+    json_decref(in);
+    /* Ids made in one millisecond sort in the order they were made. */
+    char prev[ID_LEN] = "", id[ID_LEN];
+    for (int i = 0; i < 5000; i++) {
+        id_new(id);
+        assert_true(strcmp(prev, id) < 0);
+        memcpy(prev, id, ID_LEN);
+    }
+}
+
 static void test_bad_consent_input_names_the_field(void **state) {
     fixture *f = *state;
     static const struct {
@@ -364,6 +383,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
 #define T(name) cmocka_unit_test_setup_teardown(name, fixture_setup, fixture_teardown)
         T(test_referral_without_consent_is_refused_naming_consent),
+        T(test_withdrawal_in_the_same_second_counts),
         T(test_bad_consent_input_names_the_field),
         T(test_every_referral_transition_is_allowed_or_refused_with_409),
         T(test_closing_a_referral_never_sent_is_a_conflict),
