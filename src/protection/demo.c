@@ -89,8 +89,8 @@ static json_t *answers_for(demo *d, const json_t *p, int age) {
     json_object_set_new(a, "older_person", json_boolean(age >= 60));
     if (female) json_object_set_new(a, "pregnant", json_boolean(age >= 18 && chance(r, 0.15)));
     if (female) json_object_set_new(a, "single_parent", json_boolean(chance(r, 0.15)));
-    json_object_set_new(a, "serious_medical", json_boolean(chance(r, 0.06)));
-    json_object_set_new(a, "distress", json_boolean(chance(r, 0.05)));
+    json_object_set_new(a, "serious_medical", json_boolean(chance(r, 0.035)));
+    json_object_set_new(a, "distress", json_boolean(chance(r, 0.03)));
     json_object_set_new(a, "violence", json_boolean(chance(r, female ? 0.12 : 0.01)));
     json_object_set_new(a, "lgbtqi", json_boolean(chance(r, 0.004)));
     if (chance(r, 0.02)) json_object_set_new(a, "disability", json_pack("[s]", "walking"));
@@ -195,6 +195,23 @@ static herr *open_case(demo *d, const char *person, const char *site, bool child
         json_decref(in);
         json_decref(out);
     }
+    if (!e) {
+        in = json_pack("{s:s,s:s}", "kind", "follow_up", "text",
+                       "Met in the family area; sleeping better, wants to call home.");
+        e = protection_case_note_add(d->s, &d->a, id, in, &out);
+        json_decref(in);
+        json_decref(out);
+    }
+    /* Cases opened a month ago or more are often closed by now. */
+    int64_t closing = clock_now() + 21 * 86400;
+    if (!e && closing < d->now && chance(&d->r, 0.5)) {
+        clock_set_fake(closing);
+        in = json_pack("{s:s,s:s}", "reason", chance(&d->r, 0.5) ? "goals_met" : "moved_on",
+                       "note", "Closed after the plan was completed or the person moved on.");
+        e = protection_case_close(d->s, &d->a, id, in, &out);
+        json_decref(in);
+        json_decref(out);
+    }
     return e;
 }
 
@@ -225,7 +242,7 @@ static herr *one_person(demo *d, const json_t *p) {
         child = child || !strcmp(code, "unaccompanied_child");
         severe = severe || child || !strcmp(code, "gbv_survivor") || !strcmp(code, "trafficking");
     }
-    if (!e && severe && chance(&d->r, 0.5)) {
+    if (!e && severe && chance(&d->r, 0.25)) {
         clock_set_fake(t + 3600);
         e = open_case(d, person, site, child);
     }
