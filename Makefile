@@ -9,7 +9,7 @@
 
 APT_PACKAGES := build-essential cmake pkg-config libsqlite3-dev libmicrohttpd-dev \
 	libjansson-dev libsodium-dev libicu-dev libcmocka-dev libxlsxwriter-dev \
-	chromium nodejs npm sqlite3 postgresql postgresql-contrib
+	chromium sqlite3 postgresql postgresql-contrib
 JOBS ?= $(shell nproc)
 DB ?= var/haven.db
 LISTEN ?= 127.0.0.1:8080
@@ -23,6 +23,7 @@ deps:
 	@missing=""; for p in $(APT_PACKAGES); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \
 	done; \
+	command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || missing="$$missing nodejs npm"; \
 	if [ -n "$$missing" ]; then \
 	  echo "Installing missing Debian packages:$$missing"; \
 	  SUDO=""; [ "$$(id -u)" -ne 0 ] && SUDO=sudo; \

@@ -56,6 +56,23 @@ static herr *post_candidates(api_request *req, api_response *res) {
     return e ? e : api_reply(res, 200, json_pack("{s:o}", "items", out));
 }
 
+static herr *merge_person(api_request *req, api_response *res) {
+    json_t *out = NULL;
+    herr *e = registry_person_merge(req->db, &req->actor, req->params[0], req->body, &out);
+    return e ? e : api_reply(res, 200, out);
+}
+
+static herr *unmerge_person(api_request *req, api_response *res) {
+    json_t *out = NULL;
+    herr *e = registry_person_unmerge(req->db, &req->actor, req->params[0], req->body, &out);
+    return e ? e : api_reply(res, 200, out);
+}
+
+static herr *mark_distinct(api_request *req, api_response *res) {
+    herr *e = registry_person_distinct(req->db, &req->actor, req->params[0], req->body);
+    return e ? e : api_reply(res, 204, NULL);
+}
+
 const api_route api_routes_persons[] = {
     {"POST", "/api/v1/persons", "person.write", register_person, NULL, 0},
     {"GET", "/api/v1/persons", "person.read", search_persons, NULL, 0},
@@ -63,5 +80,8 @@ const api_route api_routes_persons[] = {
     {"GET", "/api/v1/persons/{}", "person.read", get_person, NULL, 0},
     {"PATCH", "/api/v1/persons/{}", "person.write", patch_person, NULL, 0},
     {"GET", "/api/v1/persons/{}/candidates", "person.read", get_candidates, NULL, 0},
+    {"POST", "/api/v1/persons/{}/merge", "person.merge", merge_person, NULL, 0},
+    {"POST", "/api/v1/persons/{}/unmerge", "person.merge", unmerge_person, NULL, 0},
+    {"POST", "/api/v1/persons/{}/distinct", "person.merge", mark_distinct, NULL, 0},
     {NULL, NULL, NULL, NULL, NULL, 0},
 };

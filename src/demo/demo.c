@@ -209,10 +209,12 @@ static int pick_site(rng *r, bool family_or_child, bool minor) {
 static void pick_birth(rng *r, int64_t now, int age, char date[32], const char **precision) {
     int y, m, d;
     clock_civil_from_days(now / 86400, &y, &m, &d);
-    int year = y - age - (rng_chance(r, 0.5) ? 1 : 0);
+    int year = y - age - (age > 0 && rng_chance(r, 0.5) ? 1 : 0);
     double x = rng_unit(r);
     if (x < 0.55) {
-        snprintf(date, 32, "%04d-%02d-%02d", year % 10000, 1 + rng_below(r, 12), 1 + rng_below(r, 28));
+        int bm = 1 + rng_below(r, 12), bd = 1 + rng_below(r, 28);
+        if (year == y && (bm > m || (bm == m && bd > d))) year--; /* not born yet: a year older */
+        snprintf(date, 32, "%04d-%02d-%02d", year % 10000, bm, bd);
         *precision = "exact";
     } else {
         snprintf(date, 32, "%04d-01-01", year % 10000);

@@ -196,9 +196,12 @@ cleanup:
 
 static const char person_sql[] =
     "SELECT " REGISTRY_PERSON_COLUMNS " FROM persons p WHERE p.id = :id AND " REGISTRY_PERSON_SCOPE;
+/* A survivor of a merge shows the stays of the records merged into it. */
 static const char stays_sql[] =
     "SELECT " REGISTRY_STAY_COLUMNS ", s.name FROM stays t JOIN sites s ON s.id = t.site_id"
-    " WHERE t.person_id = :id ORDER BY t.checked_in_at DESC";
+    " WHERE t.person_id = :id OR t.person_id IN (SELECT id FROM persons WHERE merged_into = :id)"
+    " ORDER BY t.checked_in_at DESC";
+static const char merged_sql[] = "SELECT id FROM persons WHERE merged_into = :id ORDER BY id";
 
 static herr *load_person(store *s, const actor *a, const char *id, json_t **out) {
     store_stmt *st = NULL;
@@ -243,6 +246,14 @@ herr *registry_person_get(store *s, const actor *a, const char *id, json_t **out
         }
         json_array_append_new(stays, stay);
     }
+    store_done(st);
+    st = NULL;
+    if (e) goto cleanup;
+    json_t *merged = json_array();
+    json_object_set_new(person, "merged", merged);
+    if ((e = store_prepare(s, merged_sql, &st))) goto cleanup;
+    store_bind_text(st, ":id", id);
+    while (!(e = store_step(st, &row)) && row) json_array_append_new(merged, json_string(store_text(st, 0)));
 cleanup:
     store_done(st);
     json_object_set_new(person, "stays", stays);

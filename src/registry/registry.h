@@ -68,6 +68,22 @@ herr *registry_person_search(store *s, const actor *a, const registry_person_que
 herr *registry_find_candidates(store *s, const actor *a, const json_t *person,
                                const char *exclude_id, json_t **out);
 
+/* Marks other_id ({"other_id"}) as the same person as id: the other record points at
+ * id from then on (search and candidates skip it; id's profile shows both records'
+ * stays); nothing is deleted. Both must be visible; a record already merged, one that
+ * others were merged into, or both being checked in is ERR_CONFLICT. Audited. *out is
+ * the survivor's profile. */
+herr *registry_person_merge(store *s, const actor *a, const char *id, const json_t *in,
+                            json_t **out);
+
+/* Undoes a merge of other_id into id. Audited. */
+herr *registry_person_unmerge(store *s, const actor *a, const char *id, const json_t *in,
+                              json_t **out);
+
+/* Remembers that id and other_id are different people: neither is suggested as a
+ * candidate of the other again. Audited; marking twice is harmless. */
+herr *registry_person_distinct(store *s, const actor *a, const char *id, const json_t *in);
+
 /* ---- stays ------------------------------------------------------------------
  * check-in fields: person_id, site_id, bed, checked_in_at (default now).
  * check-out fields: reason (moved_on|transferred|returned|absconded|other), note,

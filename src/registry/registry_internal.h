@@ -39,6 +39,10 @@ json_t *registry_person_row_at(store_stmt *st, int c);
     " t.checkout_reason, t.checkout_note"
 json_t *registry_stay_row(store_stmt *st, int col);
 
+/* How many token rows fall in [from, to), counting at most cap: cheap enough to run
+ * for each word of a query so that the rarest word drives the index lookup. */
+herr *registry_token_count(store *s, const char *from, const char *to, int cap, int *n);
+
 /* Folded search tokens of a person's names, unique, in a JSON array of strings. */
 herr *registry_name_tokens(const char *given, const char *family, const char *native,
                            json_t **out);

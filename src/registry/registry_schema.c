@@ -69,7 +69,29 @@ static const char migration_1[] =
     " last INTEGER NOT NULL,"
     " PRIMARY KEY (site_id, year));";
 
-static const store_migration migrations[] = {{1, migration_1}};
+/* Merges keep both records: the duplicate points at the survivor and can be split off
+ * again. "Not the same person" decisions are remembered so they are not suggested again. */
+static const char migration_2[] =
+    "CREATE TABLE person_merges ("
+    " id TEXT PRIMARY KEY,"
+    " survivor_id TEXT NOT NULL REFERENCES persons (id),"
+    " merged_id TEXT NOT NULL REFERENCES persons (id),"
+    " merged_at TEXT NOT NULL,"
+    " merged_by TEXT NOT NULL,"
+    " undone_at TEXT,"
+    " undone_by TEXT);"
+    "CREATE INDEX person_merges_survivor ON person_merges (survivor_id);"
+    "CREATE INDEX person_merges_merged ON person_merges (merged_id);"
+    "CREATE INDEX persons_merged_into ON persons (merged_into);"
+    "CREATE TABLE person_distinct ("
+    " person_a TEXT NOT NULL REFERENCES persons (id),"
+    " person_b TEXT NOT NULL REFERENCES persons (id),"
+    " marked_at TEXT NOT NULL,"
+    " marked_by TEXT NOT NULL,"
+    " PRIMARY KEY (person_a, person_b),"
+    " CHECK (person_a < person_b));";
+
+static const store_migration migrations[] = {{1, migration_1}, {2, migration_2}};
 
 herr *registry_migrate(store *s) {
     return store_migrate(s, "registry", migrations, sizeof migrations / sizeof migrations[0]);

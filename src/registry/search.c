@@ -12,14 +12,15 @@
 
 #define MAX_QUERY_TOKENS 3
 
-/* Name search is driven by the token index: each word is a prefix range. */
+/* Name search is driven by the token index: each word is a prefix range; the rarest
+ * word (:t1) finds the people, the others are checked against each one's own words. */
 static const char by_tokens_sql[] =
     "SELECT " REGISTRY_PERSON_COLUMNS " FROM persons p"
     " WHERE p.id IN (SELECT person_id FROM person_tokens WHERE token >= :t1 AND token < :t1_end)"
-    " AND (:t2 IS NULL OR p.id IN (SELECT person_id FROM person_tokens"
-    "  WHERE token >= :t2 AND token < :t2_end))"
-    " AND (:t3 IS NULL OR p.id IN (SELECT person_id FROM person_tokens"
-    "  WHERE token >= :t3 AND token < :t3_end))"
+    " AND (:t2 IS NULL OR EXISTS (SELECT 1 FROM person_tokens x WHERE x.person_id = p.id"
+    "  AND x.token >= :t2 AND x.token < :t2_end))"
+    " AND (:t3 IS NULL OR EXISTS (SELECT 1 FROM person_tokens x WHERE x.person_id = p.id"
+    "  AND x.token >= :t3 AND x.token < :t3_end))"
     " AND p.merged_into IS NULL AND (:cursor IS NULL OR p.id < :cursor)"
     " AND (:site IS NULL OR p.registration_site_id = :site OR EXISTS"
     "  (SELECT 1 FROM stays ss WHERE ss.person_id = p.id AND ss.site_id = :site))"
@@ -77,24 +78,40 @@ static void prefix_end(const char *prefix, char *out, size_t size) {
     if (n) out[n - 1] = (char)(out[n - 1] + 1);
 }
 
-static herr *bind_name_tokens(store_stmt *st, const char *q, bool *empty) {
+#define DRIVER_COUNT_CAP 5000
+
+static herr *bind_name_tokens(store *s, store_stmt *st, const char *q, bool *empty) {
     char *folded = NULL;
     herr *e = text_fold(q, &folded);
     if (e) return e;
-    char *save = NULL;
-    int n = 0;
+    char *save = NULL, *words[MAX_QUERY_TOKENS];
+    int n = 0, counts[MAX_QUERY_TOKENS];
     for (char *tok = strtok_r(folded, " ", &save); tok && n < MAX_QUERY_TOKENS;
          tok = strtok_r(NULL, " ", &save)) {
-        char name[8], end_name[16], end[128];
-        n++;
-        snprintf(name, sizeof name, ":t%d", n);
-        snprintf(end_name, sizeof end_name, ":t%d_end", n);
+        char end[128];
         prefix_end(tok, end, sizeof end);
-        store_bind_text(st, name, tok);
+        if ((e = registry_token_count(s, tok, end, DRIVER_COUNT_CAP, &counts[n]))) break;
+        /* Insertion by count: the rarest word comes first and drives. */
+        int k = n++;
+        int c = counts[k];
+        while (k > 0 && counts[k - 1] > c) {
+            words[k] = words[k - 1];
+            counts[k] = counts[k - 1];
+            k--;
+        }
+        words[k] = tok;
+        counts[k] = c;
+    }
+    for (int i = 0; !e && i < n; i++) {
+        char name[16], end_name[24], end[128];
+        snprintf(name, sizeof name, ":t%d", i + 1);
+        snprintf(end_name, sizeof end_name, ":t%d_end", i + 1);
+        prefix_end(words[i], end, sizeof end);
+        store_bind_text(st, name, words[i]);
         store_bind_text(st, end_name, end);
     }
     for (int k = n + 1; k <= MAX_QUERY_TOKENS; k++) {
-        char name[8], end_name[16];
+        char name[16], end_name[24];
         snprintf(name, sizeof name, ":t%d", k);
         snprintf(end_name, sizeof end_name, ":t%d_end", k);
         store_bind_null(st, name);
@@ -102,7 +119,7 @@ static herr *bind_name_tokens(store_stmt *st, const char *q, bool *empty) {
     }
     *empty = n == 0;
     mem_free(folded);
-    return NULL;
+    return e;
 }
 
 herr *registry_person_search(store *s, const actor *a, const registry_person_query *q,
@@ -126,7 +143,7 @@ herr *registry_person_search(store *s, const actor *a, const registry_person_que
     if (e) goto cleanup;
     if (kind == QUERY_NAME) {
         bool empty = false;
-        if ((e = bind_name_tokens(st, q->q, &empty))) goto cleanup;
+        if ((e = bind_name_tokens(s, st, q->q, &empty))) goto cleanup;
         if (empty) goto done; /* only punctuation: nothing can match */
     } else if (kind == QUERY_EXACT) {
         char suffix[40];

@@ -9,11 +9,29 @@
 #include "registry/registry.h"
 #include "registry/registry_internal.h"
 
+/* A person's stays include those of records merged into them. */
+#define OF_PERSON(col)                                                                    \
+    "(" col " = :person OR " col " IN (SELECT id FROM persons WHERE merged_into = :person))"
 static const char open_stay_sql[] =
     "SELECT t.id, s.name, t.checked_in_at FROM stays t JOIN sites s ON s.id = t.site_id"
-    " WHERE t.person_id = :person AND t.checked_out_at IS NULL";
+    " WHERE " OF_PERSON("t.person_id") " AND t.checked_out_at IS NULL";
 static const char last_out_sql[] =
-    "SELECT MAX(checked_out_at) FROM stays WHERE person_id = :person";
+    "SELECT MAX(checked_out_at) FROM stays WHERE " OF_PERSON("person_id");
+static const char merged_into_sql[] = "SELECT merged_into FROM persons WHERE id = :person";
+
+static herr *not_merged(store *s, const char *person_id) {
+    store_stmt *st = NULL;
+    bool row;
+    herr *e = store_prepare(s, merged_into_sql, &st);
+    if (e) return e;
+    store_bind_text(st, ":person", person_id);
+    e = store_step(st, &row);
+    if (!e && row && !store_is_null(st, 0))
+        e = err_new(ERR_CONFLICT, "person_id",
+                    "this record was merged into %s; check that person in instead", store_text(st, 0));
+    store_done(st);
+    return e;
+}
 static const char insert_sql[] =
     "INSERT INTO stays (id, person_id, site_id, bed, checked_in_at, created_at, updated_at)"
     " VALUES (:id, :person, :site, :bed, :at, :now, :now)";
@@ -73,6 +91,7 @@ herr *registry_stay_insert(store *s, const actor *a, const char *person_id, cons
     clock_format_iso(at, at_text);
     herr *e = registry_site_usable(s, a, site_id, "site_id", NULL);
     if (e) return e;
+    if ((e = not_merged(s, person_id))) return e;
     if ((e = no_open_stay(s, person_id))) return e;
     if ((e = after_last_stay(s, person_id, at_text))) return e;
     if ((e = store_prepare(s, insert_sql, &st))) return e;

@@ -188,3 +188,26 @@ test('the dashboard summary adds up the sites', async () => {
   assert.equal(s.body.days.length, 30);
   assert.ok(s.body.top_citizenships.length > 0);
 });
+
+test('a registrar merges a duplicate, undoes it, and marks another pair as different people', async () => {
+  const registrar = await srv.login('registrar');
+  const lipa = (await srv.request('GET', '/api/v1/sites', { token: registrar })).body.items[0];
+  const first = await srv.request('POST', '/api/v1/persons', { token: registrar, body: person(lipa.id, { given_name: 'Sardar', family_name: 'Wardaki', birth_date: '1991-06-01' }) });
+  const second = await srv.request('POST', '/api/v1/persons', { token: registrar, body: person(lipa.id, { given_name: 'WARDAKI', family_name: 'Sardar', birth_date: '1991-01-01', birth_date_precision: 'year' }) });
+  assert.equal(second.body.candidates[0].id, first.body.id);
+  const merged = await srv.request('POST', `/api/v1/persons/${first.body.id}/merge`, { token: registrar, body: { other_id: second.body.id } });
+  assert.equal(merged.status, 200);
+  assert.deepEqual(merged.body.merged, [second.body.id]);
+  const gone = await srv.request('GET', '/api/v1/persons?q=wardaki', { token: registrar });
+  assert.deepEqual(gone.body.items.map((p) => p.id), [first.body.id]);
+  const undo = await srv.request('POST', `/api/v1/persons/${first.body.id}/unmerge`, { token: registrar, body: { other_id: second.body.id } });
+  assert.equal(undo.status, 200);
+  assert.deepEqual(undo.body.merged, []);
+  const distinct = await srv.request('POST', `/api/v1/persons/${first.body.id}/distinct`, { token: registrar, body: { other_id: second.body.id } });
+  assert.equal(distinct.status, 204);
+  const cands = await srv.request('GET', `/api/v1/persons/${first.body.id}/candidates`, { token: registrar });
+  assert.ok(!cands.body.items.some((c) => c.id === second.body.id));
+  const counsellor = await srv.login('counsellor');
+  const refused = await srv.request('POST', `/api/v1/persons/${first.body.id}/merge`, { token: counsellor, body: { other_id: second.body.id } });
+  assert.equal(refused.status, 403);
+});

@@ -1,7 +1,7 @@
 // Shared by the API and browser tests: a real `haven` on a loopback port with a fresh
 // database in a temporary directory.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -33,7 +33,9 @@ export async function startServer(options = {}) {
   const init = haven(args);
   if (init.status !== 0) throw new Error(`haven init failed: ${init.stderr}`);
   const logins = parseLogins(init.stdout);
-  const proc = spawn(BIN, ['serve', '--db', db, '--listen', '127.0.0.1:0', '--web', WEB, '--quiet'],
+  const serveArgs = ['serve', '--db', db, '--listen', '127.0.0.1:0', '--quiet'];
+  if (existsSync(WEB)) serveArgs.push('--web', WEB);
+  const proc = spawn(BIN, serveArgs,
     { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   proc.stderr.on('data', (d) => { stderr += d; });
