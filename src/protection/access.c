@@ -211,3 +211,35 @@ cleanup:
     json_decref(detail);
     return e;
 }
+
+herr *protection_worker_list(store *s, const actor *a, const char *site_id, json_t **out) {
+    json_t *users = NULL, *items = json_array();
+    herr *e = prot_check_lists(a);
+    if (!e && site_id && !actor_has_site(a, site_id))
+        e = err_invalid("site", "no site with id %s among your sites", site_id);
+    if (!e) e = auth_user_list(s, &users);
+    size_t i, k;
+    json_t *u, *site;
+    if (!e) json_array_foreach(json_object_get(users, "items"), i, u) {
+        if (!json_is_true(json_object_get(u, "active")) ||
+            !auth_allows(json_str(u, "role"), "protection.details"))
+            continue;
+        bool match = false;
+        json_array_foreach(json_object_get(u, "sites"), k, site) {
+            const char *sid = json_string_value(site);
+            match = match || (site_id ? !strcmp(sid, site_id) : actor_has_site(a, sid));
+        }
+        if (match)
+            json_array_append_new(items, json_pack("{s:s,s:s,s:s,s:O}", "id", json_str(u, "id"),
+                                                   "username", json_str(u, "username"),
+                                                   "display_name", json_str(u, "display_name"),
+                                                   "sites", json_object_get(u, "sites")));
+    }
+    json_decref(users);
+    if (e) {
+        json_decref(items);
+        return e;
+    }
+    *out = json_pack("{s:o}", "items", items);
+    return NULL;
+}

@@ -221,6 +221,11 @@ herr *protection_case_close(store *s, const actor *a, const char *id, const json
 herr *protection_case_bia_add(store *s, const actor *a, const char *case_id,
                               const json_t *in, json_t **out);
 
+/* Protection officers a case may be assigned to: active users whose role has
+ * protection.details and who work at site_id (or, when NULL, at any of the actor's
+ * sites): {"items":[{"id","username","display_name","sites":[...]}]}. */
+herr *protection_worker_list(store *s, const actor *a, const char *site_id, json_t **out);
+
 /* ---- figures ----------------------------------------------------------------------- */
 
 /* The protection dashboard over the actor's sites for from..to (YYYY-MM-DD, inclusive;

@@ -288,6 +288,18 @@ static void test_transfer_needs_consent_and_moves_the_case_to_the_new_team(void 
     mem_free(id);
 }
 
+static void test_workers_are_the_protection_officers_of_the_site(void **state) {
+    fixture *f = *state;
+    json_t *out = NULL;
+    assert_ok(protection_worker_list(f->s, &f->prot, f->site[0], &out));
+    json_t *items = json_object_get(out, "items");
+    assert_int_equal(json_array_size(items), 1);
+    assert_string_equal(json_str(json_array_get(items, 0), "username"), "officer.a");
+    json_decref(out);
+    assert_err(protection_worker_list(f->s, &f->prot, f->site[2], &out), ERR_INVALID, "site");
+    assert_err(protection_worker_list(f->s, &f->registrar, NULL, &out), ERR_FORBIDDEN, NULL);
+}
+
 static void test_case_list_is_scoped_to_the_officers_sites(void **state) {
     fixture *f = *state;
     char *a = open_case(f, 0, NULL), *b = open_case(f, 1, NULL);
@@ -391,6 +403,7 @@ int main(void) {
         T(test_case_plan_notes_and_close),
         T(test_case_worker_must_be_a_protection_officer_of_the_site),
         T(test_transfer_needs_consent_and_moves_the_case_to_the_new_team),
+        T(test_workers_are_the_protection_officers_of_the_site),
         T(test_case_list_is_scoped_to_the_officers_sites),
         T(test_dashboard_and_period_figures_count_people_by_category),
         T(test_demo_adds_screenings_referrals_and_cases),
