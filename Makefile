@@ -6,6 +6,8 @@
 #   make bench   build optimised, run the benchmarks
 #   make build   optimised binary at build/haven
 #   make lint    clang-format check and cppcheck
+#   make vendor  copy the npm libraries the web interface uses into web/vendor/
+#   make screenshots  retake docs/screenshots/*.png (the README's) with the browser tests
 
 APT_PACKAGES := build-essential cmake pkg-config libsqlite3-dev libmicrohttpd-dev \
 	libjansson-dev libsodium-dev libicu-dev libcmocka-dev libxlsxwriter-dev \
@@ -14,7 +16,8 @@ JOBS ?= $(shell nproc)
 DB ?= var/haven.db
 LISTEN ?= 127.0.0.1:8080
 
-.PHONY: all deps build build-test run test unit-test api-test e2e-test bench lint clean npm-deps
+.PHONY: all deps build build-test run test unit-test api-test e2e-test bench lint clean npm-deps vendor \
+	screenshots
 
 all: build
 
@@ -36,6 +39,17 @@ node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	@touch $@
 
+# The web interface is served as plain files with no CDN: the libraries it uses are
+# copied from node_modules into web/vendor/ (gitignored) here.
+VENDOR_FILES := web/vendor/chart.umd.min.js
+
+vendor: $(VENDOR_FILES)
+
+web/vendor/chart.umd.min.js: node_modules/.package-lock.json
+	@mkdir -p web/vendor
+	cp node_modules/chart.js/dist/chart.umd.min.js $@
+	cp node_modules/chart.js/LICENSE.md web/vendor/chart.js.LICENSE.md
+
 build: deps
 	cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 	cmake --build build -j $(JOBS)
@@ -44,7 +58,7 @@ build-test: deps
 	cmake -S . -B build-test -DCMAKE_BUILD_TYPE=Debug -DHAVEN_SANITIZE=ON >/dev/null
 	cmake --build build-test -j $(JOBS)
 
-run: build npm-deps
+run: build npm-deps vendor
 	@mkdir -p var
 	@if [ ! -f $(DB) ]; then \
 	  ./build/haven init --db $(DB) --demo --logins-file var/demo-logins.txt; \
@@ -52,7 +66,7 @@ run: build npm-deps
 	@echo "Demo logins (from var/demo-logins.txt):"; cat var/demo-logins.txt 2>/dev/null || true
 	./build/haven serve --db $(DB) --listen $(LISTEN) --web web
 
-test: build-test npm-deps
+test: build-test npm-deps vendor
 	cd build-test && ctest --output-on-failure -j $(JOBS)
 
 unit-test: build-test
@@ -61,8 +75,12 @@ unit-test: build-test
 api-test: build-test
 	cd build-test && ctest --output-on-failure -L api -j $(JOBS)
 
-e2e-test: build-test npm-deps
+e2e-test: build-test npm-deps vendor
 	cd build-test && ctest --output-on-failure -L e2e
+
+screenshots: build-test npm-deps vendor
+	HAVEN_BIN=build-test/haven HAVEN_WEB=web HAVEN_SCREENSHOTS=docs/screenshots \
+	  node --test tests/e2e/pages.test.mjs
 
 bench: build
 	./bench/run.sh

@@ -112,3 +112,31 @@ json_t *codes_countries_json(const char *locale) {
     mem_free(items);
     return arr;
 }
+
+/* Named by CLDR but not in ICU's list of ISO languages; common among arrivals. */
+static const char *const extra_languages[] = {"prs", "ary", "arq", "kmr", "sdh", "hbs"};
+
+json_t *codes_languages_json(const char *locale) {
+    size_t n = sizeof extra_languages / sizeof extra_languages[0];
+    for (const char *const *l = uloc_getISOLanguages(); *l; l++) n++;
+    json_t **items = mem_alloc(n * sizeof *items);
+    size_t k = 0;
+    char name[128];
+    for (size_t i = 0; i < n; i++) {
+        size_t nx = sizeof extra_languages / sizeof extra_languages[0];
+        const char *code = i < nx ? extra_languages[i] : uloc_getISOLanguages()[i - nx];
+        if (!codes_language_valid(code)) continue;
+        bool dup = false;
+        for (size_t j = 0; i >= nx && j < nx; j++) dup = dup || !strcmp(code, extra_languages[j]);
+        if (dup) continue;
+        codes_language_name(code, locale, name, sizeof name);
+        /* A code ICU cannot name would only puzzle a registrar. */
+        if (!strcmp(name, code)) continue;
+        items[k++] = json_pack("{s:s,s:s}", "code", code, "name", name);
+    }
+    qsort(items, k, sizeof *items, by_name);
+    json_t *arr = json_array();
+    for (size_t i = 0; i < k; i++) json_array_append_new(arr, items[i]);
+    mem_free(items);
+    return arr;
+}

@@ -22,4 +22,9 @@ void codes_language_name(const char *code, const char *locale, char *out, int si
  * for pickers. Caller owns the result (json_decref). */
 json_t *codes_countries_json(const char *locale);
 
+/* [{"code","name"}] of every language ICU can name in the locale (the ISO 639 list,
+ * plus 639-3 codes met at reception such as prs, ary, kmr), sorted by name, for
+ * pickers. Caller owns the result (json_decref). */
+json_t *codes_languages_json(const char *locale);
+
 #endif

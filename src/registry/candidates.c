@@ -15,7 +15,7 @@
 
 static const char candidates_sql[] =
     "SELECT p.id, p.given_name, p.family_name, p.birth_date, p.citizenship, p.reg_no, "
-    REGISTRY_PERSON_SCOPE " FROM persons p"
+    REGISTRY_PERSON_SCOPE ", p.birth_date_precision, p.sex FROM persons p"
     " WHERE p.id IN (SELECT person_id FROM person_tokens WHERE token = :t1)"
     " AND (:t2 IS NULL OR EXISTS (SELECT 1 FROM person_tokens x WHERE x.person_id = p.id AND x.token = :t2))"
     " AND (:t3 IS NULL OR EXISTS (SELECT 1 FROM person_tokens x WHERE x.person_id = p.id AND x.token = :t3))"
@@ -93,6 +93,8 @@ static json_t *candidate_json(store_stmt *st, const json_t *person, int year) {
         json_object_set_new(c, "family_name", json_string(store_text(st, 2)));
         json_set_str(c, "birth_date", other);
         json_set_str(c, "citizenship", store_text(st, 4));
+        json_set_str(c, "birth_date_precision", store_text(st, 7));
+        json_set_str(c, "sex", store_text(st, 8));
     }
     return c;
 }

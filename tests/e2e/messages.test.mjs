@@ -1,0 +1,53 @@
+// The message files: every key the interface uses exists in English, and Bosnian and
+// Serbian Cyrillic have every English key (plural forms may differ by language).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+const WEB = process.env.HAVEN_WEB || new URL('../../web', import.meta.url).pathname;
+const load = (code) => JSON.parse(readFileSync(join(WEB, 'i18n', `${code}.json`), 'utf8'));
+const en = load('en');
+const base = (k) => k.replace(/\.(zero|one|two|few|many|other)$/, '');
+
+function sources(dir) {
+  return readdirSync(dir).flatMap((f) => {
+    const p = join(dir, f);
+    return statSync(p).isDirectory() ? sources(p) : p.endsWith('.js') ? [p] : [];
+  });
+}
+
+test('every_key_used_in_the_code_is_in_english', () => {
+  const enBases = new Set(Object.keys(en).map(base));
+  const missing = [];
+  for (const file of sources(join(WEB, 'js'))) {
+    const text = readFileSync(file, 'utf8');
+    for (const m of text.matchAll(/\b(?:t|tn)\('([a-z_0-9.]+)'/g)) {
+      if (!enBases.has(m[1])) missing.push(`${file.slice(WEB.length)}: ${m[1]}`);
+    }
+  }
+  assert.deepEqual(missing, []);
+});
+
+for (const code of ['bs', 'sr-Cyrl']) {
+  test(`${code}_has_every_english_message_and_the_same_placeholders`, () => {
+    const other = load(code);
+    const otherBases = new Set(Object.keys(other).map(base));
+    const missing = Object.keys(en).filter((k) => !otherBases.has(base(k)));
+    assert.deepEqual(missing, []);
+    const extra = Object.keys(other).filter((k) => !(base(k) in en) && !Object.keys(en).some((e) => base(e) === base(k)));
+    assert.deepEqual(extra, []);
+    for (const [k, v] of Object.entries(other)) {
+      const ref = en[k] ?? en[`${base(k)}.other`];
+      const ph = (s) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort().join(',');
+      assert.equal(ph(v), ph(ref), `${code} ${k}: placeholders differ`);
+    }
+  });
+}
+
+test('serbian_cyrillic_has_no_latin_words_left', () => {
+  const sr = load('sr-Cyrl');
+  const allowed = /\{\w+\}|'[^']*'|Haven\w*|Wi-Fi|Tab|Enter|Backspace|a–z|A–Z|0–9|afg|C12-3|LIP-\d+-\d+|\+\d[\d ]+/g;
+  const latin = Object.entries(sr).filter(([, v]) => /[A-Za-z]{2,}/.test(v.replace(allowed, '')));
+  assert.deepEqual(latin, []);
+});

@@ -1,0 +1,221 @@
+// Haven's web interface: boot, session, navigation and the page frame. Pages live in
+// pages/*.js; each default-exports async render(ctx) that fills ctx.root.
+import { h, announce } from './dom.js';
+import { get, patch, del, setUnauthenticatedHandler, ApiError } from './api.js';
+import { t, setLocale, localeCode, LOCALES, pickLocale, loadCodeNames } from './i18n.js';
+import { errorMessage } from './forms.js';
+
+const ROUTES = [
+  { re: /^\/$/, page: 'dashboard', perm: 'report.read' },
+  { re: /^\/register$/, page: 'register', perm: 'person.write' },
+  { re: /^\/search$/, page: 'search', perm: 'person.read' },
+  { re: /^\/persons\/([^/]+)$/, page: 'person', perm: 'person.read' },
+  { re: /^\/sites$/, page: 'sites', perm: 'site.read' },
+  { re: /^\/sites\/([^/]+)$/, page: 'board', perm: 'stay.read' },
+  { re: /^\/admin\/sites$/, page: 'admin-sites', perm: 'site.write' },
+  { re: /^\/admin\/users$/, page: 'admin-users', perm: 'user.read' },
+  { re: /^\/login$/, page: 'login', perm: null },
+];
+
+const NAV = [
+  { href: '/', key: 'nav.dashboard', perm: 'report.read' },
+  { href: '/register', key: 'nav.register', perm: 'person.write' },
+  { href: '/sites', key: 'nav.sites', perm: 'site.read' },
+  { href: '/search', key: 'nav.search', perm: 'person.read' },
+  { href: '/admin/sites', key: 'nav.admin_sites', perm: 'site.write' },
+  { href: '/admin/users', key: 'nav.admin_users', perm: 'user.read' },
+];
+
+const state = { me: null, sites: null, expired: false, returnTo: null, rendered: 0, shown: false };
+
+// The interface's view of the session, handed to every page.
+export const app = {
+  get me() { return state.me; },
+  get expired() { return state.expired; },
+  can(perm) { return Boolean(state.me && state.me.permissions.includes(perm)); },
+  // The sites this user may see (cached; refresh after a change).
+  async sites(refresh = false) {
+    if (!state.sites || refresh) state.sites = (await get('/api/v1/sites')).items;
+    return state.sites;
+  },
+  navigate(path, { replace = false } = {}) {
+    if (replace) history.replaceState(null, '', path);
+    else history.pushState(null, '', path);
+    render();
+  },
+  // Called by the login page with the user the server answered.
+  async loggedIn(user) {
+    state.expired = false;
+    await startSession(user);
+    const to = state.returnTo && state.returnTo !== '/login' ? state.returnTo : '/';
+    state.returnTo = null;
+    app.navigate(to, { replace: true });
+  },
+  async logout() {
+    try { await del('/api/v1/session'); } catch { /* the session is gone either way */ }
+    state.me = null;
+    state.sites = null;
+    app.navigate('/login', { replace: true });
+  },
+  setTitle(text) { document.title = `${text} – Haven`; },
+  rerender() { render(); },
+};
+
+async function startSession(user) {
+  const me = user.permissions ? user : await get('/api/v1/me');
+  state.me = me;
+  state.sites = null;
+  await setLocale(me.locale || localeCode());
+  localStorage.setItem('haven.locale', localeCode());
+  await loadCodeNames();
+}
+
+// Any 401 after login means the session ended (idle timeout, logout elsewhere, account
+// disabled): say so, and come back to the same page after logging in again.
+setUnauthenticatedHandler(() => {
+  if (!state.me) return;
+  state.me = null;
+  state.sites = null;
+  state.expired = true;
+  state.returnTo = location.pathname + location.search;
+  history.replaceState(null, '', '/login');
+  render();
+});
+
+function renderFrame(currentPath) {
+  const nav = document.getElementById('nav');
+  const tools = document.getElementById('tools');
+  document.getElementById('brand').setAttribute('aria-label', t('app.home'));
+  document.querySelector('.skip-link').textContent = t('app.skip');
+  const items = state.me ? NAV.filter((n) => app.can(n.perm)) : [];
+  nav.setAttribute('aria-label', t('nav.label'));
+  nav.replaceChildren(h('ul', {}, items.map((n) => {
+    const active = n.href === '/' ? currentPath === '/' : currentPath.startsWith(n.href)
+      && !(n.href === '/sites' && currentPath.startsWith('/admin'));
+    return h('li', {}, h('a', { href: n.href, 'aria-current': active ? 'page' : null }, t(n.key)));
+  })));
+  const lang = h('select', { id: 'locale-select', onchange: (e) => changeLocale(e.target.value) },
+    LOCALES.map((l) => h('option', { value: l.code, selected: l.code === localeCode(), lang: l.code }, l.label)));
+  const parts = [h('label', { for: 'locale-select', class: 'tool-label' },
+    h('img', { src: '/img/globe.svg', alt: '' }), h('span', { class: 'visually-hidden' }, t('app.language'))), lang];
+  if (state.me) {
+    parts.push(h('span', { class: 'who' },
+      h('span', { class: 'who-name' }, state.me.display_name || state.me.username),
+      (state.me.display_name || '') === t(`role.${state.me.role}`) ? null : h('span', { class: 'who-role' }, t(`role.${state.me.role}`))));
+    parts.push(h('button', { type: 'button', class: 'btn-link', id: 'logout', onclick: () => app.logout() }, t('app.logout')));
+  }
+  tools.replaceChildren(...parts);
+}
+
+async function changeLocale(code) {
+  const chosen = pickLocale(code).code;
+  await setLocale(chosen);
+  localStorage.setItem('haven.locale', chosen);
+  if (state.me) {
+    try {
+      state.me = { ...state.me, ...(await patch('/api/v1/me', { locale: chosen })), permissions: state.me.permissions };
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 401) return;
+    }
+    await loadCodeNames();
+  }
+  await render({ keepFocus: true });
+  document.getElementById('locale-select')?.focus();
+  announce(t('app.language_changed'));
+}
+
+function messageState(titleKey, textKey, extra) {
+  return h('section', { class: 'state-box' },
+    h('h1', { tabindex: '-1' }, t(titleKey)), h('p', {}, t(textKey)), extra || null);
+}
+
+// Shows the page of the current address.
+async function render({ keepFocus = false } = {}) {
+  const path = location.pathname;
+  const serial = ++state.rendered;
+  let route = ROUTES.find((r) => r.re.test(path));
+  const main = document.getElementById('main');
+  if (route && route.perm && !state.me) {
+    state.returnTo = state.returnTo || path + location.search;
+    history.replaceState(null, '', '/login');
+    route = ROUTES.find((r) => r.page === 'login');
+  }
+  if (route && route.page === 'login' && state.me) {
+    history.replaceState(null, '', '/');
+    return render();
+  }
+  renderFrame(location.pathname);
+  const root = h('div', { class: 'page' });
+  main.replaceChildren(root);
+  if (!route) {
+    app.setTitle(t('state.not_found_title'));
+    root.append(messageState('state.not_found_title', 'state.page_not_found', h('p', {}, h('a', { href: '/' }, t('nav.dashboard')))));
+  } else if (route.perm && !app.can(route.perm)) {
+    app.setTitle(t('state.forbidden_title'));
+    root.append(messageState('state.forbidden_title', 'state.forbidden_page'));
+  } else {
+    const params = (location.pathname.match(route.re) || []).slice(1).map(decodeURIComponent);
+    const query = new URLSearchParams(location.search);
+    try {
+      const mod = await import(`./pages/${route.page}.js`);
+      if (serial !== state.rendered) return;
+      await mod.default({ root, params, query, app });
+    } catch (e) {
+      if (serial !== state.rendered) return;
+      if (!(e instanceof ApiError)) console.error(e);
+      if (e instanceof ApiError && e.status === 401) return;
+      root.replaceChildren(errorState(e));
+    }
+  }
+  if (serial !== state.rendered) return;
+  if (!keepFocus && state.shown) {
+    const h1 = root.querySelector('h1');
+    if (h1) { h1.setAttribute('tabindex', '-1'); h1.focus({ preventScroll: false }); }
+  }
+  state.shown = true;
+}
+
+// The state shown when a page cannot be shown: not found (or not at your sites),
+// forbidden, server unreachable, or anything else.
+export function errorState(e) {
+  if (e instanceof ApiError && e.status === 404) {
+    app.setTitle(t('state.not_found_title'));
+    return messageState('state.not_found_title', 'state.record_not_found', h('p', {}, h('a', { href: '/search' }, t('nav.search'))));
+  }
+  if (e instanceof ApiError && e.status === 403) {
+    app.setTitle(t('state.forbidden_title'));
+    return messageState('state.forbidden_title', 'state.forbidden_page');
+  }
+  if (e instanceof ApiError && e.status === 0) {
+    app.setTitle(t('state.offline_title'));
+    return messageState('state.offline_title', 'state.offline');
+  }
+  app.setTitle(t('state.error_title'));
+  return h('section', { class: 'state-box' }, h('h1', { tabindex: '-1' }, t('state.error_title')),
+    h('p', {}, e instanceof ApiError ? errorMessage(e) : t('errors.internal')));
+}
+
+// Same-origin links change the page without reloading it.
+document.addEventListener('click', (e) => {
+  const a = e.target.closest('a[href]');
+  if (!a || e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
+  if (a.target || a.hasAttribute('download')) return;
+  const url = new URL(a.href, location.href);
+  if (url.origin !== location.origin || url.pathname.startsWith('/api/')) return;
+  if (a.getAttribute('href').startsWith('#')) return;
+  e.preventDefault();
+  app.navigate(url.pathname + url.search + url.hash);
+});
+window.addEventListener('popstate', () => render());
+
+async function boot() {
+  await setLocale(localStorage.getItem('haven.locale') || 'en');
+  try {
+    await startSession(await get('/api/v1/me'));
+  } catch (e) {
+    if (!(e instanceof ApiError) || e.status !== 401) console.error(e);
+  }
+  await render();
+}
+
+boot();

@@ -1,0 +1,81 @@
+// The panel beside the registration form: earlier registrations that may be the same
+// person, with the reasons, refreshed while the registrar types.
+import { h, bdi, personName, announce } from '../dom.js';
+import { t, tn, has, fmtBirth, codeName, fmtNumber } from '../i18n.js';
+import { post } from '../api.js';
+
+function reasonText(code, fallback) {
+  return has(`reason.${code}`) ? t(`reason.${code}`) : fallback;
+}
+
+function candidateItem(c, onSame) {
+  const reasons = (c.reason_codes || []).map((code, i) => h('li', {}, reasonText(code, c.reasons[i])));
+  const strength = t('candidates.strength', { pct: fmtNumber(c.score, { style: 'percent' }) });
+  if (!c.visible) {
+    return h('li', { class: 'candidate' },
+      h('p', { class: 'candidate-name' }, t('candidates.hidden_title')),
+      h('ul', { class: 'reasons' }, reasons),
+      h('p', { class: 'hint' }, t('candidates.hidden_text')), h('p', { class: 'hint' }, strength));
+  }
+  return h('li', { class: 'candidate' },
+    // A new tab, so that the form being typed stays as it is.
+    h('p', { class: 'candidate-name' }, h('a', { href: `/persons/${encodeURIComponent(c.id)}`, target: '_blank', rel: 'noopener' },
+      bdi(personName(c)), h('span', { class: 'visually-hidden' }, ` (${t('candidates.new_tab')})`), h('span', { 'aria-hidden': 'true' }, ' ↗'))),
+    h('p', { class: 'hint' }, h('span', { class: 'reg-no' }, c.reg_no), ' · ', fmtBirth(c), ' · ', codeName('countries', c.citizenship)),
+    h('ul', { class: 'reasons', 'aria-label': t('candidates.reasons') }, reasons),
+    h('p', { class: 'hint' }, strength),
+    onSame ? h('button', { type: 'button', class: 'btn btn-small', dataset: { candidate: c.id },
+      'aria-label': t('candidates.same_person_x', { name: personName(c) }), onclick: () => onSame(c) }, t('candidates.same_person')) : null);
+}
+
+// Returns {el, update(partial, siteId), clear(), items, confirm} where confirm is the
+// "this is a new person" checkbox the registrar ticks when none of them is the person.
+export function candidatesPanel({ onSame } = {}) {
+  const heading = h('h2', { id: 'cand-heading' }, t('candidates.title'));
+  const status = h('p', { class: 'hint', id: 'cand-status' }, t('candidates.idle'));
+  const list = h('ul', { 'aria-labelledby': 'cand-heading', id: 'cand-list' });
+  const confirm = h('input', { type: 'checkbox', id: 'confirm-new', name: 'confirm_new' });
+  const confirmErr = h('p', { class: 'field-error', id: 'confirm-new-err', hidden: true });
+  confirm.setAttribute('aria-describedby', 'confirm-new-err');
+  const confirmBox = h('div', { class: 'field', hidden: true, dataset: { field: 'confirm_new' } },
+    h('label', { class: 'choice' }, confirm, t('candidates.confirm_new')), confirmErr);
+  const el = h('aside', { class: 'candidates card', 'aria-labelledby': 'cand-heading' }, heading, status, list, confirmBox);
+  let seq = 0;
+  let lastKey = '';
+  const panel = {
+    el, items: [], confirm, confirmBox,
+    async update(partial, siteId) {
+      const key = JSON.stringify([partial, siteId]);
+      if (key === lastKey) return;
+      lastKey = key;
+      if (!partial.given_name || !partial.family_name) { panel.clear(); return; }
+      const mine = ++seq;
+      let r;
+      try {
+        r = await post('/api/v1/persons/candidates', { ...partial, site_id: siteId });
+      } catch {
+        if (mine === seq) status.textContent = t('candidates.failed');
+        return;
+      }
+      if (mine !== seq) return;
+      const before = panel.items.length;
+      panel.items = r.items;
+      list.replaceChildren(...r.items.map((c) => candidateItem(c, onSame)));
+      status.textContent = r.items.length ? tn('candidates.found', r.items.length) : t('candidates.none');
+      confirmBox.hidden = r.items.length === 0;
+      if (!r.items.length) confirm.checked = false;
+      if (r.items.length && r.items.length !== before) announce(status.textContent);
+    },
+    clear() {
+      seq++;
+      lastKey = '';
+      panel.items = [];
+      list.replaceChildren();
+      status.textContent = t('candidates.idle');
+      confirmBox.hidden = true;
+      confirm.checked = false;
+      confirmErr.hidden = true;
+    },
+  };
+  return panel;
+}

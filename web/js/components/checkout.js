@@ -1,0 +1,49 @@
+// The check-out dialog (reason and note), used by the site board and the profile.
+import { h, bdi, personName, announce } from '../dom.js';
+import { post } from '../api.js';
+import { t } from '../i18n.js';
+import { field, select, showError, clearErrors, busy } from '../forms.js';
+
+export const REASONS = ['moved_on', 'transferred', 'returned', 'absconded', 'other'];
+
+// Asks for the reason and checks the stay out. Resolves to the closed stay, or null
+// when the registrar cancels.
+export function checkOutDialog(stay, person) {
+  return new Promise((resolve) => {
+    const reason = select([{ value: '', label: t('checkout.choose') },
+      ...REASONS.map((r) => ({ value: r, label: t(`checkout.reason.${r}`) }))], '', { name: 'reason', required: true, id: 'checkout-reason' });
+    const note = h('textarea', { name: 'note', id: 'checkout-note', maxlength: '500', rows: '3' });
+    const ok = h('button', { type: 'submit', class: 'btn-danger', id: 'checkout-confirm' }, t('checkout.confirm'));
+    const cancel = h('button', { type: 'button', class: 'btn', value: 'cancel' }, t('common.cancel'));
+    const form = h('form', { method: 'dialog', novalidate: true },
+      h('h2', { id: 'checkout-h' }, t('checkout.title')),
+      h('p', {}, bdi(personName(person)), stay.bed ? ` — ${t('board.bed')} ${stay.bed}` : ''),
+      field({ label: t('checkout.reason_label'), input: reason, name: 'reason' }),
+      field({ label: t('checkout.note'), input: note, name: 'note', hint: t('checkout.note_hint') }),
+      h('div', { class: 'actions' }, ok, cancel));
+    const dialog = h('dialog', { 'aria-labelledby': 'checkout-h', id: 'checkout-dialog' }, form);
+    let done = null;
+    const finish = () => { dialog.remove(); resolve(done); };
+    dialog.addEventListener('close', finish);
+    cancel.addEventListener('click', () => dialog.close());
+    form.addEventListener('submit', async (e) => {
+      e.preventDefault();
+      clearErrors(form);
+      if (!reason.value) { showError(form, { code: 'invalid', field: 'reason' }, 'checkout'); return; }
+      await busy(ok, async () => {
+        try {
+          const body = { reason: reason.value };
+          if (note.value.trim()) body.note = note.value.trim();
+          done = await post(`/api/v1/stays/${encodeURIComponent(stay.id)}/checkout`, body);
+          announce(t('checkout.done', { name: personName(person) }));
+          dialog.close();
+        } catch (err) {
+          showError(form, err, 'checkout');
+        }
+      });
+    });
+    document.body.append(dialog);
+    dialog.showModal();
+    reason.focus();
+  });
+}

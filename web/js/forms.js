@@ -1,0 +1,85 @@
+// Form fields with their label, hint and error wired for screen readers, and the
+// mapping of API errors to messages in the user's language.
+import { h, newId } from './dom.js';
+import { t, has } from './i18n.js';
+
+// A labelled field: {label, input, hint, name}. `name` is the API field whose errors
+// are shown here. Returns the wrapper element.
+export function field({ label, input, hint, name, className }) {
+  if (!input.id) input.id = newId('in');
+  const errId = `${input.id}-err`;
+  const hintEl = hint ? h('p', { class: 'hint', id: `${input.id}-hint` }, hint) : null;
+  const errEl = h('p', { class: 'field-error', id: errId, hidden: true });
+  const describedBy = [hintEl && hintEl.id, errId].filter(Boolean).join(' ');
+  input.setAttribute('aria-describedby', describedBy);
+  return h('div', { class: ['field', className], dataset: name ? { field: name } : {} },
+    h('label', { for: input.id }, label), input, hintEl, errEl);
+}
+
+// A group of radio buttons or checkboxes under a legend.
+export function fieldset({ legend, children, name, className, hint }) {
+  const errEl = h('p', { class: 'field-error', id: newId('err'), hidden: true });
+  return h('fieldset', { class: ['field', className], dataset: name ? { field: name } : {} },
+    h('legend', {}, legend), hint ? h('p', { class: 'hint' }, hint) : null, children, errEl);
+}
+
+// The text to show for an API error: a message-file string for the field or the
+// code (errors.field.<field>, errors.<context>.<code>, errors.<code>), else the
+// server's own (English) message.
+export function errorMessage(err, context) {
+  if (context && err.field && has(`errors.${context}.field.${err.field}`)) return t(`errors.${context}.field.${err.field}`);
+  if (err.code === 'invalid' && err.field && has(`errors.field.${err.field}`)) return t(`errors.field.${err.field}`);
+  if (context && has(`errors.${context}.${err.code}`)) return t(`errors.${context}.${err.code}`);
+  if (err.code !== 'invalid' && has(`errors.${err.code}`)) return t(`errors.${err.code}`);
+  return err.message || t('errors.internal');
+}
+
+// Removes every error shown in the form.
+export function clearErrors(form) {
+  for (const el of form.querySelectorAll('.field-error')) { el.hidden = true; el.textContent = ''; }
+  for (const el of form.querySelectorAll('[aria-invalid]')) el.removeAttribute('aria-invalid');
+  const box = form.querySelector('.form-error');
+  if (box) { box.hidden = true; box.textContent = ''; }
+}
+
+// Shows an API error next to the field it names (focusing that field), or in the
+// form's error box. Returns the message shown.
+export function showError(form, err, context) {
+  const msg = errorMessage(err, context);
+  const wrap = err.field ? form.querySelector(`[data-field="${CSS.escape(err.field)}"]`) : null;
+  if (wrap) {
+    const errEl = wrap.querySelector(':scope > .field-error') || wrap.querySelector('.field-error');
+    errEl.textContent = msg;
+    errEl.hidden = false;
+    const input = wrap.querySelector('input, select, textarea');
+    if (input) {
+      input.setAttribute('aria-invalid', 'true');
+      if (!input.getAttribute('aria-describedby')?.includes(errEl.id)) {
+        input.setAttribute('aria-describedby', `${input.getAttribute('aria-describedby') || ''} ${errEl.id}`.trim());
+      }
+      input.focus();
+    }
+    return msg;
+  }
+  let box = form.querySelector('.form-error');
+  if (!box) {
+    box = h('div', { class: 'form-error', role: 'alert' });
+    form.prepend(box);
+  }
+  box.textContent = msg;
+  box.hidden = false;
+  return msg;
+}
+
+// A <select> of [{value, label}] with `selected` chosen.
+export function select(options, selected, attrs = {}) {
+  return h('select', attrs, options.map((o) =>
+    h('option', { value: o.value, selected: o.value === selected }, o.label)));
+}
+
+// Sets the busy state of a submit button while a request runs.
+export async function busy(button, fn) {
+  button.disabled = true;
+  button.setAttribute('aria-busy', 'true');
+  try { return await fn(); } finally { button.disabled = false; button.removeAttribute('aria-busy'); }
+}

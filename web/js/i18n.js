@@ -1,0 +1,118 @@
+// Messages, plural forms, and locale-aware dates, numbers and code names.
+// Message files: web/i18n/<locale>.json, flat {"key": "text with {placeholders}"}.
+import { get } from './api.js';
+
+export const LOCALES = [
+  { code: 'en', label: 'English', intl: 'en-GB', html: 'en' },
+  { code: 'bs', label: 'Bosanski / Hrvatski / Srpski', intl: 'bs-Latn-BA', html: 'bs' },
+  { code: 'sr-Cyrl', label: 'Српски (ћирилица)', intl: 'sr-Cyrl-BA', html: 'sr-Cyrl' },
+];
+
+let current = LOCALES[0];
+let messages = {};
+let english = {};
+const codeLists = {}; // "countries:bs" -> Map(code -> name)
+
+async function loadFile(code) {
+  const res = await fetch(`/i18n/${code}.json`, { credentials: 'same-origin' });
+  if (!res.ok) throw new Error(`cannot load messages for ${code}`);
+  return res.json();
+}
+
+export function localeCode() { return current.code; }
+export function intlLocale() { return current.intl; }
+
+// A known locale code for what was asked, English otherwise.
+export function pickLocale(code) {
+  return LOCALES.find((l) => l.code === code) || LOCALES[0];
+}
+
+// Loads the messages of the locale and marks the page's language.
+export async function setLocale(code) {
+  const next = pickLocale(code);
+  if (!Object.keys(english).length) english = await loadFile('en');
+  messages = next.code === 'en' ? english : await loadFile(next.code);
+  current = next;
+  document.documentElement.lang = next.html;
+  document.documentElement.dir = 'ltr';
+}
+
+// The message for key with {name} placeholders filled; the English text when the
+// locale lacks it; the key itself when no file has it (so a gap is visible in tests).
+export function t(key, vars) {
+  let s = messages[key] ?? english[key];
+  if (s === undefined) return key;
+  if (vars) s = s.replace(/\{(\w+)\}/g, (m, k) => (vars[k] !== undefined ? String(vars[k]) : m));
+  return s;
+}
+
+// True when some message file has the key.
+export function has(key) { return key in messages || key in english; }
+
+// Plural-aware message: key.one / key.few / key.other by the locale's rules, {n}
+// filled with the formatted number.
+export function tn(key, n, vars = {}) {
+  const cat = new Intl.PluralRules(current.intl).select(n);
+  const k = has(`${key}.${cat}`) ? `${key}.${cat}` : `${key}.other`;
+  return t(k, { n: fmtNumber(n), ...vars });
+}
+
+export function fmtNumber(n, opts) {
+  return new Intl.NumberFormat(current.intl, opts).format(n);
+}
+
+// "2026-11-23" (a calendar date, no time zone) in the locale's way.
+export function fmtDate(ymd, opts = { day: 'numeric', month: 'short', year: 'numeric' }) {
+  if (!ymd) return '';
+  const [y, m, d] = ymd.slice(0, 10).split('-').map(Number);
+  return new Intl.DateTimeFormat(current.intl, { ...opts, timeZone: 'UTC' }).format(new Date(Date.UTC(y, m - 1, d)));
+}
+
+// A UTC instant from the server, shown in the browser's local time.
+export function fmtDateTime(iso) {
+  if (!iso) return '';
+  return new Intl.DateTimeFormat(current.intl, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso));
+}
+
+// Birth date as precise as it was recorded: a date, a year, or "about" a year.
+export function fmtBirth(p) {
+  if (!p.birth_date) return t('person.birth_unknown');
+  const year = p.birth_date.slice(0, 4);
+  if (p.birth_date_precision === 'year') return year;
+  if (p.birth_date_precision === 'estimated') return t('person.birth_estimated', { year });
+  return fmtDate(p.birth_date);
+}
+
+// Whole days between two instants (a stay's length so far).
+export function daysBetween(fromIso, toIso) {
+  const a = new Date(fromIso).getTime();
+  const b = toIso ? new Date(toIso).getTime() : Date.now();
+  return Math.max(0, Math.floor((b - a) / 86400000));
+}
+
+// Loads a code list (countries, languages) named in `lang`; returns [{code, name}]
+// sorted by the locale's collation. Cached for the page's life.
+export async function codeList(kind, lang = current.code) {
+  const key = `${kind}:${lang}`;
+  if (!codeLists[key]) {
+    const r = await get(`/api/v1/codes/${kind}?lang=${encodeURIComponent(lang)}`);
+    const coll = new Intl.Collator(pickLocale(lang).intl);
+    const items = r.items.slice().sort((a, b) => coll.compare(a.name, b.name));
+    codeLists[key] = { items, byCode: new Map(items.map((i) => [i.code, i.name])) };
+  }
+  return codeLists[key].items;
+}
+
+// The name of a country or language code in the current locale, from a list
+// loaded before (codeList); the code itself otherwise.
+export function codeName(kind, code) {
+  if (!code) return '';
+  const list = codeLists[`${kind}:${current.code}`] || codeLists[`${kind}:en`];
+  return (list && list.byCode.get(code)) || code;
+}
+
+// Loads the country and language names of the current locale (and English, for
+// type-ahead matching of Latin input on a Cyrillic page).
+export async function loadCodeNames() {
+  await Promise.all([codeList('countries'), codeList('languages'), codeList('countries', 'en'), codeList('languages', 'en')]);
+}
