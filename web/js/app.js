@@ -10,6 +10,9 @@ const ROUTES = [
   { re: /^\/register$/, page: 'register', perm: 'person.write' },
   { re: /^\/search$/, page: 'search', perm: 'person.read' },
   { re: /^\/persons\/([^/]+)$/, page: 'person', perm: 'person.read' },
+  { re: /^\/persons\/([^/]+)\/protection$/, page: 'protection-person', perm: 'protection.read' },
+  { re: /^\/protection$/, page: 'protection', perm: 'protection.details' },
+  { re: /^\/protection\/cases\/([^/]+)$/, page: 'protection-case', perm: 'protection.read' },
   { re: /^\/sites$/, page: 'sites', perm: 'site.read' },
   { re: /^\/sites\/([^/]+)$/, page: 'board', perm: 'stay.read' },
   { re: /^\/admin\/sites$/, page: 'admin-sites', perm: 'site.write' },
@@ -22,6 +25,7 @@ const NAV = [
   { href: '/register', key: 'nav.register', perm: 'person.write' },
   { href: '/sites', key: 'nav.sites', perm: 'site.read' },
   { href: '/search', key: 'nav.search', perm: 'person.read' },
+  { href: '/protection', key: 'nav.protection', perm: 'protection.details' },
   { href: '/admin/sites', key: 'nav.admin_sites', perm: 'site.write' },
   { href: '/admin/users', key: 'nav.admin_users', perm: 'user.read' },
 ];
