@@ -242,7 +242,8 @@ static herr *one_person(demo *d, const json_t *p) {
         child = child || !strcmp(code, "unaccompanied_child");
         severe = severe || child || !strcmp(code, "gbv_survivor") || !strcmp(code, "trafficking");
     }
-    if (!e && severe && chance(&d->r, 0.25)) {
+    /* Unaccompanied children nearly always get a case (and a guardian); others some. */
+    if (!e && severe && chance(&d->r, child ? 0.8 : 0.2)) {
         clock_set_fake(t + 3600);
         e = open_case(d, person, site, child);
     }

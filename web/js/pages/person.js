@@ -44,7 +44,7 @@ export default async function render({ root, params, app }) {
       [t('person.languages'), (person.languages || []).map((l) => codeName('languages', l)).join(', ')],
       [t('person.phone_short'), person.phone ? h('span', { dir: 'ltr' }, person.phone) : null],
       [t('person.registered'), `${fmtDateTime(person.registered_at)} · ${siteName(person.registration_site_id)}`],
-    ]), edit ? h('div', { class: 'actions' }, edit) : null);
+    ]), ...(edit ? [h('div', { class: 'actions' }, edit)] : []));
   }
 
   async function editIdentity() {
@@ -87,7 +87,7 @@ export default async function render({ root, params, app }) {
         [t('person.site'), boardLink(s.site_id, s.site_name || siteName(s.site_id))],
         [t('board.bed'), h('span', { id: 'current-bed' }, s.bed || t('board.no_bed'))],
         [t('board.checked_in'), `${fmtDateTime(s.checked_in_at)} · ${tn('dashboard.days', daysBetween(s.checked_in_at))}`],
-      ]), out ? h('div', { class: 'actions' }, out) : null);
+      ]), ...(out ? [h('div', { class: 'actions' }, out)] : []));
       return;
     }
     const parts = [title, h('p', { id: 'not-checked-in' }, t('person.not_checked_in'))];

@@ -75,14 +75,15 @@ export default async function render({ root, params, app }) {
   }
 
   function showRisks() {
-    risksBox.replaceChildren(h('h2', { id: 'risks-h' }, t('protection.current_risks')),
+    // replaceChildren would show a null as the text "null": filter the parts.
+    risksBox.replaceChildren(...[h('h2', { id: 'risks-h' }, t('protection.current_risks')),
       riskChips(file.risks, 'current-risks'),
       h('p', { class: 'muted' }, file.last_screened_at
         ? t('protection.last_screened', { date: fmtDateTime(file.last_screened_at) }) : t('protection.never_screened')),
       file.screenings.length ? h('details', {}, h('summary', {}, t('protection.history')),
         h('ol', { class: 'timeline', id: 'screenings' }, file.screenings.map((s) => h('li', {},
           h('strong', {}, fmtDateTime(s.screened_at)), ` · ${s.site_name} · ${s.screened_by}`, h('br'),
-          riskChips(s.risks), s.note ? h('p', {}, h('bdi', { dir: 'auto' }, s.note)) : null)))) : null);
+          riskChips(s.risks), s.note ? h('p', {}, h('bdi', { dir: 'auto' }, s.note)) : null)))) : null].filter(Boolean));
   }
 
   function showScreening() {

@@ -74,7 +74,7 @@ export default async function render({ root, query, app }) {
       h('section', { class: 'card', 'aria-labelledby': 'cases-h' }, h('h2', { id: 'cases-h' }, t('protection.open_cases')),
         caseRows.length ? h('div', { class: 'table-wrap' }, h('table', { id: 'open-cases' },
           h('caption', { class: 'visually-hidden' }, t('protection.open_cases')),
-          h('thead', {}, h('tr', {}, ['protection.person', 'protection.risk_level', 'protection.worker', 'protection.opened', 'protection.kpi_actions_overdue']
+          h('thead', {}, h('tr', {}, ['protection.person', 'protection.risk_level', 'protection.worker', 'protection.opened', 'protection.late']
             .map((k) => h('th', { scope: 'col' }, t(k))))), h('tbody', {}, caseRows))) : h('p', { class: 'muted' }, t('protection.no_cases'))),
       h('section', { class: 'card', 'aria-labelledby': 'cat-h' }, h('h2', { id: 'cat-h' }, t('protection.risks_30')), byCat)),
     h('section', { class: 'card', 'aria-labelledby': 'ref-h' }, h('h2', { id: 'ref-h' }, t('protection.referrals')),
