@@ -97,6 +97,33 @@ herr *crypto_open(const unsigned char key[CRYPTO_KEY_LEN], const unsigned char *
     return NULL;
 }
 
+char *crypto_seal_text(const unsigned char key[CRYPTO_KEY_LEN], const void *plain, size_t len,
+                       const char *ad) {
+    size_t n = len + CRYPTO_SEAL_OVERHEAD;
+    unsigned char *sealed = mem_alloc(n);
+    crypto_seal(key, plain, len, ad, sealed);
+    size_t tlen = sodium_base64_ENCODED_LEN(n, sodium_base64_VARIANT_ORIGINAL);
+    char *text = mem_alloc(tlen);
+    sodium_bin2base64(text, tlen, sealed, n, sodium_base64_VARIANT_ORIGINAL);
+    mem_free(sealed);
+    return text;
+}
+
+herr *crypto_open_text(const unsigned char key[CRYPTO_KEY_LEN], const char *sealed,
+                       const char *ad, char **out, size_t *out_len) {
+    size_t tlen = strlen(sealed), n = 0;
+    unsigned char *bin = mem_alloc(tlen / 4 * 3 + 3);
+    herr *e = NULL;
+    *out = NULL;
+    if (sodium_base642bin(bin, tlen / 4 * 3 + 3, sealed, tlen, NULL, &n, NULL,
+                          sodium_base64_VARIANT_ORIGINAL) != 0)
+        e = err_new(ERR_IO, NULL, "an encrypted value is damaged (not base64)");
+    else
+        e = crypto_open(key, bin, n, ad, out, out_len);
+    mem_free(bin);
+    return e;
+}
+
 void crypto_key_fingerprint(const unsigned char key[CRYPTO_KEY_LEN], char out[CRYPTO_HASH_HEX_LEN]) {
     static const char label[] = "haven key fingerprint v1";
     unsigned char h[32];

@@ -53,6 +53,16 @@ void crypto_seal(const unsigned char key[CRYPTO_KEY_LEN], const void *plain, siz
 herr *crypto_open(const unsigned char key[CRYPTO_KEY_LEN], const unsigned char *sealed,
                   size_t len, const char *ad, char **out, size_t *out_len);
 
+/* The same, as text for a TEXT column (SQL common to SQLite and PostgreSQL has no
+ * binary type): standard base64 of the sealed bytes, in a new string the caller frees
+ * with mem_free. */
+char *crypto_seal_text(const unsigned char key[CRYPTO_KEY_LEN], const void *plain, size_t len,
+                       const char *ad);
+
+/* Opens a value of crypto_seal_text; errors as crypto_open (ERR_IO). */
+herr *crypto_open_text(const unsigned char key[CRYPTO_KEY_LEN], const char *sealed,
+                       const char *ad, char **out, size_t *out_len);
+
 /* Hex fingerprint of a key (keyed BLAKE2b of a fixed label): stored beside the data so
  * that a wrong key file is recognised before anything is decrypted. Reveals nothing of
  * the key. */

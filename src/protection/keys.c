@@ -57,25 +57,17 @@ static char *ad_of(const char *table, const char *id, const char *column) {
     return mem_printf("%s/%s/%s", table, id, column);
 }
 
-static void seal_with(const unsigned char key[CRYPTO_KEY_LEN], const char *ad, const char *plain,
-                      size_t len, unsigned char **out, size_t *out_len) {
-    *out_len = len + CRYPTO_SEAL_OVERHEAD;
-    *out = mem_alloc(*out_len);
-    crypto_seal(key, plain, len, ad, *out);
-}
-
 herr *prot_bind_sealed(store_stmt *st, const char *param, const char *table, const char *id,
                        const char *column, const char *plain) {
     if (!plain) {
         store_bind_null(st, param);
         return NULL;
     }
-    unsigned char key[CRYPTO_KEY_LEN], *sealed = NULL;
-    size_t len = 0;
+    unsigned char key[CRYPTO_KEY_LEN];
     if (!prot_key_get(key)) return no_key();
     char *ad = ad_of(table, id, column);
-    seal_with(key, ad, plain, strlen(plain), &sealed, &len);
-    store_bind_blob(st, param, sealed, len);
+    char *sealed = crypto_seal_text(key, plain, strlen(plain), ad);
+    store_bind_text(st, param, sealed);
     crypto_wipe(key, sizeof key);
     mem_free(sealed);
     mem_free(ad);
@@ -88,10 +80,8 @@ herr *prot_open_column(store_stmt *st, int col, const char *table, const char *i
     if (store_is_null(st, col)) return NULL;
     unsigned char key[CRYPTO_KEY_LEN];
     if (!prot_key_get(key)) return no_key();
-    size_t len = 0;
-    const void *blob = store_blob(st, col, &len);
     char *ad = ad_of(table, id, column);
-    herr *e = crypto_open(key, blob, len, ad, out, NULL);
+    herr *e = crypto_open_text(key, store_text(st, col), ad, out, NULL);
     crypto_wipe(key, sizeof key);
     mem_free(ad);
     return e;
@@ -236,8 +226,7 @@ static const sealed_column sealed_columns[] = {
 
 typedef struct {
     char id[ID_LEN];
-    unsigned char *sealed;
-    size_t len;
+    char *sealed;
 } resealed;
 
 /* Reads every value of one column, opens it with old and seals it with new, then
@@ -252,15 +241,13 @@ static herr *reseal_column(store *s, const sealed_column *c, const unsigned char
     if (e) return e;
     while (!(e = store_step(st, &row)) && row) {
         const char *id = store_text(st, 0);
-        size_t len = 0;
-        const void *blob = store_blob(st, 1, &len);
         char *ad = ad_of(c->table, id, c->column), *plain = NULL;
         size_t plen = 0;
-        e = crypto_open(old_key, blob, len, ad, &plain, &plen);
+        e = crypto_open_text(old_key, store_text(st, 1), ad, &plain, &plen);
         if (!e) {
             rows = mem_realloc(rows, (n + 1) * sizeof *rows);
             snprintf(rows[n].id, ID_LEN, "%s", id);
-            seal_with(new_key, ad, plain, plen, &rows[n].sealed, &rows[n].len);
+            rows[n].sealed = crypto_seal_text(new_key, plain, plen, ad);
             n++;
             crypto_wipe(plain, plen);
         }
@@ -272,7 +259,7 @@ static herr *reseal_column(store *s, const sealed_column *c, const unsigned char
     st = NULL;
     for (size_t i = 0; i < n && !e; i++) {
         if ((e = store_prepare(s, c->update_sql, &st))) break;
-        store_bind_blob(st, ":v", rows[i].sealed, rows[i].len);
+        store_bind_text(st, ":v", rows[i].sealed);
         store_bind_text(st, ":id", rows[i].id);
         e = store_run(st);
         (*count)++;
