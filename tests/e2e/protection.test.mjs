@@ -88,3 +88,28 @@ test('the_registration_desk_sees_only_the_flag', async () => {
     await desk.browser.close();
   }
 });
+
+test('the_administrator_opens_the_file_only_through_break_glass', async () => {
+  const adm = await openBrowser(server.base);
+  try {
+    await login(adm.page, server, 'admin');
+    await adm.page.goto(`/persons/${personId}/protection`);
+    await adm.page.locator('#glass-form').waitFor();
+    assert.ok(!(await adm.page.locator('main').innerText()).includes('forest'));
+    await checkA11y(adm.page, 'break-glass form');
+    await adm.page.locator('#glass-reason').fill('short');
+    await adm.page.locator('#glass-submit').click();
+    await adm.page.locator('[data-field="reason"] .field-error').waitFor();
+    await adm.page.locator('#glass-reason').fill('Ombudsman request 12/2026 about this child');
+    await adm.page.locator('#glass-submit').click();
+    await adm.page.locator('#current-risks').waitFor();
+    assert.match(await adm.page.locator('#current-risks').innerText(), /Survivor of gender-based violence/);
+    await adm.page.getByText('Screening history').click();
+    assert.match(await adm.page.locator('#screenings').innerText(), /journey through the forest/);
+    // Read only: no screening form, no referral buttons.
+    assert.equal(await adm.page.locator('#screening-form').count(), 0);
+    assert.equal(await adm.page.locator('#person-referrals button').count(), 0);
+  } finally {
+    await adm.browser.close();
+  }
+});

@@ -157,7 +157,7 @@ export default async function render({ root, params, app }) {
   // Need to know: everyone who may see the person learns only that there are protection
   // needs; the protection team gets a link to the file.
   const protectionFlag = person.protection_needs ? h('p', { class: 'notice notice-warn', id: 'protection-flag' }, t('protection.flag'),
-    app.can('protection.details') ? [' ', h('a', { href: `/persons/${encodeURIComponent(id)}/protection`, id: 'protection-file-link' }, t('protection.open_file'))] : null)
+    app.can('protection.details') || app.can('protection.break_glass') ? [' ', h('a', { href: `/persons/${encodeURIComponent(id)}/protection`, id: 'protection-file-link' }, t('protection.open_file'))] : null)
     : app.can('protection.details') ? h('p', {}, h('a', { href: `/persons/${encodeURIComponent(id)}/protection`, id: 'protection-file-link' }, t('protection.open_file'))) : null;
   root.append(h('div', { class: 'page-head' }, heading, h('span', { class: 'reg-no' }, person.reg_no),
     person.native_name ? h('p', { class: 'native', lang: '' }, h('bdi', { dir: 'auto' }, person.native_name)) : null),

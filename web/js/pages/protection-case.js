@@ -30,6 +30,7 @@ export default async function render({ root, params, app }) {
   const person = await get(`/api/v1/persons/${encodeURIComponent(c.person_id)}`);
   const siteName = (sid) => sites.find((s) => s.id === sid)?.name || '—';
   const today = new Date().toISOString().slice(0, 10);
+  const writer = app.can('protection.write');
   app.setTitle(t('protection.case_title', { name: personName(person) }));
   const body = h('div');
 
@@ -45,7 +46,7 @@ export default async function render({ root, params, app }) {
       h('td', { class: a.status === 'open' && a.due_date < today ? 'overdue' : null }, fmtDate(a.due_date),
         a.status === 'open' && a.due_date < today ? ` · ${t('protection.overdue')}` : ''),
       h('td', {}, t(`protection.action_status.${a.status}`), a.done_by ? ` (${a.done_by})` : ''),
-      h('td', { class: 'row-actions' }, c.state === 'open' && a.status === 'open' ? h('button', {
+      h('td', { class: 'row-actions' }, writer && c.state === 'open' && a.status === 'open' ? h('button', {
         type: 'button', class: 'btn btn-small',
         onclick: async (e) => {
           await busy(e.target, () => patch(`${url}/actions/${encodeURIComponent(a.id)}`, { status: 'done' }));
@@ -60,7 +61,7 @@ export default async function render({ root, params, app }) {
         h('caption', { class: 'visually-hidden' }, t('protection.plan')),
         h('thead', {}, h('tr', {}, ['protection.action', 'protection.due', 'common.status', 'common.actions'].map((k) => h('th', { scope: 'col' }, t(k))))),
         h('tbody', {}, rows))) : h('p', { class: 'muted' }, t('protection.no_actions')),
-      c.state === 'open' ? miniForm('action-form', [
+      writer && c.state === 'open' ? miniForm('action-form', [
         { label: t('protection.action'), input: desc, name: 'description' },
         { label: t('protection.due'), input: due, name: 'due_date' },
       ], t('protection.add_action'), async () => {
@@ -80,7 +81,7 @@ export default async function render({ root, params, app }) {
         h('bdi', { dir: 'auto', class: 'note-text' }, n.text),
         n.next_follow_up ? [h('br'), t('protection.next_follow_up'), ': ', fmtDate(n.next_follow_up)] : null)))
         : h('p', { class: 'muted' }, t('protection.no_notes')),
-      c.state === 'open' ? miniForm('note-form', [
+      writer && c.state === 'open' ? miniForm('note-form', [
         { label: t('protection.note_kind_label'), input: kind, name: 'kind' },
         { label: t('protection.note'), input: text, name: 'text', hint: t('protection.sealed_hint') },
         { label: t('protection.next_follow_up'), input: next, name: 'next_follow_up' },
@@ -100,7 +101,7 @@ export default async function render({ root, params, app }) {
       c.best_interests.length ? h('ul', { id: 'case-bia' }, c.best_interests.map((b) => h('li', {},
         h('strong', {}, t(`protection.bia.${b.outcome}`)), ` · ${fmtDateTime(b.assessed_at)} · ${b.assessed_by}`, h('br'),
         h('bdi', { dir: 'auto' }, b.summary)))) : h('p', { class: 'muted' }, t('protection.no_bia')),
-      c.state === 'open' ? miniForm('bia-form', [
+      writer && c.state === 'open' ? miniForm('bia-form', [
         { label: t('protection.bia_outcome'), input: outcome, name: 'outcome' },
         { label: t('protection.summary'), input: summary, name: 'summary' },
       ], t('protection.add_bia'), async () => {
@@ -111,7 +112,7 @@ export default async function render({ root, params, app }) {
   }
 
   function endSection() {
-    if (c.state !== 'open') return null;
+    if (!writer || c.state !== 'open') return null;
     const reason = select(CLOSE_REASONS.map((r) => ({ value: r, label: t(`protection.close_reason.${r}`) })), 'goals_met', { id: 'close-reason' });
     const note = h('textarea', { rows: 2, id: 'close-note' });
     const others = sites.filter((s) => s.id !== c.site_id);

@@ -2,7 +2,7 @@
 // data/screening.json), consents, referrals and cases. Every load of this page is an
 // audited read on the server.
 import { h, bdi, personName, announce, newId } from '../dom.js';
-import { get, post, withQuery } from '../api.js';
+import { get, post, withQuery, ApiError } from '../api.js';
 import { t, fmtDateTime, fmtDate } from '../i18n.js';
 import { field, fieldset, select, showError, clearErrors, busy } from '../forms.js';
 import {
@@ -49,11 +49,46 @@ function questionInputs(q) {
   };
 }
 
+// An administrator opens one person's file only through break-glass: a reason, a
+// time limit, and every read after it recorded.
+function breakGlass(root, app, person, base) {
+  const reason = h('textarea', { rows: 3, id: 'glass-reason' });
+  const minutes = select([15, 30, 60].map((m) => ({ value: String(m), label: t('protection.glass_minutes', { n: m }) })), '30', { id: 'glass-minutes' });
+  const go = h('button', { type: 'submit', class: 'btn-danger', id: 'glass-submit' }, t('protection.glass_open'));
+  const form = h('form', { novalidate: true, id: 'glass-form' },
+    field({ label: t('protection.glass_reason'), input: reason, name: 'reason', hint: t('protection.glass_hint') }),
+    field({ label: t('protection.glass_for'), input: minutes, name: 'minutes' }), go);
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    clearErrors(form);
+    await busy(go, async () => {
+      try {
+        await post('/api/v1/protection/break-glass', { person_id: person.id, reason: reason.value, minutes: Number(minutes.value) });
+        app.rerender();
+      } catch (err) { showError(form, err, 'glass'); }
+    });
+  });
+  app.setTitle(t('protection.glass_title'));
+  root.append(h('h1', {}, t('protection.glass_title'), ': ', bdi(personName(person))),
+    h('p', { class: 'notice notice-warn' }, t('protection.glass_notice')),
+    h('section', { class: 'card' }, form));
+}
+
 export default async function render({ root, params, app }) {
   const id = params[0];
   const base = `/api/v1/persons/${encodeURIComponent(id)}`;
   const [person, q, sites] = await Promise.all([get(base), loadQuestionnaire(), app.sites()]);
-  let file = await get(`${base}/protection`);
+  let file;
+  try {
+    file = await get(`${base}/protection`);
+  } catch (e) {
+    if (e instanceof ApiError && e.status === 403 && app.can('protection.break_glass')) {
+      breakGlass(root, app, person, base);
+      return;
+    }
+    throw e;
+  }
+  const writer = app.can('protection.write');
   const siteName = (sid) => sites.find((s) => s.id === sid)?.name || '—';
   const here = person.current_stay && sites.some((s) => s.id === person.current_stay.site_id)
     ? person.current_stay.site_id : sites[0]?.id;
@@ -138,16 +173,16 @@ export default async function render({ root, params, app }) {
         } catch (err) { showError(form, err, 'protection'); }
       });
     });
-    consentBox.replaceChildren(h('h2', { id: 'consent-h' }, t('protection.consents')),
+    consentBox.replaceChildren(...[h('h2', { id: 'consent-h' }, t('protection.consents')),
       file.consents.length ? h('ul', { id: 'consents' }, file.consents.map((c) => h('li', {},
         `${t(`protection.consent.${c.kind}`)}${c.provider_name ? ` – ${c.provider_name}` : ''}: `,
         h('strong', {}, c.given ? t('protection.consent_given') : t('protection.consent_withdrawn')),
         ` (${t(`protection.method.${c.method}`)}, ${fmtDateTime(c.given_at)})`))) : h('p', { class: 'muted' }, t('protection.no_consents')),
-      form);
+      writer ? form : null].filter(Boolean));
   }
 
   function referralRow(r) {
-    const next = REFERRAL_NEXT[r.state].map((to) => h('button', {
+    const next = (writer ? REFERRAL_NEXT[r.state] : []).map((to) => h('button', {
       type: 'button', class: 'btn btn-small', dataset: { to },
       onclick: async (e) => {
         try {
@@ -187,13 +222,13 @@ export default async function render({ root, params, app }) {
         } catch (err) { showError(form, err, 'protection'); }
       });
     });
-    referralBox.replaceChildren(h('h2', { id: 'referral-h' }, t('protection.referrals')),
+    referralBox.replaceChildren(h('div', {}, h('h2', { id: 'referral-h' }, t('protection.referrals')),
       file.referrals.length ? h('div', { class: 'table-wrap' }, h('table', { id: 'person-referrals' },
         h('caption', { class: 'visually-hidden' }, t('protection.referrals')),
         h('thead', {}, h('tr', {}, ['protection.provider', 'protection.state_label', 'protection.created', 'protection.reason', 'common.actions']
           .map((k) => h('th', { scope: 'col' }, t(k))))),
         h('tbody', {}, file.referrals.map(referralRow)))) : h('p', { class: 'muted' }, t('protection.no_referrals')),
-      h('h3', {}, t('protection.new_referral')), form);
+      writer ? [h('h3', {}, t('protection.new_referral')), form] : null));
   }
 
   function showCases() {
@@ -232,7 +267,7 @@ export default async function render({ root, params, app }) {
   }
 
   showRisks();
-  showScreening();
+  if (writer) showScreening();
   showConsents();
   showReferrals();
   showCases();
@@ -241,6 +276,6 @@ export default async function render({ root, params, app }) {
     h('span', { class: 'reg-no' }, person.reg_no), ' ',
     h('a', { href: `/persons/${encodeURIComponent(id)}` }, t('protection.back_to_person'))),
   h('p', { class: 'notice' }, t('protection.audited_notice')),
-  h('div', { class: 'grid grid-2' }, h('div', { class: 'stack' }, risksBox, screenBox),
+  h('div', { class: 'grid grid-2' }, h('div', { class: 'stack' }, risksBox, writer ? screenBox : null),
     h('div', { class: 'stack' }, referralBox, consentBox, caseBox)));
 }
