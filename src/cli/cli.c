@@ -21,6 +21,8 @@ static const struct {
      cli_cmd_key_rotate},
     {"permissions", "print the role x permission matrix as JSON", cli_cmd_permissions},
     {"routes", "print every API route with its permission as JSON", cli_cmd_routes},
+    {"match dedup", "find probable duplicate people (INPUT.csv | --db PATH)", cli_cmd_match_dedup},
+    {"demo people", "write synthetic arrivals with known truth (--out DIR)", cli_cmd_demo_people},
 };
 
 static void usage(FILE *f) {

@@ -14,6 +14,8 @@ int cli_cmd_backup(int argc, char **argv);
 int cli_cmd_key_rotate(int argc, char **argv);
 int cli_cmd_permissions(int argc, char **argv);
 int cli_cmd_routes(int argc, char **argv);
+int cli_cmd_match_dedup(int argc, char **argv);
+int cli_cmd_demo_people(int argc, char **argv);
 
 /* Shared by the commands. */
 

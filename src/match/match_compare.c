@@ -1,0 +1,203 @@
+/* Pairwise comparison: agreement levels per field, and the reasons a registrar reads.
+ *
+ * Names: exact (normalised, compact) > phonetic (same skeleton) > similar (Jaro-Winkler
+ * of the compact form or of the skeleton, or the same words in another order) >
+ * partial (a word in common, e.g. "Mohammad Ali" and "Ali") > different. Given and
+ * family names are compared straight and crossed; the better reading wins and a
+ * crossed win is reported as a swap. A missing name, date, sex or citizenship is
+ * never a disagreement: it gets its own level, which carries no weight. */
+#include <stdio.h>
+#include <string.h>
+
+#include "match/match_internal.h"
+
+const int mlevel_count[MF_COUNT] = {NL_COUNT, NL_COUNT, DL_COUNT, BL_COUNT, BL_COUNT};
+
+double match_jaro_winkler(const char *a, const char *b) {
+    size_t la = strlen(a), lb = strlen(b);
+    if (la == 0 || lb == 0) return 0.0;
+    if (la > 64) la = 64;
+    if (lb > 64) lb = 64;
+    size_t range = (la > lb ? la : lb) / 2;
+    range = range > 0 ? range - 1 : 0;
+    uint64_t ma = 0, mb = 0;
+    size_t m = 0;
+    for (size_t i = 0; i < la; i++) {
+        size_t lo = i > range ? i - range : 0, hi = i + range + 1 < lb ? i + range + 1 : lb;
+        for (size_t j = lo; j < hi; j++) {
+            if (!(mb >> j & 1) && a[i] == b[j]) {
+                ma |= 1ULL << i;
+                mb |= 1ULL << j;
+                m++;
+                break;
+            }
+        }
+    }
+    if (m == 0) return 0.0;
+    size_t t = 0, j = 0;
+    for (size_t i = 0; i < la; i++) {
+        if (!(ma >> i & 1)) continue;
+        while (!(mb >> j & 1)) j++;
+        if (a[i] != b[j]) t++;
+        j++;
+    }
+    double md = (double)m;
+    double jaro = (md / (double)la + md / (double)lb + (md - (double)t / 2.0) / md) / 3.0;
+    size_t prefix = 0;
+    while (prefix < 4 && prefix < la && prefix < lb && a[prefix] == b[prefix]) prefix++;
+    return jaro + (double)prefix * 0.1 * (1.0 - jaro);
+}
+
+/* Words of a space-separated string, as pointers into a copy. */
+static size_t words_of(const char *s, char *copy, size_t copy_size, const char **w, size_t max) {
+    snprintf(copy, copy_size, "%s", s);
+    size_t n = 0;
+    char *save = NULL;
+    for (char *p = strtok_r(copy, " ", &save); p && n < max; p = strtok_r(NULL, " ", &save))
+        w[n++] = p;
+    return n;
+}
+
+/* True when the two skeleton word lists hold the same words in another order (and
+ * there is more than one word), or when they share a word of 2+ letters (*partial). */
+static void word_sets(const mfield *a, const mfield *b, bool *same_set, bool *partial) {
+    char ca[MATCH_NAME_MAX + 2], cb[MATCH_NAME_MAX + 2];
+    const char *wa[16], *wb[16];
+    size_t na = words_of(a->tokskel, ca, sizeof ca, wa, 16);
+    size_t nb = words_of(b->tokskel, cb, sizeof cb, wb, 16);
+    size_t common = 0;
+    bool used[16] = {0};
+    for (size_t i = 0; i < na; i++) {
+        for (size_t j = 0; j < nb; j++) {
+            if (!used[j] && !strcmp(wa[i], wb[j])) {
+                used[j] = true;
+                if (strlen(wa[i]) >= 2) common++;
+                break;
+            }
+        }
+    }
+    *same_set = na > 1 && na == nb && common == na;
+    *partial = common > 0;
+}
+
+int mcompare_name(const mfield *a, const mfield *b) {
+    if (!a->compact[0] || !b->compact[0]) return NL_MISSING;
+    if (a->h_compact == b->h_compact && !strcmp(a->compact, b->compact)) return NL_EXACT;
+    if (a->h_skel == b->h_skel && !strcmp(a->skel, b->skel)) return NL_PHONETIC;
+    if (match_jaro_winkler(a->compact, b->compact) >= 0.92) return NL_SIMILAR;
+    size_t ls = strlen(a->skel), lt = strlen(b->skel);
+    if (ls >= 3 && lt >= 3 && match_jaro_winkler(a->skel, b->skel) >= 0.90) return NL_SIMILAR;
+    bool same_set, partial;
+    word_sets(a, b, &same_set, &partial);
+    if (same_set) return NL_SIMILAR;
+    return partial ? NL_PARTIAL : NL_DIFF;
+}
+
+int mcompare_date(const mrec *a, const mrec *b) {
+    if (!a->year || !b->year) return DL_MISSING;
+    int dy = a->year - b->year;
+    if (dy != 0) return (dy == 1 || dy == -1) ? DL_NEAR : DL_DIFF;
+    if (a->year_only || b->year_only) return DL_PLACEHOLDER;
+    if (a->month == b->month && a->day == b->day) return DL_EXACT;
+    if (a->month == b->day && a->day == b->month) return DL_SWAP;
+    if (a->month == b->month || a->day == b->day) return DL_ONE_PART;
+    return DL_SAME_YEAR;
+}
+
+static int simple_level(bool a_known, bool b_known, bool equal) {
+    if (!a_known || !b_known) return BL_MISSING;
+    return equal ? BL_AGREE : BL_DIFF;
+}
+
+void mcompare(const mrec *a, const mrec *b, mcmp *out) {
+    int g = mcompare_name(&a->given, &b->given);
+    int f = mcompare_name(&a->family, &b->family);
+    out->swapped = false;
+    /* Crossed reading only when the straight one is not already good on both. */
+    if (g > NL_PHONETIC || f > NL_PHONETIC) {
+        int xg = mcompare_name(&a->given, &b->family);
+        int xf = mcompare_name(&a->family, &b->given);
+        /* Levels are ordered best first; missing counts as worst here. */
+        int straight = (g == NL_MISSING ? NL_COUNT : g) + (f == NL_MISSING ? NL_COUNT : f);
+        int crossed = (xg == NL_MISSING ? NL_COUNT : xg) + (xf == NL_MISSING ? NL_COUNT : xf);
+        if (crossed < straight && xg != NL_MISSING && xf != NL_MISSING) {
+            g = xg;
+            f = xf;
+            out->swapped = true;
+        }
+    }
+    out->lv[MF_GIVEN] = (uint8_t)g;
+    out->lv[MF_FAMILY] = (uint8_t)f;
+    out->lv[MF_DATE] = (uint8_t)mcompare_date(a, b);
+    out->lv[MF_SEX] = (uint8_t)simple_level(a->sex != 0, b->sex != 0, a->sex == b->sex);
+    out->lv[MF_CIT] =
+        (uint8_t)simple_level(a->cit[0] != 0, b->cit[0] != 0, !strcmp(a->cit, b->cit));
+}
+
+/* ---- reasons ----------------------------------------------------------------- */
+
+static void add_reason(match_candidate *c, const char *code, const char *fmt, const char *arg) {
+    if (c->n_reasons >= MATCH_MAX_REASONS) return;
+    snprintf(c->reason_codes[c->n_reasons], sizeof c->reason_codes[0], "%s", code);
+    snprintf(c->reasons[c->n_reasons], sizeof c->reasons[0], fmt, arg ? arg : "");
+    c->n_reasons++;
+}
+
+static void name_reason(match_candidate *c, int level, const char *field, const char *code,
+                        double tf_bits) {
+    char codebuf[48];
+    static const char *const suffix[] = {"equal", "phonetic", "similar", "partial", "differs"};
+    static const char *const text[] = {"%s equal", "%s sounds alike", "%s spelled similarly",
+                                       "%s shares a part", "%s differs"};
+    if (level == NL_MISSING) {
+        snprintf(codebuf, sizeof codebuf, "%s_missing", code);
+        add_reason(c, codebuf, "%s missing on one record", field);
+        return;
+    }
+    snprintf(codebuf, sizeof codebuf, "%s_%s", code, suffix[level]);
+    add_reason(c, codebuf, text[level], field);
+    if ((level == NL_EXACT || level == NL_PHONETIC) && tf_bits < -0.5) {
+        snprintf(codebuf, sizeof codebuf, "%s_common", code);
+        add_reason(c, codebuf, "%s is common (weighs less)", field);
+    } else if ((level == NL_EXACT || level == NL_PHONETIC) && tf_bits > 1.5) {
+        snprintf(codebuf, sizeof codebuf, "%s_rare", code);
+        add_reason(c, codebuf, "%s is rare (weighs more)", field);
+    }
+}
+
+static const char *script_name(uint8_t s) {
+    return s == SCRIPT_CYRILLIC ? "Cyrillic" : s == SCRIPT_ARABIC ? "Arabic" : "another";
+}
+
+void mreasons(const mrec *a, const mrec *b, const mcmp *c, double given_tf, double family_tf,
+              match_candidate *out) {
+    static const char *const date_code[] = {
+        "birth_date_equal",      "birth_year_equal_date_unknown", "birth_date_day_month_swapped",
+        "birth_date_one_part",   "birth_year_equal",              "birth_year_one_apart",
+        "birth_date_differs",    "birth_date_missing"};
+    static const char *const date_text[] = {
+        "birth date equal",
+        "birth year equal, day and month not known on one record",
+        "birth year equal, day and month swapped",
+        "birth year equal, day or month differs",
+        "birth year equal, day and month differ",
+        "birth year one apart",
+        "birth dates differ",
+        "birth date missing on one record"};
+    out->n_reasons = 0;
+    name_reason(out, c->lv[MF_FAMILY], "family name", "family_name", family_tf);
+    name_reason(out, c->lv[MF_GIVEN], "given name", "given_name", given_tf);
+    if (c->swapped) add_reason(out, "names_swapped", "given and family names swapped", NULL);
+    if (a->script != b->script) {
+        uint8_t s = a->script != SCRIPT_LATIN ? a->script : b->script;
+        add_reason(out, "name_other_script", "name written in %s script on one record",
+                   script_name(s));
+    }
+    add_reason(out, date_code[c->lv[MF_DATE]], "%s", date_text[c->lv[MF_DATE]]);
+    if (c->lv[MF_SEX] == BL_DIFF) add_reason(out, "sex_differs", "sex differs", NULL);
+    if (c->lv[MF_CIT] == BL_AGREE) add_reason(out, "citizenship_equal", "citizenship equal", NULL);
+    else if (c->lv[MF_CIT] == BL_DIFF)
+        add_reason(out, "citizenship_differs", "citizenship differs", NULL);
+    else add_reason(out, "citizenship_missing", "citizenship unknown on one record", NULL);
+    if (c->lv[MF_SEX] == BL_AGREE) add_reason(out, "sex_equal", "sex equal", NULL);
+}

@@ -1,0 +1,365 @@
+/* The incremental in-memory index: records by slot, an id map, posting lists per
+ * blocking key, name frequencies, and the model. One rwlock guards it all: queries
+ * share it, add/remove/train take it alone. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/mem.h"
+#include "match/match_ix.h"
+
+herr *match_index_new(match_index **out) {
+    match_index *ix = mem_alloc(sizeof *ix);
+    pthread_rwlock_init(&ix->lock, NULL);
+    mmodel_default(&ix->model);
+    ix->block_cap = MATCH_BLOCK_CAP;
+    *out = ix;
+    return NULL;
+}
+
+void match_index_free(match_index *ix) {
+    if (!ix) return;
+    for (size_t i = 0; i < ix->n_slots; i++) mrec_clear(&ix->recs[i]);
+    for (size_t i = 0; i < ix->n_lists; i++) mlist_free(&ix->lists[i]);
+    mem_free(ix->recs);
+    mem_free(ix->free_slots);
+    mem_free(ix->lists);
+    mmap_free(&ix->ids);
+    mmap_free(&ix->post);
+    mmap_free(&ix->freq[0]);
+    mmap_free(&ix->freq[1]);
+    pthread_rwlock_destroy(&ix->lock);
+    mem_free(ix);
+}
+
+long mix_find_id(const match_index *ix, const char *id) {
+    uint64_t h = mhash(id);
+    for (long p = mmap_find(&ix->ids, h, -1); p >= 0; p = mmap_find(&ix->ids, h, p))
+        if (!strcmp(ix->recs[ix->ids.t[p].val].id, id)) return p;
+    return -1;
+}
+
+mlist *mix_list(const match_index *ix, uint64_t key) {
+    long p = mmap_find(&ix->post, key, -1);
+    return p < 0 ? NULL : &ix->lists[ix->post.t[p].val];
+}
+
+/* Changes the count of a name skeleton by delta (+1/-1), keeping the sums. */
+static void freq_change(match_index *ix, int f, uint64_t h, int delta) {
+    long p = mmap_find(&ix->freq[f], h, -1);
+    double c = p < 0 ? 0 : ix->freq[f].t[p].val;
+    double n = c + delta;
+    ix->s2[f] += n * n - c * c;
+    ix->tot[f] += delta;
+    if (p < 0) mmap_put(&ix->freq[f], h, 1);
+    else if (n <= 0) mmap_del_at(&ix->freq[f], p);
+    else ix->freq[f].t[p].val = (uint32_t)n;
+}
+
+static void unlink_slot(match_index *ix, uint32_t slot) {
+    mrec *r = &ix->recs[slot];
+    for (size_t k = 0; k < r->nkeys; k++) {
+        mlist *l = mix_list(ix, r->keys[k]);
+        if (l) mlist_remove(l, slot);
+    }
+    if (r->given.skel[0]) freq_change(ix, 0, r->given.h_skel, -1);
+    if (r->family.skel[0]) freq_change(ix, 1, r->family.h_skel, -1);
+    mmap_del_at(&ix->ids, mix_find_id(ix, r->id));
+    mrec_clear(r);
+    if (ix->n_free == ix->cap_free) {
+        ix->cap_free = ix->cap_free ? ix->cap_free * 2 : 64;
+        ix->free_slots = mem_realloc(ix->free_slots, ix->cap_free * sizeof *ix->free_slots);
+    }
+    ix->free_slots[ix->n_free++] = slot;
+    ix->n_live--;
+}
+
+uint32_t mix_insert(match_index *ix, mrec *r) {
+    long old = mix_find_id(ix, r->id);
+    if (old >= 0) unlink_slot(ix, ix->ids.t[old].val);
+    uint32_t slot;
+    if (ix->n_free > 0) {
+        slot = ix->free_slots[--ix->n_free];
+    } else {
+        if (ix->n_slots == ix->cap_slots) {
+            ix->cap_slots = ix->cap_slots ? ix->cap_slots * 2 : 1024;
+            ix->recs = mem_realloc(ix->recs, ix->cap_slots * sizeof *ix->recs);
+        }
+        slot = (uint32_t)ix->n_slots++;
+    }
+    ix->recs[slot] = *r;
+    memset(r, 0, sizeof *r);
+    mrec *s = &ix->recs[slot];
+    mmap_put(&ix->ids, mhash(s->id), slot);
+    for (size_t k = 0; k < s->nkeys; k++) {
+        mlist *l = mix_list(ix, s->keys[k]);
+        if (!l) {
+            if (ix->n_lists == ix->cap_lists) {
+                ix->cap_lists = ix->cap_lists ? ix->cap_lists * 2 : 1024;
+                ix->lists = mem_realloc(ix->lists, ix->cap_lists * sizeof *ix->lists);
+            }
+            memset(&ix->lists[ix->n_lists], 0, sizeof *ix->lists);
+            mmap_put(&ix->post, s->keys[k], (uint32_t)ix->n_lists);
+            l = &ix->lists[ix->n_lists++];
+        }
+        /* A record may have the same key twice (a name equal to the other). */
+        uint32_t *items = mlist_items(l);
+        if (l->n == 0 || items[l->n - 1] != slot) mlist_add(l, slot);
+    }
+    if (s->given.skel[0]) freq_change(ix, 0, s->given.h_skel, +1);
+    if (s->family.skel[0]) freq_change(ix, 1, s->family.h_skel, +1);
+    ix->n_live++;
+    return slot;
+}
+
+herr *match_index_add(match_index *ix, const match_record *r) {
+    if (!r->id || !r->id[0]) return err_invalid("id", "a record needs an id");
+    mrec m;
+    herr *e = mrec_build(r, &m);
+    if (e) return e;
+    pthread_rwlock_wrlock(&ix->lock);
+    mix_insert(ix, &m);
+    pthread_rwlock_unlock(&ix->lock);
+    return NULL;
+}
+
+herr *match_index_remove(match_index *ix, const char *id) {
+    herr *e = NULL;
+    pthread_rwlock_wrlock(&ix->lock);
+    long p = id ? mix_find_id(ix, id) : -1;
+    if (p < 0) e = err_new(ERR_NOT_FOUND, "id", "no record with this id in the index");
+    else unlink_slot(ix, ix->ids.t[p].val);
+    pthread_rwlock_unlock(&ix->lock);
+    return e;
+}
+
+/* Frequency adjustment in bits for a name skeleton that agrees: log2 of the average
+ * frequency of an agreeing name over this name's frequency, so a name shared by many
+ * weighs less and a rare one more (bounded). */
+static double tf_bits(const match_index *ix, int f, const mfield *v) {
+    if (ix->s2[f] <= 0 || ix->tot[f] <= 0) return 0;
+    long p = mmap_find(&ix->freq[f], v->h_skel, -1);
+    double c = p < 0 ? 1 : ix->freq[f].t[p].val;
+    /* sum of squared frequencies (chance that two random names agree) over this one's */
+    double b = log2(ix->s2[f] / (ix->tot[f] * c));
+    return fmin(fmax(b, -5.0), 5.0);
+}
+
+double mix_score(const match_index *ix, const mrec *a, const mrec *b, mcmp *c, double *tf_given,
+                 double *tf_family) {
+    mcompare(a, b, c);
+    double bits = ix->model.prior_bits + mmodel_bits(&ix->model, c);
+    double tg, tf;
+    mix_tf(ix, a, c, &tg, &tf);
+    if (tf_given) *tf_given = tg;
+    if (tf_family) *tf_family = tf;
+    return mmodel_prob(bits + tg + tf);
+}
+
+void mix_tf(const match_index *ix, const mrec *a, const mcmp *c, double *tf_given,
+            double *tf_family) {
+    *tf_given = c->lv[MF_GIVEN] <= NL_PHONETIC ? tf_bits(ix, 0, &a->given) : 0;
+    *tf_family = c->lv[MF_FAMILY] <= NL_PHONETIC ? tf_bits(ix, 1, &a->family) : 0;
+}
+
+double mix_threshold_bits(double threshold) {
+    if (threshold <= 0) return -1e9;
+    if (threshold >= 1) return 1e9;
+    return log2(threshold / (1 - threshold));
+}
+
+/* Best weight a name field can still reach: the top levels (exact, phonetic) need equal
+ * skeletons, straight or crossed, which hashes tell at once. */
+static double name_bound(const mmodel *m, int k, bool top_possible) {
+    if (top_possible) return m->w[k][NL_EXACT] + 5.0; /* 5: the largest frequency bonus */
+    double b = m->w[k][NL_SIMILAR];
+    if (m->w[k][NL_PARTIAL] > b) b = m->w[k][NL_PARTIAL];
+    if (m->w[k][NL_DIFF] > b) b = m->w[k][NL_DIFF];
+    return b;
+}
+
+bool mix_may_reach(const match_index *ix, const mrec *a, const mrec *b, double bits_needed) {
+    const mmodel *m = &ix->model;
+    double bits = m->prior_bits + m->w[MF_DATE][mcompare_date(a, b)];
+    bits += m->w[MF_SEX][!a->sex || !b->sex ? BL_MISSING : a->sex == b->sex ? BL_AGREE : BL_DIFF];
+    bits += m->w[MF_CIT][!a->cit[0] || !b->cit[0]      ? BL_MISSING
+                         : !strcmp(a->cit, b->cit) ? BL_AGREE
+                                                   : BL_DIFF];
+    bool g_top = a->given.h_skel == b->given.h_skel || a->given.h_skel == b->family.h_skel;
+    bool f_top = a->family.h_skel == b->family.h_skel || a->family.h_skel == b->given.h_skel;
+    bits += a->given.compact[0] && b->given.compact[0] ? name_bound(m, MF_GIVEN, g_top) : 0;
+    bits += a->family.compact[0] && b->family.compact[0] ? name_bound(m, MF_FAMILY, f_top) : 0;
+    return bits >= bits_needed;
+}
+
+/* A small set of slots for one query. */
+typedef struct {
+    uint32_t *t;
+    size_t mask;
+} slotset;
+
+static bool slotset_add(slotset *s, uint32_t v) {
+    size_t i = (v * 2654435761u) & s->mask;
+    while (s->t[i]) {
+        if (s->t[i] == v + 1) return false;
+        i = (i + 1) & s->mask;
+    }
+    s->t[i] = v + 1;
+    return true;
+}
+
+void mix_candidates(const match_index *ix, const mrec *q, uint32_t *seen, uint32_t stamp,
+                    mix_visit fn, void *ctx) {
+    uint64_t probes[MATCH_MAX_PROBES];
+    mlist *lists[MATCH_MAX_PROBES];
+    size_t np = mblock_probes(q, probes), nl = 0, total = 0;
+    for (size_t i = 0; i < np; i++) {
+        mlist *l = mix_list(ix, probes[i]);
+        if (!l || l->n == 0 || l->n > ix->block_cap) continue;
+        lists[nl++] = l;
+        total += l->n;
+    }
+    slotset set = {0};
+    if (!seen && total > 0) {
+        size_t cap = 16;
+        while (cap < total * 2) cap *= 2;
+        set.t = mem_alloc(cap * sizeof *set.t);
+        set.mask = cap - 1;
+    }
+    for (size_t i = 0; i < nl; i++) {
+        uint32_t *items = mlist_items(lists[i]);
+        for (uint32_t k = 0; k < lists[i]->n; k++) {
+            uint32_t s = items[k];
+            if (seen) {
+                if (seen[s] == stamp) continue;
+                seen[s] = stamp;
+            } else if (!slotset_add(&set, s)) {
+                continue;
+            }
+            fn(ctx, s);
+        }
+    }
+    mem_free(set.t);
+}
+
+typedef struct {
+    const match_index *ix;
+    const mrec *q;
+    double threshold, bits_needed;
+    struct hit {
+        uint32_t slot;
+        double score;
+    } *hits;
+    size_t n, cap;
+} query_ctx;
+
+static void query_visit(void *p, uint32_t slot) {
+    query_ctx *c = p;
+    const mrec *r = &c->ix->recs[slot];
+    if (c->q->id[0] && !strcmp(r->id, c->q->id)) return;
+    if (!mix_may_reach(c->ix, c->q, r, c->bits_needed)) return;
+    mcmp cmp;
+    double s = mix_score(c->ix, c->q, r, &cmp, NULL, NULL);
+    if (s < c->threshold) return;
+    if (c->n == c->cap) {
+        c->cap = c->cap ? c->cap * 2 : 16;
+        c->hits = mem_realloc(c->hits, c->cap * sizeof *c->hits);
+    }
+    c->hits[c->n].slot = slot;
+    c->hits[c->n].score = s;
+    c->n++;
+}
+
+static int by_score_desc(const void *a, const void *b) {
+    const struct hit *x = a, *y = b;
+    if (x->score != y->score) return x->score < y->score ? 1 : -1;
+    return x->slot < y->slot ? -1 : x->slot > y->slot;
+}
+
+static void fill_candidate(const match_index *ix, const mrec *q, const mrec *r,
+                           match_candidate *out) {
+    mcmp c;
+    double tg, tf;
+    memset(out, 0, sizeof *out);
+    out->score = mix_score(ix, q, r, &c, &tg, &tf);
+    snprintf(out->id, sizeof out->id, "%s", r->id);
+    mreasons(q, r, &c, tg, tf, out);
+}
+
+herr *match_index_query(match_index *ix, const match_record *r, double threshold, size_t max,
+                        match_candidate **out, size_t *n) {
+    *out = NULL;
+    *n = 0;
+    mrec q;
+    herr *e = mrec_build(r, &q);
+    if (e) return e;
+    query_ctx c = {.ix = ix, .q = &q, .threshold = threshold,
+                   .bits_needed = mix_threshold_bits(threshold) - 1e-9};
+    pthread_rwlock_rdlock(&ix->lock);
+    mix_candidates(ix, &q, NULL, 0, query_visit, &c);
+    if (c.n > 1) qsort(c.hits, c.n, sizeof *c.hits, by_score_desc);
+    size_t k = max && c.n > max ? max : c.n;
+    if (k > 0) {
+        *out = mem_alloc(k * sizeof **out);
+        for (size_t i = 0; i < k; i++) fill_candidate(ix, &q, &ix->recs[c.hits[i].slot], &(*out)[i]);
+    }
+    pthread_rwlock_unlock(&ix->lock);
+    *n = k;
+    mem_free(c.hits);
+    mrec_clear(&q);
+    return NULL;
+}
+
+herr *match_index_explain(match_index *ix, const match_record *a, const match_record *b,
+                          match_candidate *out) {
+    mrec ra, rb;
+    herr *e = mrec_build(a, &ra);
+    if (e) return e;
+    e = mrec_build(b, &rb);
+    if (e) {
+        mrec_clear(&ra);
+        return e;
+    }
+    pthread_rwlock_rdlock(&ix->lock);
+    fill_candidate(ix, &ra, &rb, out);
+    pthread_rwlock_unlock(&ix->lock);
+    mrec_clear(&ra);
+    mrec_clear(&rb);
+    return NULL;
+}
+
+double match_default_threshold(const match_index *ix) { return ix->model.threshold; }
+
+size_t match_index_size(const match_index *ix) { return ix->n_live; }
+
+size_t match_index_memory(const match_index *ix) {
+    size_t b = sizeof *ix + ix->cap_slots * sizeof *ix->recs +
+               ix->cap_free * sizeof *ix->free_slots + ix->cap_lists * sizeof *ix->lists +
+               mmap_memory(&ix->ids) + mmap_memory(&ix->post) + mmap_memory(&ix->freq[0]) +
+               mmap_memory(&ix->freq[1]);
+    for (size_t i = 0; i < ix->n_slots; i++) b += mrec_memory(&ix->recs[i]);
+    for (size_t i = 0; i < ix->n_lists; i++)
+        if (ix->lists[i].cap) b += ix->lists[i].cap * sizeof(uint32_t);
+    return b;
+}
+
+void match_index_describe_model(const match_index *ix, FILE *f) {
+    static const char *const fields[MF_COUNT] = {"given name", "family name", "birth date",
+                                                 "sex", "citizenship"};
+    static const char *const names[] = {"exact", "phonetic", "similar", "partial", "different"};
+    static const char *const dates[] = {"exact", "year, day/month unknown", "day-month swap",
+                                        "day or month differs", "year only equal",
+                                        "year +-1", "different"};
+    static const char *const simple[] = {"agree", "differ"};
+    const mmodel *m = &ix->model;
+    fprintf(f, "model: %s, %zu pairs, %d EM iterations, lambda %.4f, threshold %.3f\n",
+            m->trained ? "trained by EM" : "prior (untrained)", m->train_pairs, m->iterations,
+            m->lambda, m->threshold);
+    for (int k = 0; k < MF_COUNT; k++) {
+        for (int l = 0; l < mlevel_count[k] - 1; l++) {
+            const char *ln = k <= MF_FAMILY ? names[l] : k == MF_DATE ? dates[l] : simple[l];
+            fprintf(f, "  %-12s %-24s m=%.4f u=%.4f weight=%+.2f bits\n", fields[k], ln,
+                    m->m[k][l], m->u[k][l], m->w[k][l]);
+        }
+    }
+}

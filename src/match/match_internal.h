@@ -1,0 +1,145 @@
+/* Internal to src/match (and its unit tests): normalised records, comparison levels,
+ * the Fellegi-Sunter model. Nothing here is part of the public interface. */
+#ifndef HAVEN_MATCH_INTERNAL_H
+#define HAVEN_MATCH_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "match/match.h"
+
+#define MATCH_MAX_KEYS 8
+#define MATCH_NAME_MAX 127 /* bytes of a normalised name kept */
+
+/* One name field after normalisation. */
+typedef struct {
+    const char *norm;    /* "mohammad ali": words after particle joining */
+    const char *compact; /* "mohammadali" */
+    const char *skel;    /* skeleton of the whole name: "mhmdlI" */
+    const char *tokskel; /* skeleton of each word, space separated: "mhmd AlI" */
+    uint64_t h_compact, h_skel;
+} mfield;
+
+enum { SCRIPT_LATIN, SCRIPT_CYRILLIC, SCRIPT_ARABIC, SCRIPT_OTHER };
+
+typedef struct {
+    char *id;
+    mfield given, family;
+    int16_t year;
+    int8_t month, day; /* 0 when unknown or year-only */
+    bool year_only;
+    char sex;          /* 'M', 'F' or 0 */
+    char cit[12];
+    uint8_t script;    /* of the names as written: SCRIPT_* */
+    uint8_t nkeys;
+    uint64_t keys[MATCH_MAX_KEYS]; /* blocking keys stored in the index */
+    char *buf;         /* the strings above */
+} mrec;
+
+/* Normalises a record; out is overwritten. ERR_INVALID for bad input. */
+herr *mrec_build(const match_record *r, mrec *out);
+void mrec_clear(mrec *r);
+size_t mrec_memory(const mrec *r);
+
+/* Normalises one name into norm (lower-case ASCII words, particles joined); *script
+ * receives the script it was written in. out has MATCH_NAME_MAX + 1 bytes. */
+herr *mnorm_name(const char *name, char *out, uint8_t *script);
+
+/* Skeleton of a normalised name (spaces only stop digraphs, so "zabih ullah" and
+ * "zabihullah" agree). out has at least 2 * strlen(in) + 1 bytes. */
+void mnorm_skeleton(const char *in, char *out);
+
+/* Blocking keys to probe for r: its own keys and those of neighbouring years. */
+#define MATCH_MAX_PROBES 16
+size_t mblock_probes(const mrec *r, uint64_t *out);
+
+/* The record's key on both name skeletons, and on its full birth date (0: none). */
+uint64_t mblock_key_names(const mrec *r);
+uint64_t mblock_key_date(const mrec *r);
+
+uint64_t mhash(const char *s);
+uint64_t mhash_mix(uint64_t h, uint64_t v);
+
+/* ---- comparison -------------------------------------------------------------- */
+
+enum { MF_GIVEN, MF_FAMILY, MF_DATE, MF_SEX, MF_CIT, MF_COUNT };
+enum { NL_EXACT, NL_PHONETIC, NL_SIMILAR, NL_PARTIAL, NL_DIFF, NL_MISSING, NL_COUNT };
+enum {
+    DL_EXACT,       /* same day, month and year (both real dates) */
+    DL_PLACEHOLDER, /* same year, day and month unknown (or 1 January) on one or both */
+    DL_SWAP,        /* same year, day and month swapped */
+    DL_ONE_PART,    /* same year, either day or month differs */
+    DL_SAME_YEAR,   /* same year, day and month both differ */
+    DL_NEAR,        /* years one apart */
+    DL_DIFF,
+    DL_MISSING,
+    DL_COUNT
+};
+enum { BL_AGREE, BL_DIFF, BL_MISSING, BL_COUNT };
+
+#define MLEVELS_MAX 8
+extern const int mlevel_count[MF_COUNT];
+
+typedef struct {
+    uint8_t lv[MF_COUNT];
+    bool swapped; /* given matched family and family matched given */
+} mcmp;
+
+void mcompare(const mrec *a, const mrec *b, mcmp *out);
+
+/* Compares two name fields into an NL_* level. */
+int mcompare_name(const mfield *a, const mfield *b);
+
+/* Compares two birth dates into a DL_* level. */
+int mcompare_date(const mrec *a, const mrec *b);
+
+/* ---- model ------------------------------------------------------------------- */
+
+#define MPATTERNS (NL_COUNT * NL_COUNT * DL_COUNT * BL_COUNT * BL_COUNT)
+
+typedef struct {
+    double lambda; /* prior: probability that two records taken at random match */
+    double m[MF_COUNT][MLEVELS_MAX], u[MF_COUNT][MLEVELS_MAX];
+    double w[MF_COUNT][MLEVELS_MAX]; /* log2(m/u); 0 for the missing level */
+    double prior_bits;               /* log2(lambda / (1 - lambda)) */
+    double threshold;
+    bool trained;
+    size_t train_pairs;
+    int iterations;
+} mmodel;
+
+int mpattern_index(const mcmp *c);
+void mpattern_levels(int index, mcmp *c);
+
+/* The built-in prior model (used before training and as EM's starting point). */
+void mmodel_default(mmodel *m);
+
+/* Recomputes w and prior_bits from m, u and lambda. */
+void mmodel_weights(mmodel *m);
+
+/* EM over counts[MPATTERNS] of comparison patterns. The likelihood uses the fields in
+ * the bit mask `fields` (1 << MF_*; the others are ignored); m (and u when fit_u) of the
+ * fields also in `update` are re-estimated, the rest stay fixed. Sets lambda to the
+ * share of matches among the counted pairs. Returns the iterations run. */
+int mmodel_em(mmodel *m, const double *counts, unsigned fields, unsigned update, bool fit_u,
+              int max_iter);
+
+/* Sets u of every field to the level frequencies of counts (random pairs). */
+void mmodel_u_from_counts(mmodel *m, const double *counts);
+
+/* Picks the threshold maximising the expected F1 over the patterns' posteriors. */
+void mmodel_pick_threshold(mmodel *m, const double *counts);
+
+/* Match weight (bits) of a comparison, without frequency adjustment. */
+double mmodel_bits(const mmodel *m, const mcmp *c);
+
+/* Posterior probability from total bits (prior included by the caller). */
+double mmodel_prob(double bits);
+
+/* ---- reasons ----------------------------------------------------------------- */
+
+void mreasons(const mrec *a, const mrec *b, const mcmp *c, double given_tf, double family_tf,
+              match_candidate *out);
+
+#endif

@@ -1,0 +1,63 @@
+/* Internal to src/match: the index's layout, shared by the index, training and batch
+ * deduplication. */
+#ifndef HAVEN_MATCH_IX_H
+#define HAVEN_MATCH_IX_H
+
+#include <pthread.h>
+
+#include "match/match_internal.h"
+#include "match/match_map.h"
+
+/* Posting lists longer than this are skipped when looking for candidates: such a key
+ * (a very common name in a common year) says little, and other keys are narrower. */
+#define MATCH_BLOCK_CAP 100
+
+struct match_index {
+    pthread_rwlock_t lock;
+    mrec *recs; /* by slot; a free slot has id == NULL */
+    size_t n_slots, cap_slots, n_live;
+    uint32_t *free_slots;
+    size_t n_free, cap_free;
+    mmap64 ids;      /* mhash(id) -> slot */
+    mmap64 post;     /* blocking key -> index into lists */
+    mlist *lists;
+    size_t n_lists, cap_lists;
+    mmap64 freq[2];  /* skeleton hash -> number of records, given and family */
+    double s2[2], tot[2]; /* sum of counts squared, and of counts, per field */
+    mmodel model;
+    size_t block_cap;
+};
+
+/* Adds a built record, taking ownership; replaces a record with the same id. The
+ * caller holds the write lock. Returns the slot. */
+uint32_t mix_insert(match_index *ix, mrec *r);
+
+/* Position in ix->ids of the record with this id, or -1. */
+long mix_find_id(const match_index *ix, const char *id);
+
+/* The posting list of a key, or NULL. */
+mlist *mix_list(const match_index *ix, uint64_t key);
+
+/* Scores a pair: fills c and the frequency adjustments (bits) of the two names; returns
+ * the posterior probability. */
+double mix_score(const match_index *ix, const mrec *a, const mrec *b, mcmp *c, double *tf_given,
+                 double *tf_family);
+
+/* True when the pair might still score at least bits_needed (log2 odds): a cheap
+ * bound from the date, sex, citizenship and name hashes, before any string work. */
+bool mix_may_reach(const match_index *ix, const mrec *a, const mrec *b, double bits_needed);
+double mix_threshold_bits(double threshold);
+
+/* Frequency adjustments (bits) of the two names of a compared pair: a name that
+ * agrees weighs less the more common it is. */
+void mix_tf(const match_index *ix, const mrec *a, const mcmp *c, double *tf_given,
+            double *tf_family);
+
+/* Candidates of q: calls fn for every slot sharing a probe key (each slot once, lists
+ * longer than block_cap skipped). seen is a per-caller stamp array of n_slots entries
+ * or NULL (then a local set is used); stamp is a value not yet in it. */
+typedef void (*mix_visit)(void *ctx, uint32_t slot);
+void mix_candidates(const match_index *ix, const mrec *q, uint32_t *seen, uint32_t stamp,
+                    mix_visit fn, void *ctx);
+
+#endif

@@ -1,0 +1,207 @@
+/* A record as the matcher holds it: validated, names normalised, skeletons and hashes
+ * computed once, and the blocking keys that decide which records are compared.
+ *
+ * Blocking keys (a pair is compared when the two records share one; a key shared by
+ * too many records is skipped at query time, so common names do not make every
+ * Mohammad a candidate of every other):
+ *   NAMES     both skeletons, order-free        (spelling variants, swapped names)
+ *   NAMES_Y   both skeletons + birth year        (the same, when NAMES is crowded)
+ *   ONE_Y     either skeleton + birth year       (typo or change in the other name)
+ *   DATE      full birth date, when a real date  (typos in both names)
+ *   PRE_Y     3-letter skeleton prefixes + year  (typos at the end of names)
+ *   SUF_Y     3-letter skeleton suffixes + year  (typos at the start)
+ * Queries also probe NAMES_Y of the neighbouring years. */
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/mem.h"
+#include "match/match_internal.h"
+
+enum { K_NAMES = 1, K_NAMES_Y, K_ONE_Y, K_DATE, K_PRE_Y, K_SUF_Y };
+
+static uint64_t key_str2(int tag, const char *a, const char *b, int year) {
+    /* Order-free: the smaller string first. */
+    if (strcmp(a, b) > 0) {
+        const char *t = a;
+        a = b;
+        b = t;
+    }
+    uint64_t h = mhash_mix(mhash(a), (uint64_t)tag);
+    h = mhash_mix(h, mhash(b));
+    return mhash_mix(h, (uint64_t)year);
+}
+
+static uint64_t key_one(int tag, const char *a, int year) {
+    return mhash_mix(mhash_mix(mhash(a), (uint64_t)tag), (uint64_t)year + 7919);
+}
+
+static void affix(const char *s, bool suffix, char out[4]) {
+    size_t n = strlen(s);
+    const char *p = suffix && n > 3 ? s + n - 3 : s;
+    snprintf(out, 4, "%s", p);
+}
+
+/* Keys of r for year y (the record's own year, or a neighbour when probing). */
+static size_t year_keys(const mrec *r, int y, bool all, uint64_t *out) {
+    size_t n = 0;
+    const char *g = r->given.skel, *f = r->family.skel;
+    if (!y) return 0;
+    out[n++] = key_str2(K_NAMES_Y, g, f, y);
+    if (!all) return n;
+    if (g[0]) out[n++] = key_one(K_ONE_Y, g, y);
+    if (f[0] && strcmp(f, g) != 0) out[n++] = key_one(K_ONE_Y, f, y);
+    if (g[0] && f[0]) {
+        char pg[4], pf[4];
+        affix(g, false, pg);
+        affix(f, false, pf);
+        out[n++] = key_str2(K_PRE_Y, pg, pf, y);
+        affix(g, true, pg);
+        affix(f, true, pf);
+        out[n++] = key_str2(K_SUF_Y, pg, pf, y);
+    }
+    return n;
+}
+
+uint64_t mblock_key_names(const mrec *r) {
+    if (!r->given.skel[0] && !r->family.skel[0]) return 0;
+    return key_str2(K_NAMES, r->given.skel, r->family.skel, 0);
+}
+
+uint64_t mblock_key_date(const mrec *r) {
+    if (!r->year || r->year_only) return 0;
+    return mhash_mix(mhash_mix((uint64_t)K_DATE, (uint64_t)r->year),
+                     (uint64_t)(r->month * 32 + r->day));
+}
+
+static void block_keys(mrec *r) {
+    size_t n = 0;
+    if (mblock_key_names(r)) r->keys[n++] = mblock_key_names(r);
+    if (mblock_key_date(r)) r->keys[n++] = mblock_key_date(r);
+    if (r->given.skel[0] || r->family.skel[0]) n += year_keys(r, r->year, true, r->keys + n);
+    r->nkeys = (uint8_t)n;
+}
+
+size_t mblock_probes(const mrec *r, uint64_t *out) {
+    size_t n = 0;
+    for (size_t i = 0; i < r->nkeys; i++) out[n++] = r->keys[i];
+    if (r->year && (r->given.skel[0] || r->family.skel[0])) {
+        n += year_keys(r, r->year - 1, false, out + n);
+        n += year_keys(r, r->year + 1, false, out + n);
+    }
+    return n;
+}
+
+/* Fills a field from its normalised words, appending strings to buf at *o. */
+static void field_build(const char *norm, char *buf, size_t *o, mfield *f) {
+    char compact[MATCH_NAME_MAX + 1], skel[2 * MATCH_NAME_MAX + 2], tok[3 * MATCH_NAME_MAX + 4];
+    size_t c = 0, t = 0;
+    const char *p = norm;
+    while (*p) {
+        char word[MATCH_NAME_MAX + 1], ws[2 * MATCH_NAME_MAX + 2];
+        size_t w = 0;
+        while (*p && *p != ' ') {
+            compact[c++] = *p;
+            word[w++] = *p++;
+        }
+        word[w] = '\0';
+        if (*p == ' ') p++;
+        mnorm_skeleton(word, ws);
+        size_t k = strlen(ws);
+        if (t) tok[t++] = ' ';
+        memcpy(tok + t, ws, k);
+        t += k;
+    }
+    compact[c] = '\0';
+    tok[t] = '\0';
+    mnorm_skeleton(norm, skel);
+    const char *src[4] = {norm, compact, skel, tok};
+    const char **dst[4] = {&f->norm, &f->compact, &f->skel, &f->tokskel};
+    for (int i = 0; i < 4; i++) {
+        size_t k = strlen(src[i]);
+        memcpy(buf + *o, src[i], k + 1);
+        *dst[i] = buf + *o;
+        *o += k + 1;
+    }
+    f->h_compact = mhash(f->compact);
+    f->h_skel = mhash(f->skel);
+}
+
+static bool valid_date(int y, int m, int d) {
+    static const int days[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (y == 0) return m == 0 && d == 0;
+    if (y < 1900 || y > 2100 || m < 0 || m > 12 || d < 0 || d > 31) return false;
+    if (m == 0) return d == 0;
+    if (d > days[m - 1]) return false;
+    if (m == 2 && d == 29 && !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0)) return false;
+    return true;
+}
+
+herr *mrec_build(const match_record *r, mrec *out) {
+    char gn[MATCH_NAME_MAX + 1], fn[MATCH_NAME_MAX + 1];
+    uint8_t sg = SCRIPT_LATIN, sf = SCRIPT_LATIN;
+    herr *e = NULL;
+    memset(out, 0, sizeof *out);
+    const char *id = r->id ? r->id : "";
+    if (strlen(id) > 63) return err_invalid("id", "id is longer than 63 bytes");
+    char sex = (char)toupper((unsigned char)r->sex);
+    if (sex && sex != 'M' && sex != 'F' && sex != 'X')
+        return err_invalid("sex", "sex must be M, F or X");
+    if (!valid_date(r->birth_year, r->birth_month, r->birth_day))
+        return err_invalid("birth_date", "birth date is not a real date");
+    e = mnorm_name(r->given_name, gn, &sg);
+    if (!e) e = mnorm_name(r->family_name, fn, &sf);
+    if (!e && !gn[0] && !fn[0] && r->native_name && r->native_name[0]) {
+        /* Only a native-script name: its first word is taken as the given name. */
+        char nn[MATCH_NAME_MAX + 1];
+        e = mnorm_name(r->native_name, nn, &sg);
+        char *sp = strchr(nn, ' ');
+        if (sp) {
+            *sp = '\0';
+            snprintf(fn, sizeof fn, "%s", sp + 1);
+        }
+        snprintf(gn, sizeof gn, "%s", nn);
+    }
+    if (e) {
+        snprintf(e->field, sizeof e->field, "%s", "name");
+        return e;
+    }
+    size_t cap = strlen(id) + 1 + 7 * (strlen(gn) + strlen(fn)) + 32;
+    out->buf = mem_alloc(cap);
+    size_t o = strlen(id) + 1;
+    memcpy(out->buf, id, o);
+    out->id = out->buf;
+    field_build(gn, out->buf, &o, &out->given);
+    field_build(fn, out->buf, &o, &out->family);
+    out->script = sg != SCRIPT_LATIN ? sg : sf;
+    out->year = (int16_t)r->birth_year;
+    if (r->birth_year) {
+        out->year_only = r->precision == MATCH_DATE_YEAR ||
+                         r->precision == MATCH_DATE_ESTIMATED || r->birth_month == 0 ||
+                         r->birth_day == 0 || (r->birth_month == 1 && r->birth_day == 1);
+        if (!out->year_only) {
+            out->month = (int8_t)r->birth_month;
+            out->day = (int8_t)r->birth_day;
+        }
+    }
+    out->sex = sex == 'X' ? 0 : sex;
+    if (r->citizenship && r->citizenship[0] && strcasecmp(r->citizenship, "unknown") != 0) {
+        size_t k = 0;
+        for (const char *p = r->citizenship; *p && k + 1 < sizeof out->cit; p++)
+            out->cit[k++] = (char)toupper((unsigned char)*p);
+        out->cit[k] = '\0';
+    }
+    block_keys(out);
+    return NULL;
+}
+
+void mrec_clear(mrec *r) {
+    mem_free(r->buf);
+    memset(r, 0, sizeof *r);
+}
+
+size_t mrec_memory(const mrec *r) {
+    if (!r->buf) return 0;
+    const char *end = r->family.tokskel + strlen(r->family.tokskel) + 1;
+    return (size_t)(end - r->buf);
+}

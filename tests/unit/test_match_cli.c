@@ -1,0 +1,191 @@
+/* haven match dedup and haven demo people, run as a registrar would. */
+#include "testutil.h"
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "core/mem.h"
+#include "match/match.h"
+
+static char out_path[] = "/tmp/haven-match-out-XXXXXX";
+static char err_path[] = "/tmp/haven-match-err-XXXXXX";
+
+/* Runs `haven ARGS...` with stdout and stderr captured into files; returns the exit code. */
+static int run(const char *const *args) {
+    char *argv[16];
+    int argc = 0;
+    argv[argc++] = (char *)"haven";
+    for (; *args && argc < 15; args++) argv[argc++] = (char *)*args;
+    argv[argc] = NULL;
+    fflush(stdout);
+    fflush(stderr);
+    int so = dup(1), se = dup(2);
+    int fo = open(out_path, O_WRONLY | O_TRUNC | O_CREAT, 0600);
+    int fe = open(err_path, O_WRONLY | O_TRUNC | O_CREAT, 0600);
+    dup2(fo, 1);
+    dup2(fe, 2);
+    int rc = cli_main(argc, argv);
+    fflush(stdout);
+    fflush(stderr);
+    dup2(so, 1);
+    dup2(se, 2);
+    close(so), close(se), close(fo), close(fe);
+    return rc;
+}
+
+static char *slurp(const char *path) {
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *s = mem_alloc((size_t)n + 1);
+    size_t got = fread(s, 1, (size_t)n, f);
+    s[got] = '\0';
+    fclose(f);
+    return s;
+}
+
+static char *write_temp(const char *text) {
+    char *path = mem_strdup("/tmp/haven-match-in-XXXXXX");
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+    close(fd);
+    return path;
+}
+
+static const char clean_csv[] =
+    "\xef\xbb\xbfid,given_name,family_name,sex,birth_date,citizenship\r\n"
+    "a1,Mohammad,Hussaini,M,1999-03-14,AF\r\n"
+    "a2,Muhamed,\"Husseini\",M,1999-01-01,AF\r\n"
+    "a3,HUSAINI,MOHAMMAD,M,1999-03-14,\r\n"
+    "a4,Мохамед,Хусеини,M,14.03.1999,AF\r\n"
+    "b1,Jean,Nkurunziza,M,1975-06-01,BI\r\n";
+
+static void test_clean_file_exits_0_and_lists_the_pairs(void **state) {
+    (void)state;
+    char *in = write_temp(clean_csv);
+    const char *args[] = {"match", "dedup", in, "--threshold", "0.5", NULL};
+    assert_int_equal(run(args), 0);
+    char *out = slurp(out_path);
+    assert_true(!strncmp(out, "id_a,id_b,score\n", 16));
+    assert_non_null(strstr(out, "a1,a2,"));
+    assert_non_null(strstr(out, "a1,a3,"));
+    assert_non_null(strstr(out, "a1,a4,"));
+    assert_null(strstr(out, "b1"));
+    mem_free(out);
+    unlink(in);
+    mem_free(in);
+}
+
+static void test_explain_adds_reasons(void **state) {
+    (void)state;
+    char *in = write_temp(clean_csv);
+    const char *args[] = {"match", "dedup", in, "--explain", NULL};
+    assert_int_equal(run(args), 0);
+    char *out = slurp(out_path);
+    assert_non_null(strstr(out, "id_a,id_b,score,reasons\n"));
+    assert_non_null(strstr(out, "given and family names swapped"));
+    assert_non_null(strstr(out, "name written in Cyrillic script on one record"));
+    mem_free(out);
+    unlink(in);
+    mem_free(in);
+}
+
+static void test_malformed_lines_are_reported_and_exit_1(void **state) {
+    (void)state;
+    char *in = write_temp("id,given_name,family_name,sex,birth_date,citizenship\n"
+                          "a1,Mohammad,Hussaini,M,1999-03-14,AF\n"
+                          "a2,Mohammad,Hussaini,M,1999-02-30,AF\n"
+                          "a3,Mohammad,Hussaini,Q,1999-03-14,AF\n"
+                          "a4,Mohammad,Hussaini,M,1999-03-14\n"
+                          "a1,Mohammad,Hussaini,M,1999-03-14,AF\n"
+                          "a5,\"Mohammad\"x,Hussaini,M,1999-03-14,AF\n"
+                          "a6,Muhamed,Husseini,M,1999-03-14,AF\n");
+    const char *args[] = {"match", "dedup", in, NULL};
+    assert_int_equal(run(args), 1);
+    char *err = slurp(err_path), *out = slurp(out_path);
+    assert_non_null(strstr(err, "line 3:"));
+    assert_non_null(strstr(err, "line 4:"));
+    assert_non_null(strstr(err, "line 5: expected 6 fields"));
+    assert_non_null(strstr(err, "line 6: id 'a1' already used on line 2"));
+    assert_non_null(strstr(err, "line 7:"));
+    assert_non_null(strstr(out, "a1,a6,")); /* the good lines are still matched */
+    mem_free(err);
+    mem_free(out);
+    unlink(in);
+    mem_free(in);
+}
+
+static void test_usage_errors_exit_2(void **state) {
+    (void)state;
+    const char *none[] = {"match", "dedup", NULL};
+    assert_int_equal(run(none), 2);
+    const char *missing[] = {"match", "dedup", "/nonexistent/people.csv", NULL};
+    assert_int_equal(run(missing), 2);
+    const char *bad_t[] = {"match", "dedup", "x.csv", "--threshold", "2", NULL};
+    assert_int_equal(run(bad_t), 2);
+    char *in = write_temp("name,surname\nAli,Karimi\n");
+    const char *header[] = {"match", "dedup", in, NULL};
+    assert_int_equal(run(header), 2);
+    unlink(in);
+    mem_free(in);
+}
+
+static void test_demo_people_writes_data_and_truth(void **state) {
+    (void)state;
+    char dir[] = "/tmp/haven-demo-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    const char *args[] = {"demo", "people", "--n", "400", "--seed", "9", "--out", dir, NULL};
+    assert_int_equal(run(args), 0);
+    char *people = mem_printf("%s/people.csv", dir), *truth = mem_printf("%s/truth.csv", dir);
+    char *p = slurp(people), *t = slurp(truth);
+    assert_true(!strncmp(p, "id,given_name,family_name,sex,birth_date,citizenship\n", 53));
+    assert_true(!strncmp(t, "id,person_id\n", 13));
+    size_t lines = 0;
+    for (char *c = t; *c; c++) lines += *c == '\n';
+    assert_int_equal(lines, 401);
+    /* The generated file is valid input for dedup. */
+    const char *dedup[] = {"match", "dedup", people, NULL};
+    assert_int_equal(run(dedup), 0);
+    mem_free(p);
+    mem_free(t);
+    unlink(people);
+    unlink(truth);
+    rmdir(dir);
+    mem_free(people);
+    mem_free(truth);
+}
+
+static int setup(void **state) {
+    (void)state;
+    int a = mkstemp(out_path), b = mkstemp(err_path);
+    if (a < 0 || b < 0) return -1;
+    close(a);
+    close(b);
+    return 0;
+}
+
+static int teardown(void **state) {
+    (void)state;
+    unlink(out_path);
+    unlink(err_path);
+    match_shutdown();
+    return 0;
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_clean_file_exits_0_and_lists_the_pairs),
+        cmocka_unit_test(test_explain_adds_reasons),
+        cmocka_unit_test(test_malformed_lines_are_reported_and_exit_1),
+        cmocka_unit_test(test_usage_errors_exit_2),
+        cmocka_unit_test(test_demo_people_writes_data_and_truth),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}

@@ -1,0 +1,173 @@
+/* Field comparison levels, reasons and scores of the identity matcher. */
+#include "testutil.h"
+
+#include <string.h>
+
+#include "core/mem.h"
+#include "match/match_internal.h"
+#include "match/match_ix.h"
+
+static match_record person(const char *id, const char *given, const char *family, int y, int m,
+                           int d, const char *cit) {
+    match_record r = {.id = id, .given_name = given, .family_name = family, .sex = 'M',
+                      .birth_year = y, .birth_month = m, .birth_day = d,
+                      .precision = y ? MATCH_DATE_EXACT : MATCH_DATE_UNKNOWN,
+                      .citizenship = cit};
+    return r;
+}
+
+static int date_level(match_record a, match_record b) {
+    mrec ra, rb;
+    assert_ok(mrec_build(&a, &ra));
+    assert_ok(mrec_build(&b, &rb));
+    int l = mcompare_date(&ra, &rb);
+    mrec_clear(&ra);
+    mrec_clear(&rb);
+    return l;
+}
+
+static bool has_reason(const match_candidate *c, const char *code) {
+    for (size_t i = 0; i < c->n_reasons; i++)
+        if (!strcmp(c->reason_codes[i], code)) return true;
+    return false;
+}
+
+static match_candidate explain(match_record a, match_record b) {
+    match_index *ix = NULL;
+    match_candidate c;
+    assert_ok(match_index_new(&ix));
+    assert_ok(match_index_explain(ix, &a, &b, &c));
+    match_index_free(ix);
+    return c;
+}
+
+static void test_date_levels(void **state) {
+    (void)state;
+    match_record a = person("a", "Ali", "Rahimi", 1999, 3, 14, "AF");
+    assert_int_equal(date_level(a, person("b", "Ali", "Rahimi", 1999, 3, 14, "AF")), DL_EXACT);
+    assert_int_equal(date_level(a, person("b", "Ali", "Rahimi", 1999, 1, 1, "AF")), DL_PLACEHOLDER);
+    assert_int_equal(date_level(a, person("b", "Ali", "Rahimi", 1999, 0, 0, "AF")), DL_PLACEHOLDER);
+    assert_int_equal(date_level(a, person("b", "Ali", "Rahimi", 1999, 3, 20, "AF")), DL_ONE_PART);
+    assert_int_equal(date_level(a, person("b", "Ali", "Rahimi", 1999, 7, 20, "AF")), DL_SAME_YEAR);
+    assert_int_equal(date_level(a, person("b", "Ali", "Rahimi", 2000, 3, 14, "AF")), DL_NEAR);
+    assert_int_equal(date_level(a, person("b", "Ali", "Rahimi", 1990, 3, 14, "AF")), DL_DIFF);
+    assert_int_equal(date_level(a, person("b", "Ali", "Rahimi", 0, 0, 0, "AF")), DL_MISSING);
+}
+
+static void test_day_month_swap_is_a_reason(void **state) {
+    (void)state;
+    match_record a = person("a", "Ali", "Rahimi", 1999, 3, 4, "AF");
+    match_record b = person("b", "Ali", "Rahimi", 1999, 4, 3, "AF");
+    assert_int_equal(date_level(a, b), DL_SWAP);
+    match_candidate c = explain(a, b);
+    assert_true(has_reason(&c, "birth_date_day_month_swapped"));
+}
+
+static void test_year_only_date_is_a_reason_not_a_disagreement(void **state) {
+    (void)state;
+    match_record a = person("a", "Mohammad", "Hussaini", 1999, 3, 14, "AF");
+    match_record b = person("b", "Muhamed", "Husseini", 1999, 1, 1, "AF");
+    match_record far = person("c", "Muhamed", "Husseini", 1980, 5, 5, "AF");
+    match_candidate c = explain(a, b), d = explain(a, far);
+    assert_true(has_reason(&c, "birth_year_equal_date_unknown"));
+    assert_true(has_reason(&c, "family_name_phonetic"));
+    assert_true(has_reason(&c, "given_name_phonetic"));
+    assert_true(c.score > d.score);
+}
+
+static void test_swapped_names_are_detected(void **state) {
+    (void)state;
+    match_record a = person("a", "Mohammad", "Hussaini", 1999, 3, 14, "AF");
+    match_record b = person("b", "HUSAINI", "MOHAMMAD", 1999, 3, 14, "AF");
+    match_candidate c = explain(a, b);
+    assert_true(has_reason(&c, "names_swapped"));
+    assert_true(has_reason(&c, "given_name_equal"));
+    assert_true(c.score > 0.9);
+}
+
+static void test_cyrillic_record_is_explained(void **state) {
+    (void)state;
+    match_record a = person("a", "Mohammad", "Hussaini", 1999, 3, 14, "AF");
+    match_record b = person("b", "Мохамед", "Хусеини", 1999, 3, 14, "AF");
+    match_candidate c = explain(a, b);
+    assert_true(has_reason(&c, "name_other_script"));
+    assert_true(c.score > 0.9);
+}
+
+static void test_missing_citizenship_is_not_disagreement(void **state) {
+    (void)state;
+    match_record a = person("a", "Farid", "Karimi", 1990, 6, 2, "AF");
+    match_record unknown = person("b", "Farid", "Karimi", 1990, 6, 2, "");
+    match_record other = person("c", "Farid", "Karimi", 1990, 6, 2, "PK");
+    match_candidate cu = explain(a, unknown), co = explain(a, other);
+    assert_true(has_reason(&cu, "citizenship_missing"));
+    assert_true(has_reason(&co, "citizenship_differs"));
+    assert_true(cu.score > co.score);
+}
+
+static void test_scores_are_probabilities(void **state) {
+    (void)state;
+    match_record a = person("a", "Mohammad", "Hussaini", 1999, 3, 14, "AF");
+    match_record b = person("b", "Jean", "Nkurunziza", 1970, 1, 5, "BI");
+    match_candidate same = explain(a, a), other = explain(a, b);
+    assert_true(same.score <= 1.0 && same.score > 0.99);
+    assert_true(other.score >= 0.0 && other.score < 0.01);
+    assert_true(has_reason(&other, "family_name_differs"));
+}
+
+static void test_common_name_weighs_less(void **state) {
+    (void)state;
+    match_index *ix = NULL;
+    assert_ok(match_index_new(&ix));
+    char id[32];
+    for (int i = 0; i < 300; i++) {
+        snprintf(id, sizeof id, "c%d", i);
+        match_record r = person(id, "Mohammad", "Ahmadi", 1980 + i % 20, 1 + i % 12, 1 + i % 27, "AF");
+        assert_ok(match_index_add(ix, &r));
+    }
+    /* Many other people, each with a name of their own. */
+    static const char *const syl[] = {"ka", "ro", "mi", "ta", "ne", "zu", "ba", "lo", "fi", "de"};
+    for (int i = 0; i < 600; i++) {
+        char given[16], family[16];
+        snprintf(id, sizeof id, "o%d", i);
+        snprintf(given, sizeof given, "%s%s%s", syl[i % 10], syl[i / 10 % 10], syl[i / 100]);
+        snprintf(family, sizeof family, "%s%s%s", syl[i / 100], syl[i % 10], syl[i / 10 % 10]);
+        match_record r = person(id, given, family, 1970 + i % 30, 1 + i % 12, 1 + i % 27, "AF");
+        assert_ok(match_index_add(ix, &r));
+    }
+    for (int i = 0; i < 3; i++) {
+        snprintf(id, sizeof id, "r%d", i);
+        match_record r = person(id, "Zabihullah", "Stanikzai", 1990 + i, 5, 5, "AF");
+        assert_ok(match_index_add(ix, &r));
+    }
+    match_record common_a = person("x", "Mohammad", "Ahmadi", 1995, 1, 1, "AF");
+    match_record common_b = person("y", "Mohammad", "Ahmadi", 1995, 1, 1, "AF");
+    match_record rare_a = person("x", "Zabihullah", "Stanikzai", 1995, 1, 1, "AF");
+    match_record rare_b = person("y", "Zabihullah", "Stanikzai", 1995, 1, 1, "AF");
+    match_candidate cc, cr;
+    assert_ok(match_index_explain(ix, &common_a, &common_b, &cc));
+    assert_ok(match_index_explain(ix, &rare_a, &rare_b, &cr));
+    assert_true(cr.score > cc.score);
+    assert_true(has_reason(&cc, "given_name_common"));
+    match_index_free(ix);
+}
+
+static int teardown(void **state) {
+    (void)state;
+    match_shutdown();
+    return 0;
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_date_levels),
+        cmocka_unit_test(test_day_month_swap_is_a_reason),
+        cmocka_unit_test(test_year_only_date_is_a_reason_not_a_disagreement),
+        cmocka_unit_test(test_swapped_names_are_detected),
+        cmocka_unit_test(test_cyrillic_record_is_explained),
+        cmocka_unit_test(test_missing_citizenship_is_not_disagreement),
+        cmocka_unit_test(test_scores_are_probabilities),
+        cmocka_unit_test(test_common_name_weighs_less),
+    };
+    return cmocka_run_group_tests(tests, NULL, teardown);
+}

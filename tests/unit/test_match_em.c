@@ -1,0 +1,128 @@
+/* Estimation of the Fellegi-Sunter model by EM. */
+#include "testutil.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "core/mem.h"
+#include "match/match_internal.h"
+#include "match/match_ix.h"
+
+/* Expected pattern counts of n pairs drawn from a known model. */
+static void expected_counts(const mmodel *truth, double n, double *counts) {
+    for (int p = 0; p < MPATTERNS; p++) {
+        mcmp c;
+        mpattern_levels(p, &c);
+        double pm = truth->lambda, pu = 1 - truth->lambda;
+        for (int k = 0; k < MF_COUNT; k++) {
+            int missing = mlevel_count[k] - 1;
+            /* 5% of each field missing, the same for both classes. */
+            if (c.lv[k] == missing) {
+                pm *= 0.05;
+                pu *= 0.05;
+            } else {
+                pm *= 0.95 * truth->m[k][c.lv[k]];
+                pu *= 0.95 * truth->u[k][c.lv[k]];
+            }
+        }
+        counts[p] = n * (pm + pu);
+    }
+}
+
+static void test_em_recovers_m_u_and_lambda_from_synthetic_patterns(void **state) {
+    (void)state;
+    mmodel truth, fit;
+    mmodel_default(&truth);
+    /* A population unlike the prior: more exact names, more year-only dates. */
+    const double gm[] = {0.70, 0.15, 0.08, 0.02, 0.05}, gu[] = {0.02, 0.02, 0.04, 0.02, 0.90};
+    const double dm[] = {0.20, 0.50, 0.02, 0.04, 0.02, 0.20, 0.02};
+    const double du[] = {0.001, 0.05, 0.0004, 0.004, 0.02, 0.07, 0.8546};
+    memcpy(truth.m[MF_GIVEN], gm, sizeof gm);
+    memcpy(truth.u[MF_GIVEN], gu, sizeof gu);
+    memcpy(truth.m[MF_DATE], dm, sizeof dm);
+    memcpy(truth.u[MF_DATE], du, sizeof du);
+    truth.lambda = 0.2;
+    double *counts = mem_alloc(MPATTERNS * sizeof *counts);
+    expected_counts(&truth, 1e6, counts);
+    mmodel_default(&fit);
+    unsigned all = (1u << MF_COUNT) - 1;
+    mmodel_em(&fit, counts, all, all, true, 2000);
+    assert_float_equal(fit.lambda, truth.lambda, 0.01);
+    for (int k = 0; k < MF_COUNT; k++)
+        for (int l = 0; l < mlevel_count[k] - 1; l++) {
+            assert_float_equal(fit.m[k][l], truth.m[k][l], 0.02);
+            assert_float_equal(fit.u[k][l], truth.u[k][l], 0.02);
+        }
+    mem_free(counts);
+}
+
+/* True m (over every pair of one person's records) and u (over random pairs of two
+ * people) of the generated data, against what training estimated without the truth. */
+static void test_training_recovers_m_and_u_of_generated_data(void **state) {
+    (void)state;
+    match_demo *d = NULL;
+    assert_ok(match_demo_generate(6000, 11, &d));
+    match_index *ix = NULL;
+    assert_ok(match_index_new(&ix));
+    for (size_t i = 0; i < d->n; i++) assert_ok(match_index_add(ix, &d->recs[i]));
+    assert_ok(match_index_train(ix));
+    assert_true(ix->model.trained);
+    mrec *r = mem_alloc(d->n * sizeof *r);
+    for (size_t i = 0; i < d->n; i++) assert_ok(mrec_build(&d->recs[i], &r[i]));
+    double m[MF_COUNT][MLEVELS_MAX] = {{0}}, u[MF_COUNT][MLEVELS_MAX] = {{0}};
+    for (size_t i = 0; i < d->n; i++)
+        for (size_t j = i + 1; j < d->n; j++) {
+            bool same = d->person[i] == d->person[j];
+            if (!same && (i * 7919 + j) % 97 != 0) continue; /* a sample of non-matches */
+            mcmp c;
+            mcompare(&r[i], &r[j], &c);
+            for (int k = 0; k < MF_COUNT; k++) (same ? m : u)[k][c.lv[k]] += 1;
+        }
+    const int fields[] = {MF_GIVEN, MF_FAMILY, MF_DATE, MF_CIT};
+    for (size_t f = 0; f < sizeof fields / sizeof fields[0]; f++) {
+        int k = fields[f];
+        double tm = 0, tu = 0;
+        for (int l = 0; l < mlevel_count[k] - 1; l++) tm += m[k][l], tu += u[k][l];
+        for (int l = 0; l < mlevel_count[k] - 1; l++) {
+            double em = ix->model.m[k][l], eu = ix->model.u[k][l];
+            if (fabs(em - m[k][l] / tm) > 0.06 || fabs(eu - u[k][l] / tu) > 0.02)
+                print_error("field %d level %d: m %.3f (true %.3f) u %.4f (true %.4f)\n", k, l,
+                            em, m[k][l] / tm, eu, u[k][l] / tu);
+            assert_float_equal(em, m[k][l] / tm, 0.06);
+            assert_float_equal(eu, u[k][l] / tu, 0.02);
+        }
+    }
+    double t = match_default_threshold(ix);
+    assert_true(t > 0.0 && t < 1.0);
+    for (size_t i = 0; i < d->n; i++) mrec_clear(&r[i]);
+    mem_free(r);
+    match_index_free(ix);
+    match_demo_free(d);
+}
+
+static void test_untrained_index_keeps_the_prior(void **state) {
+    (void)state;
+    match_index *ix = NULL;
+    assert_ok(match_index_new(&ix));
+    match_record a = {.id = "a", .given_name = "Ali", .family_name = "Karimi"};
+    assert_ok(match_index_add(ix, &a));
+    assert_ok(match_index_train(ix)); /* too few records: nothing to learn */
+    assert_false(ix->model.trained);
+    assert_float_equal(match_default_threshold(ix), 0.5, 1e-9);
+    match_index_free(ix);
+}
+
+static int teardown(void **state) {
+    (void)state;
+    match_shutdown();
+    return 0;
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_em_recovers_m_u_and_lambda_from_synthetic_patterns),
+        cmocka_unit_test(test_training_recovers_m_and_u_of_generated_data),
+        cmocka_unit_test(test_untrained_index_keeps_the_prior),
+    };
+    return cmocka_run_group_tests(tests, NULL, teardown);
+}
