@@ -26,7 +26,7 @@ static herr *get_person(api_request *req, api_response *res) {
     json_t *out = NULL;
     bool needs = false;
     herr *e = registry_person_get(req->db, &req->actor, req->params[0], &out);
-    if (!e) e = protection_person_flag(req->db, req->params[0], &needs);
+    if (!e) e = protection_person_flag_group(req->db, out, &needs);
     if (e) {
         json_decref(out);
         return e;

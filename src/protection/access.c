@@ -149,6 +149,17 @@ herr *protection_person_flag(store *s, const char *person_id, bool *has_needs) {
     return e;
 }
 
+herr *protection_person_flag_group(store *s, const json_t *person, bool *has_needs) {
+    herr *e = protection_person_flag(s, json_str(person, "id"), has_needs);
+    size_t i;
+    json_t *m;
+    json_array_foreach(json_object_get(person, "merged"), i, m) if (!e && !*has_needs) e =
+        protection_person_flag(s, json_string_value(m), has_needs);
+    if (!e && !*has_needs && json_str(person, "merged_into"))
+        e = protection_person_flag(s, json_str(person, "merged_into"), has_needs);
+    return e;
+}
+
 /* ---- break-glass ----------------------------------------------------------------- */
 
 static const json_field glass_fields[] = {

@@ -90,6 +90,12 @@ bool protection_category_valid(const char *code);
  * the actor may see the person. */
 herr *protection_person_flag(store *s, const char *person_id, bool *has_needs);
 
+/* The same for a person as the registry shows them (registry_person_get): the record,
+ * the records merged into it ("merged") and the one it was merged into
+ * ("merged_into"), so that protection needs follow a person across a merge of
+ * duplicate registrations. */
+herr *protection_person_flag_group(store *s, const json_t *person, bool *has_needs);
+
 /* Opens an administrator's access to one person's protection details for minutes
  * (default PROTECTION_BREAK_GLASS_DEFAULT_MINUTES, at most ..._MAX_MINUTES). Fields:
  * person_id, reason (required, at least 10 characters, sealed), minutes. Audited as
@@ -111,7 +117,8 @@ herr *protection_screening_create(store *s, const actor *a, const char *person_i
 herr *protection_screening_list(store *s, const actor *a, const char *person_id, json_t **out);
 
 /* A person's protection file: latest risks, screenings, consents, referrals and cases
- * (cases of the actor's sites only). Audited. */
+ * (cases of the actor's sites only), including those of duplicate registrations merged
+ * into the person. Audited. */
 herr *protection_person_summary(store *s, const actor *a, const char *person_id, json_t **out);
 
 /* ---- consent --------------------------------------------------------------------

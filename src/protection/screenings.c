@@ -170,30 +170,63 @@ herr *protection_screening_list(store *s, const actor *a, const char *person_id,
     return NULL;
 }
 
+/* Sorts items newest first by the string member key (ISO times sort as text). */
+static void sort_newest_first(json_t *items, const char *key) {
+    size_t n = json_array_size(items);
+    for (size_t i = 1; i < n; i++) {
+        json_t *x = json_incref(json_array_get(items, i));
+        size_t j = i;
+        while (j > 0 && strcmp(json_str(json_array_get(items, j - 1), key), json_str(x, key)) < 0) {
+            json_array_set(items, j, json_array_get(items, j - 1));
+            j--;
+        }
+        json_array_set_new(items, j, x);
+    }
+}
+
+/* Appends the file's parts of one record to the lists. */
+static herr *gather(store *s, const actor *a, const char *id, json_t *lists[4]) {
+    json_t *parts[4] = {NULL, NULL, NULL, NULL};
+    herr *e = prot_screenings_of_person(s, id, 1000, &parts[0]);
+    if (!e) e = prot_consents_of_person(s, id, &parts[1]);
+    if (!e) e = prot_referrals_of_person(s, id, &parts[2]);
+    if (!e) e = prot_cases_of_person(s, a, id, &parts[3]);
+    for (int i = 0; i < 4; i++) {
+        if (!e) json_array_extend(lists[i], parts[i]);
+        json_decref(parts[i]);
+    }
+    return e;
+}
+
 herr *protection_person_summary(store *s, const actor *a, const char *person_id, json_t **out) {
     prot_access acc;
-    json_t *screenings = NULL, *consents = NULL, *referrals = NULL, *cases = NULL;
+    json_t *person = NULL, *lists[4] = {json_array(), json_array(), json_array(), json_array()};
     bool needs = false;
     herr *e = prot_check_person_read(s, a, person_id, &acc);
-    if (!e) e = protection_person_flag(s, person_id, &needs);
-    if (!e) e = prot_screenings_of_person(s, person_id, 1000, &screenings);
-    if (!e) e = prot_consents_of_person(s, person_id, &consents);
-    if (!e) e = prot_referrals_of_person(s, person_id, &referrals);
-    if (!e) e = prot_cases_of_person(s, a, person_id, &cases);
+    if (!e) e = registry_person_get(s, a, person_id, &person);
+    if (!e) e = protection_person_flag_group(s, person, &needs);
+    if (!e) e = gather(s, a, person_id, lists);
+    size_t i;
+    json_t *m;
+    /* Duplicate registrations merged into this person carry their file with them. */
+    if (!e) json_array_foreach(json_object_get(person, "merged"), i, m) if (!e) e =
+        gather(s, a, json_string_value(m), lists);
     if (!e) e = prot_audit_read(s, a, &acc, "protection_file", person_id, person_id);
+    json_decref(person);
     if (e) {
-        json_decref(screenings);
-        json_decref(consents);
-        json_decref(referrals);
-        json_decref(cases);
+        for (int k = 0; k < 4; k++) json_decref(lists[k]);
         return e;
     }
-    json_t *latest = json_array_get(screenings, 0);
+    sort_newest_first(lists[0], "screened_at");
+    sort_newest_first(lists[1], "given_at");
+    sort_newest_first(lists[2], "created_at");
+    sort_newest_first(lists[3], "opened_at");
+    json_t *latest = json_array_get(lists[0], 0);
     json_t *risks = latest ? json_incref(json_object_get(latest, "risks")) : json_array();
     *out = json_pack("{s:s,s:b,s:o,s:o,s:o,s:o,s:o,s:o}", "person_id", person_id, "has_needs",
                      needs, "risks", risks, "last_screened_at",
                      latest ? json_string(json_str(latest, "screened_at")) : json_null(),
-                     "screenings", screenings, "consents", consents, "referrals", referrals,
-                     "cases", cases);
+                     "screenings", lists[0], "consents", lists[1], "referrals", lists[2],
+                     "cases", lists[3]);
     return NULL;
 }

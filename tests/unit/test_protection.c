@@ -335,6 +335,33 @@ static void test_sealed_value_moved_to_another_record_does_not_open(void **state
     assert_err(protection_screening_list(f->s, &f->prot, f->person[0], &out), ERR_IO, NULL);
 }
 
+static void test_protection_needs_follow_a_person_across_a_merge(void **state) {
+    fixture *f = *state;
+    screen(f, 1, 1, child_answers, "on the duplicate", NULL);
+    json_t *p = NULL, *out = NULL, *in = json_pack("{s:s}", "reason", "moved_on");
+    assert_ok(registry_person_get(f->s, &f->sys, f->person[1], &p));
+    const char *stay = json_str(json_object_get(p, "current_stay"), "id");
+    assert_ok(registry_stay_check_out(f->s, &f->sys, stay, in, &out));
+    json_decref(out);
+    json_decref(in);
+    json_decref(p);
+    in = json_pack("{s:s}", "other_id", f->person[1]);
+    assert_ok(registry_person_merge(f->s, &f->sys, f->person[0], in, &out));
+    json_decref(out);
+    json_decref(in);
+    assert_ok(registry_person_get(f->s, &f->sys, f->person[0], &p));
+    bool needs = false;
+    assert_ok(protection_person_flag(f->s, f->person[0], &needs));
+    assert_false(needs); /* the survivor's own record has no screening */
+    assert_ok(protection_person_flag_group(f->s, p, &needs));
+    assert_true(needs);
+    json_decref(p);
+    assert_ok(protection_person_summary(f->s, &f->prot, f->person[0], &out));
+    assert_int_equal(json_array_size(json_object_get(out, "screenings")), 1);
+    assert_int_equal(json_array_size(json_object_get(out, "risks")), 3);
+    json_decref(out);
+}
+
 static void test_questionnaire_has_every_category_in_three_languages(void **state) {
     (void)state;
     json_t *q = protection_questionnaire();
@@ -370,6 +397,7 @@ int main(void) {
         T(test_key_file_is_created_checked_and_refused_when_wrong),
         T(test_rotation_keeps_data_readable_under_the_new_key_only),
         T(test_sealed_value_moved_to_another_record_does_not_open),
+        T(test_protection_needs_follow_a_person_across_a_merge),
         T(test_questionnaire_has_every_category_in_three_languages),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
