@@ -177,8 +177,11 @@ static herr *list_workers(api_request *req, api_response *res) {
 
 static herr *get_dashboard(api_request *req, api_response *res) {
     json_t *out = NULL;
-    herr *e = protection_dashboard(req->db, &req->actor, api_query(req, "from"),
-                                   api_query(req, "to"), &out);
+    int days = 0;
+    herr *e = api_query_int(req, "overdue_days", PROTECTION_DEFAULT_OVERDUE_DAYS, 1, 3650, &days);
+    if (!e)
+        e = protection_dashboard(req->db, &req->actor, api_query(req, "from"), api_query(req, "to"),
+                                 days, &out);
     return reply_or(e, res, 200, out);
 }
 

@@ -213,12 +213,12 @@ static const char overdue_now_sql[] =
     "  AND " IN_SCOPE("c.site_id") ")";
 
 /* Figures about now rather than the period: open cases and what is overdue. */
-static herr *now_figures(store *s, const period_scope *p, json_t *out) {
+static herr *now_figures(store *s, const period_scope *p, int overdue_days, json_t *out) {
     store_stmt *st = NULL;
     bool row;
     char today[CLOCK_DATE_LEN], cutoff[CLOCK_ISO_LEN];
     clock_format_date(clock_now(), today);
-    clock_format_iso(clock_now() - (int64_t)PROTECTION_DEFAULT_OVERDUE_DAYS * 86400, cutoff);
+    clock_format_iso(clock_now() - (int64_t)overdue_days * 86400, cutoff);
     herr *e = store_prepare(s, open_now_sql, &st);
     if (e) return e;
     bind_scope(st, p);
@@ -258,12 +258,13 @@ static herr *providers_figure(store *s, const period_scope *p, json_t *out) {
 }
 
 herr *protection_dashboard(store *s, const actor *a, const char *from, const char *to,
-                           json_t **out) {
+                           int overdue_days, json_t **out) {
     period_scope p = {.all = a->all_sites};
     json_t *d = NULL;
     if (!auth_allows(a->role, "protection.dashboard"))
         return err_new(ERR_FORBIDDEN, NULL, "your role (%s) may not see protection figures",
                        a->role);
+    if (overdue_days <= 0) overdue_days = PROTECTION_DEFAULT_OVERDUE_DAYS;
     herr *e = parse_period(from, to, &p);
     if (e) return e;
     size_t n = 2 + a->n_sites * (ID_LEN + 1);
@@ -274,10 +275,10 @@ herr *protection_dashboard(store *s, const actor *a, const char *from, const cha
         strcat(p.sites, ",");
     }
     d = json_pack("{s:s,s:s,s:i}", "from", p.from_date, "to", p.to_date, "overdue_days",
-                  PROTECTION_DEFAULT_OVERDUE_DAYS);
+                  overdue_days);
     if (!e) e = period_common(s, &p, d);
     if (!e) e = providers_figure(s, &p, d);
-    if (!e) e = now_figures(s, &p, d);
+    if (!e) e = now_figures(s, &p, overdue_days, d);
     if (!e) {
         json_t *detail = json_pack("{s:s,s:s}", "from", p.from_date, "to", p.to_date);
         e = audit_record_read(s, a, "protection_figures", "", detail);

@@ -237,10 +237,11 @@ herr *protection_worker_list(store *s, const actor *a, const char *site_id, json
 
 /* The protection dashboard over the actor's sites for from..to (YYYY-MM-DD, inclusive;
  * default the last 30 days): screenings, persons screened with risks, persons with
- * risks by category, referrals by state and by provider, cases open, overdue referrals
- * and overdue plan actions. Aggregates only; audited as a read of "protection_figures". */
+ * risks by category, referrals by state and by provider, cases open, referrals with no
+ * answer after overdue_days (0: PROTECTION_DEFAULT_OVERDUE_DAYS) and overdue plan
+ * actions. Aggregates only; audited as a read of "protection_figures". */
 herr *protection_dashboard(store *s, const actor *a, const char *from, const char *to,
-                           json_t **out);
+                           int overdue_days, json_t **out);
 
 /* Figures for the statistics module, over all sites, for from..to (YYYY-MM-DD):
  * {"from","to","screenings","persons_screened","persons_with_risks",

@@ -52,6 +52,7 @@ test('screening_referral_and_case_by_a_protection_officer', async () => {
   await page.locator('#case-guardian').fill('Centre for social work, Bihać');
   await page.locator('#case-submit').click();
   await page.locator('#case-h').waitFor();
+  assert.equal(await page.locator('#case-worker option:checked').innerText(), 'Lejla Mehmedović');
   await page.locator('#action-description').fill('Best-interests assessment with the guardian');
   await page.locator('#action-due').fill('2030-01-31');
   await page.locator('#action-form-submit').click();

@@ -106,7 +106,7 @@ static void test_other_roles_cannot_read_or_write_details(void **state) {
         assert_err(protection_case_list(f->s, a, NULL, false, &out), ERR_FORBIDDEN, NULL);
         assert_err(protection_case_get(f->s, a, f->person[0], &out), ERR_FORBIDDEN, NULL);
         assert_err(protection_referral_get(f->s, a, f->person[0], &out), ERR_FORBIDDEN, NULL);
-        assert_err(protection_dashboard(f->s, a, NULL, NULL, &out), ERR_FORBIDDEN, NULL);
+        assert_err(protection_dashboard(f->s, a, NULL, NULL, 0, &out), ERR_FORBIDDEN, NULL);
         assert_err(protection_provider_list(f->s, a, NULL, &out), ERR_FORBIDDEN, NULL);
         json_t *in = json_pack("{s:s,s:{s:s}}", "site_id", f->site[0], "answers",
                                "child_status", "adult");

@@ -334,7 +334,7 @@ static void test_dashboard_and_period_figures_count_people_by_category(void **st
     assert_ok(move(f, r, "sent"));
     char *c = open_case(f, 0, NULL);
     json_t *out = NULL;
-    assert_ok(protection_dashboard(f->s, &f->prot, NULL, NULL, &out));
+    assert_ok(protection_dashboard(f->s, &f->prot, NULL, NULL, 0, &out));
     assert_int_equal(json_integer_value(json_object_get(out, "screenings")), 4);
     assert_int_equal(json_integer_value(json_object_get(out, "persons_screened")), 2);
     assert_int_equal(json_integer_value(json_object_get(out, "persons_with_risks")), 2);
@@ -347,7 +347,7 @@ static void test_dashboard_and_period_figures_count_people_by_category(void **st
                          json_object_get(out, "referrals_by_state"), "sent")), 1);
     assert_int_equal(json_integer_value(json_object_get(out, "cases_open")), 1);
     json_decref(out);
-    assert_ok(protection_dashboard(f->s, &f->prot_b, NULL, NULL, &out));
+    assert_ok(protection_dashboard(f->s, &f->prot_b, NULL, NULL, 0, &out));
     assert_int_equal(json_integer_value(json_object_get(out, "screenings")), 0);
     json_decref(out);
     char today[CLOCK_DATE_LEN];

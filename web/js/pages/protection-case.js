@@ -36,7 +36,7 @@ export default async function render({ root, params, app }) {
 
   async function reload(focusId) {
     c = await get(url);
-    show();
+    await show();
     if (focusId) document.getElementById(focusId)?.focus();
   }
 
@@ -141,8 +141,21 @@ export default async function render({ root, params, app }) {
       }));
   }
 
-  function show() {
-    const info = h('section', { class: 'card', 'aria-labelledby': 'case-h' }, h('h2', { id: 'case-h' }, t('protection.case')), facts([
+  // Reassigning the case to another protection officer of the case's site.
+  async function workerForm() {
+    if (!writer || c.state !== 'open') return null;
+    const workers = (await get(`/api/v1/protection/workers?site=${encodeURIComponent(c.site_id)}`)).items;
+    const pick = select(workers.map((w) => ({ value: w.id, label: w.display_name || w.username })), c.worker_id, { id: 'case-worker' });
+    return miniForm('worker-form', [{ label: t('protection.assign_to'), input: pick, name: 'worker_id' }],
+      t('protection.assign'), async () => {
+        await patch(url, { worker_id: pick.value });
+        announce(t('protection.assigned'));
+        await reload('case-h');
+      });
+  }
+
+  async function show() {
+    const info = h('section', { class: 'card', 'aria-labelledby': 'case-h' }, h('h2', { id: 'case-h', tabindex: '-1' }, t('protection.case')), facts([
       [t('protection.person'), h('a', { href: `/persons/${encodeURIComponent(person.id)}/protection` }, bdi(personName(person)), ' ', person.reg_no)],
       [t('common.status'), h('span', { id: 'case-state', tabindex: '-1' }, t(`protection.case_state.${c.state}`),
         c.close_reason ? ` (${t(`protection.close_reason.${c.close_reason}`)})` : '')],
@@ -154,11 +167,13 @@ export default async function render({ root, params, app }) {
       [t('protection.guardian'), c.guardian ? h('bdi', { dir: 'auto' }, c.guardian) : null],
       [t('protection.summary'), c.summary ? h('bdi', { dir: 'auto' }, c.summary) : null],
     ]));
+    const assign = await workerForm();
+    if (assign) info.append(assign);
     body.replaceChildren(h('div', { class: 'grid grid-2' }, h('div', { class: 'stack' }, info, planSection(), biaSection()),
       h('div', { class: 'stack' }, notesSection(), endSection())));
   }
 
-  show();
+  await show();
   root.append(h('div', { class: 'page-head' }, h('h1', {}, t('protection.case_heading'), ': ', bdi(personName(person)))),
     h('p', { class: 'notice' }, t('protection.audited_notice')), body);
 }
