@@ -175,6 +175,12 @@ static herr *list_workers(api_request *req, api_response *res) {
     return reply_or(e, res, 200, out);
 }
 
+static herr *get_worklist(api_request *req, api_response *res) {
+    json_t *out = NULL;
+    herr *e = protection_worklist(req->db, &req->actor, api_query(req, "site"), &out);
+    return reply_or(e, res, 200, out);
+}
+
 static herr *get_dashboard(api_request *req, api_response *res) {
     json_t *out = NULL;
     int days = 0;
@@ -220,6 +226,7 @@ const api_route api_routes_protection[] = {
     {"POST", "/api/v1/protection/cases/{}/close", "protection.write", close_case, NULL, 0},
     {"POST", "/api/v1/protection/cases/{}/best-interests", "protection.write", add_bia, NULL, 0},
     {"GET", "/api/v1/protection/workers", "protection.details", list_workers, NULL, 0},
+    {"GET", "/api/v1/protection/worklist", "protection.details", get_worklist, NULL, 0},
     {"GET", "/api/v1/protection/dashboard", "protection.dashboard", get_dashboard, NULL, 0},
     {"POST", "/api/v1/protection/break-glass", "protection.break_glass", break_glass, NULL, 0},
     {NULL, NULL, NULL, NULL, NULL, 0},

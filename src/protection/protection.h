@@ -233,6 +233,12 @@ herr *protection_case_bia_add(store *s, const actor *a, const char *case_id,
  * sites): {"items":[{"id","username","display_name","sites":[...]}]}. */
 herr *protection_worker_list(store *s, const actor *a, const char *site_id, json_t **out);
 
+/* The protection team's worklist for one of the actor's sites, over the people checked
+ * in there now: {"site_id","residents","unscreened":[{"person","checked_in_at","bed"}],
+ * "at_risk":[{"person","screened_at","risks","referrals_open","open_case_id"}]}
+ * (at most 200 of each, newest arrivals first). Audited as a list read. */
+herr *protection_worklist(store *s, const actor *a, const char *site_id, json_t **out);
+
 /* ---- figures ----------------------------------------------------------------------- */
 
 /* The protection dashboard over the actor's sites for from..to (YYYY-MM-DD, inclusive;

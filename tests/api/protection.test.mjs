@@ -70,6 +70,7 @@ test('registrar, counsellor, statistician, viewer and interpreter cannot read de
     '/api/v1/protection/referrals/overdue', '/api/v1/protection/cases',
     `/api/v1/protection/cases/${caseId}`, '/api/v1/protection/dashboard',
     '/api/v1/protection/questionnaire', '/api/v1/protection/providers', '/api/v1/audit',
+    `/api/v1/protection/worklist?site=${lipa}`, `/api/v1/protection/workers?site=${lipa}`,
   ];
   for (const who of ['registrar', 'counsellor', 'statistician', 'viewer', 'interp']) {
     for (const path of paths) {

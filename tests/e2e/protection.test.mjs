@@ -65,6 +65,7 @@ test('screening_referral_and_case_by_a_protection_officer', async () => {
 
   await page.goto('/protection');
   await page.locator('#kpi-screenings').waitFor();
+  await page.locator('#worklist-count').waitFor();
   await page.locator('#open-cases').waitFor();
   await checkA11y(page, 'protection page');
   // The one 400 is the referral refused for want of consent, on purpose.

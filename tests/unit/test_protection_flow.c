@@ -300,6 +300,30 @@ static void test_workers_are_the_protection_officers_of_the_site(void **state) {
     assert_err(protection_worker_list(f->s, &f->registrar, NULL, &out), ERR_FORBIDDEN, NULL);
 }
 
+static void test_worklist_shows_who_to_screen_and_who_is_at_risk(void **state) {
+    fixture *f = *state;
+    json_t *out = NULL;
+    assert_ok(protection_worklist(f->s, &f->prot, f->site[0], &out));
+    assert_int_equal(json_integer_value(json_object_get(out, "residents")), 1);
+    assert_int_equal(json_array_size(json_object_get(out, "unscreened")), 1);
+    assert_int_equal(json_array_size(json_object_get(out, "at_risk")), 0);
+    json_decref(out);
+    screen(f, 0, 0, "{\"child_status\":\"unaccompanied\"}", NULL, NULL);
+    consent(f, 0, "referral", true, NULL);
+    char r[ID_LEN];
+    new_referral(f, 0, r);
+    assert_ok(protection_worklist(f->s, &f->prot, f->site[0], &out));
+    assert_int_equal(json_array_size(json_object_get(out, "unscreened")), 0);
+    json_t *item = json_array_get(json_object_get(out, "at_risk"), 0);
+    assert_string_equal(json_string_value(json_array_get(json_object_get(item, "risks"), 0)),
+                        "unaccompanied_child");
+    assert_int_equal(json_integer_value(json_object_get(item, "referrals_open")), 1);
+    json_decref(out);
+    assert_err(protection_worklist(f->s, &f->prot, f->site[2], &out), ERR_INVALID, "site");
+    assert_err(protection_worklist(f->s, &f->registrar, f->site[0], &out), ERR_FORBIDDEN, NULL);
+    assert_int_equal(audit_count(f, "protection_worklist", NULL, "read"), 2);
+}
+
 static void test_case_list_is_scoped_to_the_officers_sites(void **state) {
     fixture *f = *state;
     char *a = open_case(f, 0, NULL), *b = open_case(f, 1, NULL);
@@ -404,6 +428,7 @@ int main(void) {
         T(test_case_worker_must_be_a_protection_officer_of_the_site),
         T(test_transfer_needs_consent_and_moves_the_case_to_the_new_team),
         T(test_workers_are_the_protection_officers_of_the_site),
+        T(test_worklist_shows_who_to_screen_and_who_is_at_risk),
         T(test_case_list_is_scoped_to_the_officers_sites),
         T(test_dashboard_and_period_figures_count_people_by_category),
         T(test_demo_adds_screenings_referrals_and_cases),

@@ -2,11 +2,36 @@
 // filter by state), and open cases.
 import { h, bdi, personName } from '../dom.js';
 import { get, withQuery } from '../api.js';
-import { t, fmtNumber, fmtDate } from '../i18n.js';
+import { t, tn, fmtNumber, fmtDate, fmtDateTime } from '../i18n.js';
 import { select } from '../forms.js';
 import {
-  loadQuestionnaire, categoryLabel, serviceLabel, stateBadge, REFERRAL_STATES,
+  loadQuestionnaire, categoryLabel, serviceLabel, stateBadge, riskChips, REFERRAL_STATES,
 } from '../components/protection-common.js';
+
+const fileLink = (p) => h('a', { href: `/persons/${encodeURIComponent(p.id)}/protection` }, bdi(personName(p)), ' ',
+  h('span', { class: 'reg-no' }, p.reg_no));
+
+// Who is at the site now and not screened yet, and who is there with risks.
+async function worklist(box, siteId) {
+  const w = await get(withQuery('/api/v1/protection/worklist', { site: siteId }));
+  box.replaceChildren(h('p', { class: 'muted', id: 'worklist-count' }, tn('protection.residents', w.residents)),
+    h('h3', {}, t('protection.unscreened')),
+    w.unscreened.length ? h('div', { class: 'table-wrap' }, h('table', { id: 'unscreened' },
+      h('caption', { class: 'visually-hidden' }, t('protection.unscreened')),
+      h('thead', {}, h('tr', {}, ['protection.person', 'protection.arrived', 'protection.bed'].map((k) => h('th', { scope: 'col' }, t(k))))),
+      h('tbody', {}, w.unscreened.map((u) => h('tr', {}, h('td', {}, fileLink(u.person)),
+        h('td', {}, fmtDateTime(u.checked_in_at)), h('td', {}, u.bed || '—'))))))
+      : h('p', { class: 'muted' }, t('protection.no_unscreened')),
+    h('h3', {}, t('protection.at_risk')),
+    w.at_risk.length ? h('div', { class: 'table-wrap' }, h('table', { id: 'at-risk' },
+      h('caption', { class: 'visually-hidden' }, t('protection.at_risk')),
+      h('thead', {}, h('tr', {}, ['protection.person', 'protection.current_risks', 'protection.referrals_open', 'protection.case']
+        .map((k) => h('th', { scope: 'col' }, t(k))))),
+      h('tbody', {}, w.at_risk.map((r) => h('tr', {}, h('td', {}, fileLink(r.person)), h('td', {}, riskChips(r.risks)),
+        h('td', { class: 'num' }, fmtNumber(r.referrals_open)),
+        h('td', {}, r.open_case_id ? h('a', { href: `/protection/cases/${encodeURIComponent(r.open_case_id)}` }, t('protection.case_open')) : '—'))))))
+      : h('p', { class: 'muted' }, t('protection.no_at_risk')));
+}
 
 function kpi(label, value, id) {
   return h('div', { class: 'kpi', id }, h('p', { class: 'kpi-label' }, label), h('p', { class: 'kpi-value' }, fmtNumber(value ?? 0)));
@@ -30,6 +55,7 @@ function referralTable(id, items, caption) {
 export default async function render({ root, query, app }) {
   app.setTitle(t('protection.title'));
   await loadQuestionnaire();
+  const sites = await app.sites();
   const [dash, overdue, cases] = await Promise.all([
     get('/api/v1/protection/dashboard'),
     get('/api/v1/protection/referrals/overdue'),
@@ -64,9 +90,14 @@ export default async function render({ root, query, app }) {
     h('td', {}, fmtDate(c.opened_at.slice(0, 10))),
     h('td', { class: 'num' }, c.overdue_actions ? h('strong', {}, fmtNumber(c.overdue_actions)) : '0')));
 
+  const wsite = select(sites.map((x) => ({ value: x.id, label: x.name })), query.get('site') || sites[0]?.id, { id: 'worklist-site' });
+  const wbox = h('div', { id: 'worklist' });
+  wsite.addEventListener('change', () => worklist(wbox, wsite.value));
   root.append(h('h1', {}, t('protection.title')),
     h('p', { class: 'lead' }, t('protection.lead', { from: fmtDate(dash.from), to: fmtDate(dash.to) })),
     kpis,
+    h('section', { class: 'card', 'aria-labelledby': 'worklist-h' }, h('h2', { id: 'worklist-h' }, t('protection.worklist')),
+      h('div', { class: 'toolbar' }, h('div', { class: 'field' }, h('label', { for: 'worklist-site' }, t('protection.site')), wsite)), wbox),
     h('section', { class: 'card', 'aria-labelledby': 'overdue-h' }, h('h2', { id: 'overdue-h' }, t('protection.overdue_referrals', { days: overdue.days })),
       overdue.items.length ? referralTable('overdue-referrals', overdue.items, t('protection.overdue_caption'))
         : h('p', { class: 'muted', id: 'no-overdue' }, t('protection.no_overdue'))),
@@ -79,5 +110,5 @@ export default async function render({ root, query, app }) {
       h('section', { class: 'card', 'aria-labelledby': 'cat-h' }, h('h2', { id: 'cat-h' }, t('protection.risks_30')), byCat)),
     h('section', { class: 'card', 'aria-labelledby': 'ref-h' }, h('h2', { id: 'ref-h' }, t('protection.referrals')),
       h('div', { class: 'toolbar' }, h('div', { class: 'field' }, h('label', { for: 'referral-state' }, t('protection.state_label')), state)), listBox));
-  await loadList();
+  await Promise.all([loadList(), sites.length ? worklist(wbox, wsite.value) : null]);
 }
