@@ -11,7 +11,11 @@
 #include "core/crypto.h"
 #include "core/json.h"
 #include "demo/demo.h"
+<<<<<<< HEAD
 #include "protection/protection.h"
+=======
+#include "registry/registry.h"
+>>>>>>> main
 #include "schema/schema.h"
 
 static const char init_usage[] =
@@ -113,6 +117,7 @@ int cli_cmd_init(int argc, char **argv) {
     if (!e && demo_logins) json_array_extend(logins, demo_logins);
     if (!e && logins_file && json_array_size(logins)) e = write_logins(logins_file, logins);
     store_close(s);
+    registry_shutdown();
     if (e) {
         json_decref(logins);
         json_decref(demo_logins);

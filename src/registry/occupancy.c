@@ -136,7 +136,8 @@ herr *registry_site_occupancy(store *s, const actor *a, const char *site_id, con
 }
 
 static const char citizenships_sql[] =
-    "SELECT p.citizenship, COUNT(*) AS n FROM stays t JOIN persons p ON p.id = t.person_id"
+    "SELECT p.citizenship, COUNT(*) AS n FROM stays t JOIN persons r ON r.id = t.person_id"
+    " JOIN persons p ON p.id = COALESCE(r.merged_into, r.id)"
     " WHERE t.checked_in_at >= :start AND t.checked_in_at < :end"
     " AND (:all = 1 OR :sites LIKE '%,' || t.site_id || ',%')"
     " GROUP BY p.citizenship ORDER BY n DESC, p.citizenship LIMIT 10";

@@ -175,6 +175,8 @@ herr *registry_person_register(store *s, const actor *a, const json_t *in, json_
                                   &stay)))
         goto cleanup;
     if ((e = store_commit(s))) goto cleanup;
+    began = false;
+    registry_match_put(s, id, norm);
 
     if ((e = registry_person_get(s, a, id, &person))) goto cleanup;
     if ((e = registry_find_candidates(s, a, person, id, &candidates))) goto cleanup;
@@ -357,6 +359,8 @@ herr *registry_person_update(store *s, const actor *a, const char *id, const jso
     detail = registry_changed_fields(norm);
     if ((e = audit_record(s, a, "update", "person", id, detail))) goto cleanup;
     if ((e = store_commit(s))) goto cleanup;
+    began = false;
+    registry_match_put(s, id, after);
     e = registry_person_get(s, a, id, out);
 cleanup:
     store_done(st);

@@ -18,6 +18,9 @@
 
 herr *registry_migrate(store *s);
 
+/* Frees the registry's in-memory state (the match index) at exit. */
+void registry_shutdown(void);
+
 /* ---- sites ------------------------------------------------------------------
  * Fields: name, code (3-6 letters, derived from the name when absent),
  * municipality, kind (data/site_kinds.tsv), capacity (beds, >= 0), active. */
@@ -102,6 +105,32 @@ typedef struct {
     int offset;
 } registry_residents_query;
 
+typedef enum {
+    REGISTRY_STAYS_ANY = 0, /* open and closed stays */
+    REGISTRY_STAYS_OPEN,    /* people checked in now */
+    REGISTRY_STAYS_CLOSED   /* stays that ended */
+} registry_stays_state;
+
+typedef struct {
+    const char *site_id;                   /* one site; NULL: all the actor's sites */
+    const char *arrived_from, *arrived_to; /* YYYY-MM-DD, UTC days on checked_in_at */
+    const char *departed_from, *departed_to; /* YYYY-MM-DD, UTC days on checked_out_at */
+    const char *citizenship;               /* of the person (either case) */
+    registry_stays_state open;
+    int limit;                             /* 1..500, default (0) 100 */
+    int offset;
+} registry_stay_query;
+
+/* Stays at the actor's sites matching every filter given, newest first (by check-out
+ * when a departure range is given, else by check-in): {"total","limit","offset",
+ * "items":[{stay..., "site_name", "person":{...}}]}. The day ranges count as the
+ * dashboard's summary does, so its figures equal the totals here. A stay of a merged
+ * record shows the survivor. ERR_INVALID naming the parameter (a date that is not
+ * YYYY-MM-DD, a from after its to, an unknown citizenship, limit or offset out of
+ * range); ERR_NOT_FOUND ("site") for a site that does not exist or is not the actor's.
+ * *out is owned by the caller. */
+herr *registry_stay_list(store *s, const actor *a, const registry_stay_query *q, json_t **out);
+
 /* People checked in at the site now: {"total","items":[{stay..., person...}]}. */
 herr *registry_site_residents(store *s, const actor *a, const char *site_id,
                               const registry_residents_query *q, json_t **out);
@@ -115,7 +144,8 @@ herr *registry_site_occupancy(store *s, const actor *a, const char *site_id, con
 
 /* Dashboard figures over the actor's sites for from..to (default last 30 days):
  * present and capacity per site, arrivals and departures per day, top citizenships of
- * arrivals, average length of stay. */
+ * arrivals (a merged record counting as its survivor), average length of stay of the
+ * stays that ended in the period. registry_stay_list lists the stays behind each. */
 herr *registry_summary(store *s, const actor *a, const char *from, const char *to,
                        json_t **out);
 

@@ -60,3 +60,20 @@ herr *registry_stay_insert(store *s, const actor *a, const char *person_id, cons
 herr *registry_site_usable(store *s, const actor *a, const char *site_id, const char *field,
                            char code[8]);
 #endif
+
+#ifndef HAVEN_REGISTRY_INTERNAL_MATCH
+#define HAVEN_REGISTRY_INTERNAL_MATCH
+#include "match/match.h"
+/* The match index of the store's database, loaded (and trained) on first use. The
+ * index belongs to the registry; do not free it. */
+herr *registry_match_index(store *s, match_index **out);
+/* Adds or replaces a person (fields as in the person JSON) in the index; failures are
+ * logged, never returned: the write they follow has committed. */
+void registry_match_put(store *s, const char *id, const json_t *person);
+/* Removes a person from the index (merged into another). */
+void registry_match_drop(store *s, const char *id);
+/* Fills r from a person's stored fields (strings are borrowed). */
+void registry_match_record(const char *id, const char *given, const char *family,
+                           const char *native, const char *sex, const char *birth_date,
+                           const char *precision, const char *citizenship, match_record *r);
+#endif

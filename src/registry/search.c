@@ -26,6 +26,21 @@ static const char by_tokens_sql[] =
     "  (SELECT 1 FROM stays ss WHERE ss.person_id = p.id AND ss.site_id = :site))"
     " AND " REGISTRY_PERSON_SCOPE " ORDER BY p.id DESC LIMIT :limit";
 
+/* When even the rarest word is very common ("moh ahm"), walking people newest first
+ * and checking their words finds a page sooner than collecting every match. */
+static const char by_scan_sql[] =
+    "SELECT " REGISTRY_PERSON_COLUMNS " FROM persons p"
+    " WHERE p.merged_into IS NULL AND (:cursor IS NULL OR p.id < :cursor)"
+    " AND EXISTS (SELECT 1 FROM person_tokens x WHERE x.person_id = p.id"
+    "  AND x.token >= :t1 AND x.token < :t1_end)"
+    " AND (:t2 IS NULL OR EXISTS (SELECT 1 FROM person_tokens x WHERE x.person_id = p.id"
+    "  AND x.token >= :t2 AND x.token < :t2_end))"
+    " AND (:t3 IS NULL OR EXISTS (SELECT 1 FROM person_tokens x WHERE x.person_id = p.id"
+    "  AND x.token >= :t3 AND x.token < :t3_end))"
+    " AND (:site IS NULL OR p.registration_site_id = :site OR EXISTS"
+    "  (SELECT 1 FROM stays ss WHERE ss.person_id = p.id AND ss.site_id = :site))"
+    " AND " REGISTRY_PERSON_SCOPE " ORDER BY p.id DESC LIMIT :limit";
+
 static const char exact_sql[] =
     "SELECT " REGISTRY_PERSON_COLUMNS " FROM persons p"
     " WHERE (p.id = :id OR p.reg_no = :reg_no OR p.phone_digits = :phone"
@@ -80,46 +95,46 @@ static void prefix_end(const char *prefix, char *out, size_t size) {
 
 #define DRIVER_COUNT_CAP 5000
 
-static herr *bind_name_tokens(store *s, store_stmt *st, const char *q, bool *empty) {
-    char *folded = NULL;
-    herr *e = text_fold(q, &folded);
+typedef struct {
+    char *folded;                   /* owns the words */
+    char *words[MAX_QUERY_TOKENS];  /* rarest first */
+    int counts[MAX_QUERY_TOKENS];
+    int n;
+} query_words;
+
+/* Folds the query into words and orders them by how many people have them. */
+static herr *query_words_read(store *s, const char *q, query_words *w) {
+    memset(w, 0, sizeof *w);
+    herr *e = text_fold(q, &w->folded);
     if (e) return e;
-    char *save = NULL, *words[MAX_QUERY_TOKENS];
-    int n = 0, counts[MAX_QUERY_TOKENS];
-    for (char *tok = strtok_r(folded, " ", &save); tok && n < MAX_QUERY_TOKENS;
+    char *save = NULL;
+    for (char *tok = strtok_r(w->folded, " ", &save); tok && w->n < MAX_QUERY_TOKENS;
          tok = strtok_r(NULL, " ", &save)) {
         char end[128];
+        int c = 0;
         prefix_end(tok, end, sizeof end);
-        if ((e = registry_token_count(s, tok, end, DRIVER_COUNT_CAP, &counts[n]))) break;
-        /* Insertion by count: the rarest word comes first and drives. */
-        int k = n++;
-        int c = counts[k];
-        while (k > 0 && counts[k - 1] > c) {
-            words[k] = words[k - 1];
-            counts[k] = counts[k - 1];
+        if ((e = registry_token_count(s, tok, end, DRIVER_COUNT_CAP, &c))) return e;
+        int k = w->n++;
+        while (k > 0 && w->counts[k - 1] > c) {
+            w->words[k] = w->words[k - 1];
+            w->counts[k] = w->counts[k - 1];
             k--;
         }
-        words[k] = tok;
-        counts[k] = c;
+        w->words[k] = tok;
+        w->counts[k] = c;
     }
-    for (int i = 0; !e && i < n; i++) {
+    return NULL;
+}
+
+static void bind_words(store_stmt *st, const query_words *w) {
+    for (int i = 0; i < MAX_QUERY_TOKENS; i++) {
         char name[16], end_name[24], end[128];
         snprintf(name, sizeof name, ":t%d", i + 1);
         snprintf(end_name, sizeof end_name, ":t%d_end", i + 1);
-        prefix_end(words[i], end, sizeof end);
-        store_bind_text(st, name, words[i]);
-        store_bind_text(st, end_name, end);
+        if (i < w->n) prefix_end(w->words[i], end, sizeof end);
+        store_bind_text(st, name, i < w->n ? w->words[i] : NULL);
+        store_bind_text(st, end_name, i < w->n ? end : NULL);
     }
-    for (int k = n + 1; k <= MAX_QUERY_TOKENS; k++) {
-        char name[16], end_name[24];
-        snprintf(name, sizeof name, ":t%d", k);
-        snprintf(end_name, sizeof end_name, ":t%d_end", k);
-        store_bind_null(st, name);
-        store_bind_null(st, end_name);
-    }
-    *empty = n == 0;
-    mem_free(folded);
-    return e;
 }
 
 herr *registry_person_search(store *s, const actor *a, const registry_person_query *q,
@@ -138,13 +153,17 @@ herr *registry_person_search(store *s, const actor *a, const registry_person_que
         return err_invalid("cursor", "cursor is not one this server gave out");
     }
     query_kind kind = classify(q->q, digits, reg_no);
-    const char *sql = kind == QUERY_NAME ? by_tokens_sql : kind == QUERY_EXACT ? exact_sql : all_sql;
-    herr *e = store_prepare(s, sql, &st);
-    if (e) goto cleanup;
+    query_words words = {0};
+    herr *e = NULL;
+    const char *sql = kind == QUERY_EXACT ? exact_sql : all_sql;
     if (kind == QUERY_NAME) {
-        bool empty = false;
-        if ((e = bind_name_tokens(s, st, q->q, &empty))) goto cleanup;
-        if (empty) goto done; /* only punctuation: nothing can match */
+        if ((e = query_words_read(s, q->q, &words))) goto cleanup;
+        if (words.n == 0) goto done; /* only punctuation: nothing can match */
+        sql = words.counts[0] >= DRIVER_COUNT_CAP ? by_scan_sql : by_tokens_sql;
+    }
+    if ((e = store_prepare(s, sql, &st))) goto cleanup;
+    if (kind == QUERY_NAME) {
+        bind_words(st, &words);
     } else if (kind == QUERY_EXACT) {
         char suffix[40];
         snprintf(suffix, sizeof suffix, "%%%s", digits);
@@ -169,6 +188,7 @@ done:;
 cleanup:
     store_done(st);
     mem_free(scope);
+    mem_free(words.folded);
     json_decref(items);
     return e;
 }

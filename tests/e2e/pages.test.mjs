@@ -63,6 +63,15 @@ test('dashboard', async () => {
   await checkPage(admin.page, 'dashboard', 'dashboard');
 });
 
+test('stays_list_behind_the_dashboard', async () => {
+  const { page } = admin;
+  await open(page, '/');
+  await page.locator('#kpi-arrivals a').click();
+  await page.locator('#stays tbody tr').first().waitFor();
+  await page.waitForLoadState('networkidle');
+  await checkPage(page, 'stays list', 'stays');
+});
+
 test('registration_desk_with_a_candidate', async () => {
   const { page } = registrar;
   await open(page, '/register');
@@ -103,6 +112,25 @@ test('person_profile_with_arabic_name', async () => {
   await page.locator('#edit-person').click();
   await page.locator('#edit-form').waitFor();
   await checkA11y(page, 'person edit form');
+});
+
+test('person_profile_with_possible_duplicates', async () => {
+  const { page } = registrar;
+  const lip = sites.find((s) => s.code === 'LIP');
+  const reg = async (body) => (await server.request('POST', '/api/v1/persons', { token, body: {
+    sex: 'M', citizenship: 'AF', site_id: lip.id, languages: ['fa'], ...body } })).body;
+  const first = await reg({ given_name: 'Mohammad', family_name: 'Hussaini', native_name: 'محمد حسینی',
+    birth_date: '1999-03-14', birth_date_precision: 'exact', check_in: true, bed: 'B2-14' });
+  await reg({ given_name: 'Hussaini', family_name: 'Mohammad', birth_date: '1999-01-01', birth_date_precision: 'year' });
+  await reg({ given_name: 'Mohamad', family_name: 'Husaini', birth_date: '1999-03-14', birth_date_precision: 'exact' });
+  await open(page, `/persons/${first.id}`);
+  await page.locator('#dupe-list li').first().waitFor();
+  // The name at the top, the possible duplicates in view below it.
+  await page.evaluate(() => window.scrollTo(0, document.querySelector('.page-head').getBoundingClientRect().top + window.scrollY - 12));
+  await checkPage(page, 'person profile with possible duplicates', 'duplicates');
+  await page.locator('#dupe-list .merge-btn').first().click();
+  await checkA11y(page, 'merge dialog');
+  await page.keyboard.press('Escape');
 });
 
 test('site_board', async () => {

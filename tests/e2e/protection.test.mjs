@@ -81,6 +81,7 @@ test('the_registration_desk_sees_only_the_flag', async () => {
     const text = await desk.page.locator('main').innerText();
     assert.match(text, /Has protection needs: contact the protection team/);
     assert.ok(!text.includes('forest') && !/gender-based/i.test(text));
+    assert.ok(!/\bnull\b/.test(text), 'no stray "null" on the page');
     assert.equal(await desk.page.locator('#protection-file-link').count(), 0);
     await desk.page.goto(`/persons/${personId}/protection`);
     await desk.page.getByRole('heading', { name: 'Not allowed' }).waitFor();

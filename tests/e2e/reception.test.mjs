@@ -59,8 +59,8 @@ test('registrar_registers_sees_candidate_checks_in_and_out', async () => {
   // The candidate: the earlier registration, with the reasons.
   const cand = page.locator('#cand-list .candidate', { hasText: earlier.body.reg_no });
   await cand.waitFor();
-  assert.match(await cand.innerText(), /same name/);
-  assert.match(await cand.innerText(), /same birth (year|date)/);
+  assert.match(await cand.innerText(), /given and family names swapped/);
+  assert.match(await cand.innerText(), /birth (year|date) equal/);
 
   // Registering before deciding about the candidate is refused...
   await page.getByRole('button', { name: 'Register and check in' }).click();

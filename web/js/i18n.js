@@ -83,6 +83,13 @@ export function fmtBirth(p) {
   return fmtDate(p.birth_date);
 }
 
+// The same, saying when only the year was recorded ("1990 (year only)"), where
+// records are compared (possible duplicates) and a bare year could pass for a date.
+export function fmtBirthFull(p) {
+  if (p.birth_date && p.birth_date_precision === 'year') return t('person.birth_year_only', { year: p.birth_date.slice(0, 4) });
+  return fmtBirth(p);
+}
+
 // Whole days between two instants (a stay's length so far).
 export function daysBetween(fromIso, toIso) {
   const a = new Date(fromIso).getTime();

@@ -1,7 +1,7 @@
 // The panel beside the registration form: earlier registrations that may be the same
 // person, with the reasons, refreshed while the registrar types.
 import { h, bdi, personName, announce } from '../dom.js';
-import { t, tn, has, fmtBirth, codeName, fmtNumber } from '../i18n.js';
+import { t, tn, has, fmtBirthFull, codeName, fmtNumber } from '../i18n.js';
 import { post } from '../api.js';
 
 function reasonText(code, fallback) {
@@ -21,7 +21,7 @@ function candidateItem(c, onSame) {
     // A new tab, so that the form being typed stays as it is.
     h('p', { class: 'candidate-name' }, h('a', { href: `/persons/${encodeURIComponent(c.id)}`, target: '_blank', rel: 'noopener' },
       bdi(personName(c)), h('span', { class: 'visually-hidden' }, ` (${t('candidates.new_tab')})`), h('span', { 'aria-hidden': 'true' }, ' ↗'))),
-    h('p', { class: 'hint' }, h('span', { class: 'reg-no' }, c.reg_no), ' · ', fmtBirth(c), ' · ', codeName('countries', c.citizenship)),
+    h('p', { class: 'hint' }, h('span', { class: 'reg-no' }, c.reg_no), ' · ', fmtBirthFull(c), ' · ', codeName('countries', c.citizenship)),
     h('ul', { class: 'reasons', 'aria-label': t('candidates.reasons') }, reasons),
     h('p', { class: 'hint' }, strength),
     onSame ? h('button', { type: 'button', class: 'btn btn-small', dataset: { candidate: c.id },

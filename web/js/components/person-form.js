@@ -122,9 +122,13 @@ export async function personForm(person = null) {
       field({ label: t('person.languages'), input: langs.input, name: 'languages', hint: t('person.languages_hint') })),
     h('div', { class: 'form-row' },
       field({ label: t('person.phone'), input: phone, name: 'phone', hint: t('person.phone_hint') })));
-  // The combobox wrappers hold the inputs (with their lists and chips).
-  el.querySelector(`[data-field="citizenship"] label`).after(citizenship.el);
-  el.querySelector(`[data-field="languages"] label`).after(langs.el);
+  // The combobox wrappers hold the inputs (with their lists and chips): field() took
+  // each input out of its wrapper, so put it back between the chips and the list, or
+  // the list (placed under the wrapper) would cover the input being typed in.
+  for (const [name, combo] of [['citizenship', citizenship], ['languages', langs]]) {
+    el.querySelector(`[data-field="${name}"] label`).after(combo.el);
+    combo.el.insertBefore(combo.input, combo.el.querySelector('.combo-list'));
+  }
 
   function fill(p) {
     given.value = p?.given_name || '';

@@ -1,5 +1,7 @@
 // The dashboard: who is where now, arrivals and departures of the last 30 days, top
-// citizenships this month, average length of stay. Numbers link to the lists behind.
+// citizenships this month, average length of stay. Every number links to the list
+// behind it: the site board for people present at a site, the stays list (/stays,
+// filtered as the summary counts) for arrivals, departures and citizenships.
 import { h } from '../dom.js';
 import { get, withQuery } from '../api.js';
 import { t, tn, fmtNumber, fmtDate, codeName } from '../i18n.js';
@@ -32,15 +34,21 @@ export default async function render({ root, app }) {
   ]);
   const boards = app.can('stay.read');
   const siteHref = (s) => (boards ? `/sites/${encodeURIComponent(s.id)}` : null);
+  // The stays behind a figure, for users who may see people (null otherwise).
+  const staysHref = (filters) => (boards ? withQuery('/stays', filters) : null);
+  const arrivalsHref = (from, to, extra = {}) => staysHref({ arrived_from: from, arrived_to: to, ...extra });
+  const departuresHref = (from, to) => staysHref({ departed_from: from, departed_to: to });
+  const linked = (href, text, label) => (href ? h('a', { href, 'aria-label': label || null }, text) : text);
   const free = Math.max(0, sum.capacity - sum.present);
 
   const kpis = h('div', { class: 'kpis' },
     kpi(t('dashboard.present'), fmtNumber(sum.present), t('dashboard.of_capacity', { capacity: fmtNumber(sum.capacity) }), '/sites', 'kpi-present'),
     kpi(t('dashboard.beds_free'), fmtNumber(free), null, '/sites', 'kpi-free'),
-    kpi(t('dashboard.arrivals_30'), fmtNumber(sum.arrivals), null, null, 'kpi-arrivals'),
-    kpi(t('dashboard.departures_30'), fmtNumber(sum.departures), null, null, 'kpi-departures'),
+    kpi(t('dashboard.arrivals_30'), fmtNumber(sum.arrivals), null, arrivalsHref(sum.from, sum.to), 'kpi-arrivals'),
+    kpi(t('dashboard.departures_30'), fmtNumber(sum.departures), null, departuresHref(sum.from, sum.to), 'kpi-departures'),
     kpi(t('dashboard.avg_stay'), sum.average_length_of_stay_days == null ? '—'
-      : tn('dashboard.days', Math.round(sum.average_length_of_stay_days * 10) / 10), t('dashboard.avg_stay_sub'), null, 'kpi-stay'));
+      : tn('dashboard.days', Math.round(sum.average_length_of_stay_days * 10) / 10), t('dashboard.avg_stay_sub'),
+    sum.average_length_of_stay_days == null ? null : departuresHref(sum.from, sum.to), 'kpi-stay'));
 
   const siteRows = sum.sites.map((s) => {
     const link = (text) => (siteHref(s) ? h('a', { href: siteHref(s) }, text) : text);
@@ -64,6 +72,13 @@ export default async function render({ root, app }) {
   const citBox = h('div', { class: 'chart-box' });
   const dayLabel = (d) => fmtDate(d.date, { day: 'numeric', month: 'short' });
   const tops = month.top_citizenships || [];
+  const citHref = (c) => arrivalsHref(month.from, month.to, { citizenship: c.citizenship });
+  // A bar of a chart opens its list too (the tables under the charts have the same
+  // links for keyboards and screen readers).
+  const onBar = (hrefOf) => (boards ? {
+    onClick: (event, elements) => { const href = elements.length && hrefOf(elements[0]); if (href) app.navigate(href); },
+    onHover: (event, elements) => { event.native.target.style.cursor = elements.length ? 'pointer' : 'default'; },
+  } : {});
   root.append(
     h('div', { class: 'page-head' }, h('h1', {}, t('dashboard.title')),
       h('p', { class: 'muted' }, t('dashboard.period', { from: fmtDate(sum.from), to: fmtDate(sum.to) }))),
@@ -73,14 +88,15 @@ export default async function render({ root, app }) {
       h('section', { class: 'card', 'aria-labelledby': 'flow-h' }, h('h2', { id: 'flow-h' }, t('dashboard.flow_title')), flowBox,
         dataTable(t('dashboard.flow_title'), [
           { label: t('dashboard.date'), cell: (d) => fmtDate(d.date) },
-          { label: t('dashboard.arrivals'), cell: (d) => fmtNumber(d.arrivals), num: true },
-          { label: t('dashboard.departures'), cell: (d) => fmtNumber(d.departures), num: true },
+          { label: t('dashboard.arrivals'), cell: (d) => linked(d.arrivals ? arrivalsHref(d.date, d.date) : null, fmtNumber(d.arrivals)), num: true },
+          { label: t('dashboard.departures'), cell: (d) => linked(d.departures ? departuresHref(d.date, d.date) : null, fmtNumber(d.departures)), num: true },
           { label: t('dashboard.present'), cell: (d) => fmtNumber(d.present), num: true }], sum.days)),
       h('section', { class: 'card', 'aria-labelledby': 'cit-h' }, h('h2', { id: 'cit-h' }, t('dashboard.cit_title')),
         tops.length ? citBox : h('p', { class: 'hint' }, t('dashboard.no_arrivals')),
         dataTable(t('dashboard.cit_title'), [
-          { label: t('person.citizenship'), cell: (c) => codeName('countries', c.citizenship) },
-          { label: t('dashboard.arrivals'), cell: (c) => fmtNumber(c.arrivals), num: true }], tops))));
+          { label: t('person.citizenship'), cell: (c) => linked(citHref(c), codeName('countries', c.citizenship)) },
+          { label: t('dashboard.arrivals'), cell: (c) => linked(citHref(c), fmtNumber(c.arrivals),
+            t('dashboard.open_list', { label: `${codeName('countries', c.citizenship)}, ${t('dashboard.arrivals')}: ${fmtNumber(c.arrivals)}` })), num: true }], tops))));
 
   await drawChart(flowBox, t('dashboard.flow_label', { arrivals: fmtNumber(sum.arrivals), departures: fmtNumber(sum.departures) }), {
     type: 'bar',
@@ -91,7 +107,13 @@ export default async function render({ root, app }) {
         { label: t('dashboard.departures'), data: sum.days.map((d) => d.departures), backgroundColor: '#b7791f' },
       ],
     },
-    options: { scales: { y: { beginAtZero: true, ticks: { precision: 0 } }, x: { ticks: { maxRotation: 0, autoSkipPadding: 8 } } } },
+    options: {
+      scales: { y: { beginAtZero: true, ticks: { precision: 0 } }, x: { ticks: { maxRotation: 0, autoSkipPadding: 8 } } },
+      ...onBar((el) => {
+        const d = sum.days[el.index];
+        return el.datasetIndex === 0 ? arrivalsHref(d.date, d.date) : departuresHref(d.date, d.date);
+      }),
+    },
   });
   if (tops.length) {
     await drawChart(citBox, t('dashboard.cit_label', { list: tops.slice(0, 3).map((c) => codeName('countries', c.citizenship)).join(', ') }), {
@@ -100,7 +122,10 @@ export default async function render({ root, app }) {
         labels: tops.map((c) => codeName('countries', c.citizenship)),
         datasets: [{ label: t('dashboard.arrivals'), data: tops.map((c) => c.arrivals), backgroundColor: '#1d4f91' }],
       },
-      options: { indexAxis: 'y', plugins: { legend: { display: false } }, scales: { x: { beginAtZero: true, ticks: { precision: 0 } } } },
+      options: {
+        indexAxis: 'y', plugins: { legend: { display: false } }, scales: { x: { beginAtZero: true, ticks: { precision: 0 } } },
+        ...onBar((el) => citHref(tops[el.index])),
+      },
     });
   }
 }

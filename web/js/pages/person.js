@@ -1,14 +1,34 @@
 // A person's profile: identity, current site and bed, stays timeline, possible
-// duplicates; edit, check in, check out.
+// duplicates and merged records; edit, check in, check out, merge. A record merged
+// into another says so and links to it, and offers no change.
 import { h, bdi, personName, announce } from '../dom.js';
-import { get, post, patch } from '../api.js';
-import { t, fmtBirth, fmtDate, fmtDateTime, codeName, fmtNumber, daysBetween, tn, has } from '../i18n.js';
+import { get, post, patch, ApiError } from '../api.js';
+import { t, fmtBirthFull, fmtDate, fmtDateTime, codeName, daysBetween, tn } from '../i18n.js';
 import { field, select, showError, clearErrors, busy } from '../forms.js';
 import { personForm } from '../components/person-form.js';
 import { checkOutDialog } from '../components/checkout.js';
+import { duplicateSections } from '../components/duplicates.js';
 
 function facts(rows) {
   return h('dl', { class: 'facts' }, rows.filter(Boolean).map(([k, v]) => [h('dt', {}, k), h('dd', {}, v || '—')]));
+}
+
+// A message with a {link} placeholder, the link put in as a node (never as HTML).
+function withLink(text, link) {
+  const [before, after] = text.split('{link}');
+  return [before, link, after ?? ''];
+}
+
+// "This record was merged into <link>": the survivor's name when the user may see it.
+async function mergedBanner(person) {
+  const target = person.merged_into;
+  let label = target;
+  try { label = personName(await get(`/api/v1/persons/${encodeURIComponent(target)}`)); } catch (e) {
+    if (e instanceof ApiError && e.status === 401) throw e;
+  }
+  const link = h('a', { href: `/persons/${encodeURIComponent(target)}`, id: 'merged-into-link' }, bdi(label));
+  return h('section', { class: 'merged-banner', id: 'merged-banner', 'aria-labelledby': 'merged-banner-h' },
+    h('h2', { id: 'merged-banner-h' }, t('person.merged_title')), h('p', {}, withLink(t('person.merged_banner'), link)));
 }
 
 export default async function render({ root, params, app }) {
@@ -24,7 +44,8 @@ export default async function render({ root, params, app }) {
   const identity = h('section', { class: 'card', 'aria-labelledby': 'id-h' });
   const current = h('section', { class: 'card current-stay', 'aria-labelledby': 'stay-h' });
   const history = h('section', { class: 'card', 'aria-labelledby': 'hist-h' });
-  const dupes = h('section', { class: 'card', 'aria-labelledby': 'dup-h', hidden: true });
+  const isMerged = Boolean(person.merged_into);
+  const sections = duplicateSections({ person: () => person, app, changed: () => reload() });
 
   function showHeading() {
     app.setTitle(personName(person));
@@ -32,14 +53,14 @@ export default async function render({ root, params, app }) {
   }
 
   function showIdentity() {
-    const edit = app.can('person.write') ? h('button', { type: 'button', class: 'btn', id: 'edit-person', onclick: () => editIdentity() }, t('person.edit')) : null;
+    const edit = app.can('person.write') && !isMerged ? h('button', { type: 'button', class: 'btn', id: 'edit-person', onclick: () => editIdentity() }, t('person.edit')) : null;
     identity.replaceChildren(h('h2', { id: 'id-h' }, t('person.identity')), facts([
       [t('person.reg_no'), h('span', { class: 'reg-no', id: 'person-reg-no' }, person.reg_no)],
       [t('person.given_name'), bdi(person.given_name)],
       [t('person.family_name'), bdi(person.family_name)],
       [t('person.native_name_short'), person.native_name ? h('bdi', { dir: 'auto', lang: '' }, person.native_name) : null],
       [t('person.sex'), t(`sex.${person.sex}`)],
-      [t('person.born'), fmtBirth(person)],
+      [t('person.born'), fmtBirthFull(person)],
       [t('person.citizenship'), codeName('countries', person.citizenship)],
       [t('person.languages'), (person.languages || []).map((l) => codeName('languages', l)).join(', ')],
       [t('person.phone_short'), person.phone ? h('span', { dir: 'ltr' }, person.phone) : null],
@@ -81,7 +102,7 @@ export default async function render({ root, params, app }) {
     const s = person.current_stay;
     const title = h('h2', { id: 'stay-h' }, t('person.current_stay'));
     if (s) {
-      const out = app.can('stay.write') ? h('button', { type: 'button', class: 'btn-danger', id: 'checkout-person',
+      const out = app.can('stay.write') && !isMerged ? h('button', { type: 'button', class: 'btn-danger', id: 'checkout-person',
         onclick: async () => { if (await checkOutDialog(s, person)) { await reload(); current.querySelector('h2').focus(); } } }, t('board.checkout')) : null;
       current.replaceChildren(title, facts([
         [t('person.site'), boardLink(s.site_id, s.site_name || siteName(s.site_id))],
@@ -92,7 +113,7 @@ export default async function render({ root, params, app }) {
     }
     const parts = [title, h('p', { id: 'not-checked-in' }, t('person.not_checked_in'))];
     const mine = sites.filter((x) => x.active);
-    if (app.can('stay.write') && mine.length) {
+    if (app.can('stay.write') && mine.length && !isMerged) {
       const site = select(mine.map((x) => ({ value: x.id, label: x.name })), mine[0].id, { id: 'checkin-site' });
       const bed = h('input', { id: 'checkin-bed', autocomplete: 'off', class: 'narrow' });
       const go = h('button', { type: 'submit', class: 'btn-primary', id: 'checkin-submit' }, t('person.check_in'));
@@ -121,7 +142,7 @@ export default async function render({ root, params, app }) {
 
   function showHistory() {
     const stays = person.stays || [];
-    history.replaceChildren(h('h2', { id: 'hist-h' }, t('person.stays')), stays.length
+    history.replaceChildren(h('h2', { id: 'hist-h', tabindex: '-1' }, t('person.stays')), stays.length
       ? h('ol', { class: 'timeline', id: 'stays' }, stays.map((s) => h('li', { class: s.checked_out_at ? null : 'open' },
         h('strong', {}, s.site_name || siteName(s.site_id)), s.bed ? ` · ${t('board.bed')} ${s.bed}` : '', h('br'),
         h('span', { class: 'muted' }, fmtDate(s.checked_in_at.slice(0, 10)), ' – ',
@@ -129,19 +150,6 @@ export default async function render({ root, params, app }) {
           ` (${tn('dashboard.days', daysBetween(s.checked_in_at, s.checked_out_at))})`),
         s.checkout_reason ? [h('br'), t(`checkout.reason.${s.checkout_reason}`), s.checkout_note ? [': ', h('bdi', { dir: 'auto' }, s.checkout_note)] : null] : null)))
       : h('p', {}, t('person.no_stays')));
-  }
-
-  async function showDupes() {
-    let r;
-    try { r = await get(`${url}/candidates`); } catch { return; }
-    dupes.hidden = !r.items.length;
-    if (!r.items.length) return;
-    dupes.replaceChildren(h('h2', { id: 'dup-h' }, t('person.duplicates')), h('p', { class: 'hint' }, t('person.duplicates_hint')),
-      h('ul', {}, r.items.map((c) => h('li', {}, c.visible
-        ? [h('a', { href: `/persons/${encodeURIComponent(c.id)}` }, bdi(personName(c))), ' ', h('span', { class: 'reg-no' }, c.reg_no), ' · ',
-          c.reason_codes.map((code, i) => (has(`reason.${code}`) ? t(`reason.${code}`) : c.reasons[i])).join(', '),
-          ' · ', t('candidates.strength', { pct: fmtNumber(c.score, { style: 'percent' }) })]
-        : t('candidates.hidden_title')))));
   }
 
   async function reload() {
@@ -161,7 +169,12 @@ export default async function render({ root, params, app }) {
     : app.can('protection.details') ? h('p', {}, h('a', { href: `/persons/${encodeURIComponent(id)}/protection`, id: 'protection-file-link' }, t('protection.open_file'))) : null;
   root.append(h('div', { class: 'page-head' }, heading, h('span', { class: 'reg-no' }, person.reg_no),
     person.native_name ? h('p', { class: 'native', lang: '' }, h('bdi', { dir: 'auto' }, person.native_name)) : null),
-  protectionFlag,
-  h('div', { class: 'grid grid-2' }, identity, h('div', { class: 'stack' }, current, history, dupes)));
-  await showDupes();
+  ...(protectionFlag ? [protectionFlag] : []));
+  if (isMerged) {
+    // The survivor holds this record's stays: nothing is changed from here.
+    root.append(await mergedBanner(person), h('div', { class: 'grid grid-2 profile-grid' }, identity, history));
+    return;
+  }
+  root.append(h('div', { class: 'grid grid-2 profile-grid' }, identity, h('div', { class: 'stack' }, current, history, sections.merged, sections.dupes)));
+  await sections.refresh();
 }

@@ -1,0 +1,145 @@
+/* The registry's link to identity matching: one in-memory match index per database,
+ * loaded from the persons table on first use and kept up to date by the registry's own
+ * writes (registration, correction, merge). Nothing else in the registry knows about
+ * the engine: registry_find_candidates asks it through this file. */
+#include <limits.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/json.h"
+#include "core/log.h"
+#include "core/mem.h"
+#include "match/match.h"
+#include "registry/registry_internal.h"
+
+/* One process serves one database; tests open many in turn, so a different path
+ * reloads the index. (Switching databases while another thread queries is not
+ * supported: the server never does.) */
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static match_index *index_of_db;
+static char index_path[PATH_MAX];
+static size_t trained_at; /* records indexed at the last training */
+
+static match_date_precision precision_of(const char *date, const char *precision) {
+    if (!date) return MATCH_DATE_UNKNOWN;
+    if (precision && !strcmp(precision, "year")) return MATCH_DATE_YEAR;
+    if (precision && !strcmp(precision, "estimated")) return MATCH_DATE_ESTIMATED;
+    return MATCH_DATE_EXACT;
+}
+
+void registry_match_record(const char *id, const char *given, const char *family,
+                           const char *native, const char *sex, const char *birth_date,
+                           const char *precision, const char *citizenship, match_record *r) {
+    memset(r, 0, sizeof *r);
+    r->id = id;
+    r->given_name = given;
+    r->family_name = family;
+    r->native_name = native;
+    r->sex = sex && (sex[0] == 'M' || sex[0] == 'F') ? sex[0] : 0;
+    if (birth_date && strlen(birth_date) == 10) {
+        r->birth_year = atoi(birth_date);
+        r->birth_month = atoi(birth_date + 5);
+        r->birth_day = atoi(birth_date + 8);
+    }
+    r->precision = precision_of(birth_date, precision);
+    /* "unknown" is no citizenship at all: it must not agree with another "unknown". */
+    r->citizenship = citizenship && strcmp(citizenship, "unknown") ? citizenship : NULL;
+}
+
+static const char all_sql[] =
+    "SELECT id, given_name, family_name, native_name, sex, birth_date, birth_date_precision,"
+    " citizenship FROM persons WHERE merged_into IS NULL";
+
+static herr *load(store *s, match_index **out) {
+    match_index *ix = NULL;
+    store_stmt *st = NULL;
+    herr *e = match_index_new(&ix);
+    if (!e) e = store_prepare(s, all_sql, &st);
+    bool row;
+    while (!e && !(e = store_step(st, &row)) && row) {
+        match_record r;
+        registry_match_record(store_text(st, 0), store_text(st, 1), store_text(st, 2),
+                              store_text(st, 3), store_text(st, 4), store_text(st, 5),
+                              store_text(st, 6), store_text(st, 7), &r);
+        e = match_index_add(ix, &r);
+    }
+    store_done(st);
+    if (!e) e = match_index_train(ix);
+    if (e) {
+        match_index_free(ix);
+        return e;
+    }
+    *out = ix;
+    return NULL;
+}
+
+herr *registry_match_index(store *s, match_index **out) {
+    herr *e = NULL;
+    pthread_mutex_lock(&lock);
+    if (!index_of_db || strcmp(index_path, store_path(s)) != 0) {
+        match_index_free(index_of_db);
+        index_of_db = NULL;
+        if (!(e = load(s, &index_of_db))) {
+            snprintf(index_path, sizeof index_path, "%s", store_path(s));
+            trained_at = match_index_size(index_of_db);
+        }
+    }
+    *out = index_of_db;
+    pthread_mutex_unlock(&lock);
+    return e;
+}
+
+/* Training is redone whenever the index has doubled since the last time, so the model
+ * follows the population without paying for EM on every registration. */
+static void maybe_retrain(match_index *ix) {
+    size_t n = match_index_size(ix);
+    pthread_mutex_lock(&lock);
+    bool due = n >= 50 && n >= 2 * trained_at;
+    if (due) trained_at = n;
+    pthread_mutex_unlock(&lock);
+    if (!due) return;
+    herr *e = match_index_train(ix);
+    if (e) {
+        log_error("retraining the match model failed: %s", e->message);
+        err_free(e);
+    }
+}
+
+void registry_match_put(store *s, const char *id, const json_t *p) {
+    match_index *ix = NULL;
+    herr *e = registry_match_index(s, &ix);
+    if (!e) {
+        match_record r;
+        registry_match_record(id, json_str(p, "given_name"), json_str(p, "family_name"),
+                              json_str(p, "native_name"), json_str(p, "sex"),
+                              json_str(p, "birth_date"), json_str(p, "birth_date_precision"),
+                              json_str(p, "citizenship"), &r);
+        e = match_index_add(ix, &r);
+    }
+    if (e) {
+        /* The record is saved; only suggestions about it are missing until restart. */
+        log_error("person %s not added to the match index: %s", id, e->message);
+        err_free(e);
+        return;
+    }
+    maybe_retrain(ix);
+}
+
+void registry_match_drop(store *s, const char *id) {
+    match_index *ix = NULL;
+    herr *e = registry_match_index(s, &ix);
+    if (!e) e = match_index_remove(ix, id);
+    if (e && e->code != ERR_NOT_FOUND) log_error("person %s not removed from the match index: %s", id, e->message);
+    err_free(e);
+}
+
+void registry_shutdown(void) {
+    pthread_mutex_lock(&lock);
+    match_index_free(index_of_db);
+    index_of_db = NULL;
+    index_path[0] = '\0';
+    pthread_mutex_unlock(&lock);
+    match_shutdown();
+}
