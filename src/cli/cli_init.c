@@ -11,11 +11,8 @@
 #include "core/crypto.h"
 #include "core/json.h"
 #include "demo/demo.h"
-<<<<<<< HEAD
 #include "protection/protection.h"
-=======
 #include "registry/registry.h"
->>>>>>> main
 #include "schema/schema.h"
 
 static const char init_usage[] =

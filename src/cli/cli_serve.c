@@ -14,11 +14,8 @@
 #include "cli/cli_commands.h"
 #include "core/log.h"
 #include "core/text.h"
-<<<<<<< HEAD
 #include "protection/protection.h"
-=======
 #include "registry/registry.h"
->>>>>>> main
 
 static const char serve_usage[] =
     "usage: haven serve --db PATH [--listen HOST:PORT] [--web DIR] [--threads N]\n"
@@ -101,27 +98,20 @@ int cli_cmd_serve(int argc, char **argv) {
     else default_web_dir(web_dir);
     if (web && !is_dir(web)) return cli_fail(err_invalid("web", "no directory %s", web));
 
-<<<<<<< HEAD
-    /* Migrate once before the pool opens its connections, and load the protection key
-     * (created for a database that has none yet). */
-=======
-    /* Migrate once before the pool opens its connections, and load the match index
-     * now rather than at the first registration. */
->>>>>>> main
+    /* Migrate once before the pool opens its connections, load the protection key
+     * (created for a database that has none yet) and the match index now rather
+     * than at the first registration. */
     store *s = NULL;
     char key_path[4096];
     if ((e = protection_key_path(db, key_file, key_path, sizeof key_path))) return cli_fail(e);
     if ((e = cli_open_db(db, &s))) return cli_fail(e);
-<<<<<<< HEAD
     e = protection_key_setup(s, key_path, true);
-=======
     json_t *probe = json_pack("{s:s}", "family_name", "-"), *none = NULL;
     actor system;
     actor_system(&system, "serve");
-    e = registry_find_candidates(s, &system, probe, NULL, &none);
+    if (!e) e = registry_find_candidates(s, &system, probe, NULL, &none);
     json_decref(probe);
     json_decref(none);
->>>>>>> main
     store_close(s);
     if (e) return cli_fail(e);
 
@@ -145,11 +135,8 @@ int cli_cmd_serve(int argc, char **argv) {
     sigwait(&stop, &sig);
     log_info("stopping on signal %d", sig);
     api_server_stop(srv);
-<<<<<<< HEAD
-    protection_key_forget();
-=======
     registry_shutdown();
->>>>>>> main
+    protection_key_forget();
     text_shutdown();
     return 0;
 }
