@@ -82,14 +82,16 @@ static const origin_entry *pick_origin(const demo_tables *t, rng *r) {
     return &t->origins[0];
 }
 
-/* A name of the part for the country; earlier entries are more common (Zipf-like), as
- * a few given names (Mohammad, Ahmad, Ali) cover many people. */
+/* A name of the part for the country. Given names follow a Zipf-like curve (earlier
+ * entries more common), as a few (Mohammad, Ahmad, Ali) cover many people; family
+ * names are far more varied in life than our short lists, so they are drawn evenly. */
 static const name_entry *pick_name(const demo_tables *t, rng *r, const char *country,
                                    const char *part) {
     size_t idx[64], n = 0;
     for (size_t i = 0; i < t->n_names && n < 64; i++)
         if (!strcmp(t->names[i].country, country) && !strcmp(t->names[i].part, part)) idx[n++] = i;
     if (!n) return NULL;
+    if (!strcmp(part, "family")) return &t->names[idx[rng_below(r, (int)n)]];
     double total = 0;
     for (size_t i = 0; i < n; i++) total += 1.0 / (double)(i + 1);
     double x = rng_unit(r) * total;

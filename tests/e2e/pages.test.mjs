@@ -119,10 +119,10 @@ test('person_profile_with_possible_duplicates', async () => {
   const lip = sites.find((s) => s.code === 'LIP');
   const reg = async (body) => (await server.request('POST', '/api/v1/persons', { token, body: {
     sex: 'M', citizenship: 'AF', site_id: lip.id, languages: ['fa'], ...body } })).body;
-  const first = await reg({ given_name: 'Mohammad', family_name: 'Hussaini', native_name: 'محمد حسینی',
+  const first = await reg({ given_name: 'Qudratullah', family_name: 'Ghaznawi', native_name: 'قدرت‌الله غزنوی',
     birth_date: '1999-03-14', birth_date_precision: 'exact', check_in: true, bed: 'B2-14' });
-  await reg({ given_name: 'Hussaini', family_name: 'Mohammad', birth_date: '1999-01-01', birth_date_precision: 'year' });
-  await reg({ given_name: 'Mohamad', family_name: 'Husaini', birth_date: '1999-03-14', birth_date_precision: 'exact' });
+  await reg({ given_name: 'Ghaznawi', family_name: 'Qudratullah', birth_date: '1999-01-01', birth_date_precision: 'year' });
+  await reg({ given_name: 'Kudratullah', family_name: 'Gaznawi', birth_date: '1999-03-14', birth_date_precision: 'exact' });
   await open(page, `/persons/${first.id}`);
   await page.locator('#dupe-list li').first().waitFor();
   // The name at the top, the possible duplicates in view below it.
