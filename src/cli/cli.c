@@ -21,6 +21,19 @@ static const struct {
      cli_cmd_key_rotate},
     {"permissions", "print the role x permission matrix as JSON", cli_cmd_permissions},
     {"routes", "print every API route with its permission as JSON", cli_cmd_routes},
+    {"stats catalogue", "print the statistics indicator catalogue as JSON", cli_cmd_stats_catalogue},
+    {"stats compute", "compute a period's statistics (--db PATH --period 2023-05)",
+     cli_cmd_stats_compute},
+    {"stats validate", "check a period's statistics against the rules (--db --period)",
+     cli_cmd_stats_validate},
+    {"stats export", "export a period (--db --period --format sdmx-csv|xlsx|json [--out])",
+     cli_cmd_stats_export},
+    {"stats import", "import a neighbour's SDMX-CSV file (--db PATH FILE)", cli_cmd_stats_import},
+    {"stats enter", "enter aggregates from a JSON file (--db --period FILE)", cli_cmd_stats_enter},
+    {"stats settings", "show or change statistics settings (--db [--ref-area ...])",
+     cli_cmd_stats_settings},
+    {"stats compare", "administrations side by side (--db --indicator --period)",
+     cli_cmd_stats_compare},
     {"match dedup", "find probable duplicate people (INPUT.csv | --db PATH)", cli_cmd_match_dedup},
     {"demo people", "write synthetic arrivals with known truth (--out DIR)", cli_cmd_demo_people},
 };
@@ -28,7 +41,7 @@ static const struct {
 static void usage(FILE *f) {
     fprintf(f, "usage: haven COMMAND [OPTIONS]\n\ncommands:\n");
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-        fprintf(f, "  %-14s %s\n", commands[i].name, commands[i].summary);
+        fprintf(f, "  %-16s %s\n", commands[i].name, commands[i].summary);
     fprintf(f, "\nRun 'haven COMMAND --help' for the options of a command.\n");
 }
 

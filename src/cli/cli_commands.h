@@ -14,6 +14,14 @@ int cli_cmd_backup(int argc, char **argv);
 int cli_cmd_key_rotate(int argc, char **argv);
 int cli_cmd_permissions(int argc, char **argv);
 int cli_cmd_routes(int argc, char **argv);
+int cli_cmd_stats_catalogue(int argc, char **argv);
+int cli_cmd_stats_compute(int argc, char **argv);
+int cli_cmd_stats_validate(int argc, char **argv);
+int cli_cmd_stats_export(int argc, char **argv);
+int cli_cmd_stats_import(int argc, char **argv);
+int cli_cmd_stats_enter(int argc, char **argv);
+int cli_cmd_stats_settings(int argc, char **argv);
+int cli_cmd_stats_compare(int argc, char **argv);
 int cli_cmd_match_dedup(int argc, char **argv);
 int cli_cmd_demo_people(int argc, char **argv);
 

@@ -4,6 +4,7 @@
 #include "auth/auth.h"
 #include "protection/protection.h"
 #include "registry/registry.h"
+#include "stats/stats.h"
 
 /* Order matters: a module's tables may reference those of modules before it. */
 static herr *(*const migrations[])(store *) = {
@@ -11,6 +12,7 @@ static herr *(*const migrations[])(store *) = {
     registry_migrate,
     auth_migrate,
     protection_migrate,
+    stats_migrate,
 };
 
 herr *schema_migrate_all(store *s) {

@@ -18,6 +18,7 @@ const ROUTES = [
   { re: /^\/stays$/, page: 'stays', perm: 'stay.read' },
   { re: /^\/admin\/sites$/, page: 'admin-sites', perm: 'site.write' },
   { re: /^\/admin\/users$/, page: 'admin-users', perm: 'user.read' },
+  { re: /^\/stats$/, page: 'stats', perm: 'stats.read' },
   { re: /^\/login$/, page: 'login', perm: null },
 ];
 
@@ -30,6 +31,7 @@ const NAV = [
   { href: '/protection', key: 'nav.protection', perm: 'protection.details' },
   { href: '/admin/sites', key: 'nav.admin_sites', perm: 'site.write' },
   { href: '/admin/users', key: 'nav.admin_users', perm: 'user.read' },
+  { href: '/stats', key: 'nav.stats', perm: 'stats.read' },
 ];
 
 const state = { me: null, sites: null, expired: false, returnTo: null, rendered: 0, shown: false };
