@@ -59,6 +59,7 @@ extern const api_route api_routes_persons[];
 extern const api_route api_routes_stays[];
 extern const api_route api_routes_users[];
 extern const api_route api_routes_audit[];
+extern const api_route api_routes_protection[];
 extern const api_route api_routes_stats[];
 
 /* Finds the route for method and path, filling req->params. *path_known is true when

@@ -1,5 +1,6 @@
 /* Persons: registration, search, profile, correction, candidates. */
 #include "api/api_internal.h"
+#include "protection/protection.h"
 #include "registry/registry.h"
 
 static herr *register_person(api_request *req, api_response *res) {
@@ -18,10 +19,20 @@ static herr *search_persons(api_request *req, api_response *res) {
     return e ? e : api_reply(res, 200, out);
 }
 
+/* The person, with the one protection fact everyone who may see them may know:
+ * "protection_needs" (true: has protection needs, contact the protection team). The
+ * details stay behind /api/v1/persons/{id}/protection. */
 static herr *get_person(api_request *req, api_response *res) {
     json_t *out = NULL;
+    bool needs = false;
     herr *e = registry_person_get(req->db, &req->actor, req->params[0], &out);
-    return e ? e : api_reply(res, 200, out);
+    if (!e) e = protection_person_flag_group(req->db, out, &needs);
+    if (e) {
+        json_decref(out);
+        return e;
+    }
+    json_object_set_new(out, "protection_needs", json_boolean(needs));
+    return api_reply(res, 200, out);
 }
 
 static herr *patch_person(api_request *req, api_response *res) {

@@ -17,6 +17,8 @@ static const struct {
      cli_cmd_user_add},
     {"audit verify", "check the audit log's hash chain (--db PATH)", cli_cmd_audit_verify},
     {"backup", "copy the live database (--db PATH --out FILE)", cli_cmd_backup},
+    {"key rotate", "re-encrypt protection data under a new key (--db PATH [--key-file F])",
+     cli_cmd_key_rotate},
     {"permissions", "print the role x permission matrix as JSON", cli_cmd_permissions},
     {"routes", "print every API route with its permission as JSON", cli_cmd_routes},
     {"stats catalogue", "print the statistics indicator catalogue as JSON", cli_cmd_stats_catalogue},

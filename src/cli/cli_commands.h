@@ -11,6 +11,7 @@ int cli_cmd_serve(int argc, char **argv);
 int cli_cmd_user_add(int argc, char **argv);
 int cli_cmd_audit_verify(int argc, char **argv);
 int cli_cmd_backup(int argc, char **argv);
+int cli_cmd_key_rotate(int argc, char **argv);
 int cli_cmd_permissions(int argc, char **argv);
 int cli_cmd_routes(int argc, char **argv);
 int cli_cmd_stats_catalogue(int argc, char **argv);

@@ -11,13 +11,17 @@
 #include "core/crypto.h"
 #include "core/json.h"
 #include "demo/demo.h"
+#include "protection/protection.h"
 #include "registry/registry.h"
 #include "schema/schema.h"
 
 static const char init_usage[] =
     "usage: haven init --db PATH [--demo] [--demo-people N] [--seed S] [--logins-file FILE]\n"
-    "Creates the database (or brings an existing one up to date: safe to run again) and\n"
-    "an 'admin' account whose random password is printed once.\n"
+    "                  [--key-file FILE]\n"
+    "Creates the database (or brings an existing one up to date: safe to run again),\n"
+    "an 'admin' account whose random password is printed once, and the key that\n"
+    "encrypts protection data (mode 0600; back it up apart from the database).\n"
+    "  --key-file F       the key file (default $HAVEN_KEY_FILE, else PATH.key)\n"
     "  --demo             add the demo sites, users of each role and people\n"
     "  --demo-people N    how many people the demo registers (default 5000)\n"
     "  --seed S           seed of the demo generator (default 2023)\n"
@@ -61,8 +65,19 @@ static herr *write_logins(const char *path, const json_t *logins) {
     return NULL;
 }
 
+/* The protection module's demo in one transaction of its own. */
+static herr *load_protection_demo(store *s, unsigned long long seed) {
+    herr *e = store_begin(s);
+    if (e) return e;
+    if ((e = protection_demo_load(s, seed))) {
+        store_rollback(s);
+        return e;
+    }
+    return store_commit(s);
+}
+
 int cli_cmd_init(int argc, char **argv) {
-    const char *db = NULL, *logins_file = NULL;
+    const char *db = NULL, *logins_file = NULL, *key_file = NULL;
     int demo = 0, people = 5000;
     unsigned long long seed = 2023;
     static const struct option opts[] = {{"db", required_argument, 0, 'd'},
@@ -70,12 +85,14 @@ int cli_cmd_init(int argc, char **argv) {
                                          {"demo-people", required_argument, 0, 'n'},
                                          {"seed", required_argument, 0, 's'},
                                          {"logins-file", required_argument, 0, 'l'},
+                                         {"key-file", required_argument, 0, 'k'},
                                          {"help", no_argument, 0, 'h'},
                                          {0, 0, 0, 0}};
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         if (c == 'd') db = optarg;
+        else if (c == 'k') key_file = optarg;
         else if (c == 'D') demo = 1;
         else if (c == 'n') people = atoi(optarg);
         else if (c == 's') seed = strtoull(optarg, NULL, 10);
@@ -85,11 +102,15 @@ int cli_cmd_init(int argc, char **argv) {
     if (!db || optind != argc || people < 0 || people > 1000000) return cli_usage(init_usage, 0);
     store *s = NULL;
     json_t *logins = json_array(), *demo_logins = NULL;
+    char key_path[4096];
     herr *e = crypto_init();
+    if (!e) e = protection_key_path(db, key_file, key_path, sizeof key_path);
     if (!e) e = store_open(db, true, &s);
     if (!e) e = schema_migrate_all(s);
+    if (!e) e = protection_key_setup(s, key_path, true);
     if (!e) e = create_admin(s, logins);
     if (!e && demo) e = demo_load(s, seed, people, &demo_logins);
+    if (!e && demo) e = load_protection_demo(s, seed);
     if (!e && demo_logins) json_array_extend(logins, demo_logins);
     if (!e && logins_file && json_array_size(logins)) e = write_logins(logins_file, logins);
     store_close(s);
@@ -104,6 +125,7 @@ int cli_cmd_init(int argc, char **argv) {
         print_logins(stdout, logins);
     }
     printf("Database ready: %s%s\n", db, demo ? " (with demo data)" : "");
+    printf("Protection key: %s (keep a copy apart from the database)\n", key_path);
     json_decref(logins);
     json_decref(demo_logins);
     return 0;

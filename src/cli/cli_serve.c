@@ -14,14 +14,17 @@
 #include "cli/cli_commands.h"
 #include "core/log.h"
 #include "core/text.h"
+#include "protection/protection.h"
 #include "registry/registry.h"
 
 static const char serve_usage[] =
     "usage: haven serve --db PATH [--listen HOST:PORT] [--web DIR] [--threads N]\n"
-    "                   [--secure-cookie] [--quiet]\n"
+    "                   [--secure-cookie] [--quiet] [--key-file FILE]\n"
     "Serves the API under /api/v1 and the web interface. --listen defaults to\n"
     "127.0.0.1:8080; port 0 picks a free port. The address served is printed on start.\n"
-    "--web defaults to ./web, or web/ beside the binary's parent directory.\n";
+    "--web defaults to ./web, or web/ beside the binary's parent directory.\n"
+    "--key-file is the key that encrypts protection data (default $HAVEN_KEY_FILE, else\n"
+    "PATH.key); it must be the database's own key.\n";
 
 static herr *parse_listen(const char *listen, char host[64], uint16_t *port) {
     const char *colon = strrchr(listen, ':');
@@ -63,7 +66,7 @@ static void default_web_dir(char out[PATH_MAX]) {
 }
 
 int cli_cmd_serve(int argc, char **argv) {
-    const char *db = NULL, *listen = "127.0.0.1:8080", *web = NULL;
+    const char *db = NULL, *listen = "127.0.0.1:8080", *web = NULL, *key_file = NULL;
     int threads = 4, secure = 0;
     static const struct option opts[] = {{"db", required_argument, 0, 'd'},
                                          {"listen", required_argument, 0, 'l'},
@@ -71,6 +74,7 @@ int cli_cmd_serve(int argc, char **argv) {
                                          {"threads", required_argument, 0, 't'},
                                          {"secure-cookie", no_argument, 0, 's'},
                                          {"quiet", no_argument, 0, 'q'},
+                                         {"key-file", required_argument, 0, 'k'},
                                          {"help", no_argument, 0, 'h'},
                                          {0, 0, 0, 0}};
     int c;
@@ -82,6 +86,7 @@ int cli_cmd_serve(int argc, char **argv) {
         else if (c == 't') threads = atoi(optarg);
         else if (c == 's') secure = 1;
         else if (c == 'q') log_set_quiet(1);
+        else if (c == 'k') key_file = optarg;
         else return cli_usage(serve_usage, c == 'h');
     }
     if (!db || optind != argc || threads < 1 || threads > 64) return cli_usage(serve_usage, 0);
@@ -93,14 +98,18 @@ int cli_cmd_serve(int argc, char **argv) {
     else default_web_dir(web_dir);
     if (web && !is_dir(web)) return cli_fail(err_invalid("web", "no directory %s", web));
 
-    /* Migrate once before the pool opens its connections, and load the match index
-     * now rather than at the first registration. */
+    /* Migrate once before the pool opens its connections, load the protection key
+     * (created for a database that has none yet) and the match index now rather
+     * than at the first registration. */
     store *s = NULL;
+    char key_path[4096];
+    if ((e = protection_key_path(db, key_file, key_path, sizeof key_path))) return cli_fail(e);
     if ((e = cli_open_db(db, &s))) return cli_fail(e);
+    e = protection_key_setup(s, key_path, true);
     json_t *probe = json_pack("{s:s}", "family_name", "-"), *none = NULL;
     actor system;
     actor_system(&system, "serve");
-    e = registry_find_candidates(s, &system, probe, NULL, &none);
+    if (!e) e = registry_find_candidates(s, &system, probe, NULL, &none);
     json_decref(probe);
     json_decref(none);
     store_close(s);
@@ -127,6 +136,7 @@ int cli_cmd_serve(int argc, char **argv) {
     log_info("stopping on signal %d", sig);
     api_server_stop(srv);
     registry_shutdown();
+    protection_key_forget();
     text_shutdown();
     return 0;
 }

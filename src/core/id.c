@@ -1,10 +1,20 @@
 #include "core/id.h"
 
+#include <pthread.h>
 #include <sodium.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/time.h>
+
+/* Ids made in the same millisecond still sort in the order they were made: the 12 bits
+ * after the version hold a counter (RFC 9562, method 1), started at a random value each
+ * new millisecond and carried into the next millisecond when it runs out. Records that
+ * are ordered "by time, then id" (a consent and its withdrawal, a referral's steps) keep
+ * their order even when written within one clock tick. */
+static pthread_mutex_t id_lock = PTHREAD_MUTEX_INITIALIZER;
+static uint64_t id_last_ms;
+static unsigned id_counter;
 
 void id_new(char out[ID_LEN]) {
     unsigned char b[16];
@@ -12,8 +22,20 @@ void id_new(char out[ID_LEN]) {
     gettimeofday(&tv, NULL);
     uint64_t ms = (uint64_t)tv.tv_sec * 1000u + (uint64_t)tv.tv_usec / 1000u;
     randombytes_buf(b, sizeof b);
+    pthread_mutex_lock(&id_lock);
+    if (ms > id_last_ms) {
+        id_last_ms = ms;
+        id_counter = ((unsigned)b[6] << 8 | b[7]) & 0x7ff;
+    } else if (++id_counter > 0xfff) {
+        id_last_ms++;
+        id_counter = 0;
+    }
+    ms = id_last_ms;
+    unsigned counter = id_counter;
+    pthread_mutex_unlock(&id_lock);
     for (int i = 0; i < 6; i++) b[i] = (unsigned char)(ms >> (40 - 8 * i));
-    b[6] = (unsigned char)((b[6] & 0x0f) | 0x70); /* version 7 */
+    b[6] = (unsigned char)(0x70 | (counter >> 8)); /* version 7, counter high bits */
+    b[7] = (unsigned char)(counter & 0xff);
     b[8] = (unsigned char)((b[8] & 0x3f) | 0x80); /* RFC 4122 variant */
     snprintf(out, ID_LEN,
              "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0],

@@ -2,6 +2,7 @@
 
 #include "audit/audit.h"
 #include "auth/auth.h"
+#include "protection/protection.h"
 #include "registry/registry.h"
 #include "stats/stats.h"
 
@@ -10,6 +11,7 @@ static herr *(*const migrations[])(store *) = {
     audit_migrate,
     registry_migrate,
     auth_migrate,
+    protection_migrate,
     stats_migrate,
 };
 

@@ -65,7 +65,7 @@ export default async function render({ root, params, app }) {
       [t('person.languages'), (person.languages || []).map((l) => codeName('languages', l)).join(', ')],
       [t('person.phone_short'), person.phone ? h('span', { dir: 'ltr' }, person.phone) : null],
       [t('person.registered'), `${fmtDateTime(person.registered_at)} · ${siteName(person.registration_site_id)}`],
-    ]), edit ? h('div', { class: 'actions' }, edit) : null);
+    ]), ...(edit ? [h('div', { class: 'actions' }, edit)] : []));
   }
 
   async function editIdentity() {
@@ -108,7 +108,7 @@ export default async function render({ root, params, app }) {
         [t('person.site'), boardLink(s.site_id, s.site_name || siteName(s.site_id))],
         [t('board.bed'), h('span', { id: 'current-bed' }, s.bed || t('board.no_bed'))],
         [t('board.checked_in'), `${fmtDateTime(s.checked_in_at)} · ${tn('dashboard.days', daysBetween(s.checked_in_at))}`],
-      ]), out ? h('div', { class: 'actions' }, out) : null);
+      ]), ...(out ? [h('div', { class: 'actions' }, out)] : []));
       return;
     }
     const parts = [title, h('p', { id: 'not-checked-in' }, t('person.not_checked_in'))];
@@ -162,8 +162,14 @@ export default async function render({ root, params, app }) {
   showIdentity();
   showCurrent();
   showHistory();
+  // Need to know: everyone who may see the person learns only that there are protection
+  // needs; the protection team gets a link to the file.
+  const protectionFlag = person.protection_needs ? h('p', { class: 'notice notice-warn', id: 'protection-flag' }, t('protection.flag'),
+    app.can('protection.details') || app.can('protection.break_glass') ? [' ', h('a', { href: `/persons/${encodeURIComponent(id)}/protection`, id: 'protection-file-link' }, t('protection.open_file'))] : null)
+    : app.can('protection.details') ? h('p', {}, h('a', { href: `/persons/${encodeURIComponent(id)}/protection`, id: 'protection-file-link' }, t('protection.open_file'))) : null;
   root.append(h('div', { class: 'page-head' }, heading, h('span', { class: 'reg-no' }, person.reg_no),
-    person.native_name ? h('p', { class: 'native', lang: '' }, h('bdi', { dir: 'auto' }, person.native_name)) : null));
+    person.native_name ? h('p', { class: 'native', lang: '' }, h('bdi', { dir: 'auto' }, person.native_name)) : null),
+  ...(protectionFlag ? [protectionFlag] : []));
   if (isMerged) {
     // The survivor holds this record's stays: nothing is changed from here.
     root.append(await mergedBanner(person), h('div', { class: 'grid grid-2 profile-grid' }, identity, history));

@@ -1,0 +1,114 @@
+// The protection team's page: figures of the last 30 days, referrals (overdue first,
+// filter by state), and open cases.
+import { h, bdi, personName } from '../dom.js';
+import { get, withQuery } from '../api.js';
+import { t, tn, fmtNumber, fmtDate, fmtDateTime } from '../i18n.js';
+import { select } from '../forms.js';
+import {
+  loadQuestionnaire, categoryLabel, serviceLabel, stateBadge, riskChips, REFERRAL_STATES,
+} from '../components/protection-common.js';
+
+const fileLink = (p) => h('a', { href: `/persons/${encodeURIComponent(p.id)}/protection` }, bdi(personName(p)), ' ',
+  h('span', { class: 'reg-no' }, p.reg_no));
+
+// Who is at the site now and not screened yet, and who is there with risks.
+async function worklist(box, siteId) {
+  const w = await get(withQuery('/api/v1/protection/worklist', { site: siteId }));
+  box.replaceChildren(h('p', { class: 'muted', id: 'worklist-count' }, tn('protection.residents', w.residents)),
+    h('h3', {}, t('protection.unscreened')),
+    w.unscreened.length ? h('div', { class: 'table-wrap' }, h('table', { id: 'unscreened' },
+      h('caption', { class: 'visually-hidden' }, t('protection.unscreened')),
+      h('thead', {}, h('tr', {}, ['protection.person', 'protection.arrived', 'protection.bed'].map((k) => h('th', { scope: 'col' }, t(k))))),
+      h('tbody', {}, w.unscreened.map((u) => h('tr', {}, h('td', {}, fileLink(u.person)),
+        h('td', {}, fmtDateTime(u.checked_in_at)), h('td', {}, u.bed || '—'))))))
+      : h('p', { class: 'muted' }, t('protection.no_unscreened')),
+    h('h3', {}, t('protection.at_risk')),
+    w.at_risk.length ? h('div', { class: 'table-wrap' }, h('table', { id: 'at-risk' },
+      h('caption', { class: 'visually-hidden' }, t('protection.at_risk')),
+      h('thead', {}, h('tr', {}, ['protection.person', 'protection.current_risks', 'protection.referrals_open', 'protection.case']
+        .map((k) => h('th', { scope: 'col' }, t(k))))),
+      h('tbody', {}, w.at_risk.map((r) => h('tr', {}, h('td', {}, fileLink(r.person)), h('td', {}, riskChips(r.risks)),
+        h('td', { class: 'num' }, fmtNumber(r.referrals_open)),
+        h('td', {}, r.open_case_id ? h('a', { href: `/protection/cases/${encodeURIComponent(r.open_case_id)}` }, t('protection.case_open')) : '—'))))))
+      : h('p', { class: 'muted' }, t('protection.no_at_risk')));
+}
+
+function kpi(label, value, id) {
+  return h('div', { class: 'kpi', id }, h('p', { class: 'kpi-label' }, label), h('p', { class: 'kpi-value' }, fmtNumber(value ?? 0)));
+}
+
+const personLink = (r) => (r.person
+  ? h('a', { href: `/persons/${encodeURIComponent(r.person_id)}/protection` }, bdi(personName(r.person)), ' ', h('span', { class: 'reg-no' }, r.person.reg_no))
+  : '—');
+
+function referralTable(id, items, caption) {
+  return h('div', { class: 'table-wrap' }, h('table', { id },
+    h('caption', {}, caption),
+    h('thead', {}, h('tr', {}, ['protection.person', 'protection.provider', 'protection.state_label', 'protection.sent', 'protection.urgency_label']
+      .map((k) => h('th', { scope: 'col' }, t(k))))),
+    h('tbody', {}, items.map((r) => h('tr', { dataset: { referral: r.id } },
+      h('td', {}, personLink(r)), h('td', {}, r.provider_name, h('br'), h('span', { class: 'muted' }, serviceLabel(r.service_type))),
+      h('td', {}, stateBadge(r.state, r.overdue)), h('td', {}, r.sent_at ? fmtDate(r.sent_at.slice(0, 10)) : '—'),
+      h('td', {}, t(`protection.urgency.${r.urgency}`)))))));
+}
+
+export default async function render({ root, query, app }) {
+  app.setTitle(t('protection.title'));
+  await loadQuestionnaire();
+  const sites = await app.sites();
+  const [dash, overdue, cases] = await Promise.all([
+    get('/api/v1/protection/dashboard'),
+    get('/api/v1/protection/referrals/overdue'),
+    get(withQuery('/api/v1/protection/cases', { state: 'open' })),
+  ]);
+  const kpis = h('div', { class: 'kpis' },
+    kpi(t('protection.kpi_screenings'), dash.screenings, 'kpi-screenings'),
+    kpi(t('protection.kpi_with_risks'), dash.persons_with_risks, 'kpi-risks'),
+    kpi(t('protection.kpi_referrals'), dash.referrals, 'kpi-referrals'),
+    kpi(t('protection.kpi_overdue'), dash.referrals_overdue, 'kpi-overdue'),
+    kpi(t('protection.kpi_cases'), dash.cases_open, 'kpi-cases'),
+    kpi(t('protection.kpi_actions_overdue'), dash.actions_overdue, 'kpi-actions'));
+  const cats = Object.entries(dash.persons_with_risks_by_category).filter(([, n]) => n > 0).sort((a, b) => b[1] - a[1]);
+  const byCat = h('div', { class: 'table-wrap' }, h('table', { id: 'risk-categories' },
+    h('caption', {}, t('protection.by_category')),
+    h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, t('protection.category')), h('th', { scope: 'col', class: 'num' }, t('protection.persons')))),
+    h('tbody', {}, cats.map(([code, n]) => h('tr', {}, h('th', { scope: 'row' }, categoryLabel(code)), h('td', { class: 'num' }, fmtNumber(n)))))));
+
+  const state = select([{ value: '', label: t('protection.all_states') }, ...REFERRAL_STATES.map((s) => ({ value: s, label: t(`protection.state.${s}`) }))],
+    query.get('state') || '', { id: 'referral-state' });
+  const listBox = h('div');
+  async function loadList() {
+    const r = await get(withQuery('/api/v1/protection/referrals', { state: state.value, limit: 100 }));
+    listBox.replaceChildren(r.items.length ? referralTable('referrals', r.items, t('protection.referrals'))
+      : h('p', { class: 'muted' }, t('protection.no_referrals')));
+  }
+  state.addEventListener('change', loadList);
+
+  const caseRows = cases.items.map((c) => h('tr', { dataset: { case: c.id } },
+    h('td', {}, c.person ? h('a', { href: `/protection/cases/${encodeURIComponent(c.id)}` }, bdi(personName(c.person)), ' ', h('span', { class: 'reg-no' }, c.person.reg_no)) : '—'),
+    h('td', {}, t(`protection.level.${c.risk_level}`)), h('td', {}, c.worker_name || '—'),
+    h('td', {}, fmtDate(c.opened_at.slice(0, 10))),
+    h('td', { class: 'num' }, c.overdue_actions ? h('strong', {}, fmtNumber(c.overdue_actions)) : '0')));
+
+  const wsite = select(sites.map((x) => ({ value: x.id, label: x.name })), query.get('site') || sites[0]?.id, { id: 'worklist-site' });
+  const wbox = h('div', { id: 'worklist' });
+  wsite.addEventListener('change', () => worklist(wbox, wsite.value));
+  root.append(h('h1', {}, t('protection.title')),
+    h('p', { class: 'lead' }, t('protection.lead', { from: fmtDate(dash.from), to: fmtDate(dash.to) })),
+    kpis,
+    h('section', { class: 'card', 'aria-labelledby': 'worklist-h' }, h('h2', { id: 'worklist-h' }, t('protection.worklist')),
+      h('div', { class: 'toolbar' }, h('div', { class: 'field' }, h('label', { for: 'worklist-site' }, t('protection.site')), wsite)), wbox),
+    h('section', { class: 'card', 'aria-labelledby': 'overdue-h' }, h('h2', { id: 'overdue-h' }, t('protection.overdue_referrals', { days: overdue.days })),
+      overdue.items.length ? referralTable('overdue-referrals', overdue.items, t('protection.overdue_caption'))
+        : h('p', { class: 'muted', id: 'no-overdue' }, t('protection.no_overdue'))),
+    h('div', { class: 'grid grid-2' },
+      h('section', { class: 'card', 'aria-labelledby': 'cases-h' }, h('h2', { id: 'cases-h' }, t('protection.open_cases')),
+        caseRows.length ? h('div', { class: 'table-wrap' }, h('table', { id: 'open-cases' },
+          h('caption', { class: 'visually-hidden' }, t('protection.open_cases')),
+          h('thead', {}, h('tr', {}, ['protection.person', 'protection.risk_level', 'protection.worker', 'protection.opened', 'protection.late']
+            .map((k) => h('th', { scope: 'col' }, t(k))))), h('tbody', {}, caseRows))) : h('p', { class: 'muted' }, t('protection.no_cases'))),
+      h('section', { class: 'card', 'aria-labelledby': 'cat-h' }, h('h2', { id: 'cat-h' }, t('protection.risks_30')), byCat)),
+    h('section', { class: 'card', 'aria-labelledby': 'ref-h' }, h('h2', { id: 'ref-h' }, t('protection.referrals')),
+      h('div', { class: 'toolbar' }, h('div', { class: 'field' }, h('label', { for: 'referral-state' }, t('protection.state_label')), state)), listBox));
+  await Promise.all([loadList(), sites.length ? worklist(wbox, wsite.value) : null]);
+}
