@@ -46,7 +46,7 @@ herr *registry_site_residents(store *s, const actor *a, const char *site_id,
     if (q->q && q->q[0]) {
         if ((e = text_fold(q->q, &folded))) goto cleanup;
         like = mem_printf("%%%s%%", folded);
-        for (size_t i = 0; q->q[i] && i < sizeof upper - 1; i++)
+        for (size_t i = 0; i < sizeof upper - 1 && q->q[i]; i++)
             upper[i] = (char)toupper((unsigned char)q->q[i]);
     }
     if ((e = store_prepare(s, q->descending ? residents_desc_sql : residents_asc_sql, &st)))
