@@ -80,7 +80,7 @@ e2e-test: build-test npm-deps vendor
 
 screenshots: build-test npm-deps vendor
 	HAVEN_BIN=build-test/haven HAVEN_WEB=web HAVEN_SCREENSHOTS=docs/screenshots \
-	  node --test tests/e2e/pages.test.mjs
+	  node --test tests/e2e/pages.test.mjs tests/e2e/stats.test.mjs tests/e2e/protection.test.mjs
 
 bench: build
 	./bench/run.sh

@@ -147,12 +147,12 @@ herr *prot_case_event(store *s, const actor *a, const char *case_id, const char 
     return store_run(st);
 }
 
-/* The username of a worker (already checked), or "". */
-static void worker_name(store *s, const char *worker_id, char out[65]) {
+/* The display name of a worker (already checked), or "". */
+static void worker_name(store *s, const char *worker_id, char out[128]) {
     json_t *u = NULL;
     out[0] = '\0';
     herr *e = worker_id && worker_id[0] ? auth_user_get(s, worker_id, &u) : NULL;
-    if (!e && u) snprintf(out, 65, "%s", json_str(u, "username"));
+    if (!e && u) snprintf(out, 128, "%s", json_str(u, "display_name"));
     err_free(e);
     json_decref(u);
 }
@@ -197,7 +197,7 @@ herr *protection_case_open(store *s, const actor *a, const json_t *in, json_t **
     if ((e = prot_check_code("risk_level", level, risk_levels))) return e;
     const char *person = json_str(in, "person_id");
     const char *worker = json_str(in, "worker_id") ? json_str(in, "worker_id") : a->user_id;
-    char id[ID_LEN], now[CLOCK_ISO_LEN], site[ID_LEN] = "", wname[65];
+    char id[ID_LEN], now[CLOCK_ISO_LEN], site[ID_LEN] = "", wname[128];
     id_new(id);
     clock_format_iso(clock_now(), now);
     if ((e = store_begin(s))) return e;
@@ -275,7 +275,7 @@ herr *protection_case_update(store *s, const actor *a, const char *id, const jso
         return e;
     if (json_has(in, "worker_id") && !json_str(in, "worker_id"))
         return err_invalid("worker_id", "a case always has a worker");
-    char now[CLOCK_ISO_LEN], wname[65];
+    char now[CLOCK_ISO_LEN], wname[128];
     clock_format_iso(clock_now(), now);
     if ((e = store_begin(s))) return e;
     began = true;
@@ -366,7 +366,7 @@ herr *protection_case_transfer(store *s, const actor *a, const char *id, const j
     herr *e = json_check(in, transfer_fields, sizeof transfer_fields / sizeof transfer_fields[0]);
     if (e) return e;
     const char *to = json_str(in, "site_id"), *worker = json_str(in, "worker_id");
-    char now[CLOCK_ISO_LEN], wname[65] = "";
+    char now[CLOCK_ISO_LEN], wname[128] = "";
     clock_format_iso(clock_now(), now);
     actor sys;
     actor_system(&sys, "check");

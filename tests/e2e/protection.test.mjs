@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer } from '../api/harness.mjs';
-import { openBrowser, login, checkA11y } from './browser.mjs';
+import { openBrowser, login, checkA11y, screenshot } from './browser.mjs';
 
 const NOTE = 'Told us about the journey through the forest';
 let server, b, personId;
@@ -62,12 +62,14 @@ test('screening_referral_and_case_by_a_protection_officer', async () => {
   await page.locator('#case-notes li').first().waitFor();
   assert.match(await page.locator('#case-notes').innerText(), /journey through the forest/);
   await checkA11y(page, 'case page');
+  await screenshot(page, 'protection-case');
 
   await page.goto('/protection');
   await page.locator('#kpi-screenings').waitFor();
   await page.locator('#worklist-count').waitFor();
   await page.locator('#open-cases').waitFor();
   await checkA11y(page, 'protection page');
+  await screenshot(page, 'protection-overview');
   // The one 400 is the referral refused for want of consent, on purpose.
   assert.deepEqual(errors.filter((e) => !/status of 400/.test(e)), []);
 });
