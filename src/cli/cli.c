@@ -22,7 +22,7 @@ static const struct {
     {"permissions", "print the role x permission matrix as JSON", cli_cmd_permissions},
     {"routes", "print every API route with its permission as JSON", cli_cmd_routes},
     {"stats catalogue", "print the statistics indicator catalogue as JSON", cli_cmd_stats_catalogue},
-    {"stats compute", "compute a period's statistics (--db PATH --period 2023-05)",
+    {"stats compute", "compute a period's statistics (--db PATH --period 2023-05 [--key-file F])",
      cli_cmd_stats_compute},
     {"stats validate", "check a period's statistics against the rules (--db --period)",
      cli_cmd_stats_validate},

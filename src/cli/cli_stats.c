@@ -9,6 +9,7 @@
 #include "core/actor.h"
 #include "core/json.h"
 #include "core/mem.h"
+#include "protection/protection.h"
 #include "stats/stats.h"
 
 static void print_json(const json_t *j) {
@@ -43,7 +44,7 @@ static herr *read_all(const char *path, char **out, size_t *len) {
 typedef struct {
     const char *db, *period, *ref_area, *format, *out, *indicator, *sex, *age;
     const char *file; /* the one positional argument, when the command takes it */
-    const char *threshold, *jump_factor;
+    const char *threshold, *jump_factor, *key_file;
 } opts;
 
 /* Returns -1 when the command goes on, else its exit code (usage, or --help). */
@@ -54,7 +55,8 @@ static int parse(int argc, char **argv, const char *usage, opts *o) {
         {"out", required_argument, 0, 'o'},       {"indicator", required_argument, 0, 'i'},
         {"sex", required_argument, 0, 's'},       {"age", required_argument, 0, 'a'},
         {"threshold", required_argument, 0, 't'}, {"jump-factor", required_argument, 0, 'j'},
-        {"help", no_argument, 0, 'h'},            {0, 0, 0, 0}};
+        {"key-file", required_argument, 0, 'k'},  {"help", no_argument, 0, 'h'},
+        {0, 0, 0, 0}};
     memset(o, 0, sizeof *o);
     int c;
     optind = 1;
@@ -70,6 +72,7 @@ static int parse(int argc, char **argv, const char *usage, opts *o) {
         case 'a': o->age = optarg; break;
         case 't': o->threshold = optarg; break;
         case 'j': o->jump_factor = optarg; break;
+        case 'k': o->key_file = optarg; break;
         default: return cli_usage(usage, c == 'h');
         }
     }
@@ -110,16 +113,34 @@ static int run_json(const char *db, herr *(*fn)(store *, const opts *, json_t **
     return 0;
 }
 
+/* The persons at risk by kind of risk are counted from sealed screenings: the key is
+ * loaded as haven serve loads it (never created here: a missing key file is an error
+ * that says where it was looked for), and forgotten when the command ends. */
 static herr *do_compute(store *s, const opts *o, json_t **out) {
     actor a;
     actor_system(&a, NULL);
-    return stats_compute(s, &a, o->period, out);
+    char path[4096];
+    herr *e = protection_key_path(o->db, o->key_file, path, sizeof path);
+    if (!e) e = protection_key_setup(s, path, false);
+    if (e && e->code == ERR_NOT_FOUND) {
+        herr *why = err_new(ERR_NOT_FOUND, "key-file",
+                            "persons at risk are counted with the database's protection key: %s",
+                            e->message);
+        err_free(e);
+        return why;
+    }
+    if (!e) e = stats_compute(s, &a, o->period, out);
+    protection_key_forget();
+    return e;
 }
 
 static const char compute_usage[] =
-    "usage: haven stats compute --db PATH --period PERIOD\n"
+    "usage: haven stats compute --db PATH --period PERIOD [--key-file FILE]\n"
     "Computes the indicators Haven holds case data for (arrivals, accommodation, departures,\n"
-    "length of stay) for a month (2023-05), quarter (2023-Q2) or year (2023) and stores them.\n";
+    "length of stay; vulnerability screenings, persons at risk and referrals) for a month\n"
+    "(2023-05), quarter (2023-Q2) or year (2023) and stores them. Persons at risk are\n"
+    "counted from sealed screenings: --key-file is the database's protection key, as for\n"
+    "haven serve (default $HAVEN_KEY_FILE, else PATH.key).\n";
 
 int cli_cmd_stats_compute(int argc, char **argv) {
     PARSE_OR_RETURN(compute_usage);

@@ -256,6 +256,35 @@ herr *protection_dashboard(store *s, const actor *a, const char *from, const cha
  * categories). No actor: the caller decides who sees aggregates. */
 herr *protection_period_figures(store *s, const char *from, const char *to, json_t **out);
 
+/* The breakdown the statistics module turns into indicators (src/stats): the screenings
+ * and referrals of from..to (YYYY-MM-DD, inclusive; all sites) counted per group of
+ * persons with the same recorded citizenship and sex and the same age band, age being
+ * in completed years on `to`. A record merged into another counts as the survivor and
+ * is described by the survivor's record.
+ *
+ * Why groups and not rows: risk categories are sealed, and a person's categories beside
+ * their citizenship, sex and birth date are that person's protection details. They are
+ * opened here and only counts leave; the finest a caller gets is a count per (recorded
+ * citizenship, sex, age band), which the caller's disclosure control must still treat as
+ * small. */
+typedef struct {
+    const char *from, *to;      /* YYYY-MM-DD, inclusive */
+    const int *age_from;        /* lower bounds of the age bands in years, increasing */
+    size_t n_ages;              /* 1..16 */
+    const json_t *risk_groups;  /* {"name":["category",...]}: at most 32 named sets */
+} protection_breakdown_query;
+
+/* *out: {"from","to","groups":[{"citizenship","sex" (as recorded, or null),"age_band"
+ * (index into age_from; null when the birth date is unknown or the person younger than
+ * the first band),"screenings" (screenings of the period),"persons_screened",
+ * "persons_with_risks" (screened with at least one risk),"risk_groups":{name: persons
+ * with at least one of its categories},"referrals" (referrals sent in the period)}]}.
+ * A person screened several times counts once, with every risk category found in the
+ * period. Needs the key when a screening of the period found a risk (ERR_CONFLICT
+ * otherwise). ERR_INVALID naming "from", "to", "age_from" or "risk_groups" (an unknown
+ * category). No actor: the caller decides who sees aggregates. Caller owns *out. */
+herr *protection_period_breakdown(store *s, const protection_breakdown_query *q, json_t **out);
+
 /* ---- demo -------------------------------------------------------------------------- */
 
 /* Adds providers, consents, screenings (about one person in three screened, 17% of

@@ -2,7 +2,9 @@
  *
  * The indicators, their code lists and their validation rules are data
  * (data/stats_catalogue.json). For a period ("2023-05", "2023-Q2", "2023") Haven
- * computes every indicator it holds case data for from persons and stays, keeps the
+ * computes every indicator it holds case data for from persons and stays and from
+ * protection's screenings and referrals (as counts from protection's public
+ * function, never its sealed details), keeps the
  * others as aggregates entered by hand or imported from a neighbour's file, checks
  * them against the rules, applies disclosure control (small cells suppressed or
  * rounded, with secondary suppression) and exports them as SDMX-CSV, XLSX or JSON.
@@ -48,12 +50,14 @@ herr *stats_settings_set(store *s, const actor *a, const json_t *in, json_t **ou
 /* ---- computing and entering -------------------------------------------------------- */
 
 /* Computes every indicator whose source is "computed" for the local administration
- * and the period from persons and stays, with all totals and subtotals, and replaces
+ * and the period from persons and stays, and from protection's screenings and
+ * referrals (protection_period_breakdown), with all totals and subtotals, and replaces
  * the stored computed figures of that period; reads, writes and the audit entry are
- * one transaction. A record merged into another is no second arrival, and its stays
- * count as the survivor's. *out: {"ref_area","period","indicators":[{"code","cells",
- * "total"}]}. ERR_INVALID (field "period") on a malformed period; ERR_IO when the
- * database fails (nothing changed). */
+ * one transaction. A record merged into another is no second arrival, and its stays,
+ * screenings and referrals count as the survivor's. *out: {"ref_area","period",
+ * "indicators":[{"code","cells","total"}]}. ERR_INVALID (field "period") on a malformed
+ * period; ERR_CONFLICT when the protection key is not loaded and a screening of the
+ * period found a risk; ERR_IO when the database fails (nothing changed in any case). */
 herr *stats_compute(store *s, const actor *a, const char *period, json_t **out);
 
 /* Replaces the figures of one entered indicator for the local administration and the

@@ -75,7 +75,7 @@ static void load_rules(stats_cat *c, json_t *arr) {
     } types[] = {{"totals", RULE_TOTALS},         {"non_negative", RULE_NON_NEGATIVE},
                  {"jump", RULE_JUMP},             {"stock_flow", RULE_STOCK_FLOW},
                  {"continuity", RULE_CONTINUITY}, {"sum_of_indicators", RULE_SUM_OF_INDICATORS},
-                 {"same_total", RULE_SAME_TOTAL}};
+                 {"same_total", RULE_SAME_TOTAL}, {"at_most", RULE_AT_MOST}};
     size_t i;
     json_t *r;
     if (!json_is_array(arr) || json_array_size(arr) > 32) die("bad rules", NULL);
@@ -116,10 +116,38 @@ static void load_rules(stats_cat *c, json_t *arr) {
             rule->a = indicator_ref(c, r, "a", rule->id);
             rule->b = indicator_ref(c, r, "b", rule->id);
             break;
+        case RULE_AT_MOST:
+            rule->b = indicator_ref(c, r, "limit", rule->id);
+            break;
         default: break;
         }
         c->n_rules = i + 1;
     }
+}
+
+/* "protection": which figure of protection's breakdown a computed indicator is (none:
+ * computed from persons and stays); "risk" names its "risk_categories". */
+static void load_source_figure(json_t *o, stats_indicator *ind) {
+    static const struct {
+        const char *name;
+        stats_source_figure from;
+    } figures[] = {{"screenings", FROM_SCREENINGS},
+                   {"persons_screened", FROM_PERSONS_SCREENED},
+                   {"persons_with_risks", FROM_PERSONS_WITH_RISKS},
+                   {"risk", FROM_RISK},
+                   {"referrals", FROM_REFERRALS}};
+    const char *w = ind->code, *name = json_string_value(json_object_get(o, "protection"));
+    ind->from = FROM_REGISTRY;
+    if (!name) return;
+    size_t f = 0;
+    while (f < sizeof figures / sizeof figures[0] && strcmp(figures[f].name, name)) f++;
+    if (f == sizeof figures / sizeof figures[0]) die("unknown protection figure", w);
+    if (!ind->computed || ind->measure != MEASURE_COUNT || (ind->dims & DIMBIT(DIM_SITE)))
+        die("a protection figure is a computed count without sites", w);
+    ind->from = figures[f].from;
+    ind->risk_categories = json_object_get(o, "risk_categories");
+    if ((ind->from == FROM_RISK) != (json_array_size(ind->risk_categories) > 0))
+        die("risk_categories go with \"protection\": \"risk\" only", w);
 }
 
 static void load_indicator(stats_cat *c, json_t *o, stats_indicator *ind) {
@@ -164,6 +192,7 @@ static void load_indicator(stats_cat *c, json_t *o, stats_indicator *ind) {
         else die("unknown dimension", dim);
     }
     if (json_is_true(json_object_get(o, "by_site"))) ind->dims |= DIMBIT(DIM_SITE);
+    load_source_figure(o, ind);
     json_array_foreach(json_object_get(o, "rules"), i, item) {
         int r = find_rule(c, json_string_value(item) ? json_string_value(item) : "");
         if (r < 0) die("unknown rule", w);

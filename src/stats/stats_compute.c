@@ -1,4 +1,5 @@
-/* Computing the indicators Haven holds case data for, from persons and stays.
+/* Computing the indicators Haven holds case data for, from persons and stays (and,
+ * through stats_protection.c, from protection's screenings and referrals).
  *
  * Why a few plain reads and C instead of one GROUP BY per indicator: a month of a large
  * installation is hundreds of thousands of rows, and every indicator (arrivals, stock
@@ -92,9 +93,7 @@ static acc *acc_get(acc_map *m, uint64_t key) {
     return &m->slots[i];
 }
 
-/* The CITIZEN code of a recorded citizenship: ISO codes in upper case (whatever case
- * was stored), "stateless" STLS, anything else UNK. */
-static void citizen_code(const char *c, char out[8]) {
+void stats_citizen_code(const char *c, char out[8]) {
     if (c && !strcmp(c, "stateless")) {
         memcpy(out, "STLS", 5);
     } else if (c && isalpha((unsigned char)c[0]) && isalpha((unsigned char)c[1]) && !c[2]) {
@@ -106,7 +105,7 @@ static void citizen_code(const char *c, char out[8]) {
     }
 }
 
-static int sex_index(const char *s) {
+int stats_sex_index(const char *s) {
     if (s && s[0] == 'F' && !s[1]) return 0;
     if (s && s[0] == 'M' && !s[1]) return 1;
     return 2; /* X and anything else: UNK */
@@ -185,8 +184,8 @@ static herr *scan_arrivals(store *s, const stats_period *per, const plan *p, acc
         e = store_step(st, &row);
         if (e || !row) break;
         char citizen[8];
-        citizen_code(store_text(st, 0), citizen);
-        uint64_t key = pack(NO_SITE, citizen, sex_index(store_text(st, 1)), age_index(p, store_text(st, 2)));
+        stats_citizen_code(store_text(st, 0), citizen);
+        uint64_t key = pack(NO_SITE, citizen, stats_sex_index(store_text(st, 1)), age_index(p, store_text(st, 2)));
         acc_get(m, key)->arr++;
     }
     store_done(st);
@@ -349,8 +348,8 @@ static herr *add_stays(store *s, const plan *p, stay_list *list, acc_map *m) {
         e = store_step(st, &row);
         if (!e && row) {
             char citizen[8];
-            citizen_code(store_text(st, 0), citizen);
-            int sex = sex_index(store_text(st, 1)), age = age_index(p, store_text(st, 2));
+            stats_citizen_code(store_text(st, 0), citizen);
+            int sex = stats_sex_index(store_text(st, 1)), age = age_index(p, store_text(st, 2));
             for (size_t k = i; k < j; k++) {
                 const stay_row *r = &list->rows[k];
                 acc *a = acc_get(m, pack(r->site, citizen, sex, age));
@@ -438,7 +437,8 @@ static json_t *summary(const stats_set *set, const bool *which) {
 }
 
 /* Reads the case data and writes the result in one transaction: the figures come
- * from one consistent state of persons and stays (no registration half-seen), and
+ * from one consistent state of persons, stays and screenings (no registration
+ * half-seen), and
  * the many person lookups share one lock instead of taking one each. Writers wait
  * for the computation: milliseconds for an installation's real volume. */
 herr *stats_compute(store *s, const actor *a, const char *period, json_t **out) {
@@ -474,6 +474,7 @@ herr *stats_compute(store *s, const actor *a, const char *period, json_t **out) 
     for (int r = 0; r < N_REASONS; r++)
         if (p.reason_name[r]) add_indicator(&set, &map, &sites, p.reason_ind[r], F_REASON, r);
     add_indicator(&set, &map, &sites, p.alos, F_ALOS, 0);
+    if ((e = stats_protection_add(s, &per, &set))) goto cleanup;
     for (size_t i = 0; i < cat->n_ind; i++)
         which[i] = cat->ind[i].computed && stats_period_allows(&per, cat->ind[i].periodicity);
     stats_set_sort(&set);

@@ -22,8 +22,19 @@ typedef enum {
     RULE_STOCK_FLOW,
     RULE_CONTINUITY,
     RULE_SUM_OF_INDICATORS,
-    RULE_SAME_TOTAL
+    RULE_SAME_TOTAL,
+    RULE_AT_MOST
 } stats_rule_type;
+
+/* Which figure of protection_period_breakdown a computed indicator is. */
+typedef enum {
+    FROM_REGISTRY, /* persons and stays (stats_compute.c) */
+    FROM_SCREENINGS,
+    FROM_PERSONS_SCREENED,
+    FROM_PERSONS_WITH_RISKS,
+    FROM_RISK, /* persons with any of the indicator's risk categories */
+    FROM_REFERRALS
+} stats_source_figure;
 
 #define STATS_MAX_PARTS 8
 #define STATS_MAX_CODES 8
@@ -37,6 +48,8 @@ typedef struct {
     unsigned dims;     /* DIMBIT(DIM_CITIZEN) ...; DIM_SITE when by site */
     int weight;        /* MEASURE_MEAN: index of the count behind the mean, else -1 */
     unsigned rules;    /* bit i: rule i of the catalogue applies */
+    stats_source_figure from;  /* computed: where from ("protection" in the catalogue) */
+    json_t *risk_categories;   /* FROM_RISK: the questionnaire's categories (borrowed) */
 } stats_indicator;
 
 typedef struct {
@@ -44,7 +57,7 @@ typedef struct {
     stats_rule_type type;
     bool warning;      /* severity warning (else error) */
     bool year_ago;     /* RULE_JUMP: against a year ago (else the previous period) */
-    int a, b;          /* stock_start/total/a, stock_end/b: indicator indexes */
+    int a, b;          /* stock_start/total/a, stock_end/limit/b: indicator indexes */
     int parts[STATS_MAX_PARTS], n_parts;   /* inflows, or the parts */
     int minus[STATS_MAX_PARTS], n_minus;   /* outflows */
 } stats_rule;
@@ -159,6 +172,20 @@ typedef struct {
     int jump_min;
 } stats_conf;
 herr *stats_conf_load(store *s, stats_conf *out);
+
+/* ---- computing -------------------------------------------------------------------- */
+
+/* The CITIZEN code of a recorded citizenship: ISO codes in upper case (whatever case
+ * was stored), "stateless" STLS, anything else UNK. */
+void stats_citizen_code(const char *recorded, char out[8]);
+
+/* Position in the SEX list of a recorded sex: F, M, else (X, unknown) UNK. */
+int stats_sex_index(const char *recorded);
+
+/* Inside the caller's transaction: adds to set the complete tables of every indicator
+ * computed from protection data (catalogue "protection") for the period, from
+ * protection_period_breakdown. Fails as that does (ERR_CONFLICT without the key). */
+herr *stats_protection_add(store *s, const stats_period *per, stats_set *set);
 
 /* ---- cubes -------------------------------------------------------------------------- */
 

@@ -214,6 +214,25 @@ static void check_same_total(checker *k, int ind) {
                   a->value, stats_cat_get()->ind[r->b].code, b->value);
 }
 
+/* Each cell of the indicator is at most the same cell of the limit (persons with a
+ * risk among the persons screened): a cell the limit's table lacks counts as zero. */
+static void check_at_most(checker *k, int ind) {
+    const stats_rule *r = k->rule;
+    if (!indicator_present(k->set, r->b)) return;
+    for (size_t i = 0; i < k->set->n; i++) {
+        const stats_cell *c = &k->set->cells[i];
+        if (c->ind != ind || !has_value(c)) continue;
+        bool hidden = false;
+        double tol = tolerance(c), limit = value_of(k->set, r->b, c, &hidden, &tol);
+        if (hidden) continue;
+        k->checked++;
+        if (c->value > limit + tol)
+            violation(k, ind, c, json_pack("{s:f,s:f}", "value", c->value, "limit", limit),
+                      "%s %g is more than %s %g", stats_cat_get()->ind[ind].code, c->value,
+                      stats_cat_get()->ind[r->b].code, limit);
+    }
+}
+
 int stats_check_totals(const stats_set *set, json_t *violations) {
     const stats_cat *cat = stats_cat_get();
     size_t before = json_array_size(violations);
@@ -252,6 +271,7 @@ herr *stats_check(store *s, const stats_set *set, const stats_conf *conf, json_t
             case RULE_CONTINUITY: check_continuity(&k, (int)i); break;
             case RULE_SUM_OF_INDICATORS: check_sum_of_indicators(&k, (int)i); break;
             case RULE_SAME_TOTAL: check_same_total(&k, (int)i); break;
+            case RULE_AT_MOST: check_at_most(&k, (int)i); break;
             }
         }
     }

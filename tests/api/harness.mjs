@@ -10,7 +10,8 @@ export const WEB = process.env.HAVEN_WEB || new URL('../../web', import.meta.url
 
 // Runs `haven ARGS...`; returns {status, stdout, stderr}.
 export function haven(args, input) {
-  const r = spawnSync(BIN, args, { input, encoding: 'utf8', env: { ...process.env, ASAN_OPTIONS: 'detect_leaks=1' } });
+  const r = spawnSync(BIN, args, { input, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024,
+    env: { ...process.env, ASAN_OPTIONS: 'detect_leaks=1' } });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 

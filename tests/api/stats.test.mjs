@@ -5,7 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer } from './harness.mjs';
 
-let srv, stat, registrar, admin;
+let srv, stat, registrar, admin, officer;
 const now = new Date();
 const period = `${now.getUTCFullYear()}-${String(now.getUTCMonth() + 1).padStart(2, '0')}`;
 
@@ -14,6 +14,7 @@ before(async () => {
   stat = await srv.login('statistician');
   registrar = await srv.login('registrar');
   admin = await srv.login('admin');
+  officer = await srv.login('protection');
 });
 after(async () => { await srv.stop(); });
 
@@ -144,4 +145,57 @@ test('aggregates are entered by hand and settings changed', async () => {
   const g = await srv.request('GET', `/api/v1/stats/${period}?indicator=ASY_APP`, { token: stat });
   const pk2 = g.body.indicators[0].cells.find((c) => c.citizen === 'PK' && c.sex === 'M' && c.age === 'Y18-34');
   assert.equal(pk2.published, 3);
+});
+
+test('protection figures are computed for the statistician, who never reads a protection detail', async () => {
+  // Two screenings in March 2012, a month with no other data: one finds nothing, one a
+  // possible victim of trafficking who is also a survivor of violence.
+  const sites = await srv.request('GET', '/api/v1/sites', { token: admin });
+  const lipa = sites.body.items.find((s) => s.code === 'LIP').id;
+  const people = await srv.request('GET', `/api/v1/persons?site=${lipa}&limit=50`, { token: officer });
+  const [a, b] = people.body.items.filter((p) => p.registration_site_id === lipa && !p.merged_into);
+  const screen = (p, answers) => srv.request('POST', `/api/v1/persons/${p.id}/screenings`, {
+    token: officer, body: { site_id: lipa, screened_at: '2012-03-14T10:00:00Z', answers },
+  });
+  assert.equal((await screen(a, { child_status: 'adult', trafficking_indicators: ['debt'], violence: true })).status, 201);
+  assert.equal((await screen(b, { child_status: 'adult' })).status, 201);
+
+  const c = await srv.request('POST', '/api/v1/stats/2012-03/compute', { token: stat, body: {} });
+  assert.equal(c.status, 200, c.text);
+  const total = (code) => c.body.indicators.find((i) => i.code === code).total;
+  assert.equal(total('VUL_SCR'), 2);
+  assert.equal(total('VUL_SCR_PER'), 2);
+  assert.equal(total('VUL_RISK'), 1);
+  assert.equal(total('VUL_RISK_THB'), 1);
+  assert.equal(total('VUL_RISK_SGBV'), 1);
+  assert.equal(total('VUL_RISK_UASC'), 0);
+  assert.equal(total('VUL_REF'), 0);
+
+  // The review shows the count and what will be published: rounded to base 5.
+  const g = await srv.request('GET', '/api/v1/stats/2012-03?indicator=VUL_RISK_THB', { token: stat });
+  assert.equal(g.body.indicators[0].source, 'computed');
+  const cit = a.citizenship.length === 2 ? a.citizenship.toUpperCase() : a.citizenship === 'stateless' ? 'STLS' : 'UNK';
+  const row = g.body.indicators[0].cells.find((x) => x.citizen === cit && x.sex === 'T' && x.age === 'TOTAL');
+  assert.equal(row.value, 1);
+  assert.equal(row.published, 0);
+  assert.equal(row.obs_status, 'R');
+  const v = await srv.request('GET', '/api/v1/stats/2012-03/validation', { token: stat });
+  assert.equal(v.body.errors, 0, JSON.stringify(v.body.violations.slice(0, 3)));
+
+  // What leaves: small screening cells suppressed, risks rounded, nothing personal.
+  const csv = (await srv.request('GET', '/api/v1/stats/2012-03/export?format=sdmx-csv', { token: stat })).text;
+  for (const l of csv.trim().split('\n').slice(1).filter((x) => x.includes(',VUL_'))) {
+    const f = l.split(',');
+    if (f[3].startsWith('VUL_RISK')) assert.ok(f[10] === 'R' && Number(f[9]) % 5 === 0, l);
+    else assert.ok(f[11] !== 'F' || Number(f[9]) === 0 || Number(f[9]) >= 5, l);
+  }
+  assert.doesNotMatch(csv, /trafficking|violence|debt|[0-9a-f]{8}-[0-9a-f]{4}-|\d{4}-\d\d-\d\d/);
+
+  // And the statistician still cannot open the screenings the figures came from.
+  for (const path of [`/api/v1/persons/${a.id}/screenings`, `/api/v1/persons/${a.id}/protection`,
+    `/api/v1/persons/${a.id}`, '/api/v1/protection/dashboard', '/api/v1/protection/referrals']) {
+    const r = await srv.request('GET', path, { token: stat });
+    assert.equal(r.status, 403, path);
+    assert.doesNotMatch(r.text, /trafficking|gbv_survivor/);
+  }
 });

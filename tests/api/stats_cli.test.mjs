@@ -3,7 +3,7 @@
 // error exits.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, readFileSync, writeFileSync, renameSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { haven } from './harness.mjs';
@@ -82,4 +82,23 @@ test('a bad file: every error on stderr as FILE:LINE:COLUMN, nothing imported', 
   assert.equal(e.status, 0, e.stderr);
   const cmp2 = haven(['stats', 'compare', '--db', me, '--indicator', 'REF_ENTRY', '--period', '2023-05']);
   assert.equal(JSON.parse(cmp2.stdout).rows[0].values.ME, 9);
+});
+
+test('compute reads sealed screenings with the key haven serve uses, and says when it is missing', () => {
+  const c = haven(['stats', 'compute', '--db', ba, '--period', period]);
+  assert.equal(c.status, 0, c.stderr);
+  const scr = JSON.parse(c.stdout).indicators.find((i) => i.code === 'VUL_SCR');
+  assert.ok(scr.total > 0, 'the demo screens people this month');
+  const moved = join(dir, 'elsewhere.key');
+  renameSync(`${ba}.key`, moved);
+  try {
+    const missing = haven(['stats', 'compute', '--db', ba, '--period', period]);
+    assert.equal(missing.status, 1);
+    assert.match(missing.stderr, /protection key: the key file \S+ba\.db\.key is missing.*\(field: key-file\)/);
+    const given = haven(['stats', 'compute', '--db', ba, '--period', period, '--key-file', moved]);
+    assert.equal(given.status, 0, given.stderr);
+    assert.equal(JSON.parse(given.stdout).indicators.find((i) => i.code === 'VUL_SCR').total, scr.total);
+  } finally {
+    renameSync(moved, `${ba}.key`);
+  }
 });

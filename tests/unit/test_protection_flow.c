@@ -387,6 +387,55 @@ static void test_dashboard_and_period_figures_count_people_by_category(void **st
     mem_free(c);
 }
 
+/* The breakdown for statistics: counts per (citizenship, sex, age band) with named sets
+ * of categories, never rows of persons; bad queries name their field. */
+static void test_breakdown_for_statistics_counts_groups_and_checks_its_query(void **state) {
+    fixture *f = *state;
+    screen(f, 0, 0, "{\"child_status\":\"unaccompanied\",\"serious_medical\":true}", NULL, NULL);
+    screen(f, 0, 0, "{\"child_status\":\"separated\"}", NULL, NULL);
+    screen(f, 1, 1, "{\"child_status\":\"adult\",\"pregnant\":true,\"distress\":true}", NULL,
+           NULL);
+    char today[CLOCK_DATE_LEN];
+    clock_format_date(clock_now(), today);
+    static const int ages[] = {0, 18};
+    json_t *groups = json_pack("{s:[s],s:[s,s]}", "child", "unaccompanied_child", "other",
+                               "pregnant", "mental_health");
+    protection_breakdown_query q = {.from = today, .to = today, .age_from = ages, .n_ages = 2,
+                                    .risk_groups = groups};
+    json_t *out = NULL;
+    assert_ok(protection_period_breakdown(f->s, &q, &out));
+    /* The fixture's people are all AF, M, with no birth date: one group. */
+    json_t *list = json_object_get(out, "groups");
+    assert_int_equal(json_array_size(list), 1);
+    json_t *g = json_array_get(list, 0);
+    assert_string_equal(json_str(g, "citizenship"), "AF");
+    assert_true(json_is_null(json_object_get(g, "age_band")));
+    assert_int_equal(json_integer_value(json_object_get(g, "screenings")), 3);
+    assert_int_equal(json_integer_value(json_object_get(g, "persons_screened")), 2);
+    assert_int_equal(json_integer_value(json_object_get(g, "persons_with_risks")), 2);
+    json_t *risks = json_object_get(g, "risk_groups");
+    assert_int_equal(json_integer_value(json_object_get(risks, "child")), 1);
+    assert_int_equal(json_integer_value(json_object_get(risks, "other")), 1); /* once, for two */
+    assert_null(json_object_get(g, "person_id"));
+    json_decref(out);
+
+    static const int unordered[] = {18, 0};
+    q.age_from = unordered;
+    assert_err(protection_period_breakdown(f->s, &q, &out), ERR_INVALID, "age_from");
+    q.age_from = ages;
+    json_t *bad = json_pack("{s:[s]}", "x", "no_such_category");
+    q.risk_groups = bad;
+    assert_err(protection_period_breakdown(f->s, &q, &out), ERR_INVALID, "risk_groups");
+    q.risk_groups = groups;
+    q.to = "2023-02-30";
+    assert_err(protection_period_breakdown(f->s, &q, &out), ERR_INVALID, "to");
+    q.to = today;
+    protection_key_forget(); /* sealed categories cannot be counted without the key */
+    assert_err(protection_period_breakdown(f->s, &q, &out), ERR_CONFLICT, NULL);
+    json_decref(bad);
+    json_decref(groups);
+}
+
 static void test_demo_adds_screenings_referrals_and_cases(void **state) {
     fixture *f = *state;
     char at[CLOCK_ISO_LEN];
@@ -431,6 +480,7 @@ int main(void) {
         T(test_worklist_shows_who_to_screen_and_who_is_at_risk),
         T(test_case_list_is_scoped_to_the_officers_sites),
         T(test_dashboard_and_period_figures_count_people_by_category),
+        T(test_breakdown_for_statistics_counts_groups_and_checks_its_query),
         T(test_demo_adds_screenings_referrals_and_cases),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

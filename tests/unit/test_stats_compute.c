@@ -183,7 +183,8 @@ static void test_catalogue_lists_every_required_indicator(void **state) {
     assert_ok(stats_catalogue_json(&cat));
     const char *required[] = {"ARR", "ACC_EOP", "DEP", "ALOS", "ASY_INT", "ASY_APP", "UAM_REG",
                               "IRR_PRES", "REF_ENTRY", "ORD_LEAVE", "RET_AVR", "RET_FORCED",
-                              "RET_DEST", "READM_REQ", "VUL_SCR", "VUL_RISK_THB", "AVRR_COUNS",
+                              "RET_DEST", "READM_REQ", "VUL_SCR", "VUL_SCR_PER", "VUL_RISK",
+                              "VUL_RISK_THB", "VUL_REF", "AVRR_COUNS",
                               "AVRR_RET"};
     for (size_t r = 0; r < sizeof required / sizeof required[0]; r++) {
         bool found = false;

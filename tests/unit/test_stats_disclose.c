@@ -182,7 +182,7 @@ static void test_rounding_indicator_rounds_every_cell_to_base_5(void **state) {
     (void)state;
     store *s = test_db_open();
     json_t *in = json_pack("{s:s,s:[{s:s,s:s,s:s,s:i},{s:s,s:s,s:s,s:i},{s:s,s:s,s:s,s:i}]}",
-                           "indicator", "VUL_RISK_THB", "cells", "citizen", "NG", "sex", "F", "age",
+                           "indicator", "UAM_REG", "cells", "citizen", "NG", "sex", "F", "age",
                            "Y18-34", "value", 3, "citizen", "NG", "sex", "F", "age", "Y14-17", "value",
                            7, "citizen", "MA", "sex", "M", "age", "Y18-34", "value", 12);
     json_t *out = NULL;
@@ -198,10 +198,10 @@ static void test_rounding_indicator_rounds_every_cell_to_base_5(void **state) {
         assert_true(cells[i].known);
         assert_int_equal((long long)cells[i].value % 5, 0);
     }
-    assert_true(find(cells, n, "VUL_RISK_THB", "NG", "F", "Y18-34")->value == 5);  /* 3 */
-    assert_true(find(cells, n, "VUL_RISK_THB", "NG", "F", "Y14-17")->value == 5);  /* 7 */
-    assert_true(find(cells, n, "VUL_RISK_THB", "NG", "F", "TOTAL")->value == 10);  /* 10 */
-    assert_true(find(cells, n, "VUL_RISK_THB", "TOTAL", "T", "TOTAL")->value == 20); /* 22 */
+    assert_true(find(cells, n, "UAM_REG", "NG", "F", "Y18-34")->value == 5);  /* 3 */
+    assert_true(find(cells, n, "UAM_REG", "NG", "F", "Y14-17")->value == 5);  /* 7 */
+    assert_true(find(cells, n, "UAM_REG", "NG", "F", "TOTAL")->value == 10);  /* 10 */
+    assert_true(find(cells, n, "UAM_REG", "TOTAL", "T", "TOTAL")->value == 20); /* 22 */
     assert_non_null(strstr(csv, ",5,R,F\n"));
     mem_free(cells);
     mem_free(csv);

@@ -130,6 +130,29 @@ static void test_returns_by_type_and_by_destination_must_match_all_returns(void 
     test_db_close(s);
 }
 
+static void test_persons_at_risk_cannot_outnumber_the_persons_screened(void **state) {
+    (void)state;
+    store *s = test_db_open();
+    put(s, "2023-05", "VUL_SCR", "AF", 3);
+    put(s, "2023-05", "VUL_SCR_PER", "AF", 4);    /* 4 persons in 3 screenings */
+    put(s, "2023-05", "VUL_RISK", "AF", 5);       /* 5 at risk of 4 screened */
+    put(s, "2023-05", "VUL_RISK_THB", "AF", 2);   /* fine: 2 of 5 */
+    put(s, "2023-05", "VUL_RISK_SGBV", "AF", 6);  /* 6 of 5 */
+    put(s, "2023-05", "VUL_RISK_MED", "PK", 1);   /* no PK at risk at all */
+    json_t *r = NULL;
+    assert_ok(stats_validate(s, NULL, "2023-05", &r));
+    json_t *v = violation(r, "WITHIN_SCREENINGS", "VUL_SCR_PER");
+    assert_non_null(v);
+    assert_true(json_number_value(json_object_get(json_object_get(v, "values"), "limit")) == 3);
+    assert_non_null(violation(r, "WITHIN_SCREENED", "VUL_RISK"));
+    assert_non_null(violation(r, "WITHIN_AT_RISK", "VUL_RISK_SGBV"));
+    assert_non_null(violation(r, "WITHIN_AT_RISK", "VUL_RISK_MED"));
+    assert_null(violation(r, "WITHIN_AT_RISK", "VUL_RISK_THB"));
+    assert_int_equal(json_integer_value(json_object_get(r, "errors")), 4);
+    json_decref(r);
+    test_db_close(s);
+}
+
 static void test_entering_bad_aggregates_changes_nothing(void **state) {
     (void)state;
     store *s = test_db_open();
@@ -171,6 +194,7 @@ int main(void) {
         cmocka_unit_test(test_every_monthly_rule_reports_its_violation),
         cmocka_unit_test(test_jump_factor_is_a_setting),
         cmocka_unit_test(test_returns_by_type_and_by_destination_must_match_all_returns),
+        cmocka_unit_test(test_persons_at_risk_cannot_outnumber_the_persons_screened),
         cmocka_unit_test(test_entering_bad_aggregates_changes_nothing),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
