@@ -24,8 +24,8 @@
 #include "schema/schema.h"
 
 #define PEOPLE 3000
-#define TIMED 2000
-#define YEAR 42000
+#define TIMED  2000
+#define YEAR   42000
 
 static double now_s(void) {
     struct timespec t;
@@ -61,12 +61,13 @@ static const char bare_count_sql[] =
 static herr *screen(store *s, const actor *a, const char *person, const char *site, int k,
                     bool bare) {
     json_t *in = json_pack("{s:s,s:o}", "site_id", site, "answers",
-                           json_loads(answers[k % 6], 0, NULL)), *out = NULL;
+                           json_loads(answers[k % 6], 0, NULL)),
+           *out = NULL;
     herr *e = protection_screening_create(s, a, person, in, &out);
     if (!e && bare) {
         /* The same row in clear, for the figures' baseline. */
-        json_t *payload = json_pack("{s:O,s:O}", "answers", json_object_get(in, "answers"),
-                                    "risks", json_object_get(out, "risks"));
+        json_t *payload = json_pack("{s:O,s:O}", "answers", json_object_get(in, "answers"), "risks",
+                                    json_object_get(out, "risks"));
         char *text = json_dumps(payload, JSON_COMPACT), id[ID_LEN];
         store_stmt *st = NULL;
         id_new(id);
@@ -100,7 +101,9 @@ static double bare_inserts(store *s, json_t *people) {
         die(store_begin(s), "begin");
         die(store_prepare(s, sql, &st), "prepare");
         store_bind_text(st, ":id", id);
-        store_bind_text(st, ":p", json_string_value(json_array_get(people, (size_t)i % json_array_size(people))));
+        store_bind_text(
+            st, ":p",
+            json_string_value(json_array_get(people, (size_t)i % json_array_size(people))));
         store_bind_int(st, ":r", i % 6 == 5);
         store_bind_text(st, ":v", answers[i % 6]);
         die(store_run(st), "insert");
@@ -172,7 +175,7 @@ int main(void) {
     }
     size_t n = json_array_size(people);
 #define PERSON(i) json_string_value(json_array_get(people, (size_t)(i) % n))
-#define SITE(i) json_string_value(json_object_get(site_of, PERSON(i)))
+#define SITE(i)   json_string_value(json_object_get(site_of, PERSON(i)))
 
     printf("protection: screenings recorded (%d, one durable transaction each)\n", TIMED);
     t0 = now_s();

@@ -22,10 +22,10 @@
 #include "registry/registry.h"
 #include "schema/schema.h"
 
-#define CLIENTS 4
+#define CLIENTS       4
 #define REGISTRATIONS 2000
 #define SEARCH_PEOPLE 100000
-#define SEARCHES 2000
+#define SEARCHES      2000
 
 static double now_s(void) {
     struct timespec t;
@@ -39,8 +39,10 @@ static void die(herr *e, const char *what) {
     exit(1);
 }
 
-static const char *const given[] = {"Mohammad", "Ahmad", "Ali", "Omid", "Youssef", "Hamza", "Bilal", "Farid"};
-static const char *const family[] = {"Ahmadi", "Hussaini", "Rahimi", "Karimi", "El Amrani", "Benali", "Haddad", "Khan"};
+static const char *const given[] = {"Mohammad", "Ahmad", "Ali",   "Omid",
+                                    "Youssef",  "Hamza", "Bilal", "Farid"};
+static const char *const family[] = {"Ahmadi",    "Hussaini", "Rahimi", "Karimi",
+                                     "El Amrani", "Benali",   "Haddad", "Khan"};
 
 typedef struct {
     int port, from, to;
@@ -62,7 +64,8 @@ static void *register_many(void *arg) {
                  "\"birth_date\":\"%d-0%d-1%d\",\"citizenship\":\"AF\",\"languages\":[\"fa\"],"
                  "\"site_id\":\"%s\"}",
                  given[i % 8], family[(i / 8) % 8], i, 1980 + i % 25, 1 + i % 9, i % 9, j->site_id);
-        if (http_request(&c, "POST", "/api/v1/persons", j->token, body, NULL, 0) != 201) j->failures++;
+        if (http_request(&c, "POST", "/api/v1/persons", j->token, body, NULL, 0) != 201)
+            j->failures++;
     }
     close(c.fd);
     return NULL;
@@ -72,11 +75,14 @@ static void *register_many(void *arg) {
 static double bare_inserts(const char *path, int n) {
     sqlite3 *db;
     sqlite3_open(path, &db);
-    sqlite3_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
-                     "CREATE TABLE bare (id TEXT PRIMARY KEY, given TEXT, family TEXT, sex TEXT,"
-                     " birth TEXT, citizenship TEXT, site TEXT)", NULL, NULL, NULL);
+    sqlite3_exec(db,
+                 "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
+                 "CREATE TABLE bare (id TEXT PRIMARY KEY, given TEXT, family TEXT, sex TEXT,"
+                 " birth TEXT, citizenship TEXT, site TEXT)",
+                 NULL, NULL, NULL);
     sqlite3_stmt *st;
-    sqlite3_prepare_v2(db, "INSERT INTO bare VALUES (?1, ?2, ?3, 'M', '1990-01-01', 'AF', 's')", -1, &st, NULL);
+    sqlite3_prepare_v2(db, "INSERT INTO bare VALUES (?1, ?2, ?3, 'M', '1990-01-01', 'AF', 's')", -1,
+                       &st, NULL);
     double t0 = now_s();
     for (int i = 0; i < n; i++) {
         char id[ID_LEN], fam[64];
@@ -127,7 +133,8 @@ static char *login(int port, const char *user, const char *password) {
 static herr *make_admin(store *s, const char *password) {
     actor a;
     actor_system(&a, "bench");
-    json_t *in = json_pack("{s:s,s:s,s:s}", "username", "bench", "role", "admin", "password", password);
+    json_t *in =
+        json_pack("{s:s,s:s,s:s}", "username", "bench", "role", "admin", "password", password);
     json_t *out = NULL;
     herr *e = auth_user_create(s, &a, in, &out);
     json_decref(in);
@@ -136,7 +143,7 @@ static herr *make_admin(store *s, const char *password) {
 }
 
 typedef struct {
-    char q[128];     /* URL-encoded, for the API */
+    char q[128]; /* URL-encoded, for the API */
     char t1[64], t2[64];
 } search_query;
 
@@ -151,7 +158,8 @@ static int make_queries(const char *path, search_query *q, int n) {
     sqlite3 *db;
     sqlite3_open(path, &db);
     sqlite3_stmt *st;
-    sqlite3_prepare_v2(db, "SELECT given_name, family_name FROM persons ORDER BY random() LIMIT ?1", -1, &st, NULL);
+    sqlite3_prepare_v2(db, "SELECT given_name, family_name FROM persons ORDER BY random() LIMIT ?1",
+                       -1, &st, NULL);
     sqlite3_bind_int(st, 1, n);
     int k = 0;
     while (k < n && sqlite3_step(st) == SQLITE_ROW) {
@@ -178,13 +186,14 @@ static void bare_search(const char *path, search_query *q, int n, double *lat) {
     sqlite3 *db;
     sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL);
     sqlite3_stmt *st;
-    sqlite3_prepare_v2(db,
-                       "SELECT p.id, p.reg_no, p.given_name, p.family_name, p.native_name, p.sex,"
-                       " p.birth_date, p.citizenship FROM persons p"
-                       " WHERE p.id IN (SELECT person_id FROM person_tokens WHERE token >= ?1 AND token < ?2)"
-                       " AND p.id IN (SELECT person_id FROM person_tokens WHERE token >= ?3 AND token < ?4)"
-                       " AND p.merged_into IS NULL ORDER BY p.id DESC LIMIT 50",
-                       -1, &st, NULL);
+    sqlite3_prepare_v2(
+        db,
+        "SELECT p.id, p.reg_no, p.given_name, p.family_name, p.native_name, p.sex,"
+        " p.birth_date, p.citizenship FROM persons p"
+        " WHERE p.id IN (SELECT person_id FROM person_tokens WHERE token >= ?1 AND token < ?2)"
+        " AND p.id IN (SELECT person_id FROM person_tokens WHERE token >= ?3 AND token < ?4)"
+        " AND p.merged_into IS NULL ORDER BY p.id DESC LIMIT 50",
+        -1, &st, NULL);
     for (int i = 0; i < n; i++) {
         char e1[64], e2[64];
         prefix_end(q[i].t1, e1, sizeof e1);
@@ -203,7 +212,8 @@ static void bare_search(const char *path, search_query *q, int n, double *lat) {
     sqlite3_close(db);
 }
 
-static void api_search(int port, const char *token, search_query *q, int n, double *lat, int *failures) {
+static void api_search(int port, const char *token, search_query *q, int n, double *lat,
+                       int *failures) {
     http_conn c;
     http_connect(&c, port);
     char path[512];
@@ -225,12 +235,14 @@ static void setup_db(const char *path, const char *password, int people, char si
         json_t *logins = NULL;
         double t0 = now_s();
         die(demo_load(s, 7, people, &logins), "demo");
-        printf("  loaded %d people with their stays through the registry in %.1f s\n", people, now_s() - t0);
+        printf("  loaded %d people with their stays through the registry in %.1f s\n", people,
+               now_s() - t0);
         json_decref(logins);
     } else {
         actor a;
         actor_system(&a, "bench");
-        json_t *in = json_pack("{s:s,s:s,s:i}", "name", "Bench centre", "kind", "temporary_reception_centre", "capacity", 100000);
+        json_t *in = json_pack("{s:s,s:s,s:i}", "name", "Bench centre", "kind",
+                               "temporary_reception_centre", "capacity", 100000);
         json_t *out = NULL;
         die(registry_site_create(s, &a, in, &out), "site");
         snprintf(site_id, ID_LEN, "%s", json_string_value(json_object_get(out, "id")));
@@ -252,7 +264,8 @@ int main(void) {
     snprintf(big_db, sizeof big_db, "%s/big.db", dir);
     const char *password = "bench password 123";
 
-    printf("registry: registrations through the API (%d, %d clients, synchronous=FULL)\n", REGISTRATIONS, CLIENTS);
+    printf("registry: registrations through the API (%d, %d clients, synchronous=FULL)\n",
+           REGISTRATIONS, CLIENTS);
     char site_id[ID_LEN];
     setup_db(db, password, 0, site_id);
     api_config cfg = {.db_path = db, .host = "127.0.0.1", .port = 0, .threads = CLIENTS};
@@ -263,8 +276,12 @@ int main(void) {
     client_job jobs[CLIENTS];
     double t0 = now_s();
     for (int i = 0; i < CLIENTS; i++) {
-        jobs[i] = (client_job){api_server_port(srv), i * REGISTRATIONS / CLIENTS,
-                               (i + 1) * REGISTRATIONS / CLIENTS, token, site_id, 0};
+        jobs[i] = (client_job){api_server_port(srv),
+                               i * REGISTRATIONS / CLIENTS,
+                               (i + 1) * REGISTRATIONS / CLIENTS,
+                               token,
+                               site_id,
+                               0};
         pthread_create(&th[i], NULL, register_many, &jobs[i]);
     }
     int failures = 0;
@@ -278,8 +295,10 @@ int main(void) {
     double bare_s = bare_inserts(bare_db, REGISTRATIONS);
     double api_rate = REGISTRATIONS / api_s, bare_rate = REGISTRATIONS / bare_s;
     printf("  API:  %.0f registrations/s (%.2f s, %d failed; each validated, numbered, indexed,\n"
-           "        audited and answered with candidates)\n", api_rate, api_s, failures);
-    printf("  bare: %.0f inserts/s (%.2f s; one INSERT per transaction, same durability)\n", bare_rate, bare_s);
+           "        audited and answered with candidates)\n",
+           api_rate, api_s, failures);
+    printf("  bare: %.0f inserts/s (%.2f s; one INSERT per transaction, same durability)\n",
+           bare_rate, bare_s);
     printf("  ratio API/bare throughput: %.2f\n", api_rate / bare_rate);
 
     printf("registry: search latency at %d people\n", SEARCH_PEOPLE);
@@ -297,8 +316,10 @@ int main(void) {
     bare_search(big_db, queries, n, bare_lat);
     double a50 = percentile(api_lat, n, 0.5) * 1e3, a99 = percentile(api_lat, n, 0.99) * 1e3;
     double b50 = percentile(bare_lat, n, 0.5) * 1e3, b99 = percentile(bare_lat, n, 0.99) * 1e3;
-    printf("  API:  p50 %.2f ms, p99 %.2f ms over %d name searches (%d failed)\n", a50, a99, n, failures);
-    printf("  bare: p50 %.2f ms, p99 %.2f ms (the same token-index query, no HTTP/JSON/scoping)\n", b50, b99);
+    printf("  API:  p50 %.2f ms, p99 %.2f ms over %d name searches (%d failed)\n", a50, a99, n,
+           failures);
+    printf("  bare: p50 %.2f ms, p99 %.2f ms (the same token-index query, no HTTP/JSON/scoping)\n",
+           b50, b99);
     printf("  ratio API/bare: p50 %.1fx, p99 %.1fx\n", a50 / b50, a99 / b99);
     char cmd[sizeof dir + 16];
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);

@@ -32,9 +32,9 @@
 #include "store/store.h"
 
 #define N_PERSONS 3000000
-#define N_STAYS 7000000
-#define N_SITES 8
-#define PERIOD "2024-03"
+#define N_STAYS   7000000
+#define N_SITES   8
+#define PERIOD    "2024-03"
 
 static uint64_t rng = 0x9e3779b97f4a7c15ull;
 static uint64_t next(void) {
@@ -69,15 +69,15 @@ static void exec(sqlite3 *db, const char *sql) {
 /* Time-ordered ids, like the UUIDv7 the registry uses. */
 static void make_id(char *out, unsigned kind, uint64_t n) {
     char tmp[64];
-    snprintf(tmp, sizeof tmp, "%08x-%04x-7%03x-8000-%012llx", (unsigned)(n >> 16), (unsigned)(n & 0xffff),
-             kind & 0xfff, (unsigned long long)(n & 0xffffffffffffull));
+    snprintf(tmp, sizeof tmp, "%08x-%04x-7%03x-8000-%012llx", (unsigned)(n >> 16),
+             (unsigned)(n & 0xffff), kind & 0xfff, (unsigned long long)(n & 0xffffffffffffull));
     memcpy(out, tmp, 36);
     out[36] = '\0';
 }
 
-static const char *const citizenships[] = {"AF", "PK", "MA", "BD", "SY", "IQ", "IN", "IR", "DZ",
-                                           "TR", "CU", "NP", "EG", "TN", "LY", "BI", "ER", "SO",
-                                           "stateless", "unknown"};
+static const char *const citizenships[] = {"AF", "PK", "MA", "BD", "SY",        "IQ",     "IN",
+                                           "IR", "DZ", "TR", "CU", "NP",        "EG",     "TN",
+                                           "LY", "BI", "ER", "SO", "stateless", "unknown"};
 static const char *const reasons[] = {"moved_on", "absconded", "returned", "other"};
 
 static void build(const char *path) {
@@ -94,15 +94,21 @@ static void build(const char *path) {
     exec(db, "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA cache_size=-1000000;");
     exec(db, "BEGIN");
     sqlite3_stmt *site = NULL, *person = NULL, *stay = NULL;
-    sqlite3_prepare_v2(db, "INSERT INTO sites (id, code, name, kind, capacity, created_at, updated_at)"
-                           " VALUES (?1, ?2, ?2, 'temporary_reception_centre', 1000, ?3, ?3)", -1, &site, NULL);
-    sqlite3_prepare_v2(db, "INSERT INTO persons (id, reg_no, given_name, family_name, sex, birth_date,"
-                           " citizenship, registration_site_id, registered_at, search_key, merged_into,"
-                           " created_at, updated_at) VALUES (?1, ?1, 'G', 'F', ?2, ?3, ?4, ?5, ?6, '', ?7, ?6, ?6)",
-                       -1, &person, NULL);
-    sqlite3_prepare_v2(db, "INSERT INTO stays (id, person_id, site_id, checked_in_at, checked_out_at,"
-                           " checkout_reason, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?4, ?4)",
-                       -1, &stay, NULL);
+    sqlite3_prepare_v2(db,
+                       "INSERT INTO sites (id, code, name, kind, capacity, created_at, updated_at)"
+                       " VALUES (?1, ?2, ?2, 'temporary_reception_centre', 1000, ?3, ?3)",
+                       -1, &site, NULL);
+    sqlite3_prepare_v2(
+        db,
+        "INSERT INTO persons (id, reg_no, given_name, family_name, sex, birth_date,"
+        " citizenship, registration_site_id, registered_at, search_key, merged_into,"
+        " created_at, updated_at) VALUES (?1, ?1, 'G', 'F', ?2, ?3, ?4, ?5, ?6, '', ?7, ?6, ?6)",
+        -1, &person, NULL);
+    sqlite3_prepare_v2(
+        db,
+        "INSERT INTO stays (id, person_id, site_id, checked_in_at, checked_out_at,"
+        " checkout_reason, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?4, ?4)",
+        -1, &stay, NULL);
     if (!site || !person || !stay) die(db, "prepare");
     char site_ids[N_SITES][37];
     for (int i = 0; i < N_SITES; i++) {
@@ -130,18 +136,24 @@ static void build(const char *path) {
         int home = (int)((r >> 16) % N_SITES);
         clock_format_iso(reg, at);
         bool no_birth = (r >> 24) % 20 == 0;
-        clock_format_date(clock_days_from_civil(1950, 1, 1) * 86400 + (int64_t)((r >> 28) % 26000) * 86400, birth);
+        clock_format_date(clock_days_from_civil(1950, 1, 1) * 86400 +
+                              (int64_t)((r >> 28) % 26000) * 86400,
+                          birth);
         bool is_merged = (r >> 44) % 200 == 0 && prev_pid[0];
         if (is_merged) snprintf(merged, sizeof merged, "%s", prev_pid);
         sqlite3_bind_text(person, 1, pid, -1, SQLITE_STATIC);
         sqlite3_bind_text(person, 2, sex, -1, SQLITE_STATIC);
-        if (no_birth) sqlite3_bind_null(person, 3);
-        else sqlite3_bind_text(person, 3, birth, -1, SQLITE_STATIC);
+        if (no_birth)
+            sqlite3_bind_null(person, 3);
+        else
+            sqlite3_bind_text(person, 3, birth, -1, SQLITE_STATIC);
         sqlite3_bind_text(person, 4, cit, -1, SQLITE_STATIC);
         sqlite3_bind_text(person, 5, site_ids[home], -1, SQLITE_STATIC);
         sqlite3_bind_text(person, 6, at, -1, SQLITE_STATIC);
-        if (is_merged) sqlite3_bind_text(person, 7, merged, -1, SQLITE_STATIC);
-        else sqlite3_bind_null(person, 7);
+        if (is_merged)
+            sqlite3_bind_text(person, 7, merged, -1, SQLITE_STATIC);
+        else
+            sqlite3_bind_null(person, 7);
         if (sqlite3_step(person) != SQLITE_DONE) die(db, "person");
         sqlite3_reset(person);
         snprintf(prev_pid, sizeof prev_pid, "%s", pid);
@@ -168,7 +180,8 @@ static void build(const char *path) {
                 sqlite3_bind_null(stay, 6);
             } else {
                 sqlite3_bind_text(stay, 5, out, -1, SQLITE_STATIC);
-                sqlite3_bind_text(stay, 6, last ? reasons[next() % 4] : "transferred", -1, SQLITE_STATIC);
+                sqlite3_bind_text(stay, 6, last ? reasons[next() % 4] : "transferred", -1,
+                                  SQLITE_STATIC);
             }
             if (sqlite3_step(stay) != SQLITE_DONE) die(db, "stay");
             sqlite3_reset(stay);
@@ -183,7 +196,9 @@ static void build(const char *path) {
     sqlite3_finalize(person);
     sqlite3_finalize(stay);
     exec(db, "CREATE TABLE bench_marker (persons INTEGER, stays INTEGER);");
-    exec(db, "INSERT INTO bench_marker SELECT (SELECT count(*) FROM persons), (SELECT count(*) FROM stays)");
+    exec(
+        db,
+        "INSERT INTO bench_marker SELECT (SELECT count(*) FROM persons), (SELECT count(*) FROM stays)");
     exec(db, "COMMIT");
     exec(db, "ANALYZE; PRAGMA journal_mode=WAL;");
     sqlite3_close(db);
@@ -217,7 +232,8 @@ static void read_marker(const char *path, long long *persons, long long *stays) 
     *persons = *stays = 0;
     if (access(path, F_OK) == 0 && sqlite3_open(path, &db) == SQLITE_OK) {
         sqlite3_stmt *st = NULL;
-        if (sqlite3_prepare_v2(db, "SELECT persons, stays FROM bench_marker", -1, &st, NULL) == SQLITE_OK &&
+        if (sqlite3_prepare_v2(db, "SELECT persons, stays FROM bench_marker", -1, &st, NULL) ==
+                SQLITE_OK &&
             sqlite3_step(st) == SQLITE_ROW) {
             *persons = sqlite3_column_int64(st, 0);
             *stays = sqlite3_column_int64(st, 1);
@@ -236,7 +252,8 @@ int main(void) {
     sqlite3 *db = NULL;
     read_marker(path, &persons, &stays);
     if (persons != N_PERSONS || stays < N_STAYS - 100000) {
-        printf("building %s: %d persons and %d stays (once; a few minutes)\n", path, N_PERSONS, N_STAYS);
+        printf("building %s: %d persons and %d stays (once; a few minutes)\n", path, N_PERSONS,
+               N_STAYS);
         fflush(stdout);
         unlink(path);
         double t = now_s();
@@ -281,15 +298,16 @@ int main(void) {
             size_t i;
             json_t *ind;
             printf("computed:");
-            json_array_foreach(json_object_get(out, "indicators"), i, ind)
-                if (i < 6) printf(" %s=%lld", json_string_value(json_object_get(ind, "code")),
-                                  (long long)json_number_value(json_object_get(ind, "total")));
+            json_array_foreach(json_object_get(out, "indicators"), i, ind) if (i < 6)
+                printf(" %s=%lld", json_string_value(json_object_get(ind, "code")),
+                       (long long)json_number_value(json_object_get(ind, "total")));
             printf(" ...\n");
         }
         json_decref(out);
         double bc = 0, b = run_baseline(db, &base_rows, &bc);
-        printf("run %d: stats_compute %.3f s (cpu %.3f s), bare GROUP BY %.3f s (cpu %.3f s); %lld stays in the month\n",
-               run + 1, dt, dc, b, bc, base_rows);
+        printf(
+            "run %d: stats_compute %.3f s (cpu %.3f s), bare GROUP BY %.3f s (cpu %.3f s); %lld stays in the month\n",
+            run + 1, dt, dc, b, bc, base_rows);
         if (dt < best_compute) best_compute = dt;
         if (b < best_base) best_base = b;
         if (dc < best_compute_cpu) best_compute_cpu = dc;
@@ -314,10 +332,13 @@ int main(void) {
            best_compute_cpu, best_base_cpu, best_compute_cpu / best_base_cpu);
     FILE *load = fopen("/proc/loadavg", "r");
     char line[64] = "?";
-    if (load && fgets(line, sizeof line, load)) fputs(line, stdout);
-    else puts("?");
+    if (load && fgets(line, sizeof line, load))
+        fputs(line, stdout);
+    else
+        puts("?");
     if (load) fclose(load);
-    printf("stats_compute %.3f s (target < 2 s), baseline GROUP BY %.3f s, ratio %.2f (target <= 2.00): %s\n",
-           best_compute, best_base, ratio, ok ? "PASS" : "FAIL");
+    printf(
+        "stats_compute %.3f s (target < 2 s), baseline GROUP BY %.3f s, ratio %.2f (target <= 2.00): %s\n",
+        best_compute, best_base, ratio, ok ? "PASS" : "FAIL");
     return ok ? 0 : 1;
 }

@@ -12,7 +12,7 @@
 #include "core/id.h"
 #include "store/store.h"
 
-#define API_MAX_PARAMS 4
+#define API_MAX_PARAMS       4
 #define API_DEFAULT_MAX_BODY (1024 * 1024)
 
 typedef struct api_request {
@@ -24,20 +24,20 @@ typedef struct api_request {
     size_t raw_len;
     struct MHD_Connection *conn;
     store *db;
-    actor actor;                      /* filled for routes with a permission */
-    char token[TOKEN_LEN];            /* the session token used, if any */
+    actor actor;           /* filled for routes with a permission */
+    char token[TOKEN_LEN]; /* the session token used, if any */
     char address[64];
     bool secure_cookie;
 } api_request;
 
 typedef struct api_response {
-    int status;          /* 200 unless set */
-    json_t *json;        /* the body, owned by the response */
-    char *raw;           /* or raw bytes (exports), mem_alloc'ed */
+    int status;   /* 200 unless set */
+    json_t *json; /* the body, owned by the response */
+    char *raw;    /* or raw bytes (exports), mem_alloc'ed */
     size_t raw_len;
     const char *content_type;
     char *set_cookie;
-    char *disposition;   /* Content-Disposition for downloads */
+    char *disposition; /* Content-Disposition for downloads */
 } api_response;
 
 typedef herr *(*api_handler)(api_request *req, api_response *res);
@@ -47,8 +47,8 @@ typedef struct api_route {
     const char *pattern;    /* "/api/v1/sites/{}": each {} is one path segment */
     const char *permission; /* from data/permissions.tsv; NULL: no session needed */
     api_handler handler;
-    const char *body_type;  /* NULL: application/json */
-    size_t max_body;        /* 0: API_DEFAULT_MAX_BODY */
+    const char *body_type; /* NULL: application/json */
+    size_t max_body;       /* 0: API_DEFAULT_MAX_BODY */
 } api_route;
 
 /* Each file of routes ends its table with an entry whose method is NULL. */

@@ -7,9 +7,9 @@
 #include "api/api_internal.h"
 
 static const api_route *const route_tables[] = {
-    api_routes_meta,  api_routes_session, api_routes_sites, api_routes_persons,
-    api_routes_stays, api_routes_users,   api_routes_audit, api_routes_protection,
-    api_routes_stats,
+    api_routes_meta,    api_routes_session,    api_routes_sites,
+    api_routes_persons, api_routes_stays,      api_routes_users,
+    api_routes_audit,   api_routes_protection, api_routes_stats,
 };
 
 /* Compares a pattern with a path segment by segment; {} matches one non-empty
@@ -21,7 +21,8 @@ static bool match_pattern(const char *pattern, const char *path, api_request *re
         if (p[0] == '{' && p[1] == '}') {
             const char *end = strchr(u, '/');
             size_t len = end ? (size_t)(end - u) : strlen(u);
-            if (len == 0 || len >= sizeof req->params[0] || n_params == API_MAX_PARAMS) return false;
+            if (len == 0 || len >= sizeof req->params[0] || n_params == API_MAX_PARAMS)
+                return false;
             memcpy(req->params[n_params], u, len);
             req->params[n_params][len] = '\0';
             n_params++;
@@ -44,7 +45,8 @@ const api_route *api_route_find(const char *method, const char *path, api_reques
         for (const api_route *r = route_tables[t]; r->method; r++) {
             if (!match_pattern(r->pattern, path, req)) continue;
             *path_known = true;
-            if (!strcmp(r->method, method) || (!strcmp(method, "HEAD") && !strcmp(r->method, "GET")))
+            if (!strcmp(r->method, method) ||
+                (!strcmp(method, "HEAD") && !strcmp(r->method, "GET")))
                 return r;
         }
     }
@@ -55,10 +57,10 @@ json_t *api_routes_json(void) {
     json_t *all = json_array();
     for (size_t t = 0; t < sizeof route_tables / sizeof route_tables[0]; t++)
         for (const api_route *r = route_tables[t]; r->method; r++)
-            json_array_append_new(all, json_pack("{s:s,s:s,s:o}", "method", r->method, "path",
-                                                 r->pattern, "permission",
-                                                 r->permission ? json_string(r->permission)
-                                                               : json_null()));
+            json_array_append_new(
+                all,
+                json_pack("{s:s,s:s,s:o}", "method", r->method, "path", r->pattern, "permission",
+                          r->permission ? json_string(r->permission) : json_null()));
     return all;
 }
 

@@ -13,7 +13,8 @@ static herr *list_audit(api_request *req, api_response *res) {
     if (cursor) {
         char *end = NULL;
         before = strtoll(cursor, &end, 10);
-        if (*end || before < 1) return err_invalid("cursor", "cursor is not one this server gave out");
+        if (*end || before < 1)
+            return err_invalid("cursor", "cursor is not one this server gave out");
     }
     json_t *out = NULL;
     e = audit_list(req->db, api_query(req, "entity"), api_query(req, "id"), limit, before, &out);

@@ -20,11 +20,13 @@ static const char *locale_param(api_request *req) {
 }
 
 static herr *get_countries(api_request *req, api_response *res) {
-    return api_reply(res, 200, json_pack("{s:o}", "items", codes_countries_json(locale_param(req))));
+    return api_reply(res, 200,
+                     json_pack("{s:o}", "items", codes_countries_json(locale_param(req))));
 }
 
 static herr *get_languages(api_request *req, api_response *res) {
-    return api_reply(res, 200, json_pack("{s:o}", "items", codes_languages_json(locale_param(req))));
+    return api_reply(res, 200,
+                     json_pack("{s:o}", "items", codes_languages_json(locale_param(req))));
 }
 
 static herr *get_site_kinds(api_request *req, api_response *res) {

@@ -81,8 +81,7 @@ static herr *list_referrals(api_request *req, api_response *res) {
 static herr *list_overdue(api_request *req, api_response *res) {
     protection_referral_query q = {.site_id = api_query(req, "site"), .limit = 500};
     json_t *out = NULL;
-    herr *e = api_query_int(req, "days", PROTECTION_DEFAULT_OVERDUE_DAYS, 1, 3650,
-                            &q.overdue_days);
+    herr *e = api_query_int(req, "days", PROTECTION_DEFAULT_OVERDUE_DAYS, 1, 3650, &q.overdue_days);
     if (!e) e = protection_referral_list(req->db, &req->actor, &q, &out);
     if (!e) json_object_set_new(out, "days", json_integer(q.overdue_days));
     return reply_or(e, res, 200, out);
@@ -206,21 +205,19 @@ const api_route api_routes_protection[] = {
     {"POST", "/api/v1/persons/{}/consents", "protection.write", create_consent, NULL, 0},
     {"GET", "/api/v1/protection/providers", "protection.directory", list_providers, NULL, 0},
     {"POST", "/api/v1/protection/providers", "protection.directory", create_provider, NULL, 0},
-    {"PATCH", "/api/v1/protection/providers/{}", "protection.directory", update_provider, NULL,
-     0},
+    {"PATCH", "/api/v1/protection/providers/{}", "protection.directory", update_provider, NULL, 0},
     {"GET", "/api/v1/protection/referrals", "protection.details", list_referrals, NULL, 0},
     {"POST", "/api/v1/protection/referrals", "protection.write", create_referral, NULL, 0},
     {"GET", "/api/v1/protection/referrals/overdue", "protection.details", list_overdue, NULL, 0},
     {"GET", "/api/v1/protection/referrals/{}", "protection.read", get_referral, NULL, 0},
-    {"POST", "/api/v1/protection/referrals/{}/transitions", "protection.write", move_referral,
-     NULL, 0},
+    {"POST", "/api/v1/protection/referrals/{}/transitions", "protection.write", move_referral, NULL,
+     0},
     {"GET", "/api/v1/protection/cases", "protection.details", list_cases, NULL, 0},
     {"POST", "/api/v1/protection/cases", "protection.write", open_case, NULL, 0},
     {"GET", "/api/v1/protection/cases/{}", "protection.read", get_case, NULL, 0},
     {"PATCH", "/api/v1/protection/cases/{}", "protection.write", update_case, NULL, 0},
     {"POST", "/api/v1/protection/cases/{}/actions", "protection.write", add_action, NULL, 0},
-    {"PATCH", "/api/v1/protection/cases/{}/actions/{}", "protection.write", update_action, NULL,
-     0},
+    {"PATCH", "/api/v1/protection/cases/{}/actions/{}", "protection.write", update_action, NULL, 0},
     {"POST", "/api/v1/protection/cases/{}/notes", "protection.write", add_note, NULL, 0},
     {"POST", "/api/v1/protection/cases/{}/transfer", "protection.write", transfer_case, NULL, 0},
     {"POST", "/api/v1/protection/cases/{}/close", "protection.write", close_case, NULL, 0},

@@ -20,9 +20,9 @@ static herr *post_session(api_request *req, api_response *res) {
     if ((e = auth_login(req->db, json_str(req->body, "username"), json_str(req->body, "password"),
                         req->address, token, &user)))
         return e;
-    res->set_cookie = mem_printf("haven_session=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%d%s",
-                                 token, AUTH_SESSION_MAX_SECONDS,
-                                 req->secure_cookie ? "; Secure" : "");
+    res->set_cookie =
+        mem_printf("haven_session=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%d%s", token,
+                   AUTH_SESSION_MAX_SECONDS, req->secure_cookie ? "; Secure" : "");
     return api_reply(res, 201, json_pack("{s:s,s:o}", "token", token, "user", user));
 }
 
@@ -53,7 +53,8 @@ static herr *patch_me(api_request *req, api_response *res) {
     /* People may change how they see Haven, not what they may do in it. */
     const char *key;
     json_t *v;
-    if (!json_is_object(req->body)) return err_invalid("body", "the request body must be a JSON object");
+    if (!json_is_object(req->body))
+        return err_invalid("body", "the request body must be a JSON object");
     json_object_foreach(req->body, key, v) {
         if (strcmp(key, "locale") && strcmp(key, "display_name"))
             return err_invalid(key, "%s cannot be changed here; ask an administrator", key);

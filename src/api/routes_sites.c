@@ -50,8 +50,8 @@ static herr *get_residents(api_request *req, api_response *res) {
 
 static herr *get_summary(api_request *req, api_response *res) {
     json_t *out = NULL;
-    herr *e = registry_summary(req->db, &req->actor, api_query(req, "from"), api_query(req, "to"),
-                               &out);
+    herr *e =
+        registry_summary(req->db, &req->actor, api_query(req, "from"), api_query(req, "to"), &out);
     return e ? e : api_reply(res, 200, out);
 }
 

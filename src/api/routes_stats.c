@@ -33,7 +33,8 @@ static herr *get_compare(api_request *req, api_response *res) {
     if (!indicator) return err_invalid("indicator", "indicator is required");
     if (!period) return err_invalid("period", "period is required");
     json_t *out = NULL;
-    herr *e = stats_compare(req->db, indicator, period, api_query(req, "sex"), api_query(req, "age"), &out);
+    herr *e = stats_compare(req->db, indicator, period, api_query(req, "sex"),
+                            api_query(req, "age"), &out);
     return e ? e : api_reply(res, 200, out);
 }
 
@@ -43,9 +44,9 @@ static herr *post_import(api_request *req, api_response *res) {
     json_t *report = NULL;
     herr *e = stats_import(req->db, &req->actor, req->raw_body, req->raw_len, &report);
     if (e && e->code == ERR_INVALID) {
-        json_t *body = json_pack("{s:{s:s,s:s,s:s},s:O}", "error", "code", err_code_name(e->code),
-                                 "message", e->message, "field", e->field, "errors",
-                                 json_object_get(report, "errors"));
+        json_t *body =
+            json_pack("{s:{s:s,s:s,s:s},s:O}", "error", "code", err_code_name(e->code), "message",
+                      e->message, "field", e->field, "errors", json_object_get(report, "errors"));
         json_decref(report);
         err_free(e);
         return api_reply(res, 400, body);
@@ -60,7 +61,8 @@ static herr *post_import(api_request *req, api_response *res) {
 
 static herr *get_period(api_request *req, api_response *res) {
     json_t *out = NULL;
-    herr *e = stats_get(req->db, api_query(req, "ref_area"), req->params[0], api_query(req, "indicator"), &out);
+    herr *e = stats_get(req->db, api_query(req, "ref_area"), req->params[0],
+                        api_query(req, "indicator"), &out);
     return e ? e : api_reply(res, 200, out);
 }
 
@@ -83,9 +85,10 @@ static herr *get_validation(api_request *req, api_response *res) {
 }
 
 static herr *get_export(api_request *req, api_response *res) {
-    static const char *const types[] = {"text/csv; charset=utf-8",
-                                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                                        "application/json; charset=utf-8"};
+    static const char *const types[] = {
+        "text/csv; charset=utf-8",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "application/json; charset=utf-8"};
     static const char *const extensions[] = {"csv", "xlsx", "json"};
     const char *format = api_query(req, "format");
     stats_format f;

@@ -14,7 +14,7 @@ static herr *list_stays(api_request *req, api_response *res) {
     const char *open = api_query(req, "open");
     if (open && strcmp(open, "true") && strcmp(open, "false"))
         return err_invalid("open", "open must be true or false");
-    q.open = !open ? REGISTRY_STAYS_ANY
+    q.open = !open                   ? REGISTRY_STAYS_ANY
              : !strcmp(open, "true") ? REGISTRY_STAYS_OPEN
                                      : REGISTRY_STAYS_CLOSED;
     herr *e = api_query_int(req, "limit", 100, 1, 500, &q.limit);

@@ -145,8 +145,8 @@ static int handle_api(api_server *srv, conn_ctx *ctx, struct MHD_Response **out)
     api_response res = {.status = 200};
     herr *e = NULL;
     if (!ctx->route)
-        e = err_new(ERR_NOT_FOUND, NULL, ctx->path_known ? "%s is not supported on %s"
-                                                         : "no endpoint %s %s",
+        e = err_new(ERR_NOT_FOUND, NULL,
+                    ctx->path_known ? "%s is not supported on %s" : "no endpoint %s %s",
                     req->method, req->path);
     else if (ctx->too_large)
         e = err_new(ERR_TOO_LARGE, "body", "the request body is larger than %zu bytes", ctx->max);
@@ -173,8 +173,8 @@ static int handle_api(api_server *srv, conn_ctx *ctx, struct MHD_Response **out)
     } else if (res.raw) {
         status = res.status;
         r = MHD_create_response_from_buffer(res.raw_len, res.raw, MHD_RESPMEM_MUST_COPY);
-        MHD_add_response_header(r, "Content-Type", res.content_type ? res.content_type
-                                                                    : "application/octet-stream");
+        MHD_add_response_header(r, "Content-Type",
+                                res.content_type ? res.content_type : "application/octet-stream");
         if (res.disposition) MHD_add_response_header(r, "Content-Disposition", res.disposition);
     } else {
         status = res.status;
@@ -196,9 +196,8 @@ static int handle_api(api_server *srv, conn_ctx *ctx, struct MHD_Response **out)
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
-                                  const char *method, const char *version,
-                                  const char *upload_data, size_t *upload_data_size,
-                                  void **con_cls) {
+                                  const char *method, const char *version, const char *upload_data,
+                                  size_t *upload_data_size, void **con_cls) {
     (void)version;
     api_server *srv = cls;
     conn_ctx *ctx = *con_cls;
@@ -230,8 +229,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         return MHD_YES;
     }
     struct MHD_Response *r = NULL;
-    int status = ctx->is_api ? handle_api(srv, ctx, &r)
-                             : api_static_file(srv->web_dir, method, url, &r);
+    int status =
+        ctx->is_api ? handle_api(srv, ctx, &r) : api_static_file(srv->web_dir, method, url, &r);
     enum MHD_Result ok = MHD_queue_response(conn, (unsigned)status, r);
     MHD_destroy_response(r);
     struct timespec now;
@@ -268,12 +267,12 @@ herr *api_server_start(const api_config *cfg, api_server **out) {
         e = err_invalid("listen", "listen address must be an IPv4 address such as 127.0.0.1");
         goto fail;
     }
-    srv->daemon = MHD_start_daemon(
-        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG, cfg->port, NULL, NULL, on_request,
-        srv, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr, MHD_OPTION_THREAD_POOL_SIZE,
-        (unsigned)threads, MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
-        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60, MHD_OPTION_CONNECTION_LIMIT, (unsigned)512,
-        MHD_OPTION_END);
+    srv->daemon = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG, cfg->port,
+                                   NULL, NULL, on_request, srv, MHD_OPTION_SOCK_ADDR,
+                                   (struct sockaddr *)&addr, MHD_OPTION_THREAD_POOL_SIZE,
+                                   (unsigned)threads, MHD_OPTION_NOTIFY_COMPLETED, on_completed,
+                                   srv, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60,
+                                   MHD_OPTION_CONNECTION_LIMIT, (unsigned)512, MHD_OPTION_END);
     if (!srv->daemon) {
         e = err_new(ERR_IO, "listen", "cannot listen on %s:%u (in use, or not allowed)",
                     cfg->host ? cfg->host : "127.0.0.1", (unsigned)cfg->port);

@@ -17,11 +17,17 @@ static const char csp[] = "default-src 'self'; script-src 'self'; style-src 'sel
 static const struct {
     const char *ext, *type;
 } mime_types[] = {
-    {".html", "text/html; charset=utf-8"}, {".js", "text/javascript; charset=utf-8"},
-    {".mjs", "text/javascript; charset=utf-8"}, {".css", "text/css; charset=utf-8"},
-    {".json", "application/json; charset=utf-8"}, {".svg", "image/svg+xml"},
-    {".png", "image/png"}, {".ico", "image/x-icon"}, {".woff2", "font/woff2"},
-    {".txt", "text/plain; charset=utf-8"}, {".map", "application/json"},
+    {".html", "text/html; charset=utf-8"},
+    {".js", "text/javascript; charset=utf-8"},
+    {".mjs", "text/javascript; charset=utf-8"},
+    {".css", "text/css; charset=utf-8"},
+    {".json", "application/json; charset=utf-8"},
+    {".svg", "image/svg+xml"},
+    {".png", "image/png"},
+    {".ico", "image/x-icon"},
+    {".woff2", "font/woff2"},
+    {".txt", "text/plain; charset=utf-8"},
+    {".map", "application/json"},
 };
 
 static const char *mime_type(const char *path) {
@@ -46,7 +52,8 @@ static bool safe_path(const char *url) {
 int api_static_file(const char *web_dir, const char *method, const char *url,
                     struct MHD_Response **out) {
     if (!web_dir) return plain(404, "no web interface is served here\n", out);
-    if (strcmp(method, "GET") && strcmp(method, "HEAD")) return plain(405, "method not allowed\n", out);
+    if (strcmp(method, "GET") && strcmp(method, "HEAD"))
+        return plain(405, "method not allowed\n", out);
     if (!safe_path(url)) return plain(404, "not found\n", out);
     char path[1024];
     const char *last = strrchr(url, '/');

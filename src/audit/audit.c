@@ -42,9 +42,9 @@ typedef struct {
 } audit_fields;
 
 static void entry_hash(const audit_fields *f, char out[CRYPTO_HASH_HEX_LEN]) {
-    const char *parts[] = {f->prev_hash, f->seq,       f->at,     f->actor_id,
-                           f->actor_name, f->action,   f->entity, f->entity_id,
-                           f->address,   f->detail,    NULL};
+    const char *parts[] = {f->prev_hash,  f->seq,    f->at,     f->actor_id,
+                           f->actor_name, f->action, f->entity, f->entity_id,
+                           f->address,    f->detail, NULL};
     crypto_hash_parts_hex(parts, out);
 }
 
@@ -203,12 +203,11 @@ herr *audit_list(store *s, const char *entity, const char *entity_id, int limit,
         json_t *detail = json_loads(store_text(st, 8), 0, NULL);
         last = store_int(st, 0);
         json_array_append_new(
-            items, json_pack("{s:I,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:o}", "seq", (json_int_t)last,
-                             "at", store_text(st, 1), "actor_id", store_text(st, 2),
-                             "actor_name", store_text(st, 3), "action", store_text(st, 4),
-                             "entity", store_text(st, 5), "entity_id", store_text(st, 6),
-                             "address", store_text(st, 7), "detail",
-                             detail ? detail : json_object()));
+            items, json_pack("{s:I,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:o}", "seq", (json_int_t)last, "at",
+                             store_text(st, 1), "actor_id", store_text(st, 2), "actor_name",
+                             store_text(st, 3), "action", store_text(st, 4), "entity",
+                             store_text(st, 5), "entity_id", store_text(st, 6), "address",
+                             store_text(st, 7), "detail", detail ? detail : json_object()));
     }
 cleanup:
     store_done(st);

@@ -36,7 +36,7 @@ herr *audit_verify(store *s, int64_t *count, int64_t *broken_seq);
 /* Entries, newest first, filtered by entity and entity id when not NULL; before is
  * a sequence number for paging (0: from the newest). Caller owns *out: {"items":[...],
  * "next_cursor": seq or null}. */
-herr *audit_list(store *s, const char *entity, const char *entity_id, int limit,
-                 int64_t before, json_t **out);
+herr *audit_list(store *s, const char *entity, const char *entity_id, int limit, int64_t before,
+                 json_t **out);
 
 #endif

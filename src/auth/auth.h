@@ -14,8 +14,8 @@
 #include "store/store.h"
 
 #define AUTH_SESSION_IDLE_SECONDS (8 * 3600)
-#define AUTH_SESSION_MAX_SECONDS (14 * 3600)
-#define AUTH_MIN_PASSWORD 10
+#define AUTH_SESSION_MAX_SECONDS  (14 * 3600)
+#define AUTH_MIN_PASSWORD         10
 
 herr *auth_migrate(store *s);
 
@@ -36,8 +36,7 @@ json_t *auth_matrix_json(void);
  * ignored for admin), password (at least AUTH_MIN_PASSWORD characters), active, locale
  * (en | bs | sr-Cyrl). */
 herr *auth_user_create(store *s, const actor *a, const json_t *in, json_t **out);
-herr *auth_user_update(store *s, const actor *a, const char *id, const json_t *in,
-                       json_t **out);
+herr *auth_user_update(store *s, const actor *a, const char *id, const json_t *in, json_t **out);
 herr *auth_user_get(store *s, const char *id, json_t **out);
 herr *auth_user_list(store *s, json_t **out);
 /* The id of a user by name, for the command line. */

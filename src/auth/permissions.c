@@ -8,7 +8,7 @@
 #include "core/datafile.h"
 #include "core/log.h"
 
-#define MAX_ROLES 16
+#define MAX_ROLES       16
 #define MAX_PERMISSIONS 128
 
 typedef struct {
@@ -89,7 +89,8 @@ json_t *auth_matrix_json(void) {
     for (size_t i = 0; i < n_permissions; i++) {
         json_t *allowed = json_array();
         for (size_t r = 0; r < n_roles; r++)
-            if ((permissions[i].roles >> r) & 1u) json_array_append_new(allowed, json_string(roles[r].code));
+            if ((permissions[i].roles >> r) & 1u)
+                json_array_append_new(allowed, json_string(roles[r].code));
         json_object_set_new(ps, permissions[i].name, allowed);
     }
     return json_pack("{s:o,s:o}", "roles", rs, "permissions", ps);

@@ -11,9 +11,9 @@
 
 /* Failed logins allowed in the window, per username and per address. Per address is
  * higher: a reception centre's clerks share one address behind a router. */
-#define FAILURE_WINDOW_SECONDS (15 * 60)
+#define FAILURE_WINDOW_SECONDS    (15 * 60)
 #define MAX_FAILURES_PER_USERNAME 5
-#define MAX_FAILURES_PER_ADDRESS 30
+#define MAX_FAILURES_PER_ADDRESS  30
 /* The session's last_seen is written at most this often, not on every request. */
 #define TOUCH_INTERVAL_SECONDS 60
 
@@ -44,8 +44,7 @@ static herr *check_rate_limit(store *s, const char *username, const char *addres
     e = store_step(st, &row);
     if (!e && (store_int(st, 0) >= MAX_FAILURES_PER_USERNAME ||
                store_int(st, 1) >= MAX_FAILURES_PER_ADDRESS))
-        e = err_new(ERR_RATE_LIMITED, NULL,
-                    "too many failed logins; wait %d minutes and try again",
+        e = err_new(ERR_RATE_LIMITED, NULL, "too many failed logins; wait %d minutes and try again",
                     FAILURE_WINDOW_SECONDS / 60);
     store_done(st);
     return e;
@@ -72,8 +71,8 @@ cleanup:
     return e;
 }
 
-static herr *open_session(store *s, const char *user_id, const char *username,
-                          const char *address, char token[TOKEN_LEN]) {
+static herr *open_session(store *s, const char *user_id, const char *username, const char *address,
+                          char token[TOKEN_LEN]) {
     actor a;
     actor_system(&a, username);
     snprintf(a.user_id, sizeof a.user_id, "%s", user_id);

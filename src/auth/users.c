@@ -73,7 +73,8 @@ static herr *check_user_input(store *s, const json_t *in, bool creating) {
     herr *e = json_check(in, user_fields, N_USER_FIELDS);
     if (e) return e;
     const char *v;
-    if (creating && !json_str(in, "username")) return err_invalid("username", "username is required");
+    if (creating && !json_str(in, "username"))
+        return err_invalid("username", "username is required");
     if (creating && !json_str(in, "role")) return err_invalid("role", "role is required");
     if (!creating && json_has(in, "username"))
         return err_invalid("username", "username cannot be changed");
@@ -141,7 +142,8 @@ herr *auth_user_list(store *s, json_t **out) {
     bool row;
     herr *e = store_prepare(s, list_sql, &st);
     if (e) goto cleanup;
-    while (!(e = store_step(st, &row)) && row) json_array_append_new(ids, json_string(store_text(st, 0)));
+    while (!(e = store_step(st, &row)) && row)
+        json_array_append_new(ids, json_string(store_text(st, 0)));
     store_done(st);
     st = NULL;
     size_t i;
@@ -313,8 +315,10 @@ herr *auth_user_update(store *s, const actor *a, const char *id, const json_t *i
     store_bind_text(st, ":display_name", json_str(in, "display_name"));
     store_bind_text(st, ":role", json_str(in, "role"));
     json_t *active = json_object_get(in, "active");
-    if (json_is_boolean(active)) store_bind_int(st, ":active", json_is_true(active));
-    else store_bind_null(st, ":active");
+    if (json_is_boolean(active))
+        store_bind_int(st, ":active", json_is_true(active));
+    else
+        store_bind_null(st, ":active");
     store_bind_text(st, ":locale", json_str(in, "locale"));
     store_bind_text(st, ":hash", password ? hash : NULL);
     store_bind_text(st, ":now", now);

@@ -13,14 +13,15 @@ static const char verify_usage[] =
 
 int cli_cmd_audit_verify(int argc, char **argv) {
     const char *db = NULL;
-    static const struct option opts[] = {{"db", required_argument, 0, 'd'},
-                                         {"help", no_argument, 0, 'h'},
-                                         {0, 0, 0, 0}};
+    static const struct option opts[] = {
+        {"db", required_argument, 0, 'd'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-        if (c == 'd') db = optarg;
-        else return cli_usage(verify_usage, c == 'h');
+        if (c == 'd')
+            db = optarg;
+        else
+            return cli_usage(verify_usage, c == 'h');
     }
     if (!db || optind != argc) return cli_usage(verify_usage, 0);
     store *s = NULL;
@@ -48,9 +49,12 @@ int cli_cmd_backup(int argc, char **argv) {
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-        if (c == 'd') db = optarg;
-        else if (c == 'o') out = optarg;
-        else return cli_usage(backup_usage, c == 'h');
+        if (c == 'd')
+            db = optarg;
+        else if (c == 'o')
+            out = optarg;
+        else
+            return cli_usage(backup_usage, c == 'h');
     }
     if (!db || !out || optind != argc) return cli_usage(backup_usage, 0);
     if (!strcmp(db, out)) return cli_fail(err_invalid("out", "--out must differ from --db"));

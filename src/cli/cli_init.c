@@ -51,9 +51,8 @@ static void print_logins(FILE *f, const json_t *logins) {
     size_t i;
     json_t *l;
     fprintf(f, "%-18s %-13s %s\n", "username", "role", "password");
-    json_array_foreach(logins, i, l)
-        fprintf(f, "%-18s %-13s %s\n", json_str(l, "username"), json_str(l, "role"),
-                json_str(l, "password"));
+    json_array_foreach(logins, i, l) fprintf(f, "%-18s %-13s %s\n", json_str(l, "username"),
+                                             json_str(l, "role"), json_str(l, "password"));
 }
 
 static herr *write_logins(const char *path, const json_t *logins) {
@@ -91,13 +90,20 @@ int cli_cmd_init(int argc, char **argv) {
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-        if (c == 'd') db = optarg;
-        else if (c == 'k') key_file = optarg;
-        else if (c == 'D') demo = 1;
-        else if (c == 'n') people = atoi(optarg);
-        else if (c == 's') seed = strtoull(optarg, NULL, 10);
-        else if (c == 'l') logins_file = optarg;
-        else return cli_usage(init_usage, c == 'h');
+        if (c == 'd')
+            db = optarg;
+        else if (c == 'k')
+            key_file = optarg;
+        else if (c == 'D')
+            demo = 1;
+        else if (c == 'n')
+            people = atoi(optarg);
+        else if (c == 's')
+            seed = strtoull(optarg, NULL, 10);
+        else if (c == 'l')
+            logins_file = optarg;
+        else
+            return cli_usage(init_usage, c == 'h');
     }
     if (!db || optind != argc || people < 0 || people > 1000000) return cli_usage(init_usage, 0);
     store *s = NULL;
@@ -152,12 +158,18 @@ int cli_cmd_user_add(int argc, char **argv) {
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-        if (c == 'd') db = optarg;
-        else if (c == 'u') username = optarg;
-        else if (c == 'r') role = optarg;
-        else if (c == 's') json_array_append_new(sites, json_string(optarg));
-        else if (c == 'n') display = optarg;
-        else if (c == 'p') from_stdin = 1;
+        if (c == 'd')
+            db = optarg;
+        else if (c == 'u')
+            username = optarg;
+        else if (c == 'r')
+            role = optarg;
+        else if (c == 's')
+            json_array_append_new(sites, json_string(optarg));
+        else if (c == 'n')
+            display = optarg;
+        else if (c == 'p')
+            from_stdin = 1;
         else {
             json_decref(sites);
             return cli_usage(user_add_usage, c == 'h');

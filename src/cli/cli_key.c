@@ -21,9 +21,12 @@ int cli_cmd_key_rotate(int argc, char **argv) {
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-        if (c == 'd') db = optarg;
-        else if (c == 'k') key_file = optarg;
-        else return cli_usage(rotate_usage, c == 'h');
+        if (c == 'd')
+            db = optarg;
+        else if (c == 'k')
+            key_file = optarg;
+        else
+            return cli_usage(rotate_usage, c == 'h');
     }
     if (!db || optind != argc) return cli_usage(rotate_usage, 0);
     char path[4096];

@@ -99,9 +99,8 @@ static match_record *set_add(record_set *s) {
 }
 
 enum { COL_ID, COL_GIVEN, COL_FAMILY, COL_SEX, COL_DATE, COL_CIT, COL_NATIVE, COL_N };
-static const char *const col_names[COL_N] = {"id",         "given_name",  "family_name",
-                                             "sex",        "birth_date",  "citizenship",
-                                             "native_name"};
+static const char *const col_names[COL_N] = {"id",         "given_name",  "family_name", "sex",
+                                             "birth_date", "citizenship", "native_name"};
 
 /* Fills r from one CSV row; false with a reason when a value is not acceptable. */
 static bool row_to_record(char **f, const int *col, match_record *r, char *why, size_t size) {
@@ -160,8 +159,10 @@ static int read_csv(const char *path, record_set *set, size_t *bad) {
                 if (!strcasecmp(fields[i], col_names[k]) && col[k] < 0) col[k] = (int)i;
     }
     if (got != 1 || col[COL_ID] < 0 || col[COL_GIVEN] < 0 || col[COL_FAMILY] < 0) {
-        fprintf(stderr, "haven: %s: the first line must be the header "
-                        "id,given_name,family_name,sex,birth_date,citizenship\n", path);
+        fprintf(stderr,
+                "haven: %s: the first line must be the header "
+                "id,given_name,family_name,sex,birth_date,citizenship\n",
+                path);
         rc = 2;
         goto cleanup;
     }
@@ -242,18 +243,18 @@ int cli_cmd_match_dedup(int argc, char **argv) {
     double threshold = -1;
     bool explain = false;
     int threads = 0;
-    static const struct option opts[] = {{"db", required_argument, 0, 'd'},
-                                         {"threshold", required_argument, 0, 't'},
-                                         {"explain", no_argument, 0, 'e'},
-                                         {"threads", required_argument, 0, 'j'},
-                                         {"help", no_argument, 0, 'h'},
-                                         {0, 0, 0, 0}};
+    static const struct option opts[] = {
+        {"db", required_argument, 0, 'd'}, {"threshold", required_argument, 0, 't'},
+        {"explain", no_argument, 0, 'e'},  {"threads", required_argument, 0, 'j'},
+        {"help", no_argument, 0, 'h'},     {0, 0, 0, 0}};
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         char *end = NULL;
-        if (c == 'd') db = optarg;
-        else if (c == 'e') explain = true;
+        if (c == 'd')
+            db = optarg;
+        else if (c == 'e')
+            explain = true;
         else if (c == 't') {
             threshold = strtod(optarg, &end);
             if (!*optarg || *end || threshold < 0 || threshold > 1)
@@ -261,7 +262,8 @@ int cli_cmd_match_dedup(int argc, char **argv) {
         } else if (c == 'j') {
             threads = (int)strtol(optarg, &end, 10);
             if (!*optarg || *end || threads < 1 || threads > 64) return cli_usage(dedup_usage, 0);
-        } else return cli_usage(dedup_usage, c == 'h');
+        } else
+            return cli_usage(dedup_usage, c == 'h');
     }
     if ((db && optind != argc) || (!db && optind != argc - 1)) return cli_usage(dedup_usage, 0);
     record_set set = {0};
@@ -280,8 +282,11 @@ int cli_cmd_match_dedup(int argc, char **argv) {
             return rc;
         }
     }
-    match_dedup_options o = {.threshold = threshold, .threads = threads, .train = true,
-                             .cluster = true, .progress = set.n >= 50000};
+    match_dedup_options o = {.threshold = threshold,
+                             .threads = threads,
+                             .train = true,
+                             .cluster = true,
+                             .progress = set.n >= 50000};
     match_pair *pairs = NULL;
     size_t n_pairs = 0;
     double used = 0;
@@ -341,14 +346,16 @@ int cli_cmd_demo_people(int argc, char **argv) {
     optind = 1;
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         char *end = NULL;
-        if (c == 'o') out = optarg;
+        if (c == 'o')
+            out = optarg;
         else if (c == 'n') {
             n = strtol(optarg, &end, 10);
             if (!*optarg || *end || n < 1 || n > 100000000) return cli_usage(demo_usage, 0);
         } else if (c == 's') {
             seed = strtoull(optarg, &end, 10);
             if (!*optarg || *end) return cli_usage(demo_usage, 0);
-        } else return cli_usage(demo_usage, c == 'h');
+        } else
+            return cli_usage(demo_usage, c == 'h');
     }
     if (!out || optind != argc) return cli_usage(demo_usage, 0);
     match_demo *d = NULL;

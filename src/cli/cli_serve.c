@@ -80,22 +80,32 @@ int cli_cmd_serve(int argc, char **argv) {
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-        if (c == 'd') db = optarg;
-        else if (c == 'l') listen = optarg;
-        else if (c == 'w') web = optarg;
-        else if (c == 't') threads = atoi(optarg);
-        else if (c == 's') secure = 1;
-        else if (c == 'q') log_set_quiet(1);
-        else if (c == 'k') key_file = optarg;
-        else return cli_usage(serve_usage, c == 'h');
+        if (c == 'd')
+            db = optarg;
+        else if (c == 'l')
+            listen = optarg;
+        else if (c == 'w')
+            web = optarg;
+        else if (c == 't')
+            threads = atoi(optarg);
+        else if (c == 's')
+            secure = 1;
+        else if (c == 'q')
+            log_set_quiet(1);
+        else if (c == 'k')
+            key_file = optarg;
+        else
+            return cli_usage(serve_usage, c == 'h');
     }
     if (!db || optind != argc || threads < 1 || threads > 64) return cli_usage(serve_usage, 0);
     char host[64], web_dir[PATH_MAX];
     uint16_t port = 0;
     herr *e = parse_listen(listen, host, &port);
     if (e) return cli_fail(e);
-    if (web) snprintf(web_dir, sizeof web_dir, "%s", web);
-    else default_web_dir(web_dir);
+    if (web)
+        snprintf(web_dir, sizeof web_dir, "%s", web);
+    else
+        default_web_dir(web_dir);
     if (web && !is_dir(web)) return cli_fail(err_invalid("web", "no directory %s", web));
 
     /* Migrate once before the pool opens its connections, load the protection key
@@ -122,8 +132,11 @@ int cli_cmd_serve(int argc, char **argv) {
     pthread_sigmask(SIG_BLOCK, &stop, NULL); /* server threads inherit the mask */
     signal(SIGPIPE, SIG_IGN);
 
-    api_config cfg = {.db_path = db, .host = host, .port = port,
-                      .web_dir = web_dir[0] ? web_dir : NULL, .threads = threads,
+    api_config cfg = {.db_path = db,
+                      .host = host,
+                      .port = port,
+                      .web_dir = web_dir[0] ? web_dir : NULL,
+                      .threads = threads,
                       .secure_cookie = secure};
     api_server *srv = NULL;
     if ((e = api_server_start(&cfg, &srv))) return cli_fail(e);

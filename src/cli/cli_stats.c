@@ -49,14 +49,19 @@ typedef struct {
 
 /* Returns -1 when the command goes on, else its exit code (usage, or --help). */
 static int parse(int argc, char **argv, const char *usage, opts *o) {
-    static const struct option longopts[] = {
-        {"db", required_argument, 0, 'd'},        {"period", required_argument, 0, 'p'},
-        {"ref-area", required_argument, 0, 'r'},  {"format", required_argument, 0, 'f'},
-        {"out", required_argument, 0, 'o'},       {"indicator", required_argument, 0, 'i'},
-        {"sex", required_argument, 0, 's'},       {"age", required_argument, 0, 'a'},
-        {"threshold", required_argument, 0, 't'}, {"jump-factor", required_argument, 0, 'j'},
-        {"key-file", required_argument, 0, 'k'},  {"help", no_argument, 0, 'h'},
-        {0, 0, 0, 0}};
+    static const struct option longopts[] = {{"db", required_argument, 0, 'd'},
+                                             {"period", required_argument, 0, 'p'},
+                                             {"ref-area", required_argument, 0, 'r'},
+                                             {"format", required_argument, 0, 'f'},
+                                             {"out", required_argument, 0, 'o'},
+                                             {"indicator", required_argument, 0, 'i'},
+                                             {"sex", required_argument, 0, 's'},
+                                             {"age", required_argument, 0, 'a'},
+                                             {"threshold", required_argument, 0, 't'},
+                                             {"jump-factor", required_argument, 0, 'j'},
+                                             {"key-file", required_argument, 0, 'k'},
+                                             {"help", no_argument, 0, 'h'},
+                                             {0, 0, 0, 0}};
     memset(o, 0, sizeof *o);
     int c;
     optind = 1;
@@ -80,9 +85,9 @@ static int parse(int argc, char **argv, const char *usage, opts *o) {
     return -1;
 }
 
-#define PARSE_OR_RETURN(usage)                      \
-    opts o;                                         \
-    int parse_rc_ = parse(argc, argv, (usage), &o); \
+#define PARSE_OR_RETURN(usage)                                                                     \
+    opts o;                                                                                        \
+    int parse_rc_ = parse(argc, argv, (usage), &o);                                                \
     if (parse_rc_ >= 0) return parse_rc_;
 
 static const char catalogue_usage[] =
@@ -192,9 +197,12 @@ int cli_cmd_stats_export(int argc, char **argv) {
     store_close(s);
     if (e) return cli_fail(e);
     FILE *f = o.out ? fopen(o.out, "wb") : stdout;
-    if (!f) e = err_new(ERR_IO, "out", "cannot create %s", o.out);
-    else if (fwrite(data, 1, len, f) != len) e = err_new(ERR_IO, "out", "cannot write the export");
-    if (f && f != stdout && fclose(f) != 0 && !e) e = err_new(ERR_IO, "out", "cannot write %s", o.out);
+    if (!f)
+        e = err_new(ERR_IO, "out", "cannot create %s", o.out);
+    else if (fwrite(data, 1, len, f) != len)
+        e = err_new(ERR_IO, "out", "cannot write the export");
+    if (f && f != stdout && fclose(f) != 0 && !e)
+        e = err_new(ERR_IO, "out", "cannot write %s", o.out);
     mem_free(data);
     return e ? cli_fail(e) : 0;
 }
@@ -265,18 +273,21 @@ static herr *do_settings(store *s, const opts *o, json_t **out) {
     if (o->threshold) {
         char *end = NULL;
         long n = strtol(o->threshold, &end, 10);
-        if (*end || end == o->threshold) e = err_invalid("disclosure_threshold", "--threshold must be a whole number");
+        if (*end || end == o->threshold)
+            e = err_invalid("disclosure_threshold", "--threshold must be a whole number");
         json_object_set_new(in, "disclosure_threshold", json_integer(n));
     }
     if (o->jump_factor) {
         char *end = NULL;
         double f = strtod(o->jump_factor, &end);
-        if (*end || end == o->jump_factor) e = err_invalid("jump_factor", "--jump-factor must be a number");
+        if (*end || end == o->jump_factor)
+            e = err_invalid("jump_factor", "--jump-factor must be a number");
         json_object_set_new(in, "jump_factor", json_real(f));
     }
     actor a;
     actor_system(&a, NULL);
-    if (!e) e = json_object_size(in) ? stats_settings_set(s, &a, in, out) : stats_settings_get(s, out);
+    if (!e)
+        e = json_object_size(in) ? stats_settings_set(s, &a, in, out) : stats_settings_get(s, out);
     json_decref(in);
     return e;
 }

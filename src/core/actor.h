@@ -12,10 +12,10 @@ typedef struct actor {
     char user_id[ID_LEN]; /* empty for the command line's system actor */
     char username[65];
     char role[24];
-    bool all_sites;       /* admin, and the command line */
+    bool all_sites; /* admin, and the command line */
     char (*site_ids)[ID_LEN];
     size_t n_sites;
-    char address[64];     /* client address, or "cli" */
+    char address[64]; /* client address, or "cli" */
 } actor;
 
 /* The actor the command line runs as: role admin, all sites. */

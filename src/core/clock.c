@@ -36,7 +36,9 @@ void clock_civil_from_days(int64_t z, int *year, int *month, int *day) {
     *day = d;
 }
 
-static int64_t floor_div(int64_t a, int64_t b) { return a / b - (a % b != 0 && ((a < 0) != (b < 0))); }
+static int64_t floor_div(int64_t a, int64_t b) {
+    return a / b - (a % b != 0 && ((a < 0) != (b < 0)));
+}
 
 int64_t clock_day_start(int64_t t) { return floor_div(t, 86400) * 86400; }
 
@@ -46,8 +48,8 @@ void clock_format_iso(int64_t t, char out[CLOCK_ISO_LEN]) {
     int y, m, d;
     clock_civil_from_days(days, &y, &m, &d);
     char tmp[64]; /* roomy: the compiler cannot see that the fields are in range */
-    snprintf(tmp, sizeof tmp, "%04d-%02d-%02dT%02d:%02d:%02dZ", y % 10000, m, d,
-             (int)(secs / 3600), (int)(secs / 60 % 60), (int)(secs % 60));
+    snprintf(tmp, sizeof tmp, "%04d-%02d-%02dT%02d:%02d:%02dZ", y % 10000, m, d, (int)(secs / 3600),
+             (int)(secs / 60 % 60), (int)(secs % 60));
     memcpy(out, tmp, CLOCK_ISO_LEN - 1);
     out[CLOCK_ISO_LEN - 1] = '\0';
 }

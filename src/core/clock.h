@@ -6,7 +6,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define CLOCK_ISO_LEN 21  /* "2026-11-23T12:00:00Z" plus NUL */
+#define CLOCK_ISO_LEN  21 /* "2026-11-23T12:00:00Z" plus NUL */
 #define CLOCK_DATE_LEN 11 /* "2026-11-23" plus NUL */
 
 /* Current time; tests may pin it with clock_set_fake (0 releases it). */

@@ -48,7 +48,8 @@ static const char *special_country_name(const char *code, const char *locale) {
     bool local = locale && (!strncmp(locale, "bs", 2) || !strncmp(locale, "hr", 2) ||
                             !strncmp(locale, "sr", 2));
     bool cyrl = locale && strstr(locale, "Cyrl");
-    if (!strcmp(code, "stateless")) return cyrl ? "без држављанства" : local ? "bez državljanstva" : "Stateless";
+    if (!strcmp(code, "stateless"))
+        return cyrl ? "без држављанства" : local ? "bez državljanstva" : "Stateless";
     if (!strcmp(code, "unknown")) return cyrl ? "непознато" : local ? "nepoznato" : "Unknown";
     return NULL;
 }

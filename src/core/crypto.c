@@ -63,7 +63,7 @@ void crypto_wipe(void *p, size_t n) { sodium_memzero(p, n); }
 void crypto_random(void *buf, size_t n) { randombytes_buf(buf, n); }
 
 #define SEAL_VERSION 1
-#define SEAL_NONCE crypto_aead_xchacha20poly1305_ietf_NPUBBYTES
+#define SEAL_NONCE   crypto_aead_xchacha20poly1305_ietf_NPUBBYTES
 
 void crypto_seal(const unsigned char key[CRYPTO_KEY_LEN], const void *plain, size_t len,
                  const char *ad, unsigned char *out) {
@@ -71,12 +71,12 @@ void crypto_seal(const unsigned char key[CRYPTO_KEY_LEN], const void *plain, siz
     randombytes_buf(out + 1, SEAL_NONCE);
     unsigned long long clen = 0;
     crypto_aead_xchacha20poly1305_ietf_encrypt(out + 1 + SEAL_NONCE, &clen, plain, len,
-                                               (const unsigned char *)ad, strlen(ad), NULL,
-                                               out + 1, key);
+                                               (const unsigned char *)ad, strlen(ad), NULL, out + 1,
+                                               key);
 }
 
-herr *crypto_open(const unsigned char key[CRYPTO_KEY_LEN], const unsigned char *sealed,
-                  size_t len, const char *ad, char **out, size_t *out_len) {
+herr *crypto_open(const unsigned char key[CRYPTO_KEY_LEN], const unsigned char *sealed, size_t len,
+                  const char *ad, char **out, size_t *out_len) {
     *out = NULL;
     if (!sealed || len < CRYPTO_SEAL_OVERHEAD || sealed[0] != SEAL_VERSION)
         return err_new(ERR_IO, NULL, "an encrypted value is damaged or of an unknown version");
@@ -109,8 +109,8 @@ char *crypto_seal_text(const unsigned char key[CRYPTO_KEY_LEN], const void *plai
     return text;
 }
 
-herr *crypto_open_text(const unsigned char key[CRYPTO_KEY_LEN], const char *sealed,
-                       const char *ad, char **out, size_t *out_len) {
+herr *crypto_open_text(const unsigned char key[CRYPTO_KEY_LEN], const char *sealed, const char *ad,
+                       char **out, size_t *out_len) {
     size_t tlen = strlen(sealed), n = 0;
     unsigned char *bin = mem_alloc(tlen / 4 * 3 + 3);
     herr *e = NULL;
@@ -124,7 +124,8 @@ herr *crypto_open_text(const unsigned char key[CRYPTO_KEY_LEN], const char *seal
     return e;
 }
 
-void crypto_key_fingerprint(const unsigned char key[CRYPTO_KEY_LEN], char out[CRYPTO_HASH_HEX_LEN]) {
+void crypto_key_fingerprint(const unsigned char key[CRYPTO_KEY_LEN],
+                            char out[CRYPTO_HASH_HEX_LEN]) {
     static const char label[] = "haven key fingerprint v1";
     unsigned char h[32];
     crypto_generichash(h, sizeof h, (const unsigned char *)label, sizeof label - 1, key,
@@ -188,8 +189,8 @@ herr *crypto_key_file_read(const char *path, unsigned char key[CRYPTO_KEY_LEN]) 
     size_t hl = sizeof key_header - 1;
     size_t bin_len = 0;
     if (n < (ssize_t)(hl + 2 * CRYPTO_KEY_LEN) || memcmp(text, key_header, hl) != 0 ||
-        sodium_hex2bin(key, CRYPTO_KEY_LEN, text + hl, 2 * CRYPTO_KEY_LEN, NULL, &bin_len,
-                       NULL) != 0 ||
+        sodium_hex2bin(key, CRYPTO_KEY_LEN, text + hl, 2 * CRYPTO_KEY_LEN, NULL, &bin_len, NULL) !=
+            0 ||
         bin_len != CRYPTO_KEY_LEN)
         e = err_new(ERR_INVALID, "key-file", "the key file %s is not a Haven key file", path);
 cleanup:

@@ -8,8 +8,8 @@
 
 #include "core/err.h"
 
-#define CRYPTO_HASH_HEX_LEN 65 /* 32-byte BLAKE2b as hex plus NUL */
-#define CRYPTO_PWHASH_LEN 128  /* crypto_pwhash_STRBYTES */
+#define CRYPTO_HASH_HEX_LEN 65  /* 32-byte BLAKE2b as hex plus NUL */
+#define CRYPTO_PWHASH_LEN   128 /* crypto_pwhash_STRBYTES */
 
 herr *crypto_init(void);
 
@@ -37,7 +37,7 @@ bool crypto_equal(const char *a, const char *b);
  * version (1 byte) | nonce (24) | ciphertext | tag (16); the associated data names the
  * record and field it belongs to, so a sealed value moved to another row or column no
  * longer opens. */
-#define CRYPTO_KEY_LEN 32
+#define CRYPTO_KEY_LEN       32
 #define CRYPTO_SEAL_OVERHEAD (1 + 24 + 16)
 
 /* Fills buf with n random bytes. */
@@ -50,8 +50,8 @@ void crypto_seal(const unsigned char key[CRYPTO_KEY_LEN], const void *plain, siz
 /* Opens a sealed value into a new NUL-terminated buffer (*out, caller frees with
  * mem_free; *out_len its length without the NUL). ERR_IO when the value is damaged, was
  * sealed under another key or belongs to another record (ad differs). */
-herr *crypto_open(const unsigned char key[CRYPTO_KEY_LEN], const unsigned char *sealed,
-                  size_t len, const char *ad, char **out, size_t *out_len);
+herr *crypto_open(const unsigned char key[CRYPTO_KEY_LEN], const unsigned char *sealed, size_t len,
+                  const char *ad, char **out, size_t *out_len);
 
 /* The same, as text for a TEXT column (SQL common to SQLite and PostgreSQL has no
  * binary type): standard base64 of the sealed bytes, in a new string the caller frees
@@ -60,8 +60,8 @@ char *crypto_seal_text(const unsigned char key[CRYPTO_KEY_LEN], const void *plai
                        const char *ad);
 
 /* Opens a value of crypto_seal_text; errors as crypto_open (ERR_IO). */
-herr *crypto_open_text(const unsigned char key[CRYPTO_KEY_LEN], const char *sealed,
-                       const char *ad, char **out, size_t *out_len);
+herr *crypto_open_text(const unsigned char key[CRYPTO_KEY_LEN], const char *sealed, const char *ad,
+                       char **out, size_t *out_len);
 
 /* Hex fingerprint of a key (keyed BLAKE2b of a fixed label): stored beside the data so
  * that a wrong key file is recognised before anything is decrypted. Reveals nothing of

@@ -28,11 +28,15 @@ static const struct {
     const char *name;
     int status;
 } err_table[] = {
-    {ERR_INVALID, "invalid", 400},         {ERR_UNAUTHENTICATED, "unauthenticated", 401},
-    {ERR_FORBIDDEN, "forbidden", 403},     {ERR_NOT_FOUND, "not_found", 404},
-    {ERR_CONFLICT, "conflict", 409},       {ERR_TOO_LARGE, "too_large", 413},
+    {ERR_INVALID, "invalid", 400},
+    {ERR_UNAUTHENTICATED, "unauthenticated", 401},
+    {ERR_FORBIDDEN, "forbidden", 403},
+    {ERR_NOT_FOUND, "not_found", 404},
+    {ERR_CONFLICT, "conflict", 409},
+    {ERR_TOO_LARGE, "too_large", 413},
     {ERR_UNSUPPORTED, "unsupported_media_type", 415},
-    {ERR_RATE_LIMITED, "rate_limited", 429}, {ERR_IO, "io", 500},
+    {ERR_RATE_LIMITED, "rate_limited", 429},
+    {ERR_IO, "io", 500},
     {ERR_INTERNAL, "internal", 500},
 };
 

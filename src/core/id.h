@@ -6,7 +6,7 @@
 
 #include <stdbool.h>
 
-#define ID_LEN 37    /* 36 characters plus NUL */
+#define ID_LEN    37 /* 36 characters plus NUL */
 #define TOKEN_LEN 44 /* 43 characters plus NUL */
 
 /* Writes a new UUIDv7 ("0190c1b2-....") into out. */

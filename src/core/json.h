@@ -13,9 +13,9 @@
 #include "core/err.h"
 
 typedef enum {
-    JF_STRING,       /* one-line text */
-    JF_TEXT,         /* text that may span lines (notes) */
-    JF_INT,          /* integer */
+    JF_STRING, /* one-line text */
+    JF_TEXT,   /* text that may span lines (notes) */
+    JF_INT,    /* integer */
     JF_BOOL,
     JF_STRING_ARRAY, /* array of one-line strings */
     JF_OBJECT,

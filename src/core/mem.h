@@ -6,9 +6,9 @@
 
 #include <stddef.h>
 
-void *mem_alloc(size_t n);                /* zeroed */
+void *mem_alloc(size_t n); /* zeroed */
 void *mem_realloc(void *p, size_t n);
-char *mem_strdup(const char *s);          /* NULL in, NULL out */
+char *mem_strdup(const char *s); /* NULL in, NULL out */
 char *mem_strndup(const char *s, size_t n);
 char *mem_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void mem_free(void *p);

@@ -128,21 +128,27 @@ static const demo_user demo_users[] = {
     {"registrar", "Amra Hodžić (Lipa desk)", "registrar", {SITE_LIPA, -1}},
     {"registrar.usivak", "Emir Begić (Ušivak desk)", "registrar", {SITE_USIVAK, -1}},
     {"protection", "Lejla Mehmedović", "protection", {SITE_USIVAK, SITE_BORICI, SITE_LIPA, -1}},
-    {"counsellor", "Dragan Petrović", "counsellor",
+    {"counsellor",
+     "Dragan Petrović",
+     "counsellor",
      {SITE_USIVAK, SITE_BLAZUJ, SITE_LIPA, SITE_BORICI, -1}},
     {"interp", "Selma Kovač", "interp", {SITE_USIVAK, SITE_BLAZUJ, SITE_LIPA, SITE_BORICI, -1}},
-    {"statistician", "Nermin Alić", "statistician",
+    {"statistician",
+     "Nermin Alić",
+     "statistician",
      {SITE_USIVAK, SITE_BLAZUJ, SITE_LIPA, SITE_BORICI, -1}},
-    {"viewer", "Programme manager", "viewer",
+    {"viewer",
+     "Programme manager",
+     "viewer",
      {SITE_USIVAK, SITE_BLAZUJ, SITE_LIPA, SITE_BORICI, -1}},
 };
 
 static herr *create_sites(store *s, const actor *a, char ids[N_SITES][ID_LEN]) {
     for (int i = 0; i < N_SITES; i++) {
         const demo_site *d = &demo_sites[i];
-        json_t *in = json_pack("{s:s,s:s,s:s,s:s,s:i}", "name", d->name, "code", d->code,
-                               "municipality", d->municipality, "kind", d->kind, "capacity",
-                               d->capacity);
+        json_t *in =
+            json_pack("{s:s,s:s,s:s,s:s,s:i}", "name", d->name, "code", d->code, "municipality",
+                      d->municipality, "kind", d->kind, "capacity", d->capacity);
         json_t *out = NULL;
         herr *e = registry_site_create(s, a, in, &out);
         json_decref(in);
@@ -163,9 +169,9 @@ static herr *create_users(store *s, const actor *a, char ids[N_SITES][ID_LEN], j
             json_array_append_new(sites, json_string(ids[u->sites[k]]));
             json_array_append_new(names, json_string(demo_sites[u->sites[k]].name));
         }
-        json_t *in = json_pack("{s:s,s:s,s:s,s:O,s:s}", "username", u->username, "display_name",
-                               u->display_name, "role", u->role, "sites", sites, "password",
-                               password);
+        json_t *in =
+            json_pack("{s:s,s:s,s:s,s:O,s:s}", "username", u->username, "display_name",
+                      u->display_name, "role", u->role, "sites", sites, "password", password);
         json_t *out = NULL;
         herr *e = auth_user_create(s, a, in, &out);
         json_decref(in);
@@ -175,20 +181,20 @@ static herr *create_users(store *s, const actor *a, char ids[N_SITES][ID_LEN], j
             json_decref(names);
             return e;
         }
-        json_array_append_new(logins, json_pack("{s:s,s:s,s:s,s:o}", "username", u->username,
-                                                "role", u->role, "password", password, "sites",
-                                                names));
+        json_array_append_new(logins,
+                              json_pack("{s:s,s:s,s:s,s:o}", "username", u->username, "role",
+                                        u->role, "password", password, "sites", names));
     }
     return NULL;
 }
 
 /* ---- people and stays ----------------------------------------------------------- */
 
-#define DEMO_DAYS 120
+#define DEMO_DAYS      120
 #define MEAN_STAY_DAYS 8.0
 
-static const char *const checkout_reasons[] = {"moved_on", "moved_on", "moved_on", "moved_on",
-                                               "moved_on", "moved_on", "moved_on", "absconded",
+static const char *const checkout_reasons[] = {"moved_on",  "moved_on", "moved_on", "moved_on",
+                                               "moved_on",  "moved_on", "moved_on", "absconded",
                                                "absconded", "other"};
 
 typedef struct {
@@ -203,7 +209,8 @@ typedef struct {
 static int pick_site(rng *r, bool family_or_child, bool minor) {
     double x = rng_unit(r);
     if (family_or_child) return x < 0.5 ? SITE_USIVAK : SITE_BORICI;
-    if (minor) return x < 0.45 ? SITE_USIVAK : x < 0.75 ? SITE_BORICI : x < 0.9 ? SITE_LIPA : SITE_BLAZUJ;
+    if (minor)
+        return x < 0.45 ? SITE_USIVAK : x < 0.75 ? SITE_BORICI : x < 0.9 ? SITE_LIPA : SITE_BLAZUJ;
     return x < 0.4 ? SITE_LIPA : x < 0.8 ? SITE_BLAZUJ : x < 0.95 ? SITE_USIVAK : SITE_BORICI;
 }
 
@@ -244,7 +251,8 @@ static herr *check_out(demo_ctx *c, const char *stay_id, int64_t at, const char 
     return e;
 }
 
-static herr *check_in(demo_ctx *c, const char *person_id, int site, int64_t at, char stay_id[ID_LEN]) {
+static herr *check_in(demo_ctx *c, const char *person_id, int site, int64_t at,
+                      char stay_id[ID_LEN]) {
     char at_text[CLOCK_ISO_LEN], bed[32];
     clock_format_iso(at, at_text);
     snprintf(bed, sizeof bed, "C%d-%02d", 1 + rng_below(c->r, 40), 1 + rng_below(c->r, 24));
@@ -277,10 +285,9 @@ static herr *live_stays(demo_ctx *c, const char *person_id, const char *first_st
         }
         bool transfer = rng_chance(c->r, 0.08);
         bool comes_back = !transfer && rng_chance(c->r, 0.06);
-        const char *reason = transfer ? "transferred"
-                             : rng_chance(c->r, 0.02)
-                                 ? "returned"
-                                 : checkout_reasons[rng_below(c->r, 10)];
+        const char *reason = transfer                 ? "transferred"
+                             : rng_chance(c->r, 0.02) ? "returned"
+                                                      : checkout_reasons[rng_below(c->r, 10)];
         herr *e = check_out(c, stay, out_at, reason);
         if (e) return e;
         *last_out = out_at;
@@ -304,8 +311,9 @@ static herr *one_person(demo_ctx *c) {
     double x = rng_unit(r);
     bool child = x < 0.03, minor = !child && x < 0.09;
     bool female = child ? rng_chance(r, 0.5) : minor ? rng_chance(r, 0.03) : rng_chance(r, 0.055);
-    int age = child ? rng_below(r, 14) : minor ? 14 + rng_below(r, 4)
-                                               : 18 + (int)fmin(42, -log(1 - rng_unit(r)) * 9);
+    int age = child   ? rng_below(r, 14)
+              : minor ? 14 + rng_below(r, 4)
+                      : 18 + (int)fmin(42, -log(1 - rng_unit(r)) * 9);
     const name_entry *given = pick_name(c->t, r, o->country, female ? "given_f" : "given_m");
     const name_entry *family = pick_name(c->t, r, o->country, "family");
     if (!given || !family) return NULL;
@@ -345,7 +353,8 @@ static herr *one_person(demo_ctx *c) {
     json_object_set_new(in, "given_name", json_string(family->latin));
     json_object_set_new(in, "family_name", json_string(given->latin));
     json_object_set_new(in, "registered_at", json_string(at_text));
-    json_object_set_new(in, "site_id", json_string(c->site_ids[pick_site(r, female || child, minor)]));
+    json_object_set_new(in, "site_id",
+                        json_string(c->site_ids[pick_site(r, female || child, minor)]));
     json_object_del(in, "native_name");
     json_decref(out);
     out = NULL;
@@ -366,7 +375,8 @@ herr *demo_load(store *s, uint64_t seed, int n_persons, json_t **logins) {
     herr *e = registry_site_list(s, &a, &sites);
     if (e) goto cleanup;
     if (json_array_size(json_object_get(sites, "items"))) {
-        e = err_new(ERR_CONFLICT, "db", "the database already has sites; demo data goes into a new one");
+        e = err_new(ERR_CONFLICT, "db",
+                    "the database already has sites; demo data goes into a new one");
         goto cleanup;
     }
     datafile_each_line("demo_names.tsv", read_name, &t);

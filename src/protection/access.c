@@ -34,14 +34,12 @@ static herr *find_grant(store *s, const actor *a, const char *person_id, char ou
 }
 
 static herr *not_allowed(const actor *a) {
-    return err_new(ERR_FORBIDDEN, NULL, "your role (%s) may not read protection details",
-                   a->role);
+    return err_new(ERR_FORBIDDEN, NULL, "your role (%s) may not read protection details", a->role);
 }
 
 herr *prot_check_person_read(store *s, const actor *a, const char *person_id, prot_access *acc) {
     acc->break_glass_id[0] = '\0';
-    if (auth_allows(a->role, "protection.details"))
-        return registry_person_visible(s, a, person_id);
+    if (auth_allows(a->role, "protection.details")) return registry_person_visible(s, a, person_id);
     if (!auth_allows(a->role, "protection.break_glass")) return not_allowed(a);
     herr *e = registry_person_visible(s, a, person_id);
     if (e) return e;
@@ -111,8 +109,7 @@ herr *prot_check_worker(store *s, const char *user_id, const char *site_id, cons
     else if (!auth_allows(json_str(u, "role"), "protection.details"))
         e = err_invalid(field, "user %s is not a protection officer", json_str(u, "username"));
     else if (!has_site)
-        e = err_invalid(field, "user %s does not work at the case's site",
-                        json_str(u, "username"));
+        e = err_invalid(field, "user %s does not work at the case's site", json_str(u, "username"));
     json_decref(u);
     return e;
 }
@@ -232,20 +229,20 @@ herr *protection_worker_list(store *s, const actor *a, const char *site_id, json
     size_t i, k;
     json_t *u, *site;
     if (!e) json_array_foreach(json_object_get(users, "items"), i, u) {
-        if (!json_is_true(json_object_get(u, "active")) ||
-            !auth_allows(json_str(u, "role"), "protection.details"))
-            continue;
-        bool match = false;
-        json_array_foreach(json_object_get(u, "sites"), k, site) {
-            const char *sid = json_string_value(site);
-            match = match || (site_id ? !strcmp(sid, site_id) : actor_has_site(a, sid));
+            if (!json_is_true(json_object_get(u, "active")) ||
+                !auth_allows(json_str(u, "role"), "protection.details"))
+                continue;
+            bool match = false;
+            json_array_foreach(json_object_get(u, "sites"), k, site) {
+                const char *sid = json_string_value(site);
+                match = match || (site_id ? !strcmp(sid, site_id) : actor_has_site(a, sid));
+            }
+            if (match)
+                json_array_append_new(items, json_pack("{s:s,s:s,s:s,s:O}", "id", json_str(u, "id"),
+                                                       "username", json_str(u, "username"),
+                                                       "display_name", json_str(u, "display_name"),
+                                                       "sites", json_object_get(u, "sites")));
         }
-        if (match)
-            json_array_append_new(items, json_pack("{s:s,s:s,s:s,s:O}", "id", json_str(u, "id"),
-                                                   "username", json_str(u, "username"),
-                                                   "display_name", json_str(u, "display_name"),
-                                                   "sites", json_object_get(u, "sites")));
-    }
     json_decref(users);
     if (e) {
         json_decref(items);

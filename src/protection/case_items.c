@@ -13,9 +13,13 @@
 
 static const char *const action_statuses[] = {"open", "done", "cancelled", NULL};
 static const char *const note_kinds[] = {"note", "follow_up", NULL};
-static const char *const bia_outcomes[] = {"remain_in_care",     "family_tracing",
-                                           "family_reunification", "alternative_care",
-                                           "specialised_services", "other", NULL};
+static const char *const bia_outcomes[] = {"remain_in_care",
+                                           "family_tracing",
+                                           "family_reunification",
+                                           "alternative_care",
+                                           "specialised_services",
+                                           "other",
+                                           NULL};
 
 /* ---- reading ------------------------------------------------------------------------ */
 
@@ -37,13 +41,12 @@ typedef struct {
     const char *const *columns; /* JSON keys of columns 2.. (NULL-terminated) */
 } item_list;
 
-static const char *const action_keys[] = {"due_date", "status", "created_at", "created_by",
-                                          "done_at", "done_by", NULL};
-static const char *const note_keys[] = {"kind", "next_follow_up", "written_at", "written_by",
-                                        NULL};
+static const char *const action_keys[] = {"due_date", "status",  "created_at", "created_by",
+                                          "done_at",  "done_by", NULL};
+static const char *const note_keys[] = {"kind", "next_follow_up", "written_at", "written_by", NULL};
 static const char *const bia_keys[] = {"assessed_at", "outcome", "assessed_by", NULL};
-static const char *const event_keys[] = {"kind", "from_site_id", "to_site_id", "worker_id", "at",
-                                         "by", NULL};
+static const char *const event_keys[] = {"kind", "from_site_id", "to_site_id", "worker_id",
+                                         "at",   "by",           NULL};
 
 static const item_list item_lists[] = {
     {actions_sql, "actions", "protection_case_actions", "description", action_keys},
@@ -106,12 +109,13 @@ static const char action_insert_sql[] =
     " created_at, by_id, by_name) VALUES (:id, :case_id, :description, :due_date, 'open',"
     " :now, :by_id, :by_name)";
 
-herr *protection_case_action_add(store *s, const actor *a, const char *case_id,
-                                 const json_t *in, json_t **out) {
+herr *protection_case_action_add(store *s, const actor *a, const char *case_id, const json_t *in,
+                                 json_t **out) {
     store_stmt *st = NULL;
     json_t *c = NULL;
     bool began = false;
-    herr *e = json_check(in, action_add_fields, sizeof action_add_fields / sizeof action_add_fields[0]);
+    herr *e =
+        json_check(in, action_add_fields, sizeof action_add_fields / sizeof action_add_fields[0]);
     char due[CLOCK_DATE_LEN], id[ID_LEN], now[CLOCK_ISO_LEN];
     if (!e) e = prot_check_not_blank(in, "description", true);
     if (!e) e = prot_check_date(in, "due_date", true, due);
@@ -167,7 +171,8 @@ herr *protection_case_action_update(store *s, const actor *a, const char *case_i
     herr *e = json_check(in, action_update_fields,
                          sizeof action_update_fields / sizeof action_update_fields[0]);
     char due[CLOCK_DATE_LEN], status[16] = "", old_due[CLOCK_DATE_LEN] = "", now[CLOCK_ISO_LEN];
-    if (!e && json_object_size(in) == 0) e = err_invalid("body", "give at least one field to change");
+    if (!e && json_object_size(in) == 0)
+        e = err_invalid("body", "give at least one field to change");
     if (!e && json_has(in, "status"))
         e = prot_check_code("status", json_str(in, "status"), action_statuses);
     if (!e) e = prot_check_date(in, "due_date", false, due);
@@ -221,8 +226,8 @@ static const char note_insert_sql[] =
 static const char follow_up_sql[] =
     "UPDATE protection_cases SET next_follow_up = :next, updated_at = :now WHERE id = :id";
 
-herr *protection_case_note_add(store *s, const actor *a, const char *case_id,
-                               const json_t *in, json_t **out) {
+herr *protection_case_note_add(store *s, const actor *a, const char *case_id, const json_t *in,
+                               json_t **out) {
     store_stmt *st = NULL;
     json_t *c = NULL;
     bool began = false;

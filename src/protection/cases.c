@@ -14,24 +14,24 @@
 #include "registry/registry.h"
 
 static const char *const risk_levels[] = {"high", "medium", NULL};
-static const char *const close_reasons[] = {"goals_met", "moved_on", "transferred_out",
-                                            "returned", "no_longer_at_risk", "lost_contact",
-                                            "other", NULL};
+static const char *const close_reasons[] = {
+    "goals_met",         "moved_on",     "transferred_out", "returned",
+    "no_longer_at_risk", "lost_contact", "other",           NULL};
 
-#define CASE_COLUMNS                                                                       \
-    "c.id, c.person_id, c.site_id, c.state, c.risk_level, c.worker_id, c.worker_name,"      \
-    " c.next_follow_up, c.opened_at, c.by_name, c.closed_at, c.close_reason, c.updated_at,"  \
-    " (SELECT COUNT(*) FROM protection_case_actions x WHERE x.case_id = c.id"             \
-    "  AND x.status = 'open'),"                                                             \
-    " (SELECT COUNT(*) FROM protection_case_actions x WHERE x.case_id = c.id"             \
-    "  AND x.status = 'open' AND x.due_date < :today),"                                    \
+#define CASE_COLUMNS                                                                               \
+    "c.id, c.person_id, c.site_id, c.state, c.risk_level, c.worker_id, c.worker_name,"             \
+    " c.next_follow_up, c.opened_at, c.by_name, c.closed_at, c.close_reason, c.updated_at,"        \
+    " (SELECT COUNT(*) FROM protection_case_actions x WHERE x.case_id = c.id"                      \
+    "  AND x.status = 'open'),"                                                                    \
+    " (SELECT COUNT(*) FROM protection_case_actions x WHERE x.case_id = c.id"                      \
+    "  AND x.status = 'open' AND x.due_date < :today),"                                            \
     " c.guardian, c.summary, c.close_note"
 
 static json_t *case_row(store_stmt *st) {
-    static const char *const keys[] = {"id",          "person_id",  "site_id",   "state",
-                                       "risk_level",  "worker_id",  "worker_name",
-                                       "next_follow_up", "opened_at", "opened_by", "closed_at",
-                                       "close_reason", "updated_at"};
+    static const char *const keys[] = {"id",         "person_id", "site_id",     "state",
+                                       "risk_level", "worker_id", "worker_name", "next_follow_up",
+                                       "opened_at",  "opened_by", "closed_at",   "close_reason",
+                                       "updated_at"};
     json_t *c = json_object();
     for (int i = 0; i < 13; i++) prot_set_col(c, keys[i], st, i);
     json_object_set_new(c, "open_actions", json_integer(store_int(st, 13)));
@@ -45,8 +45,7 @@ static void bind_today(store_stmt *st) {
     store_bind_text(st, ":today", today);
 }
 
-static const char case_sql[] =
-    "SELECT " CASE_COLUMNS " FROM protection_cases c WHERE c.id = :id";
+static const char case_sql[] = "SELECT " CASE_COLUMNS " FROM protection_cases c WHERE c.id = :id";
 
 /* The case row with its sealed fields opened; no checks. */
 static herr *load_case(store *s, const char *id, json_t **out) {
@@ -64,7 +63,8 @@ static herr *load_case(store *s, const char *id, json_t **out) {
         goto cleanup;
     }
     c = case_row(st);
-    if ((e = prot_open_into(st, 15, "protection_cases", id, "guardian", c, "guardian"))) goto cleanup;
+    if ((e = prot_open_into(st, 15, "protection_cases", id, "guardian", c, "guardian")))
+        goto cleanup;
     if ((e = prot_open_into(st, 16, "protection_cases", id, "summary", c, "summary"))) goto cleanup;
     e = prot_open_into(st, 17, "protection_cases", id, "close_note", c, "close_note");
 cleanup:
@@ -77,8 +77,7 @@ cleanup:
     return NULL;
 }
 
-herr *prot_visible_case(store *s, const actor *a, const char *id, prot_access *acc,
-                        json_t **out) {
+herr *prot_visible_case(store *s, const actor *a, const char *id, prot_access *acc, json_t **out) {
     acc->break_glass_id[0] = '\0';
     if (!auth_allows(a->role, "protection.details") &&
         !auth_allows(a->role, "protection.break_glass"))
@@ -158,7 +157,7 @@ static void worker_name(store *s, const char *worker_id, char out[128]) {
 }
 
 static const json_field open_fields[] = {
-    {"person_id", JF_STRING, true, 36}, {"site_id", JF_STRING, false, 36},
+    {"person_id", JF_STRING, true, 36},  {"site_id", JF_STRING, false, 36},
     {"worker_id", JF_STRING, false, 36}, {"risk_level", JF_STRING, false, 10},
     {"guardian", JF_TEXT, false, 1000},  {"summary", JF_TEXT, false, 4000},
 };
@@ -251,8 +250,10 @@ cleanup:
 }
 
 static const json_field update_fields[] = {
-    {"worker_id", JF_STRING, false, 36}, {"risk_level", JF_STRING, false, 10},
-    {"guardian", JF_TEXT, false, 1000},  {"summary", JF_TEXT, false, 4000},
+    {"worker_id", JF_STRING, false, 36},
+    {"risk_level", JF_STRING, false, 10},
+    {"guardian", JF_TEXT, false, 1000},
+    {"summary", JF_TEXT, false, 4000},
 };
 
 static const char update_sql[] =
@@ -280,8 +281,8 @@ herr *protection_case_update(store *s, const actor *a, const char *id, const jso
     if ((e = store_begin(s))) return e;
     began = true;
     if ((e = prot_writable_case(s, a, id, &c))) goto cleanup;
-    const char *worker = json_str(in, "worker_id") ? json_str(in, "worker_id")
-                                                   : json_str(c, "worker_id");
+    const char *worker =
+        json_str(in, "worker_id") ? json_str(in, "worker_id") : json_str(c, "worker_id");
     if (json_str(in, "worker_id") &&
         (e = prot_check_worker(s, worker, json_str(c, "site_id"), "worker_id")))
         goto cleanup;
@@ -289,14 +290,15 @@ herr *protection_case_update(store *s, const actor *a, const char *id, const jso
     if ((e = store_prepare(s, update_sql, &st))) goto cleanup;
     store_bind_text(st, ":worker_id", worker);
     store_bind_text(st, ":worker_name", wname);
-    store_bind_text(st, ":risk_level", json_str(in, "risk_level") ? json_str(in, "risk_level")
-                                                                  : json_str(c, "risk_level"));
+    store_bind_text(st, ":risk_level",
+                    json_str(in, "risk_level") ? json_str(in, "risk_level")
+                                               : json_str(c, "risk_level"));
     store_bind_text(st, ":now", now);
     store_bind_text(st, ":id", id);
-    const char *guardian = json_has(in, "guardian") ? json_str(in, "guardian")
-                                                    : json_str(c, "guardian");
-    const char *summary = json_has(in, "summary") ? json_str(in, "summary")
-                                                  : json_str(c, "summary");
+    const char *guardian =
+        json_has(in, "guardian") ? json_str(in, "guardian") : json_str(c, "guardian");
+    const char *summary =
+        json_has(in, "summary") ? json_str(in, "summary") : json_str(c, "summary");
     if ((e = prot_bind_sealed(st, ":guardian", "protection_cases", id, "guardian", guardian)) ||
         (e = prot_bind_sealed(st, ":summary", "protection_cases", id, "summary", summary)))
         goto cleanup;
@@ -478,8 +480,7 @@ static herr *case_rows(store_stmt *st, json_t *items) {
     return e;
 }
 
-herr *protection_case_list(store *s, const actor *a, const char *state, bool mine,
-                           json_t **out) {
+herr *protection_case_list(store *s, const actor *a, const char *state, bool mine, json_t **out) {
     static const char *const case_states[] = {"open", "closed", NULL};
     store_stmt *st = NULL;
     json_t *items = json_array();

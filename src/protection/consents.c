@@ -14,8 +14,8 @@ static const char *const consent_kinds[] = {"registration", "referral", "data_sh
 static const char *const consent_methods[] = {"verbal", "written", NULL};
 
 static const json_field consent_fields[] = {
-    {"kind", JF_STRING, true, 20},    {"provider_id", JF_STRING, false, 36},
-    {"given", JF_BOOL, true, 0},      {"method", JF_STRING, true, 10},
+    {"kind", JF_STRING, true, 20},      {"provider_id", JF_STRING, false, 36},
+    {"given", JF_BOOL, true, 0},        {"method", JF_STRING, true, 10},
     {"given_at", JF_STRING, false, 40}, {"note", JF_TEXT, false, 2000},
 };
 
@@ -24,8 +24,8 @@ static const char insert_sql[] =
     " site_id, by_id, by_name, note, created_at) VALUES (:id, :person_id, :kind, :provider_id,"
     " :given, :method, :given_at, :site_id, :by_id, :by_name, :note, :now)";
 
-herr *protection_consent_record(store *s, const actor *a, const char *person_id,
-                                const json_t *in, json_t **out) {
+herr *protection_consent_record(store *s, const actor *a, const char *person_id, const json_t *in,
+                                json_t **out) {
     store_stmt *st = NULL;
     json_t *detail = NULL;
     bool began = false, active = false;
@@ -63,7 +63,8 @@ herr *protection_consent_record(store *s, const actor *a, const char *person_id,
     store_bind_text(st, ":by_id", a->user_id);
     store_bind_text(st, ":by_name", a->username);
     store_bind_text(st, ":now", now);
-    if ((e = prot_bind_sealed(st, ":note", "protection_consents", id, "note", json_str(in, "note"))))
+    if ((e = prot_bind_sealed(st, ":note", "protection_consents", id, "note",
+                              json_str(in, "note"))))
         goto cleanup;
     if ((e = store_run(st))) goto cleanup;
     st = NULL;
@@ -74,9 +75,8 @@ herr *protection_consent_record(store *s, const actor *a, const char *person_id,
     began = false;
     *out = json_pack("{s:s,s:s,s:s,s:s?,s:b,s:s,s:s,s:s,s:s?}", "id", id, "person_id", person_id,
                      "kind", kind, "provider_id", provider, "given",
-                     json_is_true(json_object_get(in, "given")), "method",
-                     json_str(in, "method"), "given_at", at, "recorded_by", a->username, "note",
-                     json_str(in, "note"));
+                     json_is_true(json_object_get(in, "given")), "method", json_str(in, "method"),
+                     "given_at", at, "recorded_by", a->username, "note", json_str(in, "note"));
 cleanup:
     store_done(st);
     if (began) store_rollback(s);
@@ -98,8 +98,8 @@ herr *prot_consents_of_person(store *s, const char *person_id, json_t **out) {
     store_bind_text(st, ":person", person_id);
     while (!(e = store_step(st, &row)) && row) {
         const char *id = store_text(st, 0);
-        json_t *c = json_pack("{s:s,s:s,s:s}", "id", id, "person_id", person_id, "kind",
-                              store_text(st, 1));
+        json_t *c =
+            json_pack("{s:s,s:s,s:s}", "id", id, "person_id", person_id, "kind", store_text(st, 1));
         prot_set_col(c, "provider_id", st, 2);
         prot_set_col(c, "provider_name", st, 3);
         json_object_set_new(c, "given", json_boolean(store_int(st, 4)));

@@ -51,10 +51,10 @@ typedef struct {
 
 static herr *make_providers(demo *d, const json_t *sites) {
     for (size_t i = 0; i < N_PROVIDERS; i++) {
-        json_t *in = json_pack("{s:s,s:s,s:s,s:s,s:O}", "name", demo_providers[i].name,
-                               "organisation", demo_providers[i].organisation, "service_type",
-                               demo_providers[i].type, "contact", demo_providers[i].contact,
-                               "sites", sites);
+        json_t *in =
+            json_pack("{s:s,s:s,s:s,s:s,s:O}", "name", demo_providers[i].name, "organisation",
+                      demo_providers[i].organisation, "service_type", demo_providers[i].type,
+                      "contact", demo_providers[i].contact, "sites", sites);
         json_t *out = NULL;
         actor sys;
         actor_system(&sys, "demo");
@@ -94,7 +94,8 @@ static json_t *answers_for(demo *d, const json_t *p, int age) {
     json_object_set_new(a, "violence", json_boolean(chance(r, female ? 0.12 : 0.01)));
     json_object_set_new(a, "lgbtqi", json_boolean(chance(r, 0.004)));
     if (chance(r, 0.02)) json_object_set_new(a, "disability", json_pack("[s]", "walking"));
-    if (chance(r, 0.012)) json_object_set_new(a, "trafficking_indicators", json_pack("[s]", "debt"));
+    if (chance(r, 0.012))
+        json_object_set_new(a, "trafficking_indicators", json_pack("[s]", "debt"));
     return a;
 }
 
@@ -103,9 +104,9 @@ static int provider_for(const char *risk) {
     static const struct {
         const char *risk;
         int provider;
-    } map[] = {{"unaccompanied_child", 4}, {"pregnant", 0},      {"disability", 1},
-               {"serious_medical", 0},     {"lgbtqi", 2},        {"gbv_survivor", 6},
-               {"trafficking", 5},         {"elderly", 1},       {"single_parent", 3},
+    } map[] = {{"unaccompanied_child", 4}, {"pregnant", 0}, {"disability", 1},
+               {"serious_medical", 0},     {"lgbtqi", 2},   {"gbv_survivor", 6},
+               {"trafficking", 5},         {"elderly", 1},  {"single_parent", 3},
                {"mental_health", 2},       {"other", 3}};
     for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
         if (!strcmp(map[i].risk, risk)) return map[i].provider;
@@ -122,9 +123,9 @@ static herr *step(demo *d, const char *id, const char *to) {
 
 /* Consent, a referral and its life so far; the clock advances a day or two per step. */
 static herr *refer(demo *d, const char *person, const char *site, int provider, int64_t t) {
-    json_t *in = json_pack("{s:s,s:s,s:b,s:s}", "kind", "referral", "provider_id",
-                           d->providers[provider], "given", 1, "method",
-                           chance(&d->r, 0.7) ? "verbal" : "written");
+    json_t *in =
+        json_pack("{s:s,s:s,s:b,s:s}", "kind", "referral", "provider_id", d->providers[provider],
+                  "given", 1, "method", chance(&d->r, 0.7) ? "verbal" : "written");
     json_t *out = NULL;
     herr *e = protection_consent_record(d->s, &d->a, person, in, &out);
     json_decref(in);
@@ -162,8 +163,9 @@ static herr *refer(demo *d, const char *person, const char *site, int provider, 
 static const char *officer_of(demo *d, const char *site) {
     size_t i, k;
     json_t *u, *s;
-    json_array_foreach(d->officers, i, u) json_array_foreach(json_object_get(u, "sites"), k, s)
-        if (!strcmp(json_string_value(s), site)) return json_str(u, "id");
+    json_array_foreach(d->officers, i, u)
+        json_array_foreach(json_object_get(u, "sites"), k,
+                           s) if (!strcmp(json_string_value(s), site)) return json_str(u, "id");
     return NULL;
 }
 
@@ -174,8 +176,9 @@ static herr *open_case(demo *d, const char *person, const char *site, bool child
                            "worker_id", worker, "risk_level", "high", "summary",
                            "High risk identified at screening; individual case management.");
     if (child)
-        json_object_set_new(in, "guardian", json_string("Temporary guardian appointed by the "
-                                                        "centre for social work"));
+        json_object_set_new(in, "guardian",
+                            json_string("Temporary guardian appointed by the "
+                                        "centre for social work"));
     json_t *out = NULL;
     herr *e = protection_case_open(d->s, &d->a, in, &out);
     json_decref(in);
@@ -206,8 +209,8 @@ static herr *open_case(demo *d, const char *person, const char *site, bool child
     int64_t closing = clock_now() + 21 * 86400;
     if (!e && closing < d->now && chance(&d->r, 0.5)) {
         clock_set_fake(closing);
-        in = json_pack("{s:s,s:s}", "reason", chance(&d->r, 0.5) ? "goals_met" : "moved_on",
-                       "note", "Closed after the plan was completed or the person moved on.");
+        in = json_pack("{s:s,s:s}", "reason", chance(&d->r, 0.5) ? "goals_met" : "moved_on", "note",
+                       "Closed after the plan was completed or the person moved on.");
         e = protection_case_close(d->s, &d->a, id, in, &out);
         json_decref(in);
         json_decref(out);
@@ -227,7 +230,8 @@ static herr *one_person(demo *d, const json_t *p) {
     if (t >= now) return NULL;
     clock_set_fake(t);
     const char *person = json_str(p, "id"), *site = json_str(p, "registration_site_id");
-    json_t *in = json_pack("{s:s,s:o}", "site_id", site, "answers", answers_for(d, p, age_of(p, now)));
+    json_t *in =
+        json_pack("{s:s,s:o}", "site_id", site, "answers", answers_for(d, p, age_of(p, now)));
     json_t *out = NULL;
     herr *e = protection_screening_create(d->s, &d->a, person, in, &out);
     json_decref(in);
@@ -260,9 +264,10 @@ static herr *load_officers(demo *d) {
     d->officers = json_array();
     size_t i;
     json_t *u;
-    json_array_foreach(json_object_get(users, "items"), i, u)
-        if (!strcmp(json_str(u, "role"), "protection") && json_is_true(json_object_get(u, "active")))
-            json_array_append(d->officers, u);
+    json_array_foreach(json_object_get(users, "items"), i,
+                       u) if (!strcmp(json_str(u, "role"), "protection") &&
+                              json_is_true(json_object_get(u, "active")))
+        json_array_append(d->officers, u);
     json_decref(users);
     return NULL;
 }
@@ -284,8 +289,8 @@ herr *protection_demo_load(store *s, unsigned long long seed) {
         registry_person_query q = {.limit = 200, .cursor = cursor[0] ? cursor : NULL};
         if ((e = registry_person_search(s, &d.a, &q, &page))) goto cleanup;
         json_t *p;
-        json_array_foreach(json_object_get(page, "items"), i, p)
-            if ((e = one_person(&d, p))) goto cleanup;
+        json_array_foreach(json_object_get(page, "items"), i,
+                           p) if ((e = one_person(&d, p))) goto cleanup;
         const char *next = json_str(page, "next_cursor");
         if (!next) break;
         snprintf(cursor, sizeof cursor, "%s", next);

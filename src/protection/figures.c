@@ -31,7 +31,8 @@ static herr *parse_period(const char *from, const char *to, period_scope *p) {
         t = clock_days_from_civil(y, m, d);
     }
     if (from) {
-        if (!clock_parse_date(from, &y, &m, &d)) return err_invalid("from", "from must be YYYY-MM-DD");
+        if (!clock_parse_date(from, &y, &m, &d))
+            return err_invalid("from", "from must be YYYY-MM-DD");
         f = clock_days_from_civil(y, m, d);
     } else if (to) {
         f = t - 29;
@@ -71,12 +72,12 @@ static const char referral_states_sql[] =
 static const char referral_types_sql[] =
     "SELECT service_type, COUNT(*) FROM protection_referrals WHERE created_at >= :from"
     " AND created_at < :to AND " IN_SCOPE("site_id") " GROUP BY service_type"
-    " ORDER BY service_type";
+                                                     " ORDER BY service_type";
 static const char referral_providers_sql[] =
     "SELECT r.provider_id, p.name, COUNT(*) FROM protection_referrals r"
     " JOIN protection_providers p ON p.id = r.provider_id WHERE r.created_at >= :from"
     " AND r.created_at < :to AND " IN_SCOPE("r.site_id") " GROUP BY r.provider_id, p.name"
-    " ORDER BY COUNT(*) DESC, p.name";
+                                                         " ORDER BY COUNT(*) DESC, p.name";
 static const char cases_opened_sql[] =
     "SELECT COUNT(*) FROM protection_cases WHERE opened_at >= :from AND opened_at < :to"
     " AND " IN_SCOPE("site_id");
@@ -209,10 +210,11 @@ static const char open_now_sql[] =
     " FROM protection_cases WHERE state = 'open' AND " IN_SCOPE("site_id");
 static const char overdue_now_sql[] =
     "SELECT (SELECT COUNT(*) FROM protection_referrals WHERE state = 'sent'"
-    "  AND sent_at < :cutoff AND " IN_SCOPE("site_id") "),"
-    " (SELECT COUNT(*) FROM protection_case_actions x JOIN protection_cases c ON c.id = x.case_id"
-    "  WHERE c.state = 'open' AND x.status = 'open' AND x.due_date < :today"
-    "  AND " IN_SCOPE("c.site_id") ")";
+    "  AND sent_at < :cutoff AND " IN_SCOPE(
+        "site_id") "),"
+                   " (SELECT COUNT(*) FROM protection_case_actions x JOIN protection_cases c ON c.id = x.case_id"
+                   "  WHERE c.state = 'open' AND x.status = 'open' AND x.due_date < :today"
+                   "  AND " IN_SCOPE("c.site_id") ")";
 
 /* Figures about now rather than the period: open cases and what is overdue. */
 static herr *now_figures(store *s, const period_scope *p, int overdue_days, json_t *out) {
@@ -302,7 +304,7 @@ herr *protection_dashboard(store *s, const actor *a, const char *from, const cha
  * survivor's record. Risk categories are opened here, one person at a time, and folded
  * into the group's counts at once; what leaves is the counts. */
 
-#define BREAKDOWN_MAX_AGES 16
+#define BREAKDOWN_MAX_AGES   16
 #define BREAKDOWN_MAX_GROUPS 32
 
 typedef struct {
@@ -319,8 +321,10 @@ typedef struct {
 static int category_bit(const breakdown *b, const char *code) {
     size_t i;
     json_t *c;
-    json_array_foreach(b->categories, i, c)
-        if (code && !strcmp(json_str(c, "code"), code)) return i < 64 ? (int)i : -1;
+    json_array_foreach(b->categories, i,
+                       c) if (code && !strcmp(json_str(c, "code"), code)) return i < 64
+        ? (int)i
+        : -1;
     return -1;
 }
 
@@ -336,7 +340,8 @@ static herr *breakdown_init(const protection_breakdown_query *q, const period_sc
         return err_invalid("age_from", "give 1 to %d age bands", BREAKDOWN_MAX_AGES);
     int y = atoi(p->to_date);
     for (size_t i = 0; i < q->n_ages; i++) {
-        if (q->age_from[i] < 0 || q->age_from[i] > 150 || (i && q->age_from[i] <= q->age_from[i - 1]))
+        if (q->age_from[i] < 0 || q->age_from[i] > 150 ||
+            (i && q->age_from[i] <= q->age_from[i - 1]))
             return err_invalid("age_from", "age bands must start at 0 to 150 years, increasing");
         /* Age in completed years on the last day: born on or before the same day that
          * many years earlier (as text, so that 29 February needs no special case). */
@@ -361,9 +366,10 @@ static herr *breakdown_init(const protection_breakdown_query *q, const period_sc
         json_array_foreach(list, i, code) {
             int bit = category_bit(b, json_string_value(code));
             if (bit < 0)
-                return err_invalid("risk_groups", "%s: %s is not a risk category of the "
-                                   "questionnaire", name,
-                                   json_string_value(code) ? json_string_value(code) : "?");
+                return err_invalid("risk_groups",
+                                   "%s: %s is not a risk category of the "
+                                   "questionnaire",
+                                   name, json_string_value(code) ? json_string_value(code) : "?");
             b->mask[b->n_groups] |= (uint64_t)1 << bit;
         }
         b->n_groups++;
@@ -397,7 +403,8 @@ static json_t *group_of(breakdown *b, store_stmt *st, int col) {
     json_t *g = json_object_get(b->index, key);
     if (!g) {
         json_t *risks = json_object();
-        for (size_t i = 0; i < b->n_groups; i++) json_object_set_new(risks, b->name[i], json_integer(0));
+        for (size_t i = 0; i < b->n_groups; i++)
+            json_object_set_new(risks, b->name[i], json_integer(0));
         g = json_pack("{s:s?,s:s?,s:o,s:I,s:I,s:I,s:I,s:o}", "citizenship", cit, "sex", sex,
                       "age_band", band < 0 ? json_null() : json_integer(band), "screenings",
                       (json_int_t)0, "persons_screened", (json_int_t)0, "persons_with_risks",
@@ -437,7 +444,8 @@ static void person_flush(const breakdown *b, person_acc *pa) {
 /* Opens a screening's sealed payload and adds its risk categories to the person's. */
 static herr *add_risks(const breakdown *b, store_stmt *st, person_acc *pa) {
     char *plain = NULL;
-    herr *e = prot_open_column(st, 3, "protection_screenings", store_text(st, 0), "payload", &plain);
+    herr *e =
+        prot_open_column(st, 3, "protection_screenings", store_text(st, 0), "payload", &plain);
     if (e || !plain) return e;
     json_t *payload = json_loads(plain, 0, NULL);
     crypto_wipe(plain, strlen(plain));
@@ -452,7 +460,7 @@ static herr *add_risks(const breakdown *b, store_stmt *st, person_acc *pa) {
     return NULL;
 }
 
-#define SURVIVOR                                                                          \
+#define SURVIVOR                                                                                   \
     " JOIN persons p ON p.id = x.person_id JOIN persons w ON w.id = COALESCE(p.merged_into, p.id)"
 
 static const char breakdown_screenings_sql[] =

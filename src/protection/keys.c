@@ -87,8 +87,8 @@ herr *prot_open_column(store_stmt *st, int col, const char *table, const char *i
     return e;
 }
 
-herr *prot_open_into(store_stmt *st, int col, const char *table, const char *id,
-                     const char *column, json_t *obj, const char *key) {
+herr *prot_open_into(store_stmt *st, int col, const char *table, const char *id, const char *column,
+                     json_t *obj, const char *key) {
     char *plain = NULL;
     herr *e = prot_open_column(st, col, table, id, column, &plain);
     if (e) return e;
@@ -97,13 +97,15 @@ herr *prot_open_into(store_stmt *st, int col, const char *table, const char *id,
     return NULL;
 }
 
-herr *protection_key_path(const char *db_path, const char *explicit_path, char *out,
-                          size_t size) {
+herr *protection_key_path(const char *db_path, const char *explicit_path, char *out, size_t size) {
     const char *env = getenv("HAVEN_KEY_FILE");
     int n;
-    if (explicit_path && explicit_path[0]) n = snprintf(out, size, "%s", explicit_path);
-    else if (env && env[0]) n = snprintf(out, size, "%s", env);
-    else n = snprintf(out, size, "%s.key", db_path);
+    if (explicit_path && explicit_path[0])
+        n = snprintf(out, size, "%s", explicit_path);
+    else if (env && env[0])
+        n = snprintf(out, size, "%s", env);
+    else
+        n = snprintf(out, size, "%s.key", db_path);
     if (n < 0 || (size_t)n >= size) return err_invalid("key-file", "the key file path is too long");
     return NULL;
 }
@@ -204,24 +206,20 @@ typedef struct {
     const char *table, *column, *select_sql, *update_sql;
 } sealed_column;
 
-#define SEALED(t, c)                                                                       \
-    {t, c, "SELECT id, " c " FROM " t " WHERE " c " IS NOT NULL",                         \
-     "UPDATE " t " SET " c " = :v WHERE id = :id"}
+#define SEALED(t, c)                                                                               \
+    {                                                                                              \
+        t, c, "SELECT id, " c " FROM " t " WHERE " c " IS NOT NULL",                               \
+            "UPDATE " t " SET " c " = :v WHERE id = :id"                                           \
+    }
 
 /* Every sealed column of the module: a new one must be listed here to be rotated. */
 static const sealed_column sealed_columns[] = {
-    SEALED("protection_screenings", "payload"),
-    SEALED("protection_consents", "note"),
-    SEALED("protection_referrals", "reason"),
-    SEALED("protection_referral_steps", "note"),
-    SEALED("protection_cases", "guardian"),
-    SEALED("protection_cases", "summary"),
-    SEALED("protection_cases", "close_note"),
-    SEALED("protection_case_actions", "description"),
-    SEALED("protection_case_notes", "text"),
-    SEALED("protection_case_events", "note"),
-    SEALED("protection_bia", "summary"),
-    SEALED("protection_break_glass", "reason"),
+    SEALED("protection_screenings", "payload"), SEALED("protection_consents", "note"),
+    SEALED("protection_referrals", "reason"),   SEALED("protection_referral_steps", "note"),
+    SEALED("protection_cases", "guardian"),     SEALED("protection_cases", "summary"),
+    SEALED("protection_cases", "close_note"),   SEALED("protection_case_actions", "description"),
+    SEALED("protection_case_notes", "text"),    SEALED("protection_case_events", "note"),
+    SEALED("protection_bia", "summary"),        SEALED("protection_break_glass", "reason"),
 };
 
 typedef struct {

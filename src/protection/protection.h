@@ -35,9 +35,9 @@
 #include "core/err.h"
 #include "store/store.h"
 
-#define PROTECTION_DEFAULT_OVERDUE_DAYS 7
+#define PROTECTION_DEFAULT_OVERDUE_DAYS        7
 #define PROTECTION_BREAK_GLASS_DEFAULT_MINUTES 30
-#define PROTECTION_BREAK_GLASS_MAX_MINUTES 240
+#define PROTECTION_BREAK_GLASS_MAX_MINUTES     240
 
 /* Creates or upgrades the module's tables (after registry and auth). */
 herr *protection_migrate(store *s);
@@ -49,8 +49,7 @@ herr *protection_migrate(store *s);
 
 /* The key file to use: explicit when given, else $HAVEN_KEY_FILE, else
  * "<db_path>.key". Writes into out (size bytes); ERR_INVALID when too long. */
-herr *protection_key_path(const char *db_path, const char *explicit_path, char *out,
-                          size_t size);
+herr *protection_key_path(const char *db_path, const char *explicit_path, char *out, size_t size);
 
 /* Loads the key file and makes it the process's key after checking it against the
  * database's fingerprint. When the file is missing and the database holds no
@@ -110,8 +109,8 @@ herr *protection_break_glass_open(store *s, const actor *a, const json_t *in, js
  * additional_risks (categories the screener adds), note (text), screened_at (default
  * now). The risks are those the answers raise plus additional_risks. A new screening
  * never replaces an old one: the history stays. */
-herr *protection_screening_create(store *s, const actor *a, const char *person_id,
-                                  const json_t *in, json_t **out);
+herr *protection_screening_create(store *s, const actor *a, const char *person_id, const json_t *in,
+                                  json_t **out);
 
 /* {"items":[screening...]} newest first, answers and risks decrypted. Audited. */
 herr *protection_screening_list(store *s, const actor *a, const char *person_id, json_t **out);
@@ -125,8 +124,8 @@ herr *protection_person_summary(store *s, const actor *a, const char *person_id,
  * Fields: kind (registration | referral | data_sharing), provider_id (required for
  * referral: consent is to one named provider), given (true; false records a withdrawal),
  * method (verbal | written), given_at (default now), note (text). */
-herr *protection_consent_record(store *s, const actor *a, const char *person_id,
-                                const json_t *in, json_t **out);
+herr *protection_consent_record(store *s, const actor *a, const char *person_id, const json_t *in,
+                                json_t **out);
 
 /* {"items":[consent...]} newest first. Audited. */
 herr *protection_consent_list(store *s, const actor *a, const char *person_id, json_t **out);
@@ -156,8 +155,8 @@ herr *protection_referral_create(store *s, const actor *a, const json_t *in, jso
 /* Moves a referral. Fields: to (the next state), note (text, sealed), at (default now;
  * not before the previous step). A transition the lifecycle does not allow:
  * ERR_CONFLICT naming "to". */
-herr *protection_referral_transition(store *s, const actor *a, const char *id,
-                                     const json_t *in, json_t **out);
+herr *protection_referral_transition(store *s, const actor *a, const char *id, const json_t *in,
+                                     json_t **out);
 
 /* The referral with its steps and notes. Audited. */
 herr *protection_referral_get(store *s, const actor *a, const char *id, json_t **out);
@@ -193,21 +192,20 @@ herr *protection_case_get(store *s, const actor *a, const char *id, json_t **out
 
 /* {"items":[case summary...]} of the actor's sites; state "open" | "closed" | NULL,
  * mine: only cases assigned to the actor. Audited. */
-herr *protection_case_list(store *s, const actor *a, const char *state, bool mine,
-                           json_t **out);
+herr *protection_case_list(store *s, const actor *a, const char *state, bool mine, json_t **out);
 
 /* Plan actions. Add fields: description (text, sealed, required), due_date
  * (YYYY-MM-DD, required). Update fields: status (open | done | cancelled), due_date,
  * description. */
-herr *protection_case_action_add(store *s, const actor *a, const char *case_id,
-                                 const json_t *in, json_t **out);
+herr *protection_case_action_add(store *s, const actor *a, const char *case_id, const json_t *in,
+                                 json_t **out);
 herr *protection_case_action_update(store *s, const actor *a, const char *case_id,
                                     const char *action_id, const json_t *in, json_t **out);
 
 /* A case note or follow-up. Fields: kind (note | follow_up), text (required, sealed),
  * next_follow_up (YYYY-MM-DD: sets the case's next follow-up date). */
-herr *protection_case_note_add(store *s, const actor *a, const char *case_id,
-                               const json_t *in, json_t **out);
+herr *protection_case_note_add(store *s, const actor *a, const char *case_id, const json_t *in,
+                               json_t **out);
 
 /* Hands an open case to another site's team when the person moves. Fields: site_id
  * (required, another site), worker_id (a protection user of that site, optional),
@@ -225,8 +223,8 @@ herr *protection_case_close(store *s, const actor *a, const char *id, const json
 /* A best-interests assessment (children). Fields: assessed_at (default now), outcome
  * (remain_in_care | family_tracing | family_reunification | alternative_care |
  * specialised_services | other, required), summary (text, required, sealed). */
-herr *protection_case_bia_add(store *s, const actor *a, const char *case_id,
-                              const json_t *in, json_t **out);
+herr *protection_case_bia_add(store *s, const actor *a, const char *case_id, const json_t *in,
+                              json_t **out);
 
 /* Protection officers a case may be assigned to: active users whose role has
  * protection.details and who work at site_id (or, when NULL, at any of the actor's
@@ -268,10 +266,10 @@ herr *protection_period_figures(store *s, const char *from, const char *to, json
  * citizenship, sex, age band), which the caller's disclosure control must still treat as
  * small. */
 typedef struct {
-    const char *from, *to;      /* YYYY-MM-DD, inclusive */
-    const int *age_from;        /* lower bounds of the age bands in years, increasing */
-    size_t n_ages;              /* 1..16 */
-    const json_t *risk_groups;  /* {"name":["category",...]}: at most 32 named sets */
+    const char *from, *to;     /* YYYY-MM-DD, inclusive */
+    const int *age_from;       /* lower bounds of the age bands in years, increasing */
+    size_t n_ages;             /* 1..16 */
+    const json_t *risk_groups; /* {"name":["category",...]}: at most 32 named sets */
 } protection_breakdown_query;
 
 /* *out: {"from","to","groups":[{"citizenship","sex" (as recorded, or null),"age_band"

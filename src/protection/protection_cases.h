@@ -6,8 +6,7 @@
 
 /* The case if the actor may read it: its site is theirs (protection officers) or they
  * hold break-glass for the person. Unknown and invisible cases look the same. */
-herr *prot_visible_case(store *s, const actor *a, const char *id, prot_access *acc,
-                        json_t **out);
+herr *prot_visible_case(store *s, const actor *a, const char *id, prot_access *acc, json_t **out);
 
 /* The case if the actor may change it (protection.write, visible, open; a closed case
  * is ERR_CONFLICT). */

@@ -28,8 +28,8 @@ herr *prot_open_column(store_stmt *st, int col, const char *table, const char *i
                        const char *column, char **out);
 
 /* Sets json[key] to the opened column (a string, or null). */
-herr *prot_open_into(store_stmt *st, int col, const char *table, const char *id,
-                     const char *column, json_t *obj, const char *key);
+herr *prot_open_into(store_stmt *st, int col, const char *table, const char *id, const char *column,
+                     json_t *obj, const char *key);
 
 /* ---- access (access.c) ----------------------------------------------------------- */
 
@@ -75,8 +75,7 @@ herr *prot_current_site(store *s, const actor *a, const char *person_id, char ou
 herr *prot_check_code(const char *field, const char *value, const char *const *codes);
 
 /* An optional date field "YYYY-MM-DD" into out ("" when absent). */
-herr *prot_check_date(const json_t *in, const char *field, bool required,
-                      char out[CLOCK_DATE_LEN]);
+herr *prot_check_date(const json_t *in, const char *field, bool required, char out[CLOCK_DATE_LEN]);
 
 /* An optional time field into out (ISO 8601 UTC); def when absent. Times more than a
  * day ahead are refused. */

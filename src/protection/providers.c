@@ -16,8 +16,8 @@
 static void add_type(char *line, void *ctx) {
     char *f[4];
     if (datafile_split_tabs(line, f, 4) == 4)
-        json_array_append_new(ctx, json_pack("{s:s,s:s,s:s,s:s}", "code", f[0], "en", f[1], "bs",
-                                             f[2], "sr", f[3]));
+        json_array_append_new(
+            ctx, json_pack("{s:s,s:s,s:s,s:s}", "code", f[0], "en", f[1], "bs", f[2], "sr", f[3]));
 }
 
 json_t *protection_service_types(void) {
@@ -51,14 +51,20 @@ static herr *check_provider(const actor *a, const json_t *in, bool creating) {
     if ((e = prot_check_not_blank(in, "name", creating))) return e;
     if ((creating || json_has(in, "service_type")) &&
         !service_type_valid(json_str(in, "service_type")))
-        return err_invalid("service_type", "service_type must be one of medical, mhpss, "
+        return err_invalid("service_type",
+                           "service_type must be one of medical, mhpss, "
                            "legal_aid, child_protection, safe_shelter, gbv_services, other");
     if (creating && !json_is_array(json_object_get(in, "sites")))
         return err_invalid("sites", "sites (the sites the provider serves) is required");
     size_t i;
     json_t *v;
-    json_array_foreach(json_object_get(in, "sites"), i, v) if (!actor_has_site(a, json_string_value(v)))
-        return err_invalid("sites", "no site with id %s among your sites", json_string_value(v));
+    json_array_foreach(
+        json_object_get(in, "sites"), i,
+        v) if (!actor_has_site(a,
+                               json_string_value(
+                                   v))) return err_invalid("sites",
+                                                           "no site with id %s among your sites",
+                                                           json_string_value(v));
     return NULL;
 }
 
@@ -82,9 +88,8 @@ static herr *provider_get(store *s, const char *id, json_t **out) {
     }
     p = json_pack("{s:s,s:s,s:s,s:s,s:s,s:b,s:s,s:s}", "id", store_text(st, 0), "name",
                   store_text(st, 1), "organisation", store_text(st, 2), "service_type",
-                  store_text(st, 3), "contact", store_text(st, 4), "active",
-                  (int)store_int(st, 5), "created_at", store_text(st, 6), "updated_at",
-                  store_text(st, 7));
+                  store_text(st, 3), "contact", store_text(st, 4), "active", (int)store_int(st, 5),
+                  "created_at", store_text(st, 6), "updated_at", store_text(st, 7));
     store_done(st);
     if ((e = store_prepare(s, provider_sites_sql, &st))) goto cleanup;
     store_bind_text(st, ":id", id);
@@ -119,7 +124,8 @@ herr *prot_provider_lookup(store *s, const char *provider_id, const char *field,
     return NULL;
 }
 
-static const char clear_sites_sql[] = "DELETE FROM protection_provider_sites WHERE provider_id = :id";
+static const char clear_sites_sql[] =
+    "DELETE FROM protection_provider_sites WHERE provider_id = :id";
 static const char add_site_sql[] =
     "INSERT INTO protection_provider_sites (provider_id, site_id) VALUES (:id, :site)";
 
@@ -169,8 +175,10 @@ static herr *provider_write(store *s, const actor *a, const char *id_in, const j
     herr *e = check_provider(a, in, creating);
     if (e) return e;
     char id[ID_LEN], now[CLOCK_ISO_LEN];
-    if (creating) id_new(id);
-    else snprintf(id, sizeof id, "%s", id_in);
+    if (creating)
+        id_new(id);
+    else
+        snprintf(id, sizeof id, "%s", id_in);
     clock_format_iso(clock_now(), now);
     if ((e = store_begin(s))) return e;
     began = true;
@@ -183,9 +191,12 @@ static herr *provider_write(store *s, const actor *a, const char *id_in, const j
     store_bind_text(st, ":organisation", org ? org : creating ? "" : NULL);
     store_bind_text(st, ":contact", contact ? contact : creating ? "" : NULL);
     json_t *active = json_object_get(in, "active");
-    if (json_is_boolean(active)) store_bind_int(st, ":active", json_is_true(active));
-    else if (creating) store_bind_int(st, ":active", 1);
-    else store_bind_null(st, ":active");
+    if (json_is_boolean(active))
+        store_bind_int(st, ":active", json_is_true(active));
+    else if (creating)
+        store_bind_int(st, ":active", 1);
+    else
+        store_bind_null(st, ":active");
     store_bind_text(st, ":now", now);
     if ((e = store_run(st))) goto cleanup;
     st = NULL;
@@ -216,11 +227,10 @@ herr *protection_provider_update(store *s, const actor *a, const char *id, const
     return provider_write(s, a, id, in, out);
 }
 
-static const char list_sql[] =
-    "SELECT DISTINCT p.id, p.name FROM protection_providers p"
-    " JOIN protection_provider_sites ps ON ps.provider_id = p.id"
-    " WHERE (:all = 1 OR :sites LIKE '%,' || ps.site_id || ',%')"
-    " AND (:site IS NULL OR ps.site_id = :site) ORDER BY p.name, p.id";
+static const char list_sql[] = "SELECT DISTINCT p.id, p.name FROM protection_providers p"
+                               " JOIN protection_provider_sites ps ON ps.provider_id = p.id"
+                               " WHERE (:all = 1 OR :sites LIKE '%,' || ps.site_id || ',%')"
+                               " AND (:site IS NULL OR ps.site_id = :site) ORDER BY p.name, p.id";
 
 herr *protection_provider_list(store *s, const actor *a, const char *site_id, json_t **out) {
     store_stmt *st = NULL;
@@ -237,7 +247,8 @@ herr *protection_provider_list(store *s, const actor *a, const char *site_id, js
     if (e) goto cleanup;
     prot_bind_scope(st, a, &scope);
     store_bind_text(st, ":site", site_id);
-    while (!(e = store_step(st, &row)) && row) json_array_append_new(ids, json_string(store_text(st, 0)));
+    while (!(e = store_step(st, &row)) && row)
+        json_array_append_new(ids, json_string(store_text(st, 0)));
     store_done(st);
     st = NULL;
     size_t i;

@@ -39,8 +39,8 @@ bool protection_category_valid(const char *code) {
     size_t i;
     json_t *c;
     if (!code) return false;
-    json_array_foreach(json_object_get(q_get(), "categories"), i, c)
-        if (!strcmp(json_str(c, "code"), code)) return true;
+    json_array_foreach(json_object_get(q_get(), "categories"), i,
+                       c) if (!strcmp(json_str(c, "code"), code)) return true;
     return false;
 }
 
@@ -51,16 +51,16 @@ int prot_questionnaire_version(void) {
 static const json_t *find_question(const char *id) {
     size_t i;
     json_t *q;
-    json_array_foreach(json_object_get(q_get(), "questions"), i, q)
-        if (!strcmp(json_str(q, "id"), id)) return q;
+    json_array_foreach(json_object_get(q_get(), "questions"), i,
+                       q) if (!strcmp(json_str(q, "id"), id)) return q;
     return NULL;
 }
 
 static const json_t *find_option(const json_t *q, const char *code) {
     size_t i;
     json_t *o;
-    json_array_foreach(json_object_get(q, "options"), i, o)
-        if (!strcmp(json_str(o, "code"), code)) return o;
+    json_array_foreach(json_object_get(q, "options"), i,
+                       o) if (!strcmp(json_str(o, "code"), code)) return o;
     return NULL;
 }
 
@@ -94,8 +94,8 @@ static herr *check_answer(const json_t *q, const char *qid, const json_t *v, jso
         json_array_foreach(v, i, item) {
             const json_t *o = json_is_string(item) ? find_option(q, json_string_value(item)) : NULL;
             if (!o) return bad(qid, "an array of the question's option codes");
-            json_array_foreach(v, k, other) if (k < i && json_equal(item, other))
-                return bad(qid, "an array of different option codes");
+            json_array_foreach(v, k, other) if (k < i && json_equal(item, other)) return bad(
+                qid, "an array of different option codes");
             raise_all(raised, o);
         }
     } else if (!strcmp(type, "text")) {
@@ -140,9 +140,9 @@ herr *prot_questionnaire_evaluate(const json_t *answers, json_t **risks) {
     }
     /* In the questionnaire's order of categories, so the same risks read the same. */
     *risks = json_array();
-    json_array_foreach(json_object_get(q_get(), "categories"), i, c)
-        if (json_object_get(raised, json_str(c, "code")))
-            json_array_append_new(*risks, json_string(json_str(c, "code")));
+    json_array_foreach(json_object_get(q_get(), "categories"), i,
+                       c) if (json_object_get(raised, json_str(c, "code")))
+        json_array_append_new(*risks, json_string(json_str(c, "code")));
 cleanup:
     json_decref(raised);
     return e;

@@ -21,14 +21,14 @@
 static const struct {
     const char *from, *to;
 } transitions[] = {
-    {"draft", "sent"},          {"sent", "accepted"},
-    {"sent", "declined"},       {"accepted", "service_delivered"},
-    {"accepted", "closed"},     {"service_delivered", "closed"},
+    {"draft", "sent"},      {"sent", "accepted"},
+    {"sent", "declined"},   {"accepted", "service_delivered"},
+    {"accepted", "closed"}, {"service_delivered", "closed"},
     {"declined", "closed"},
 };
 
-static const char *const states[] = {"draft",    "sent", "accepted", "declined",
-                                     "service_delivered", "closed", NULL};
+static const char *const states[] = {"draft",  "sent", "accepted", "declined", "service_delivered",
+                                     "closed", NULL};
 static const char *const urgencies[] = {"normal", "urgent", NULL};
 
 static bool transition_allowed(const char *from, const char *to) {
@@ -177,16 +177,16 @@ cleanup:
     return e;
 }
 
-#define REFERRAL_COLUMNS                                                                   \
-    "r.id, r.person_id, r.site_id, r.provider_id, p.name, r.service_type, r.urgency,"      \
-    " r.state, r.created_at, r.by_name, r.sent_at, r.answered_at, r.delivered_at,"         \
+#define REFERRAL_COLUMNS                                                                           \
+    "r.id, r.person_id, r.site_id, r.provider_id, p.name, r.service_type, r.urgency,"              \
+    " r.state, r.created_at, r.by_name, r.sent_at, r.answered_at, r.delivered_at,"                 \
     " r.closed_at, r.reason"
 
 static json_t *referral_row(store_stmt *st, int64_t overdue_cutoff) {
-    static const char *const keys[] = {"id",         "person_id",    "site_id",  "provider_id",
-                                       "provider_name", "service_type", "urgency", "state",
-                                       "created_at", "created_by",   "sent_at",  "answered_at",
-                                       "delivered_at", "closed_at"};
+    static const char *const keys[] = {
+        "id",           "person_id",   "site_id",      "provider_id", "provider_name",
+        "service_type", "urgency",     "state",        "created_at",  "created_by",
+        "sent_at",      "answered_at", "delivered_at", "closed_at"};
     json_t *r = json_object();
     for (int i = 0; i < 14; i++) prot_set_col(r, keys[i], st, i);
     int64_t sent = 0;
@@ -236,8 +236,8 @@ static herr *load_referral(store *s, const char *id, json_t **out) {
         prot_set_col(step, "at", st, 3);
         prot_set_col(step, "by", st, 4);
         json_array_append_new(steps, step);
-        if ((e = prot_open_into(st, 5, "protection_referral_steps", store_text(st, 0), "note",
-                                step, "note")))
+        if ((e = prot_open_into(st, 5, "protection_referral_steps", store_text(st, 0), "note", step,
+                                "note")))
             break;
     }
 cleanup:
@@ -265,8 +265,8 @@ static herr *visible_referral(store *s, const actor *a, const char *id, prot_acc
     e = prot_check_person_read(s, a, json_str(r, "person_id"), acc);
     if (!e && !acc->break_glass_id[0] && !actor_has_site(a, json_str(r, "site_id")))
         e = err_new(ERR_NOT_FOUND, "id", "no referral with id %s", id);
-    if (e && e->code == ERR_NOT_FOUND) snprintf(e->message, sizeof e->message,
-                                                "no referral with id %s", id);
+    if (e && e->code == ERR_NOT_FOUND)
+        snprintf(e->message, sizeof e->message, "no referral with id %s", id);
     if (e) {
         json_decref(r);
         return e;
@@ -302,15 +302,16 @@ static const char move_sql[] =
     " closed_at = CASE WHEN :to = 'closed' THEN :at ELSE closed_at END,"
     " updated_at = :now WHERE id = :id AND state = :from";
 
-herr *protection_referral_transition(store *s, const actor *a, const char *id,
-                                     const json_t *in, json_t **out) {
+herr *protection_referral_transition(store *s, const actor *a, const char *id, const json_t *in,
+                                     json_t **out) {
     store_stmt *st = NULL;
     json_t *r = NULL, *detail = NULL;
     prot_access acc;
     bool began = false;
     if (!auth_allows(a->role, "protection.write"))
         return err_new(ERR_FORBIDDEN, NULL, "your role (%s) may not change referrals", a->role);
-    herr *e = json_check(in, transition_fields, sizeof transition_fields / sizeof transition_fields[0]);
+    herr *e =
+        json_check(in, transition_fields, sizeof transition_fields / sizeof transition_fields[0]);
     if (e) return e;
     const char *to = json_str(in, "to");
     if ((e = prot_check_code("to", to, states))) return e;
@@ -347,8 +348,8 @@ herr *protection_referral_transition(store *s, const actor *a, const char *id,
         goto cleanup;
     }
     if ((e = add_step(s, a, id, from, to, at, json_str(in, "note")))) goto cleanup;
-    detail = json_pack("{s:s,s:s,s:s}", "person_id", json_str(r, "person_id"), "from", from,
-                       "to", to);
+    detail =
+        json_pack("{s:s,s:s,s:s}", "person_id", json_str(r, "person_id"), "from", from, "to", to);
     if ((e = audit_record(s, a, "transition", "protection_referral", id, detail))) goto cleanup;
     if ((e = store_commit(s))) goto cleanup;
     began = false;
@@ -397,8 +398,10 @@ herr *prot_audit_list(store *s, const actor *a, const char *entity, const json_t
     json_t *ids = json_array();
     size_t i;
     json_t *item;
-    json_array_foreach(items, i, item) json_array_append_new(ids, json_string(json_str(item, "id")));
-    json_t *detail = json_pack("{s:I,s:o}", "count", (json_int_t)json_array_size(items), "ids", ids);
+    json_array_foreach(items, i, item)
+        json_array_append_new(ids, json_string(json_str(item, "id")));
+    json_t *detail =
+        json_pack("{s:I,s:o}", "count", (json_int_t)json_array_size(items), "ids", ids);
     herr *e = audit_record_read(s, a, entity, "", detail);
     json_decref(detail);
     return e;
@@ -424,7 +427,8 @@ herr *protection_referral_list(store *s, const actor *a, const protection_referr
     store_bind_text(st, ":cutoff", q->overdue_days > 0 ? cutoff : NULL);
     store_bind_int(st, ":limit", limit);
     int64_t flag_cut = q->overdue_days > 0 ? cut : default_cutoff();
-    while (!(e = store_step(st, &row)) && row) json_array_append_new(items, referral_row(st, flag_cut));
+    while (!(e = store_step(st, &row)) && row)
+        json_array_append_new(items, referral_row(st, flag_cut));
     store_done(st);
     st = NULL;
     if (e || (e = prot_add_people(s, a, items))) goto cleanup;

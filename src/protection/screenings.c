@@ -31,8 +31,10 @@ static herr *screening_risks(const json_t *in, json_t **risks) {
         if (!protection_category_valid(json_string_value(r))) {
             json_decref(*risks);
             *risks = NULL;
-            return err_invalid("additional_risks", "%s is not a risk category of the "
-                               "questionnaire", json_string_value(r));
+            return err_invalid("additional_risks",
+                               "%s is not a risk category of the "
+                               "questionnaire",
+                               json_string_value(r));
         }
         bool seen = false;
         json_array_foreach(*risks, k, have) seen = seen || json_equal(have, r);
@@ -46,22 +48,23 @@ static const char insert_sql[] =
     " questionnaire_version, has_risk, payload, created_at) VALUES (:id, :person_id, :site_id,"
     " :screened_at, :by_id, :by_name, :version, :has_risk, :payload, :now)";
 
-herr *protection_screening_create(store *s, const actor *a, const char *person_id,
-                                  const json_t *in, json_t **out) {
+herr *protection_screening_create(store *s, const actor *a, const char *person_id, const json_t *in,
+                                  json_t **out) {
     store_stmt *st = NULL;
     json_t *risks = NULL, *payload = NULL, *detail = NULL, *site = NULL;
     char *payload_text = NULL;
     bool began = false;
     if (!auth_allows(a->role, "protection.write"))
         return err_new(ERR_FORBIDDEN, NULL, "your role (%s) may not screen", a->role);
-    herr *e = json_check(in, screening_fields, sizeof screening_fields / sizeof screening_fields[0]);
+    herr *e =
+        json_check(in, screening_fields, sizeof screening_fields / sizeof screening_fields[0]);
     if (e) return e;
     char id[ID_LEN], at[CLOCK_ISO_LEN], now[CLOCK_ISO_LEN];
     if ((e = prot_check_time(in, "screened_at", clock_now(), at))) return e;
     if ((e = screening_risks(in, &risks))) return e;
     const char *note = json_str(in, "note"), *site_id = json_str(in, "site_id");
-    payload = json_pack("{s:O,s:O,s:s?}", "answers", json_object_get(in, "answers"), "risks",
-                        risks, "note", note);
+    payload = json_pack("{s:O,s:O,s:s?}", "answers", json_object_get(in, "answers"), "risks", risks,
+                        "note", note);
     payload_text = json_dumps(payload, JSON_COMPACT | JSON_SORT_KEYS);
     id_new(id);
     clock_format_iso(clock_now(), now);
@@ -91,10 +94,10 @@ herr *protection_screening_create(store *s, const actor *a, const char *person_i
     if ((e = audit_record(s, a, "create", "protection_screening", id, detail))) goto cleanup;
     if ((e = store_commit(s))) goto cleanup;
     began = false;
-    *out = json_pack("{s:s,s:s,s:s,s:s,s:s,s:i,s:b,s:O,s:O,s:s?}", "id", id, "person_id",
-                     person_id, "site_id", site_id, "screened_at", at, "screened_by",
-                     a->username, "questionnaire_version", prot_questionnaire_version(),
-                     "has_risk", json_array_size(risks) > 0, "risks", risks, "answers",
+    *out = json_pack("{s:s,s:s,s:s,s:s,s:s,s:i,s:b,s:O,s:O,s:s?}", "id", id, "person_id", person_id,
+                     "site_id", site_id, "screened_at", at, "screened_by", a->username,
+                     "questionnaire_version", prot_questionnaire_version(), "has_risk",
+                     json_array_size(risks) > 0, "risks", risks, "answers",
                      json_object_get(in, "answers"), "note", note);
 cleanup:
     store_done(st);
@@ -135,12 +138,11 @@ herr *prot_screenings_of_person(store *s, const char *person_id, int limit, json
             e = err_new(ERR_IO, NULL, "screening %s holds damaged data", id);
             break;
         }
-        json_t *item = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:I,s:b}", "id", id, "person_id",
-                                 store_text(st, 1), "site_id", store_text(st, 2), "site_name",
-                                 store_text(st, 8), "screened_at", store_text(st, 3),
-                                 "screened_by", store_text(st, 4), "questionnaire_version",
-                                 (json_int_t)store_int(st, 5), "has_risk",
-                                 (int)store_int(st, 6));
+        json_t *item =
+            json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:I,s:b}", "id", id, "person_id", store_text(st, 1),
+                      "site_id", store_text(st, 2), "site_name", store_text(st, 8), "screened_at",
+                      store_text(st, 3), "screened_by", store_text(st, 4), "questionnaire_version",
+                      (json_int_t)store_int(st, 5), "has_risk", (int)store_int(st, 6));
         json_object_update(item, payload);
         if (!json_object_get(item, "note")) json_object_set_new(item, "note", json_null());
         json_decref(payload);
@@ -209,8 +211,9 @@ herr *protection_person_summary(store *s, const actor *a, const char *person_id,
     size_t i;
     json_t *m;
     /* Duplicate registrations merged into this person carry their file with them. */
-    if (!e) json_array_foreach(json_object_get(person, "merged"), i, m) if (!e) e =
-        gather(s, a, json_string_value(m), lists);
+    if (!e)
+        json_array_foreach(json_object_get(person, "merged"), i, m) if (!e) e =
+            gather(s, a, json_string_value(m), lists);
     if (!e) e = prot_audit_read(s, a, &acc, "protection_file", person_id, person_id);
     json_decref(person);
     if (e) {
@@ -223,10 +226,10 @@ herr *protection_person_summary(store *s, const actor *a, const char *person_id,
     sort_newest_first(lists[3], "opened_at");
     json_t *latest = json_array_get(lists[0], 0);
     json_t *risks = latest ? json_incref(json_object_get(latest, "risks")) : json_array();
-    *out = json_pack("{s:s,s:b,s:o,s:o,s:o,s:o,s:o,s:o}", "person_id", person_id, "has_needs",
-                     needs, "risks", risks, "last_screened_at",
-                     latest ? json_string(json_str(latest, "screened_at")) : json_null(),
-                     "screenings", lists[0], "consents", lists[1], "referrals", lists[2],
-                     "cases", lists[3]);
+    *out =
+        json_pack("{s:s,s:b,s:o,s:o,s:o,s:o,s:o,s:o}", "person_id", person_id, "has_needs", needs,
+                  "risks", risks, "last_screened_at",
+                  latest ? json_string(json_str(latest, "screened_at")) : json_null(), "screenings",
+                  lists[0], "consents", lists[1], "referrals", lists[2], "cases", lists[3]);
     return NULL;
 }

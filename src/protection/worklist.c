@@ -11,9 +11,9 @@
 #include "protection/protection_internal.h"
 #include "registry/registry.h"
 
-#define WORKLIST_MAX 200
+#define WORKLIST_MAX   200
 #define RESIDENTS_PAGE 500
-#define RESIDENTS_MAX 20000
+#define RESIDENTS_MAX  20000
 
 static const char latest_sql[] =
     "SELECT sc.id, sc.screened_at, sc.has_risk, sc.payload,"
@@ -40,15 +40,16 @@ static herr *place(store *s, const json_t *stay, json_t *unscreened, json_t *at_
     if ((e = store_step(st, &row))) goto cleanup;
     if (!row) {
         if (json_array_size(unscreened) < WORKLIST_MAX)
-            json_array_append_new(unscreened, json_pack("{s:o,s:s,s:s?}", "person", brief(person),
-                                                        "checked_in_at",
-                                                        json_str(stay, "checked_in_at"), "bed",
-                                                        json_str(stay, "bed")));
+            json_array_append_new(unscreened,
+                                  json_pack("{s:o,s:s,s:s?}", "person", brief(person),
+                                            "checked_in_at", json_str(stay, "checked_in_at"), "bed",
+                                            json_str(stay, "bed")));
         goto cleanup;
     }
     if (!store_int(st, 2) || json_array_size(at_risk) >= WORKLIST_MAX) goto cleanup;
     char *plain = NULL;
-    if ((e = prot_open_column(st, 3, "protection_screenings", store_text(st, 0), "payload", &plain)))
+    if ((e = prot_open_column(st, 3, "protection_screenings", store_text(st, 0), "payload",
+                              &plain)))
         goto cleanup;
     json_t *payload = json_loads(plain, 0, NULL);
     crypto_wipe(plain, strlen(plain));
@@ -71,8 +72,8 @@ herr *protection_worklist(store *s, const actor *a, const char *site_id, json_t 
     if (!e && (!site_id || !actor_has_site(a, site_id)))
         e = err_invalid("site", "give site: one of your sites");
     for (int offset = 0; !e && offset < RESIDENTS_MAX; offset += RESIDENTS_PAGE) {
-        registry_residents_query q = {.sort = "checked_in_at", .descending = true,
-                                      .limit = RESIDENTS_PAGE, .offset = offset};
+        registry_residents_query q = {
+            .sort = "checked_in_at", .descending = true, .limit = RESIDENTS_PAGE, .offset = offset};
         if ((e = registry_site_residents(s, a, site_id, &q, &page))) break;
         residents = json_integer_value(json_object_get(page, "total"));
         size_t i;
@@ -89,8 +90,8 @@ herr *protection_worklist(store *s, const actor *a, const char *site_id, json_t 
         ids = json_array();
         size_t i;
         json_t *item;
-        json_array_foreach(at_risk, i, item)
-            json_array_append_new(ids, json_pack("{s:s}", "id", json_str(json_object_get(item, "person"), "id")));
+        json_array_foreach(at_risk, i, item) json_array_append_new(
+            ids, json_pack("{s:s}", "id", json_str(json_object_get(item, "person"), "id")));
         e = prot_audit_list(s, a, "protection_worklist", ids);
     }
     json_decref(ids);

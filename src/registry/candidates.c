@@ -15,8 +15,8 @@
 #define MAX_ASKED 30
 
 static const char candidate_sql[] =
-    "SELECT p.id, p.given_name, p.family_name, p.birth_date, p.citizenship, p.reg_no, "
-    REGISTRY_PERSON_SCOPE ", p.birth_date_precision, p.sex FROM persons p"
+    "SELECT p.id, p.given_name, p.family_name, p.birth_date, p.citizenship, p.reg_no, " REGISTRY_PERSON_SCOPE
+    ", p.birth_date_precision, p.sex FROM persons p"
     " WHERE p.id = :id AND p.merged_into IS NULL"
     " AND (:exclude IS NULL OR NOT EXISTS (SELECT 1 FROM person_distinct d WHERE"
     "  (d.person_a = p.id AND d.person_b = :exclude) OR (d.person_b = p.id AND d.person_a = :exclude)))";
@@ -48,10 +48,10 @@ static herr *describe(store *s, const actor *a, const match_candidate *c, const 
     e = store_step(st, &row);
     if (!e && row) {
         bool visible = store_int(st, 6) != 0;
-        json_t *j = json_pack("{s:s,s:f,s:o,s:o,s:b}", "id", c->id, "score", c->score, "reasons",
-                              strings((char (*)[96])c->reasons, c->n_reasons), "reason_codes",
-                              codes((char (*)[48])c->reason_codes, c->n_reasons), "visible",
-                              visible);
+        json_t *j =
+            json_pack("{s:s,s:f,s:o,s:o,s:b}", "id", c->id, "score", c->score, "reasons",
+                      strings((char(*)[96])c->reasons, c->n_reasons), "reason_codes",
+                      codes((char(*)[48])c->reason_codes, c->n_reasons), "visible", visible);
         /* Details only for people the registrar may open anyway. */
         if (visible) {
             json_set_str(j, "reg_no", store_text(st, 5));
@@ -85,10 +85,10 @@ herr *registry_find_candidates(store *s, const actor *a, const json_t *person,
         goto done; /* nothing typed yet */
     if ((e = registry_match_index(s, &ix))) goto cleanup;
     match_record r;
-    registry_match_record(exclude_id, json_str(person, "given_name"), json_str(person, "family_name"),
-                          json_str(person, "native_name"), json_str(person, "sex"),
-                          json_str(person, "birth_date"), json_str(person, "birth_date_precision"),
-                          json_str(person, "citizenship"), &r);
+    registry_match_record(
+        exclude_id, json_str(person, "given_name"), json_str(person, "family_name"),
+        json_str(person, "native_name"), json_str(person, "sex"), json_str(person, "birth_date"),
+        json_str(person, "birth_date_precision"), json_str(person, "citizenship"), &r);
     e = match_index_query(ix, &r, match_default_threshold(ix), MAX_ASKED, &found, &n);
     if (e) {
         /* Half-typed input the engine cannot read yet is not an error for the desk. */

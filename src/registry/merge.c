@@ -12,12 +12,13 @@
 
 static const json_field other_fields[] = {{"other_id", JF_STRING, true, 36}};
 
-static herr *check_pair(store *s, const actor *a, const char *id, const json_t *in,
-                        json_t **self, json_t **other) {
+static herr *check_pair(store *s, const actor *a, const char *id, const json_t *in, json_t **self,
+                        json_t **other) {
     herr *e = json_check(in, other_fields, 1);
     if (e) return e;
     const char *other_id = json_str(in, "other_id");
-    if (!strcmp(id, other_id)) return err_invalid("other_id", "a person cannot be merged with themself");
+    if (!strcmp(id, other_id))
+        return err_invalid("other_id", "a person cannot be merged with themself");
     if ((e = registry_person_get(s, a, id, self))) return e;
     e = registry_person_get(s, a, other_id, other);
     if (e && e->code == ERR_NOT_FOUND) snprintf(e->field, sizeof e->field, "other_id");

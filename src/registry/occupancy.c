@@ -9,7 +9,7 @@
 #include "registry/registry.h"
 #include "registry/registry_internal.h"
 
-#define MAX_DAYS 366
+#define MAX_DAYS     366
 #define DEFAULT_DAYS 30
 
 typedef struct {
@@ -34,7 +34,8 @@ static herr *parse_range(const char *from, const char *to, day_series *d) {
         first = clock_days_from_civil(y, m, dd);
     }
     if (first > last) return err_invalid("from", "from must not be after to");
-    if (last - first + 1 > MAX_DAYS) return err_invalid("from", "at most %d days at once", MAX_DAYS);
+    if (last - first + 1 > MAX_DAYS)
+        return err_invalid("from", "at most %d days at once", MAX_DAYS);
     d->first_day = first;
     d->n_days = last - first + 1;
     d->present = mem_alloc((size_t)(d->n_days + 1) * sizeof(int64_t));
@@ -79,10 +80,10 @@ static json_t *series_json(day_series *d) {
         char date[CLOCK_DATE_LEN + 8];
         clock_civil_from_days(d->first_day + i, &y, &m, &dd);
         snprintf(date, sizeof date, "%04d-%02d-%02d", y, m, dd);
-        json_array_append_new(days, json_pack("{s:s,s:I,s:I,s:I}", "date", date, "present",
-                                              (json_int_t)running, "arrivals",
-                                              (json_int_t)d->arrivals[i], "departures",
-                                              (json_int_t)d->departures[i]));
+        json_array_append_new(days,
+                              json_pack("{s:s,s:I,s:I,s:I}", "date", date, "present",
+                                        (json_int_t)running, "arrivals", (json_int_t)d->arrivals[i],
+                                        "departures", (json_int_t)d->departures[i]));
     }
     return days;
 }
@@ -160,8 +161,10 @@ static herr *top_citizenships(store *s, const actor *a, const day_series *d, jso
                                                "arrivals", (json_int_t)store_int(st, 1)));
     store_done(st);
     mem_free(scope);
-    if (e) json_decref(items);
-    else *out = items;
+    if (e)
+        json_decref(items);
+    else
+        *out = items;
     return e;
 }
 
@@ -186,13 +189,13 @@ herr *registry_summary(store *s, const actor *a, const char *from, const char *t
         departures += d.departures[k];
     }
     json_t *days = series_json(&d);
-    *out = json_pack("{s:s,s:s,s:I,s:I,s:I,s:I,s:o,s:O,s:o,s:o}", "from",
-                     json_str(json_array_get(days, 0), "date"), "to",
-                     json_str(json_array_get(days, json_array_size(days) - 1), "date"), "present",
-                     present, "capacity", capacity, "arrivals", arrivals, "departures", departures,
-                     "average_length_of_stay_days", average_stay(&d), "sites",
-                     json_object_get(sites, "items"), "days", days, "top_citizenships",
-                     citizenships);
+    *out =
+        json_pack("{s:s,s:s,s:I,s:I,s:I,s:I,s:o,s:O,s:o,s:o}", "from",
+                  json_str(json_array_get(days, 0), "date"), "to",
+                  json_str(json_array_get(days, json_array_size(days) - 1), "date"), "present",
+                  present, "capacity", capacity, "arrivals", arrivals, "departures", departures,
+                  "average_length_of_stay_days", average_stay(&d), "sites",
+                  json_object_get(sites, "items"), "days", days, "top_citizenships", citizenships);
     citizenships = NULL;
 cleanup:
     json_decref(sites);

@@ -10,18 +10,12 @@
 #include "registry/person_input.h"
 
 static const json_field person_fields[] = {
-    {"given_name", JF_STRING, false, 100},
-    {"family_name", JF_STRING, false, 100},
-    {"native_name", JF_STRING, false, 200},
-    {"sex", JF_STRING, false, 1},
-    {"birth_date", JF_STRING, false, 10},
-    {"birth_date_precision", JF_STRING, false, 10},
-    {"citizenship", JF_STRING, false, 9},
-    {"languages", JF_STRING_ARRAY, false, 10},
-    {"phone", JF_STRING, false, 32},
-    {"site_id", JF_STRING, false, 36},
-    {"registered_at", JF_STRING, false, 40},
-    {"check_in", JF_BOOL, false, 0},
+    {"given_name", JF_STRING, false, 100},   {"family_name", JF_STRING, false, 100},
+    {"native_name", JF_STRING, false, 200},  {"sex", JF_STRING, false, 1},
+    {"birth_date", JF_STRING, false, 10},    {"birth_date_precision", JF_STRING, false, 10},
+    {"citizenship", JF_STRING, false, 9},    {"languages", JF_STRING_ARRAY, false, 10},
+    {"phone", JF_STRING, false, 32},         {"site_id", JF_STRING, false, 36},
+    {"registered_at", JF_STRING, false, 40}, {"check_in", JF_BOOL, false, 0},
     {"bed", JF_STRING, false, 40},
 };
 
@@ -57,12 +51,12 @@ static herr *check_birth_date(const json_t *in, person_input *out) {
         out->birth_year = y;
     }
     if (precision) {
-        if (strcmp(precision, "exact") && strcmp(precision, "year") && strcmp(precision, "estimated"))
+        if (strcmp(precision, "exact") && strcmp(precision, "year") &&
+            strcmp(precision, "estimated"))
             return err_invalid("birth_date_precision",
                                "birth_date_precision must be exact, year or estimated");
         if (!date && json_has(in, "birth_date"))
-            return err_invalid("birth_date_precision",
-                               "birth_date_precision needs a birth_date");
+            return err_invalid("birth_date_precision", "birth_date_precision needs a birth_date");
     }
     return NULL;
 }

@@ -9,9 +9,9 @@
 #include "core/err.h"
 
 typedef struct {
-    int birth_year;         /* 0 when no birth date was given */
-    char phone_digits[33];  /* digits of phone, for search */
-    int64_t registered_at;  /* registration only */
+    int birth_year;        /* 0 when no birth date was given */
+    char phone_digits[33]; /* digits of phone, for search */
+    int64_t registered_at; /* registration only */
 } person_input;
 
 /* Checks in against the person fields; registering adds the required fields and

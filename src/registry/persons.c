@@ -255,7 +255,8 @@ herr *registry_person_get(store *s, const actor *a, const char *id, json_t **out
     json_object_set_new(person, "merged", merged);
     if ((e = store_prepare(s, merged_sql, &st))) goto cleanup;
     store_bind_text(st, ":id", id);
-    while (!(e = store_step(st, &row)) && row) json_array_append_new(merged, json_string(store_text(st, 0)));
+    while (!(e = store_step(st, &row)) && row)
+        json_array_append_new(merged, json_string(store_text(st, 0)));
 cleanup:
     store_done(st);
     json_object_set_new(person, "stays", stays);

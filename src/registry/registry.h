@@ -101,7 +101,7 @@ typedef struct {
     const char *q;    /* name words, reg_no or bed */
     const char *sort; /* name | checked_in_at | bed | citizenship (default checked_in_at) */
     bool descending;
-    int limit;        /* 1..500, default 100 */
+    int limit; /* 1..500, default 100 */
     int offset;
 } registry_residents_query;
 
@@ -112,12 +112,12 @@ typedef enum {
 } registry_stays_state;
 
 typedef struct {
-    const char *site_id;                   /* one site; NULL: all the actor's sites */
-    const char *arrived_from, *arrived_to; /* YYYY-MM-DD, UTC days on checked_in_at */
+    const char *site_id;                     /* one site; NULL: all the actor's sites */
+    const char *arrived_from, *arrived_to;   /* YYYY-MM-DD, UTC days on checked_in_at */
     const char *departed_from, *departed_to; /* YYYY-MM-DD, UTC days on checked_out_at */
-    const char *citizenship;               /* of the person (either case) */
+    const char *citizenship;                 /* of the person (either case) */
     registry_stays_state open;
-    int limit;                             /* 1..500, default (0) 100 */
+    int limit; /* 1..500, default (0) 100 */
     int offset;
 } registry_stay_query;
 
@@ -146,7 +146,6 @@ herr *registry_site_occupancy(store *s, const actor *a, const char *site_id, con
  * present and capacity per site, arrivals and departures per day, top citizenships of
  * arrivals (a merged record counting as its survivor), average length of stay of the
  * stays that ended in the period. registry_stay_list lists the stays behind each. */
-herr *registry_summary(store *s, const actor *a, const char *from, const char *to,
-                       json_t **out);
+herr *registry_summary(store *s, const actor *a, const char *from, const char *to, json_t **out);
 
 #endif

@@ -19,23 +19,23 @@ char *registry_scope(const actor *a);
 void registry_bind_scope(store_stmt *st, const actor *a, char **scope);
 
 /* The SELECT list of a person, and the row turned into JSON. */
-#define REGISTRY_PERSON_COLUMNS                                                           \
-    "p.id, p.reg_no, p.given_name, p.family_name, p.native_name, p.sex, p.birth_date,"   \
-    " p.birth_date_precision, p.citizenship, p.languages, p.phone,"                      \
+#define REGISTRY_PERSON_COLUMNS                                                                    \
+    "p.id, p.reg_no, p.given_name, p.family_name, p.native_name, p.sex, p.birth_date,"             \
+    " p.birth_date_precision, p.citizenship, p.languages, p.phone,"                                \
     " p.registration_site_id, p.registered_at, p.created_at, p.updated_at, p.merged_into"
 json_t *registry_person_row(store_stmt *st);
 /* The same, for a row whose person columns start at column c. */
 json_t *registry_person_row_at(store_stmt *st, int c);
 
 /* The SQL condition "the actor may see person p" (binds :all and :sites). */
-#define REGISTRY_PERSON_SCOPE                                                             \
-    "(:all = 1 OR :sites LIKE '%,' || p.registration_site_id || ',%' OR EXISTS"          \
-    " (SELECT 1 FROM stays vs WHERE vs.person_id = p.id AND"                              \
+#define REGISTRY_PERSON_SCOPE                                                                      \
+    "(:all = 1 OR :sites LIKE '%,' || p.registration_site_id || ',%' OR EXISTS"                    \
+    " (SELECT 1 FROM stays vs WHERE vs.person_id = p.id AND"                                       \
     " :sites LIKE '%,' || vs.site_id || ',%'))"
 
 /* Stay JSON from the columns of REGISTRY_STAY_COLUMNS starting at col. */
-#define REGISTRY_STAY_COLUMNS                                                             \
-    "t.id, t.person_id, t.site_id, t.bed, t.checked_in_at, t.checked_out_at,"            \
+#define REGISTRY_STAY_COLUMNS                                                                      \
+    "t.id, t.person_id, t.site_id, t.bed, t.checked_in_at, t.checked_out_at,"                      \
     " t.checkout_reason, t.checkout_note"
 json_t *registry_stay_row(store_stmt *st, int col);
 
@@ -44,8 +44,7 @@ json_t *registry_stay_row(store_stmt *st, int col);
 herr *registry_token_count(store *s, const char *from, const char *to, int cap, int *n);
 
 /* Folded search tokens of a person's names, unique, in a JSON array of strings. */
-herr *registry_name_tokens(const char *given, const char *family, const char *native,
-                           json_t **out);
+herr *registry_name_tokens(const char *given, const char *family, const char *native, json_t **out);
 
 #endif
 

@@ -33,16 +33,27 @@ json_t *registry_person_row(store_stmt *st) { return registry_person_row_at(st, 
 
 json_t *registry_person_row_at(store_stmt *st, int c) {
     json_t *p = json_object();
-    static const char *const text_cols[] = {
-        "id",          "reg_no",           "given_name", "family_name",
-        "native_name", "sex",              "birth_date", "birth_date_precision",
-        "citizenship", NULL,               "phone",      "registration_site_id",
-        "registered_at", "created_at",     "updated_at", "merged_into"};
+    static const char *const text_cols[] = {"id",
+                                            "reg_no",
+                                            "given_name",
+                                            "family_name",
+                                            "native_name",
+                                            "sex",
+                                            "birth_date",
+                                            "birth_date_precision",
+                                            "citizenship",
+                                            NULL,
+                                            "phone",
+                                            "registration_site_id",
+                                            "registered_at",
+                                            "created_at",
+                                            "updated_at",
+                                            "merged_into"};
     for (int i = 0; i < 16; i++) {
         if (!text_cols[i]) continue;
-        json_object_set_new(p, text_cols[i], store_is_null(st, c + i)
-                                                 ? json_null()
-                                                 : json_string(store_text(st, c + i)));
+        json_object_set_new(p, text_cols[i],
+                            store_is_null(st, c + i) ? json_null()
+                                                     : json_string(store_text(st, c + i)));
     }
     json_t *langs = json_array();
     const char *stored = store_text(st, c + 9);
@@ -57,9 +68,14 @@ json_t *registry_person_row_at(store_stmt *st, int c) {
 
 json_t *registry_stay_row(store_stmt *st, int c) {
     json_t *s = json_object();
-    static const char *const cols[] = {"id",           "person_id",     "site_id",
-                                       "bed",          "checked_in_at", "checked_out_at",
-                                       "checkout_reason", "checkout_note"};
+    static const char *const cols[] = {"id",
+                                       "person_id",
+                                       "site_id",
+                                       "bed",
+                                       "checked_in_at",
+                                       "checked_out_at",
+                                       "checkout_reason",
+                                       "checkout_note"};
     for (int i = 0; i < 8; i++)
         json_object_set_new(s, cols[i],
                             store_is_null(st, c + i) ? json_null()

@@ -10,15 +10,14 @@
 #include "registry/registry.h"
 #include "registry/registry_internal.h"
 
-#define RESIDENTS_SQL(direction)                                                          \
-    "SELECT " REGISTRY_STAY_COLUMNS ", " REGISTRY_PERSON_COLUMNS ", COUNT(*) OVER ()"      \
-    " FROM stays t JOIN persons p ON p.id = t.person_id"                                  \
-    " WHERE t.site_id = :site AND t.checked_out_at IS NULL"                              \
-    " AND (:q IS NULL OR p.search_key LIKE :q_like OR p.reg_no = :q_upper OR t.bed = :q)" \
-    " ORDER BY CASE :sort WHEN 'name' THEN lower(p.family_name || ' ' || p.given_name)"  \
-    " WHEN 'bed' THEN t.bed WHEN 'citizenship' THEN p.citizenship"                        \
-    " ELSE t.checked_in_at END " direction ", t.id " direction                             \
-    " LIMIT :limit OFFSET :offset"
+#define RESIDENTS_SQL(direction)                                                                   \
+    "SELECT " REGISTRY_STAY_COLUMNS ", " REGISTRY_PERSON_COLUMNS ", COUNT(*) OVER ()"              \
+    " FROM stays t JOIN persons p ON p.id = t.person_id"                                           \
+    " WHERE t.site_id = :site AND t.checked_out_at IS NULL"                                        \
+    " AND (:q IS NULL OR p.search_key LIKE :q_like OR p.reg_no = :q_upper OR t.bed = :q)"          \
+    " ORDER BY CASE :sort WHEN 'name' THEN lower(p.family_name || ' ' || p.given_name)"            \
+    " WHEN 'bed' THEN t.bed WHEN 'citizenship' THEN p.citizenship"                                 \
+    " ELSE t.checked_in_at END " direction ", t.id " direction " LIMIT :limit OFFSET :offset"
 
 static const char residents_asc_sql[] = RESIDENTS_SQL("ASC");
 static const char residents_desc_sql[] = RESIDENTS_SQL("DESC");
@@ -37,9 +36,12 @@ herr *registry_site_residents(store *s, const actor *a, const char *site_id,
     bool known = false;
     for (size_t i = 0; i < sizeof sort_keys / sizeof sort_keys[0]; i++)
         known = known || !strcmp(sort, sort_keys[i]);
-    if (!known) e = err_invalid("sort", "sort must be name, checked_in_at, bed or citizenship");
-    else if (limit < 1 || limit > 500) e = err_invalid("limit", "limit must be from 1 to 500");
-    else if (q->offset < 0) e = err_invalid("offset", "offset cannot be negative");
+    if (!known)
+        e = err_invalid("sort", "sort must be name, checked_in_at, bed or citizenship");
+    else if (limit < 1 || limit > 500)
+        e = err_invalid("limit", "limit must be from 1 to 500");
+    else if (q->offset < 0)
+        e = err_invalid("offset", "offset cannot be negative");
     if (e) goto cleanup;
     if ((e = registry_site_get(s, a, site_id, &site))) goto cleanup;
     char upper[64] = "";

@@ -96,8 +96,8 @@ static void prefix_end(const char *prefix, char *out, size_t size) {
 #define DRIVER_COUNT_CAP 5000
 
 typedef struct {
-    char *folded;                   /* owns the words */
-    char *words[MAX_QUERY_TOKENS];  /* rarest first */
+    char *folded;                  /* owns the words */
+    char *words[MAX_QUERY_TOKENS]; /* rarest first */
     int counts[MAX_QUERY_TOKENS];
     int n;
 } query_words;
@@ -177,13 +177,13 @@ herr *registry_person_search(store *s, const actor *a, const registry_person_que
     store_bind_int(st, ":limit", limit);
     registry_bind_scope(st, a, &scope);
     bool row;
-    while (!(e = store_step(st, &row)) && row) json_array_append_new(items, registry_person_row(st));
+    while (!(e = store_step(st, &row)) && row)
+        json_array_append_new(items, registry_person_row(st));
     if (e) goto cleanup;
 done:;
     size_t n = json_array_size(items);
-    json_t *next = (int)n == limit
-                       ? json_string(json_str(json_array_get(items, n - 1), "id"))
-                       : json_null();
+    json_t *next =
+        (int)n == limit ? json_string(json_str(json_array_get(items, n - 1), "id")) : json_null();
     *out = json_pack("{s:O,s:o}", "items", items, "next_cursor", next);
 cleanup:
     store_done(st);

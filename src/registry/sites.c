@@ -13,7 +13,7 @@
 #include "registry/registry_internal.h"
 
 static const json_field site_fields[] = {
-    {"name", JF_STRING, false, 120},        {"code", JF_STRING, false, 6},
+    {"name", JF_STRING, false, 120},         {"code", JF_STRING, false, 6},
     {"municipality", JF_STRING, false, 120}, {"kind", JF_STRING, false, 40},
     {"capacity", JF_INT, false, 0},          {"active", JF_BOOL, false, 0},
 };
@@ -22,8 +22,8 @@ static const json_field site_fields[] = {
 static void add_kind(char *line, void *ctx) {
     char *f[4];
     if (datafile_split_tabs(line, f, 4) == 4)
-        json_array_append_new(ctx, json_pack("{s:s,s:s,s:s,s:s}", "code", f[0], "en", f[1], "bs",
-                                             f[2], "sr", f[3]));
+        json_array_append_new(
+            ctx, json_pack("{s:s,s:s,s:s,s:s}", "code", f[0], "en", f[1], "bs", f[2], "sr", f[3]));
 }
 
 json_t *registry_site_kinds(void) {
@@ -97,10 +97,9 @@ static json_t *site_row(store_stmt *st) {
     int64_t capacity = store_int(st, 5), present = store_int(st, 9);
     return json_pack("{s:s,s:s,s:s,s:s,s:s,s:I,s:b,s:s,s:s,s:I,s:I}", "id", store_text(st, 0),
                      "code", store_text(st, 1), "name", store_text(st, 2), "municipality",
-                     store_text(st, 3), "kind", store_text(st, 4), "capacity",
-                     (json_int_t)capacity, "active", (int)store_int(st, 6), "created_at",
-                     store_text(st, 7), "updated_at", store_text(st, 8), "present",
-                     (json_int_t)present, "beds_free",
+                     store_text(st, 3), "kind", store_text(st, 4), "capacity", (json_int_t)capacity,
+                     "active", (int)store_int(st, 6), "created_at", store_text(st, 7), "updated_at",
+                     store_text(st, 8), "present", (json_int_t)present, "beds_free",
                      (json_int_t)(capacity > present ? capacity - present : 0));
 }
 
@@ -221,10 +220,14 @@ herr *registry_site_update(store *s, const actor *a, const char *id, const json_
     store_bind_text(st, ":municipality", json_str(in, "municipality"));
     store_bind_text(st, ":kind", json_str(in, "kind"));
     json_t *cap = json_object_get(in, "capacity"), *active = json_object_get(in, "active");
-    if (json_is_integer(cap)) store_bind_int(st, ":capacity", json_integer_value(cap));
-    else store_bind_null(st, ":capacity");
-    if (json_is_boolean(active)) store_bind_int(st, ":active", json_is_true(active));
-    else store_bind_null(st, ":active");
+    if (json_is_integer(cap))
+        store_bind_int(st, ":capacity", json_integer_value(cap));
+    else
+        store_bind_null(st, ":capacity");
+    if (json_is_boolean(active))
+        store_bind_int(st, ":active", json_is_true(active));
+    else
+        store_bind_null(st, ":active");
     store_bind_text(st, ":now", now);
     store_bind_text(st, ":id", id);
     if ((e = store_run(st))) goto cleanup;

@@ -17,18 +17,18 @@
 #include "registry/registry.h"
 #include "registry/registry_internal.h"
 
-#define STAY_LIST_FROM                                                                    \
-    " FROM stays t JOIN sites s ON s.id = t.site_id"                                      \
-    " JOIN persons r ON r.id = t.person_id"                                               \
-    " JOIN persons p ON p.id = COALESCE(r.merged_into, r.id)"                            \
-    " WHERE (:all = 1 OR :sites LIKE '%,' || t.site_id || ',%')"                         \
-    " AND (:site IS NULL OR t.site_id = :site)"                                           \
-    " AND (:in_start IS NULL OR t.checked_in_at >= :in_start)"                           \
-    " AND (:in_end IS NULL OR t.checked_in_at < :in_end)"                                 \
-    " AND (:out_start IS NULL OR t.checked_out_at >= :out_start)"                        \
-    " AND (:out_end IS NULL OR t.checked_out_at < :out_end)"                              \
-    " AND (:citizenship IS NULL OR p.citizenship = :citizenship)"                        \
-    " AND (:open IS NULL OR (:open = 1 AND t.checked_out_at IS NULL)"                    \
+#define STAY_LIST_FROM                                                                             \
+    " FROM stays t JOIN sites s ON s.id = t.site_id"                                               \
+    " JOIN persons r ON r.id = t.person_id"                                                        \
+    " JOIN persons p ON p.id = COALESCE(r.merged_into, r.id)"                                      \
+    " WHERE (:all = 1 OR :sites LIKE '%,' || t.site_id || ',%')"                                   \
+    " AND (:site IS NULL OR t.site_id = :site)"                                                    \
+    " AND (:in_start IS NULL OR t.checked_in_at >= :in_start)"                                     \
+    " AND (:in_end IS NULL OR t.checked_in_at < :in_end)"                                          \
+    " AND (:out_start IS NULL OR t.checked_out_at >= :out_start)"                                  \
+    " AND (:out_end IS NULL OR t.checked_out_at < :out_end)"                                       \
+    " AND (:citizenship IS NULL OR p.citizenship = :citizenship)"                                  \
+    " AND (:open IS NULL OR (:open = 1 AND t.checked_out_at IS NULL)"                              \
     " OR (:open = 0 AND t.checked_out_at IS NOT NULL))"
 
 static const char stay_list_sql[] =
@@ -120,8 +120,10 @@ static void bind_filters(store_stmt *st, const actor *a, const registry_stay_que
     store_bind_text(st, ":out_start", f->has_out_start ? f->out_start : NULL);
     store_bind_text(st, ":out_end", f->has_out_end ? f->out_end : NULL);
     store_bind_text(st, ":citizenship", f->has_citizenship ? f->citizenship : NULL);
-    if (q->open == REGISTRY_STAYS_ANY) store_bind_null(st, ":open");
-    else store_bind_int(st, ":open", q->open == REGISTRY_STAYS_OPEN ? 1 : 0);
+    if (q->open == REGISTRY_STAYS_ANY)
+        store_bind_null(st, ":open");
+    else
+        store_bind_int(st, ":open", q->open == REGISTRY_STAYS_OPEN ? 1 : 0);
 }
 
 static herr *count_stays(store *s, const actor *a, const registry_stay_query *q,

@@ -10,7 +10,7 @@
 #include "registry/registry_internal.h"
 
 /* A person's stays include those of records merged into them. */
-#define OF_PERSON(col)                                                                    \
+#define OF_PERSON(col)                                                                             \
     "(" col " = :person OR " col " IN (SELECT id FROM persons WHERE merged_into = :person))"
 static const char open_stay_sql[] =
     "SELECT t.id, s.name, t.checked_in_at FROM stays t JOIN sites s ON s.id = t.site_id"
@@ -28,15 +28,15 @@ static herr *not_merged(store *s, const char *person_id) {
     e = store_step(st, &row);
     if (!e && row && !store_is_null(st, 0))
         e = err_new(ERR_CONFLICT, "person_id",
-                    "this record was merged into %s; check that person in instead", store_text(st, 0));
+                    "this record was merged into %s; check that person in instead",
+                    store_text(st, 0));
     store_done(st);
     return e;
 }
 static const char insert_sql[] =
     "INSERT INTO stays (id, person_id, site_id, bed, checked_in_at, created_at, updated_at)"
     " VALUES (:id, :person, :site, :bed, :at, :now, :now)";
-static const char stay_sql[] =
-    "SELECT " REGISTRY_STAY_COLUMNS " FROM stays t WHERE t.id = :id";
+static const char stay_sql[] = "SELECT " REGISTRY_STAY_COLUMNS " FROM stays t WHERE t.id = :id";
 
 static herr *no_open_stay(store *s, const char *person_id) {
     store_stmt *st = NULL;
@@ -135,8 +135,9 @@ herr *registry_stay_check_in(store *s, const actor *a, const json_t *in, json_t 
     if ((e = store_begin(s))) return e;
     e = registry_person_visible(s, a, person_id);
     if (e && e->code == ERR_NOT_FOUND) snprintf(e->field, sizeof e->field, "person_id");
-    if (!e) e = registry_stay_insert(s, a, person_id, json_str(in, "site_id"), json_str(in, "bed"),
-                                     at, out);
+    if (!e)
+        e = registry_stay_insert(s, a, person_id, json_str(in, "site_id"), json_str(in, "bed"), at,
+                                 out);
     if (!e) e = store_commit(s);
     if (e) store_rollback(s);
     return e;
@@ -170,7 +171,8 @@ herr *registry_stay_check_out(store *s, const actor *a, const char *stay_id, con
     store_stmt *st = NULL;
     json_t *stay = NULL, *detail = NULL;
     int64_t at;
-    herr *e = json_check(in, check_out_fields, sizeof check_out_fields / sizeof check_out_fields[0]);
+    herr *e =
+        json_check(in, check_out_fields, sizeof check_out_fields / sizeof check_out_fields[0]);
     if (!e) e = parse_time(in, "checked_out_at", &at);
     if (e) return e;
     const char *reason = json_str(in, "reason");
@@ -191,8 +193,8 @@ herr *registry_stay_check_out(store *s, const actor *a, const char *stay_id, con
         goto cleanup;
     }
     if (strcmp(at_text, json_str(stay, "checked_in_at")) < 0) {
-        e = err_invalid("checked_out_at", "check-out (%s) cannot be before check-in (%s)",
-                        at_text, json_str(stay, "checked_in_at"));
+        e = err_invalid("checked_out_at", "check-out (%s) cannot be before check-in (%s)", at_text,
+                        json_str(stay, "checked_in_at"));
         goto cleanup;
     }
     if ((e = store_prepare(s, checkout_sql, &st))) goto cleanup;

@@ -66,8 +66,7 @@ herr *stats_compute(store *s, const actor *a, const char *period, json_t **out);
  * values; dimensions the indicator does not have are left out. Audited. ERR_INVALID
  * naming the field (e.g. "cells[3].citizen"); ERR_CONFLICT for a computed indicator.
  * *out as stats_get for that indicator. */
-herr *stats_enter(store *s, const actor *a, const char *period, const json_t *in,
-                  json_t **out);
+herr *stats_enter(store *s, const actor *a, const char *period, const json_t *in, json_t **out);
 
 /* ---- reading ----------------------------------------------------------------------- */
 

@@ -72,10 +72,14 @@ static void load_rules(stats_cat *c, json_t *arr) {
     static const struct {
         const char *name;
         stats_rule_type type;
-    } types[] = {{"totals", RULE_TOTALS},         {"non_negative", RULE_NON_NEGATIVE},
-                 {"jump", RULE_JUMP},             {"stock_flow", RULE_STOCK_FLOW},
-                 {"continuity", RULE_CONTINUITY}, {"sum_of_indicators", RULE_SUM_OF_INDICATORS},
-                 {"same_total", RULE_SAME_TOTAL}, {"at_most", RULE_AT_MOST}};
+    } types[] = {{"totals", RULE_TOTALS},
+                 {"non_negative", RULE_NON_NEGATIVE},
+                 {"jump", RULE_JUMP},
+                 {"stock_flow", RULE_STOCK_FLOW},
+                 {"continuity", RULE_CONTINUITY},
+                 {"sum_of_indicators", RULE_SUM_OF_INDICATORS},
+                 {"same_total", RULE_SAME_TOTAL},
+                 {"at_most", RULE_AT_MOST}};
     size_t i;
     json_t *r;
     if (!json_is_array(arr) || json_array_size(arr) > 32) die("bad rules", NULL);
@@ -116,9 +120,7 @@ static void load_rules(stats_cat *c, json_t *arr) {
             rule->a = indicator_ref(c, r, "a", rule->id);
             rule->b = indicator_ref(c, r, "b", rule->id);
             break;
-        case RULE_AT_MOST:
-            rule->b = indicator_ref(c, r, "limit", rule->id);
-            break;
+        case RULE_AT_MOST: rule->b = indicator_ref(c, r, "limit", rule->id); break;
         default: break;
         }
         c->n_rules = i + 1;
@@ -162,9 +164,10 @@ static void load_indicator(stats_cat *c, json_t *o, stats_indicator *ind) {
     ind->basis = need_str(o, "basis", w);
     ind->reason = json_string_value(json_object_get(o, "reason"));
     const char *per = need_str(o, "periodicity", w);
-    ind->periodicity = !strcmp(per, "monthly") ? 'M' : !strcmp(per, "quarterly") ? 'Q'
-                       : !strcmp(per, "annual")  ? 'A'
-                                                 : 0;
+    ind->periodicity = !strcmp(per, "monthly")     ? 'M'
+                       : !strcmp(per, "quarterly") ? 'Q'
+                       : !strcmp(per, "annual")    ? 'A'
+                                                   : 0;
     if (!ind->periodicity) die("bad periodicity", w);
     const char *src = need_str(o, "source", w);
     if (strcmp(src, "computed") && strcmp(src, "entered")) die("bad source", w);
@@ -186,10 +189,14 @@ static void load_indicator(stats_cat *c, json_t *o, stats_indicator *ind) {
     json_array_foreach(json_object_get(o, "dimensions"), i, item) {
         const char *dim = json_string_value(item);
         if (!dim) die("bad dimension", w);
-        if (!strcmp(dim, "CITIZEN")) ind->dims |= DIMBIT(DIM_CITIZEN);
-        else if (!strcmp(dim, "SEX")) ind->dims |= DIMBIT(DIM_SEX);
-        else if (!strcmp(dim, "AGE")) ind->dims |= DIMBIT(DIM_AGE);
-        else die("unknown dimension", dim);
+        if (!strcmp(dim, "CITIZEN"))
+            ind->dims |= DIMBIT(DIM_CITIZEN);
+        else if (!strcmp(dim, "SEX"))
+            ind->dims |= DIMBIT(DIM_SEX);
+        else if (!strcmp(dim, "AGE"))
+            ind->dims |= DIMBIT(DIM_AGE);
+        else
+            die("unknown dimension", dim);
     }
     if (json_is_true(json_object_get(o, "by_site"))) ind->dims |= DIMBIT(DIM_SITE);
     load_source_figure(o, ind);
@@ -243,7 +250,8 @@ static void load(void) {
         if (weight) c->ind[i].weight = stats_cat_indicator(c, weight);
         if ((c->ind[i].measure == MEASURE_MEAN) != (c->ind[i].weight >= 0))
             die("a mean needs a weight indicator", c->ind[i].code);
-        if (stats_cat_indicator(c, c->ind[i].code) != (int)i) die("duplicate indicator", c->ind[i].code);
+        if (stats_cat_indicator(c, c->ind[i].code) != (int)i)
+            die("duplicate indicator", c->ind[i].code);
     }
     if (!stats_cat_ref_area_valid(c, c->default_ref_area)) die("bad default ref_area", NULL);
 }
@@ -278,9 +286,13 @@ static int code_index(const stats_code *list, size_t n, const char *code) {
     return -1;
 }
 
-int stats_cat_sex(const stats_cat *c, const char *code) { return code_index(c->sex, c->n_sex, code); }
+int stats_cat_sex(const stats_cat *c, const char *code) {
+    return code_index(c->sex, c->n_sex, code);
+}
 
-int stats_cat_age(const stats_cat *c, const char *code) { return code_index(c->age, c->n_age, code); }
+int stats_cat_age(const stats_cat *c, const char *code) {
+    return code_index(c->age, c->n_age, code);
+}
 
 bool stats_cat_ref_area_valid(const stats_cat *c, const char *code) {
     for (size_t i = 0; code && i < c->n_ref_areas; i++)

@@ -49,7 +49,7 @@ typedef struct {
     int arr, sop, in, eop, dep, alos;
     int reason_ind[N_REASONS];
     const char *reason_name[N_REASONS];
-    int other; /* reason index for unknown or missing reasons */
+    int other;                           /* reason index for unknown or missing reasons */
     char age_limit[STATS_MAX_CODES][11]; /* born on or before: in that band or older */
     int age_band[STATS_MAX_CODES], n_limits, age_unk;
 } plan;
@@ -185,7 +185,8 @@ static herr *scan_arrivals(store *s, const stats_period *per, const plan *p, acc
         if (e || !row) break;
         char citizen[8];
         stats_citizen_code(store_text(st, 0), citizen);
-        uint64_t key = pack(NO_SITE, citizen, stats_sex_index(store_text(st, 1)), age_index(p, store_text(st, 2)));
+        uint64_t key = pack(NO_SITE, citizen, stats_sex_index(store_text(st, 1)),
+                            age_index(p, store_text(st, 2)));
         acc_get(m, key)->arr++;
     }
     store_done(st);
@@ -259,8 +260,10 @@ static herr *count_stays(store *s, const char *sql, const char *site, const stat
     if (e) return e;
     store_bind_text(st, ":site", site);
     store_bind_int(st, ":cap", cap);
-    if (sql == count_left_sql) store_bind_text(st, ":start", per->start_iso);
-    else store_bind_text(st, ":end", per->end_iso);
+    if (sql == count_left_sql)
+        store_bind_text(st, ":start", per->start_iso);
+    else
+        store_bind_text(st, ":end", per->end_iso);
     e = store_step(st, &row);
     *n = row ? store_int(st, 0) : 0;
     store_done(st);
@@ -353,8 +356,10 @@ static herr *add_stays(store *s, const plan *p, stay_list *list, acc_map *m) {
             for (size_t k = i; k < j; k++) {
                 const stay_row *r = &list->rows[k];
                 acc *a = acc_get(m, pack(r->site, citizen, sex, age));
-                if (r->flags & STAY_SOP) a->sop++;
-                else a->in++;
+                if (r->flags & STAY_SOP)
+                    a->sop++;
+                else
+                    a->in++;
                 if (r->flags & STAY_DEP) {
                     a->dep[r->reason]++;
                     a->los_days += r->los_days;
@@ -388,10 +393,13 @@ static void add_indicator(stats_set *set, const acc_map *m, const site_list *sit
         if (!a->key) continue;
         int64_t dep = 0;
         for (int r = 0; r < N_REASONS; r++) dep += a->dep[r];
-        double v = f == F_ARR ? (double)a->arr : f == F_SOP ? (double)a->sop
-                   : f == F_IN ? (double)a->in : f == F_EOP ? (double)a->eop
-                   : f == F_DEP ? (double)dep : f == F_REASON ? (double)a->dep[reason]
-                                              : a->los_days;
+        double v = f == F_ARR      ? (double)a->arr
+                   : f == F_SOP    ? (double)a->sop
+                   : f == F_IN     ? (double)a->in
+                   : f == F_EOP    ? (double)a->eop
+                   : f == F_DEP    ? (double)dep
+                   : f == F_REASON ? (double)a->dep[reason]
+                                   : a->los_days;
         double w = f == F_ALOS ? (double)dep : 0;
         if (v == 0 && w == 0) continue;
         unsigned site;

@@ -47,8 +47,10 @@ static int find_code(int dim, char (*codes)[8], int n, const char *code) {
         int mid = (lo + hi) / 2;
         int c = dim_cmp(dim, codes[mid], code);
         if (!c) return mid;
-        if (c < 0) lo = mid + 1;
-        else hi = mid - 1;
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid - 1;
     }
     return -1;
 }
@@ -56,7 +58,8 @@ static int find_code(int dim, char (*codes)[8], int n, const char *code) {
 static void set_totals(stats_cube *cube) {
     cube->size = 1;
     for (int d = 0; d < DIM_COUNT; d++) {
-        cube->total[d] = cube->n[d] > 0 && is_total(d, cube->codes[d][cube->n[d] - 1]) ? cube->n[d] - 1 : -1;
+        cube->total[d] =
+            cube->n[d] > 0 && is_total(d, cube->codes[d][cube->n[d] - 1]) ? cube->n[d] - 1 : -1;
         cube->size *= (size_t)cube->n[d];
     }
 }
@@ -85,7 +88,8 @@ void stats_cube_build(stats_cube *cube, stats_set *set, int ind) {
         stats_cell *c = &set->cells[i];
         if (c->ind != ind) continue;
         int at[DIM_COUNT];
-        for (int d = 0; d < DIM_COUNT; d++) at[d] = find_code(d, cube->codes[d], cube->n[d], c->key[d]);
+        for (int d = 0; d < DIM_COUNT; d++)
+            at[d] = find_code(d, cube->codes[d], cube->n[d], c->key[d]);
         cube->cell[stats_cube_index(cube, at)] = c;
     }
 }
@@ -150,7 +154,8 @@ void stats_cube_fill(stats_set *set, int ind, const stats_detail *det, size_t n,
         cube.n[d] = unique_codes(d, cube.codes[d], k);
     }
     set_totals(&cube);
-    double *sum = mem_alloc(cube.size * sizeof *sum), *weight = mem_alloc(cube.size * sizeof *weight);
+    double *sum = mem_alloc(cube.size * sizeof *sum),
+           *weight = mem_alloc(cube.size * sizeof *weight);
     for (size_t i = 0; i < n; i++) {
         int at[DIM_COUNT], own[DIM_COUNT];
         bool known = true;
@@ -182,9 +187,9 @@ void stats_cube_fill(stats_set *set, int ind, const stats_detail *det, size_t n,
             rest /= (size_t)cube.n[d];
         }
         if (in->measure == MEASURE_MEAN && weight[k] <= 0) continue;
-        stats_cell *c = stats_set_add(set, ind, cube.codes[DIM_SITE][at[DIM_SITE]],
-                                      cube.codes[DIM_CITIZEN][at[DIM_CITIZEN]],
-                                      cube.codes[DIM_SEX][at[DIM_SEX]], cube.codes[DIM_AGE][at[DIM_AGE]]);
+        stats_cell *c = stats_set_add(
+            set, ind, cube.codes[DIM_SITE][at[DIM_SITE]], cube.codes[DIM_CITIZEN][at[DIM_CITIZEN]],
+            cube.codes[DIM_SEX][at[DIM_SEX]], cube.codes[DIM_AGE][at[DIM_AGE]]);
         c->source = source;
         if (in->measure == MEASURE_MEAN) {
             c->value = sum[k] / weight[k];

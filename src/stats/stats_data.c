@@ -102,7 +102,8 @@ static herr *cell_code(const json_t *cell, size_t i, const char *name, bool want
                                        : stats_cat_age(cat, code) >= 0;
     if (!ok) return err_invalid(field, "%s: unknown code %s", field, shown(code));
     if (!strcmp(code, total))
-        return err_invalid(field, "%s: enter the detail only; totals (%s) are derived", field, total);
+        return err_invalid(field, "%s: enter the detail only; totals (%s) are derived", field,
+                           total);
     snprintf(out, 8, "%s", code);
     return NULL;
 }
@@ -119,7 +120,8 @@ static herr *check_cells(const stats_indicator *in, const json_t *cells, stats_d
         const char *key;
         json_t *v;
         json_object_foreach((json_t *)cell, key, v) {
-            if (strcmp(key, "citizen") && strcmp(key, "sex") && strcmp(key, "age") && strcmp(key, "value"))
+            if (strcmp(key, "citizen") && strcmp(key, "sex") && strcmp(key, "age") &&
+                strcmp(key, "value"))
                 return err_invalid(field, "%s: unknown field %s", field, key);
         }
         stats_detail *d = &det[i];
@@ -131,7 +133,8 @@ static herr *check_cells(const stats_indicator *in, const json_t *cells, stats_d
         }
         json_t *value = json_object_get(cell, "value");
         snprintf(field, sizeof field, "cells[%zu].value", i);
-        if (!json_is_integer(value) || json_integer_value(value) < 0 || json_integer_value(value) > 100000000)
+        if (!json_is_integer(value) || json_integer_value(value) < 0 ||
+            json_integer_value(value) > 100000000)
             return err_invalid(field, "%s must be a whole number from 0", field);
         d->value = (double)json_integer_value(value);
         for (size_t j = 0; j < i; j++)
@@ -156,11 +159,12 @@ herr *stats_enter(store *s, const actor *a, const char *period, const json_t *in
     if (!e) e = stats_conf_load(s, &conf);
     if (e) return e;
     int ind = stats_cat_indicator(cat, json_str(in, "indicator"));
-    if (ind < 0) return err_invalid("indicator", "unknown indicator %s", shown(json_str(in, "indicator")));
+    if (ind < 0)
+        return err_invalid("indicator", "unknown indicator %s", shown(json_str(in, "indicator")));
     const stats_indicator *si = &cat->ind[ind];
     if (si->computed)
-        return err_new(ERR_CONFLICT, "indicator", "%s is computed from case data; it cannot be entered",
-                       si->code);
+        return err_new(ERR_CONFLICT, "indicator",
+                       "%s is computed from case data; it cannot be entered", si->code);
     if (!stats_period_allows(&per, si->periodicity))
         return err_invalid("period", "%s is reported %s; %s is too short a period", si->code,
                            si->periodicity == 'Q' ? "quarterly" : "annually", per.text);
@@ -212,7 +216,8 @@ herr *stats_compare(store *s, const char *indicator, const char *period, const c
     /* Query values are not echoed: they need not be valid UTF-8. */
     if (stats_cat_sex(cat, sex) < 0) return err_invalid("sex", "sex must be F, M, UNK or T");
     if (stats_cat_age(cat, age) < 0)
-        return err_invalid("age", "age must be Y_LT14, Y14-17, Y18-34, Y35-64, Y_GE65, UNK or TOTAL");
+        return err_invalid("age",
+                           "age must be Y_LT14, Y14-17, Y18-34, Y35-64, Y_GE65, UNK or TOTAL");
     /* Rows by citizen in export order, one column per administration with figures. */
     stats_set rows;
     stats_set_init(&rows, "", &per);
@@ -261,7 +266,8 @@ herr *stats_compare(store *s, const char *indicator, const char *period, const c
             json_array_foreach(areas, a, area) {
                 json_object_set_new(values, json_string_value(area), json_null());
             }
-            json_array_append_new(list, json_pack("{s:s,s:o}", "citizen", current, "values", values));
+            json_array_append_new(list,
+                                  json_pack("{s:s,s:o}", "citizen", current, "values", values));
         }
         json_object_set_new(values, c->key[DIM_AGE], number_or_null(c));
     }

@@ -89,8 +89,10 @@ static void control_means(stats_set *set, int ind, const stats_indicator *in, in
         if (c->ind != ind || c->source == 'i' || c->state != CELL_VALUE) continue;
         const stats_cell *count =
             stats_set_find(set, in->weight, c->key[0], c->key[1], c->key[2], c->key[3]);
-        if (suppressed(count)) suppress(c, count->conf);
-        else if (!count || c->weight < threshold) suppress(c, "C");
+        if (suppressed(count))
+            suppress(c, count->conf);
+        else if (!count || c->weight < threshold)
+            suppress(c, "C");
     }
 }
 

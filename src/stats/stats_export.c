@@ -74,26 +74,26 @@ herr *stats_write_json(const stats_set *set, char **out, size_t *len) {
             current = c->ind;
             cells = json_array();
             json_array_append_new(
-                inds, json_pack("{s:s,s:s,s:s,s:s,s:o,s:o}", "code", in->code, "title_en",
-                                in->title_en, "title_bs", in->title_bs, "unit", in->unit,
-                                "article", in->article ? json_string(in->article) : json_null(),
-                                "cells", cells));
+                inds,
+                json_pack("{s:s,s:s,s:s,s:s,s:o,s:o}", "code", in->code, "title_en", in->title_en,
+                          "title_bs", in->title_bs, "unit", in->unit, "article",
+                          in->article ? json_string(in->article) : json_null(), "cells", cells));
         }
         json_t *value = c->state != CELL_VALUE ? json_null()
                         : in->measure == MEASURE_MEAN
                             ? json_real((double)(long long)(c->value * 10 + 0.5) / 10)
                             : json_integer((json_int_t)c->value);
         json_array_append_new(
-            cells, json_pack("{s:o,s:s,s:s,s:s,s:o,s:s,s:s}", "site",
-                             c->key[DIM_SITE][0] ? json_string(c->key[DIM_SITE]) : json_null(),
-                             "citizen", c->key[DIM_CITIZEN], "sex", c->key[DIM_SEX], "age",
-                             c->key[DIM_AGE], "value", value, "obs_status", c->obs,
-                             "conf_status", c->conf));
+            cells,
+            json_pack("{s:o,s:s,s:s,s:s,s:o,s:s,s:s}", "site",
+                      c->key[DIM_SITE][0] ? json_string(c->key[DIM_SITE]) : json_null(), "citizen",
+                      c->key[DIM_CITIZEN], "sex", c->key[DIM_SEX], "age", c->key[DIM_AGE], "value",
+                      value, "obs_status", c->obs, "conf_status", c->conf));
     }
     char freq[2] = {set->period.freq, 0};
-    json_t *root = json_pack("{s:s,s:s,s:s,s:s,s:o}", "dataflow", cat->dataflow, "ref_area",
-                             set->ref_area, "period", set->period.text, "freq", freq,
-                             "indicators", inds);
+    json_t *root =
+        json_pack("{s:s,s:s,s:s,s:s,s:o}", "dataflow", cat->dataflow, "ref_area", set->ref_area,
+                  "period", set->period.text, "freq", freq, "indicators", inds);
     char *text = json_dumps(root, JSON_INDENT(1) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(12));
     json_decref(root);
     if (!text) return err_new(ERR_INTERNAL, NULL, "cannot serialise the export");
@@ -104,10 +104,14 @@ herr *stats_write_json(const stats_set *set, char **out, size_t *len) {
 }
 
 herr *stats_format_parse(const char *text, stats_format *out) {
-    if (text && !strcmp(text, "sdmx-csv")) *out = STATS_SDMX_CSV;
-    else if (text && !strcmp(text, "xlsx")) *out = STATS_XLSX;
-    else if (text && !strcmp(text, "json")) *out = STATS_JSON;
-    else return err_invalid("format", "format must be sdmx-csv, xlsx or json");
+    if (text && !strcmp(text, "sdmx-csv"))
+        *out = STATS_SDMX_CSV;
+    else if (text && !strcmp(text, "xlsx"))
+        *out = STATS_XLSX;
+    else if (text && !strcmp(text, "json"))
+        *out = STATS_JSON;
+    else
+        return err_invalid("format", "format must be sdmx-csv, xlsx or json");
     return NULL;
 }
 
@@ -129,8 +133,9 @@ herr *stats_export(store *s, const actor *a, const char *ref_area, const char *p
     e = stats_set_load(s, ref_area, &per, &set);
     if (e) return e;
     if (set.n == 0) {
-        e = err_new(ERR_NOT_FOUND, "period", "no figures of %s for %s: compute, enter or import them first",
-                    ref_area, per.text);
+        e = err_new(ERR_NOT_FOUND, "period",
+                    "no figures of %s for %s: compute, enter or import them first", ref_area,
+                    per.text);
         goto cleanup;
     }
     stats_disclose(&set, conf.threshold);
@@ -142,7 +147,9 @@ herr *stats_export(store *s, const actor *a, const char *ref_area, const char *p
     char entity_id[16];
     snprintf(entity_id, sizeof entity_id, "%s:%s", ref_area, per.text);
     detail = json_pack("{s:s,s:I}", "format",
-                       format == STATS_SDMX_CSV ? "sdmx-csv" : format == STATS_JSON ? "json" : "xlsx",
+                       format == STATS_SDMX_CSV ? "sdmx-csv"
+                       : format == STATS_JSON   ? "json"
+                                                : "xlsx",
                        "bytes", (json_int_t)*len);
     e = store_begin(s);
     if (!e) e = audit_record(s, a, "export", "stats_period", entity_id, detail);

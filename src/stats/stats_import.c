@@ -19,10 +19,22 @@ enum { N_COLS = 12, MAX_ERRORS = 1000, MAX_FIELD = 64 };
 #define MAX_FILE (64u * 1024 * 1024)
 
 static const char *const columns[N_COLS] = {
-    "DATAFLOW", "FREQ",        "REF_AREA",  "INDICATOR", "CITIZEN",    "SEX",
+    "DATAFLOW", "FREQ",         "REF_AREA",    "INDICATOR", "CITIZEN",    "SEX",
     "AGE",      "UNIT_MEASURE", "TIME_PERIOD", "OBS_VALUE", "OBS_STATUS", "CONF_STATUS"};
-enum { C_DATAFLOW, C_FREQ, C_REF_AREA, C_INDICATOR, C_CITIZEN, C_SEX, C_AGE, C_UNIT, C_PERIOD,
-       C_VALUE, C_OBS, C_CONF };
+enum {
+    C_DATAFLOW,
+    C_FREQ,
+    C_REF_AREA,
+    C_INDICATOR,
+    C_CITIZEN,
+    C_SEX,
+    C_AGE,
+    C_UNIT,
+    C_PERIOD,
+    C_VALUE,
+    C_OBS,
+    C_CONF
+};
 
 typedef struct {
     json_t *errors;
@@ -40,9 +52,9 @@ static void error_at(errors *err, int line, int col, const char *fmt, ...) {
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    json_array_append_new(err->errors,
-                          json_pack("{s:i,s:i,s:s,s:s}", "line", line, "column", col, "field",
-                                    col >= 1 && col <= N_COLS ? columns[col - 1] : "", "message", msg));
+    json_array_append_new(
+        err->errors, json_pack("{s:i,s:i,s:s,s:s}", "line", line, "column", col, "field",
+                               col >= 1 && col <= N_COLS ? columns[col - 1] : "", "message", msg));
 }
 
 /* Splits one line into fields (RFC 4180 quoting allowed); returns the number of
@@ -57,8 +69,10 @@ static int split(const char *p, const char *end, char fields[][MAX_FIELD], int m
             p++;
             for (;;) {
                 if (p >= end) return -1;
-                if (*p == '"' && p + 1 < end && p[1] == '"') p++;
-                else if (*p == '"') break;
+                if (*p == '"' && p + 1 < end && p[1] == '"')
+                    p++;
+                else if (*p == '"')
+                    break;
                 if (f && k + 1 < MAX_FIELD) f[k++] = *p;
                 p++;
             }
@@ -97,7 +111,8 @@ static void check_row(parsed *ps, char f[][MAX_FIELD], int line, errors *err) {
     const stats_cat *cat = stats_cat_get();
     bool ok = true;
     if (strcmp(f[C_DATAFLOW], cat->dataflow)) {
-        error_at(err, line, C_DATAFLOW + 1, "unknown dataflow %s (expected %s)", f[C_DATAFLOW], cat->dataflow);
+        error_at(err, line, C_DATAFLOW + 1, "unknown dataflow %s (expected %s)", f[C_DATAFLOW],
+                 cat->dataflow);
         ok = false;
     }
     if (!stats_cat_ref_area_valid(cat, f[C_REF_AREA])) {
@@ -106,8 +121,9 @@ static void check_row(parsed *ps, char f[][MAX_FIELD], int line, errors *err) {
     } else if (!ps->ref_area[0]) {
         snprintf(ps->ref_area, sizeof ps->ref_area, "%s", f[C_REF_AREA]);
     } else if (strcmp(ps->ref_area, f[C_REF_AREA])) {
-        error_at(err, line, C_REF_AREA + 1, "REF_AREA %s, but the file is for %s: one administration per file",
-                 f[C_REF_AREA], ps->ref_area);
+        error_at(err, line, C_REF_AREA + 1,
+                 "REF_AREA %s, but the file is for %s: one administration per file", f[C_REF_AREA],
+                 ps->ref_area);
         ok = false;
     }
     int ind = stats_cat_indicator(cat, f[C_INDICATOR]);
@@ -120,8 +136,9 @@ static void check_row(parsed *ps, char f[][MAX_FIELD], int line, errors *err) {
     for (int k = 0; k < 3; k++) {
         int col = C_CITIZEN + k;
         const char *code = f[col];
-        bool valid = k == 0 ? stats_citizen_valid(code) : k == 1 ? stats_cat_sex(cat, code) >= 0
-                                                                  : stats_cat_age(cat, code) >= 0;
+        bool valid = k == 0   ? stats_citizen_valid(code)
+                     : k == 1 ? stats_cat_sex(cat, code) >= 0
+                              : stats_cat_age(cat, code) >= 0;
         if (!valid) {
             error_at(err, line, col + 1, "unknown %s code %s", columns[col], code);
             ok = false;
@@ -132,7 +149,8 @@ static void check_row(parsed *ps, char f[][MAX_FIELD], int line, errors *err) {
         }
     }
     if (in && strcmp(f[C_UNIT], in->unit)) {
-        error_at(err, line, C_UNIT + 1, "UNIT_MEASURE of %s is %s, not %s", in->code, in->unit, f[C_UNIT]);
+        error_at(err, line, C_UNIT + 1, "UNIT_MEASURE of %s is %s, not %s", in->code, in->unit,
+                 f[C_UNIT]);
         ok = false;
     }
     stats_period per;
@@ -150,21 +168,25 @@ static void check_row(parsed *ps, char f[][MAX_FIELD], int line, errors *err) {
         char start_now[CLOCK_ISO_LEN];
         clock_format_iso(clock_now(), start_now);
         if (freq_ok && per.freq != f[C_FREQ][0]) {
-            error_at(err, line, C_PERIOD + 1, "wrong period %s for FREQ %s", f[C_PERIOD], f[C_FREQ]);
+            error_at(err, line, C_PERIOD + 1, "wrong period %s for FREQ %s", f[C_PERIOD],
+                     f[C_FREQ]);
             ok = false;
         } else if (strcmp(per.start_iso, start_now) > 0) {
-            error_at(err, line, C_PERIOD + 1, "wrong period %s: it has not started yet", f[C_PERIOD]);
+            error_at(err, line, C_PERIOD + 1, "wrong period %s: it has not started yet",
+                     f[C_PERIOD]);
             ok = false;
         } else if (!ps->period[0]) {
             snprintf(ps->period, sizeof ps->period, "%s", per.text);
         } else if (strcmp(ps->period, per.text)) {
-            error_at(err, line, C_PERIOD + 1, "wrong period %s: the file is for %s, one period per file",
-                     f[C_PERIOD], ps->period);
+            error_at(err, line, C_PERIOD + 1,
+                     "wrong period %s: the file is for %s, one period per file", f[C_PERIOD],
+                     ps->period);
             ok = false;
         }
         if (in && !stats_period_allows(&per, in->periodicity)) {
-            error_at(err, line, C_PERIOD + 1, "wrong period %s: %s is not reported for periods that short",
-                     f[C_PERIOD], in->code);
+            error_at(err, line, C_PERIOD + 1,
+                     "wrong period %s: %s is not reported for periods that short", f[C_PERIOD],
+                     in->code);
             ok = false;
         }
     }
@@ -181,12 +203,14 @@ static void check_row(parsed *ps, char f[][MAX_FIELD], int line, errors *err) {
     bool hidden = conf_ok && f[C_CONF][0] != 'F';
     double value = 0;
     if (hidden && f[C_VALUE][0]) {
-        error_at(err, line, C_VALUE + 1, "a confidential cell (CONF_STATUS %s) must have no value", f[C_CONF]);
+        error_at(err, line, C_VALUE + 1, "a confidential cell (CONF_STATUS %s) must have no value",
+                 f[C_CONF]);
         ok = false;
     } else if (!hidden && !parse_value(f[C_VALUE], in && in->measure == MEASURE_MEAN, &value)) {
         error_at(err, line, C_VALUE + 1, "value not a number: '%s' (%s)", f[C_VALUE],
-                 in && in->measure == MEASURE_MEAN ? "a non-negative number with at most one decimal"
-                                                   : "a whole number from 0");
+                 in && in->measure == MEASURE_MEAN
+                     ? "a non-negative number with at most one decimal"
+                     : "a whole number from 0");
         ok = false;
     }
     if (!ok) return;
@@ -228,20 +252,25 @@ static void parse(const char *data, size_t len, parsed *ps, errors *err) {
                 header_seen = true;
                 for (int i = 0; i < N_COLS; i++)
                     if (i >= n || strcmp(f[i], columns[i])) {
-                        error_at(err, line, i + 1, "header: column %d must be %s", i + 1, columns[i]);
+                        error_at(err, line, i + 1, "header: column %d must be %s", i + 1,
+                                 columns[i]);
                         break;
                     }
-                if (n > N_COLS) error_at(err, line, N_COLS + 1, "header: more than %d columns", N_COLS);
+                if (n > N_COLS)
+                    error_at(err, line, N_COLS + 1, "header: more than %d columns", N_COLS);
             } else if (n != N_COLS) {
-                error_at(err, line, n < N_COLS ? n : N_COLS + 1, "expected %d columns, found %d", N_COLS, n);
+                error_at(err, line, n < N_COLS ? n : N_COLS + 1, "expected %d columns, found %d",
+                         N_COLS, n);
             } else {
                 check_row(ps, f, line, err);
             }
         }
         p = next;
     }
-    if (!header_seen) error_at(err, 1, 1, "the file is empty");
-    else if (ps->set.n == 0 && err->count == 0) error_at(err, line, 1, "the file has no figures");
+    if (!header_seen)
+        error_at(err, 1, 1, "the file is empty");
+    else if (ps->set.n == 0 && err->count == 0)
+        error_at(err, line, 1, "the file has no figures");
 }
 
 /* Duplicate keys among the well-formed rows, then totals if the file is otherwise
@@ -264,19 +293,22 @@ static void check_set(parsed *ps, errors *err) {
     json_t *item;
     json_array_foreach(v, i, item) {
         json_t *cell = json_object_get(item, "cell");
-        const stats_cell *c = stats_set_find(set, stats_cat_indicator(stats_cat_get(), json_str(item, "indicator")),
-                                             "", json_str(cell, "citizen"), json_str(cell, "sex"),
-                                             json_str(cell, "age"));
-        error_at(err, c ? c->line : 0, C_VALUE + 1, "totals do not add up: %s", json_str(item, "message"));
+        const stats_cell *c = stats_set_find(
+            set, stats_cat_indicator(stats_cat_get(), json_str(item, "indicator")), "",
+            json_str(cell, "citizen"), json_str(cell, "sex"), json_str(cell, "age"));
+        error_at(err, c ? c->line : 0, C_VALUE + 1, "totals do not add up: %s",
+                 json_str(item, "message"));
     }
     json_decref(v);
 }
 
 static int error_order(const void *a, const void *b) {
     json_t *x = *(json_t *const *)a, *y = *(json_t *const *)b;
-    json_int_t lx = json_integer_value(json_object_get(x, "line")), ly = json_integer_value(json_object_get(y, "line"));
+    json_int_t lx = json_integer_value(json_object_get(x, "line")),
+               ly = json_integer_value(json_object_get(y, "line"));
     if (lx != ly) return lx < ly ? -1 : 1;
-    json_int_t cx = json_integer_value(json_object_get(x, "column")), cy = json_integer_value(json_object_get(y, "column"));
+    json_int_t cx = json_integer_value(json_object_get(x, "column")),
+               cy = json_integer_value(json_object_get(y, "column"));
     return cx < cy ? -1 : cx > cy;
 }
 
@@ -312,18 +344,20 @@ herr *stats_import(store *s, const actor *a, const char *data, size_t len, json_
     sort_errors(&err);
     if (err.count) {
         json_t *first = json_array_get(err.errors, 0);
-        e = err_new(ERR_INVALID, "file", "the file has %d error%s; nothing was imported (line %d, column %d: %s)",
-                    err.count, err.count == 1 ? "" : "s",
-                    (int)json_integer_value(json_object_get(first, "line")),
-                    (int)json_integer_value(json_object_get(first, "column")),
-                    json_str(first, "message"));
+        e = err_new(
+            ERR_INVALID, "file",
+            "the file has %d error%s; nothing was imported (line %d, column %d: %s)", err.count,
+            err.count == 1 ? "" : "s", (int)json_integer_value(json_object_get(first, "line")),
+            (int)json_integer_value(json_object_get(first, "column")), json_str(first, "message"));
         goto done;
     }
     e = stats_conf_load(s, &conf);
     if (e) goto done;
     if (!strcmp(conf.ref_area, ps.ref_area)) {
-        e = err_new(ERR_CONFLICT, "file", "the file is for %s, this installation's own administration: its figures are computed or entered here",
-                    ps.ref_area);
+        e = err_new(
+            ERR_CONFLICT, "file",
+            "the file is for %s, this installation's own administration: its figures are computed or entered here",
+            ps.ref_area);
         goto done;
     }
     snprintf(ps.set.ref_area, sizeof ps.set.ref_area, "%s", ps.ref_area);

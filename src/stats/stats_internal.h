@@ -41,25 +41,25 @@ typedef enum {
 
 typedef struct {
     const char *code, *title_en, *title_bs, *unit, *article, *basis, *reason;
-    char periodicity;  /* 'M', 'Q' or 'A': the shortest period it is reported for */
-    bool computed;     /* source: computed from case data (else entered/imported) */
+    char periodicity; /* 'M', 'Q' or 'A': the shortest period it is reported for */
+    bool computed;    /* source: computed from case data (else entered/imported) */
     stats_measure measure;
     stats_disclosure disclosure;
-    unsigned dims;     /* DIMBIT(DIM_CITIZEN) ...; DIM_SITE when by site */
-    int weight;        /* MEASURE_MEAN: index of the count behind the mean, else -1 */
-    unsigned rules;    /* bit i: rule i of the catalogue applies */
-    stats_source_figure from;  /* computed: where from ("protection" in the catalogue) */
-    json_t *risk_categories;   /* FROM_RISK: the questionnaire's categories (borrowed) */
+    unsigned dims;            /* DIMBIT(DIM_CITIZEN) ...; DIM_SITE when by site */
+    int weight;               /* MEASURE_MEAN: index of the count behind the mean, else -1 */
+    unsigned rules;           /* bit i: rule i of the catalogue applies */
+    stats_source_figure from; /* computed: where from ("protection" in the catalogue) */
+    json_t *risk_categories;  /* FROM_RISK: the questionnaire's categories (borrowed) */
 } stats_indicator;
 
 typedef struct {
     const char *id, *description;
     stats_rule_type type;
-    bool warning;      /* severity warning (else error) */
-    bool year_ago;     /* RULE_JUMP: against a year ago (else the previous period) */
-    int a, b;          /* stock_start/total/a, stock_end/limit/b: indicator indexes */
-    int parts[STATS_MAX_PARTS], n_parts;   /* inflows, or the parts */
-    int minus[STATS_MAX_PARTS], n_minus;   /* outflows */
+    bool warning;  /* severity warning (else error) */
+    bool year_ago; /* RULE_JUMP: against a year ago (else the previous period) */
+    int a, b;      /* stock_start/total/a, stock_end/limit/b: indicator indexes */
+    int parts[STATS_MAX_PARTS], n_parts; /* inflows, or the parts */
+    int minus[STATS_MAX_PARTS], n_minus; /* outflows */
 } stats_rule;
 
 typedef struct {
@@ -103,9 +103,9 @@ const char *stats_total_code(int dim);
 /* ---- periods ------------------------------------------------------------------------ */
 
 typedef struct {
-    char text[8];  /* "2023-05", "2023-Q2", "2023" */
-    char freq;     /* 'M', 'Q', 'A' */
-    int year, n;   /* n: month 1-12, quarter 1-4, 0 for a year */
+    char text[8];                    /* "2023-05", "2023-Q2", "2023" */
+    char freq;                       /* 'M', 'Q', 'A' */
+    int year, n;                     /* n: month 1-12, quarter 1-4, 0 for a year */
     char start_iso[21], end_iso[21]; /* [start, end) as "YYYY-MM-DDTHH:MM:SSZ" */
     char last_day[11];               /* the period's last day, "YYYY-MM-DD" */
 } stats_period;
@@ -125,15 +125,15 @@ bool stats_period_allows(const stats_period *p, char periodicity);
 typedef enum { CELL_VALUE, CELL_SUPPRESSED } cell_state;
 
 typedef struct {
-    int ind;           /* catalogue index */
+    int ind;                /* catalogue index */
     char key[DIM_COUNT][8]; /* site code ("" for the whole administration), citizen, sex, age */
     cell_state state;
-    double value;      /* CELL_VALUE */
-    double weight;     /* means: the count behind the value (internal, not stored) */
-    char obs[2];       /* OBS_STATUS: "A" or "R" */
-    char conf[2];      /* CONF_STATUS: "F", "C", "D" */
-    char source;       /* 'c' computed, 'e' entered, 'i' imported */
-    int line;          /* imports: the line of the file it came from */
+    double value;  /* CELL_VALUE */
+    double weight; /* means: the count behind the value (internal, not stored) */
+    char obs[2];   /* OBS_STATUS: "A" or "R" */
+    char conf[2];  /* CONF_STATUS: "F", "C", "D" */
+    char source;   /* 'c' computed, 'e' entered, 'i' imported */
+    int line;      /* imports: the line of the file it came from */
 } stats_cell;
 
 typedef struct {
@@ -153,8 +153,8 @@ void stats_set_sort(stats_set *set);
 /* Compares two cells' keys in that order. */
 int stats_cell_cmp(const stats_cell *x, const stats_cell *y);
 /* The cell with that key in a sorted set, or NULL. */
-stats_cell *stats_set_find(const stats_set *set, int ind, const char *site,
-                           const char *citizen, const char *sex, const char *age);
+stats_cell *stats_set_find(const stats_set *set, int ind, const char *site, const char *citizen,
+                           const char *sex, const char *age);
 
 /* Loads the stored cells of (ref_area, period); sorted. */
 herr *stats_set_load(store *s, const char *ref_area, const stats_period *p, stats_set *out);
@@ -195,8 +195,8 @@ typedef struct {
     int ind;
     char (*codes[DIM_COUNT])[8];
     int n[DIM_COUNT];
-    int total[DIM_COUNT];  /* index of the total code, or -1 */
-    stats_cell **cell;     /* NULL where the set has no such cell */
+    int total[DIM_COUNT]; /* index of the total code, or -1 */
+    stats_cell **cell;    /* NULL where the set has no such cell */
     size_t size;
 } stats_cube;
 

@@ -22,9 +22,12 @@ static void fill(stats_period *p) {
     clock_format_iso(end, p->end_iso);
     clock_format_date(end - 86400, p->last_day);
     char tmp[32];
-    if (p->freq == 'M') snprintf(tmp, sizeof tmp, "%04d-%02d", p->year, p->n);
-    else if (p->freq == 'Q') snprintf(tmp, sizeof tmp, "%04d-Q%d", p->year, p->n);
-    else snprintf(tmp, sizeof tmp, "%04d", p->year);
+    if (p->freq == 'M')
+        snprintf(tmp, sizeof tmp, "%04d-%02d", p->year, p->n);
+    else if (p->freq == 'Q')
+        snprintf(tmp, sizeof tmp, "%04d-Q%d", p->year, p->n);
+    else
+        snprintf(tmp, sizeof tmp, "%04d", p->year);
     memcpy(p->text, tmp, sizeof p->text - 1); /* years are four digits: it fits */
     p->text[sizeof p->text - 1] = '\0';
 }
@@ -39,7 +42,8 @@ herr *stats_period_parse(const char *text, const char *field, stats_period *out)
     memset(out, 0, sizeof *out);
     size_t len = text ? strlen(text) : 0;
     if (len < 4 || !digits(text, 4)) goto bad;
-    out->year = (text[0] - '0') * 1000 + (text[1] - '0') * 100 + (text[2] - '0') * 10 + (text[3] - '0');
+    out->year =
+        (text[0] - '0') * 1000 + (text[1] - '0') * 100 + (text[2] - '0') * 10 + (text[3] - '0');
     if (out->year < 1900 || out->year > 2999) goto bad;
     if (len == 4) {
         out->freq = 'A';

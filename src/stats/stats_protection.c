@@ -24,11 +24,11 @@
 
 /* The figure of one group for an indicator. */
 static double figure(const json_t *g, const stats_indicator *in) {
-    const char *key = in->from == FROM_SCREENINGS          ? "screenings"
-                      : in->from == FROM_PERSONS_SCREENED  ? "persons_screened"
+    const char *key = in->from == FROM_SCREENINGS           ? "screenings"
+                      : in->from == FROM_PERSONS_SCREENED   ? "persons_screened"
                       : in->from == FROM_PERSONS_WITH_RISKS ? "persons_with_risks"
-                      : in->from == FROM_REFERRALS         ? "referrals"
-                                                           : NULL;
+                      : in->from == FROM_REFERRALS          ? "referrals"
+                                                            : NULL;
     const json_t *v = key ? json_object_get(g, key)
                           : json_object_get(json_object_get(g, "risk_groups"), in->code);
     return (double)json_integer_value(v);
@@ -47,7 +47,8 @@ static void add_tables(stats_set *set, int ind, const json_t *groups, const int 
         json_t *band = json_object_get(g, "age_band");
         json_int_t b = json_is_integer(band) ? json_integer_value(band) : -1;
         int age = b >= 0 && b < n_ages ? age_code[b] : age_unk;
-        stats_citizen_code(json_string_value(json_object_get(g, "citizenship")), d->key[DIM_CITIZEN]);
+        stats_citizen_code(json_string_value(json_object_get(g, "citizenship")),
+                           d->key[DIM_CITIZEN]);
         snprintf(d->key[DIM_SEX], 8, "%s",
                  cat->sex[stats_sex_index(json_string_value(json_object_get(g, "sex")))].code);
         snprintf(d->key[DIM_AGE], 8, "%s", cat->age[age].code);
@@ -67,8 +68,7 @@ herr *stats_protection_add(store *s, const stats_period *per, stats_set *set) {
         const stats_indicator *in = &cat->ind[i];
         if (in->from == FROM_REGISTRY || !stats_period_allows(per, in->periodicity)) continue;
         any = true;
-        if (in->from == FROM_RISK)
-            json_object_set(risk_groups, in->code, in->risk_categories);
+        if (in->from == FROM_RISK) json_object_set(risk_groups, in->code, in->risk_categories);
     }
     /* Bands in code-list order, which is by age; UNK and TOTAL have no lower bound. */
     for (size_t b = 0; b < cat->n_age; b++) {
@@ -80,8 +80,11 @@ herr *stats_protection_add(store *s, const stats_period *per, stats_set *set) {
     if (!any) goto cleanup;
     char from[CLOCK_DATE_LEN];
     snprintf(from, sizeof from, "%.10s", per->start_iso);
-    protection_breakdown_query q = {.from = from, .to = per->last_day, .age_from = age_from,
-                                    .n_ages = n_ages, .risk_groups = risk_groups};
+    protection_breakdown_query q = {.from = from,
+                                    .to = per->last_day,
+                                    .age_from = age_from,
+                                    .n_ages = n_ages,
+                                    .risk_groups = risk_groups};
     if ((e = protection_period_breakdown(s, &q, &out))) goto cleanup;
     const json_t *groups = json_object_get(out, "groups");
     for (size_t i = 0; i < cat->n_ind; i++)

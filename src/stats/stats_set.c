@@ -157,13 +157,16 @@ herr *stats_set_replace(store *s, const stats_set *set, const bool *which) {
         store_bind_text(st, ":citizen", c->key[DIM_CITIZEN]);
         store_bind_text(st, ":sex", c->key[DIM_SEX]);
         store_bind_text(st, ":age", c->key[DIM_AGE]);
-        if (c->state == CELL_VALUE) store_bind_double(st, ":value", c->value);
-        else store_bind_null(st, ":value");
+        if (c->state == CELL_VALUE)
+            store_bind_double(st, ":value", c->value);
+        else
+            store_bind_null(st, ":value");
         store_bind_text(st, ":obs", c->obs);
         store_bind_text(st, ":conf", c->conf);
-        store_bind_text(st, ":source", c->source == 'c' ? "computed"
-                                       : c->source == 'e' ? "entered"
-                                                          : "imported");
+        store_bind_text(st, ":source",
+                        c->source == 'c'   ? "computed"
+                        : c->source == 'e' ? "entered"
+                                           : "imported");
         store_bind_text(st, ":at", at);
         e = store_run(st);
     }

@@ -33,9 +33,12 @@ herr *stats_conf_load(store *s, stats_conf *out) {
         const char *key = store_text(st, 0), *value = store_text(st, 1);
         if (!strcmp(key, "ref_area") && stats_cat_ref_area_valid(cat, value))
             snprintf(out->ref_area, sizeof out->ref_area, "%s", value);
-        else if (!strcmp(key, "disclosure_threshold")) out->threshold = atoi(value);
-        else if (!strcmp(key, "jump_factor")) out->jump_factor = strtod(value, NULL);
-        else if (!strcmp(key, "jump_min_value")) out->jump_min = atoi(value);
+        else if (!strcmp(key, "disclosure_threshold"))
+            out->threshold = atoi(value);
+        else if (!strcmp(key, "jump_factor"))
+            out->jump_factor = strtod(value, NULL);
+        else if (!strcmp(key, "jump_min_value"))
+            out->jump_min = atoi(value);
     }
     store_done(st);
     return e;

@@ -27,26 +27,26 @@ static const char *dim_name(int d) {
     return names[d];
 }
 
-static void violation(checker *k, int ind, const stats_cell *cell, json_t *values,
-                      const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+static void violation(checker *k, int ind, const stats_cell *cell, json_t *values, const char *fmt,
+                      ...) __attribute__((format(printf, 5, 6)));
 
-static void violation(checker *k, int ind, const stats_cell *cell, json_t *values,
-                      const char *fmt, ...) {
+static void violation(checker *k, int ind, const stats_cell *cell, json_t *values, const char *fmt,
+                      ...) {
     char msg[320];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    json_t *where = cell ? json_pack("{s:o,s:s,s:s,s:s}", "site",
-                                     cell->key[DIM_SITE][0] ? json_string(cell->key[DIM_SITE]) : json_null(),
-                                     "citizen", cell->key[DIM_CITIZEN], "sex", cell->key[DIM_SEX],
-                                     "age", cell->key[DIM_AGE])
-                         : json_null();
-    json_array_append_new(
-        k->out, json_pack("{s:s,s:s,s:s,s:o,s:o,s:s}", "rule", k->rule->id, "severity",
-                          k->rule->warning ? "warning" : "error", "indicator",
-                          stats_cat_get()->ind[ind].code, "cell", where, "values", values,
-                          "message", msg));
+    json_t *where =
+        cell ? json_pack("{s:o,s:s,s:s,s:s}", "site",
+                         cell->key[DIM_SITE][0] ? json_string(cell->key[DIM_SITE]) : json_null(),
+                         "citizen", cell->key[DIM_CITIZEN], "sex", cell->key[DIM_SEX], "age",
+                         cell->key[DIM_AGE])
+             : json_null();
+    json_array_append_new(k->out, json_pack("{s:s,s:s,s:s,s:o,s:o,s:s}", "rule", k->rule->id,
+                                            "severity", k->rule->warning ? "warning" : "error",
+                                            "indicator", stats_cat_get()->ind[ind].code, "cell",
+                                            where, "values", values, "message", msg));
 }
 
 static bool has_value(const stats_cell *c) { return c && c->state == CELL_VALUE; }
@@ -65,14 +65,17 @@ static int check_line(const stats_cube *cube, int dim, stats_cell **m, int n, vo
         if (!m[i]) continue;
         any_part = true;
         tol += tolerance(m[i]);
-        if (has_value(m[i])) sum += m[i]->value;
-        else hidden = true;
+        if (has_value(m[i]))
+            sum += m[i]->value;
+        else
+            hidden = true;
     }
     if (!any_part) return 0;
     k->checked++;
     bool bad = hidden ? sum > total->value + tol : fabs(total->value - sum) > tol;
     if (bad)
-        violation(k, cube->ind, total, json_pack("{s:f,s:f}", "total", total->value, "sum_of_parts", sum),
+        violation(k, cube->ind, total,
+                  json_pack("{s:f,s:f}", "total", total->value, "sum_of_parts", sum),
                   "%s: total %.0f, but its parts along %s add up to %.0f%s",
                   stats_cat_get()->ind[cube->ind].code, total->value, dim_name(dim), sum,
                   hidden ? " (published parts only)" : "");
@@ -101,7 +104,8 @@ static void check_non_negative(checker *k, int ind) {
 }
 
 static bool is_row_total(const stats_cell *c) {
-    return !c->key[DIM_SITE][0] && !strcmp(c->key[DIM_SEX], "T") && !strcmp(c->key[DIM_AGE], "TOTAL");
+    return !c->key[DIM_SITE][0] && !strcmp(c->key[DIM_SEX], "T") &&
+           !strcmp(c->key[DIM_AGE], "TOTAL");
 }
 
 static void check_jump(checker *k, int ind) {
@@ -117,8 +121,9 @@ static void check_jump(checker *k, int ind) {
         double now = c->value, then = o->value;
         if (fmax(now, then) < k->conf->jump_min) continue;
         if (now > then * f || now * f < then)
-            violation(k, ind, c, json_pack("{s:f,s:f,s:s}", "value", now, "compared_with", then,
-                                           "compared_period", other->period.text),
+            violation(k, ind, c,
+                      json_pack("{s:f,s:f,s:s}", "value", now, "compared_with", then,
+                                "compared_period", other->period.text),
                       "%s %s: %g against %g %s (%s), more than a factor %g",
                       stats_cat_get()->ind[ind].code, c->key[DIM_CITIZEN], now, then, what,
                       other->period.text, f);
@@ -129,8 +134,8 @@ static void check_jump(checker *k, int ind) {
 
 static double value_of(const stats_set *set, int ind, const stats_cell *key, bool *hidden,
                        double *tol) {
-    const stats_cell *c =
-        stats_set_find(set, ind, key->key[DIM_SITE], key->key[DIM_CITIZEN], key->key[DIM_SEX], key->key[DIM_AGE]);
+    const stats_cell *c = stats_set_find(set, ind, key->key[DIM_SITE], key->key[DIM_CITIZEN],
+                                         key->key[DIM_SEX], key->key[DIM_AGE]);
     if (c && !has_value(c)) *hidden = true;
     *tol += tolerance(c);
     return has_value(c) ? c->value : 0;
@@ -156,8 +161,9 @@ static void check_stock_flow(checker *k, int ind) {
         if (hidden) continue;
         k->checked++;
         if (fabs(start + in - out - c->value) > tol)
-            violation(k, ind, c, json_pack("{s:f,s:f,s:f,s:f}", "stock_start", start, "inflows", in,
-                                           "outflows", out, "stock_end", c->value),
+            violation(k, ind, c,
+                      json_pack("{s:f,s:f,s:f,s:f}", "stock_start", start, "inflows", in,
+                                "outflows", out, "stock_end", c->value),
                       "stock at end %g, but start %g + inflows %g - outflows %g = %g", c->value,
                       start, in, out, start + in - out);
     }
@@ -176,8 +182,9 @@ static void check_continuity(checker *k, int ind) {
         double then = o ? o->value : 0;
         k->checked++;
         if (fabs(then - c->value) > tolerance(c) + tolerance(o))
-            violation(k, ind, c, json_pack("{s:f,s:f,s:s}", "stock_start", c->value, "previous_stock_end",
-                                           then, "previous_period", k->prev->period.text),
+            violation(k, ind, c,
+                      json_pack("{s:f,s:f,s:s}", "stock_start", c->value, "previous_stock_end",
+                                then, "previous_period", k->prev->period.text),
                       "stock at start %g differs from the stock at the end of %s (%g)", c->value,
                       k->prev->period.text, then);
     }
@@ -210,8 +217,8 @@ static void check_same_total(checker *k, int ind) {
     k->checked++;
     if (fabs(a->value - b->value) > tolerance(a) + tolerance(b))
         violation(k, ind, a, json_pack("{s:f,s:f}", "a", a->value, "b", b->value),
-                  "%s total %g differs from %s total %g", stats_cat_get()->ind[r->a].code,
-                  a->value, stats_cat_get()->ind[r->b].code, b->value);
+                  "%s total %g differs from %s total %g", stats_cat_get()->ind[r->a].code, a->value,
+                  stats_cat_get()->ind[r->b].code, b->value);
 }
 
 /* Each cell of the indicator is at most the same cell of the limit (persons with a
@@ -240,8 +247,8 @@ int stats_check_totals(const stats_set *set, json_t *violations) {
     for (size_t r = 0; r < cat->n_rules; r++)
         if (cat->rules[r].type == RULE_TOTALS) totals = (int)r;
     if (totals < 0) return 0;
-    checker k = {.set = set, .prev = set, .year_ago = set, .out = violations,
-                 .rule = &cat->rules[totals]};
+    checker k = {
+        .set = set, .prev = set, .year_ago = set, .out = violations, .rule = &cat->rules[totals]};
     for (size_t i = 0; i < cat->n_ind; i++)
         if (indicator_present(set, (int)i)) check_totals(&k, (int)i);
     return (int)(json_array_size(violations) - before);
@@ -253,7 +260,11 @@ herr *stats_check(store *s, const stats_set *set, const stats_conf *conf, json_t
     stats_set prev = {0}, year_ago = {0};
     stats_period pp, py;
     stats_period_back(&set->period, 1, &pp);
-    stats_period_back(&set->period, set->period.freq == 'M' ? 12 : set->period.freq == 'Q' ? 4 : 1, &py);
+    stats_period_back(&set->period,
+                      set->period.freq == 'M'   ? 12
+                      : set->period.freq == 'Q' ? 4
+                                                : 1,
+                      &py);
     herr *e = stats_set_load(s, set->ref_area, &pp, &prev);
     if (!e) e = stats_set_load(s, set->ref_area, &py, &year_ago);
     if (e) goto cleanup;
@@ -306,11 +317,13 @@ herr *stats_validate(store *s, const char *ref_area, const char *period, json_t 
     size_t i;
     json_t *v;
     json_array_foreach(violations, i, v) {
-        if (!strcmp(json_string_value(json_object_get(v, "severity")), "warning")) warnings++;
-        else errors++;
+        if (!strcmp(json_string_value(json_object_get(v, "severity")), "warning"))
+            warnings++;
+        else
+            errors++;
     }
-    *out = json_pack("{s:s,s:s,s:i,s:i,s:i,s:o}", "ref_area", ref_area, "period", per.text,
-                     "checked", checked, "errors", errors, "warnings", warnings, "violations",
-                     violations);
+    *out =
+        json_pack("{s:s,s:s,s:i,s:i,s:i,s:o}", "ref_area", ref_area, "period", per.text, "checked",
+                  checked, "errors", errors, "warnings", warnings, "violations", violations);
     return NULL;
 }

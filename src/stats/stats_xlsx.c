@@ -55,7 +55,8 @@ static lxw_row_t write_table(book *b, lxw_worksheet *ws, const stats_cube *cube,
         /* The sex over its age columns, as on the paper form. */
         lxw_col_t first = col, last = (lxw_col_t)(col + cube->n[DIM_AGE] - 1);
         if (last > first)
-            worksheet_merge_range(ws, row, first, row, last, sex_label(cube->codes[DIM_SEX][s]), b->head);
+            worksheet_merge_range(ws, row, first, row, last, sex_label(cube->codes[DIM_SEX][s]),
+                                  b->head);
         else
             worksheet_write_string(ws, row, first, sex_label(cube->codes[DIM_SEX][s]), b->head);
         for (int a = 0; a < cube->n[DIM_AGE]; a++, col++)
@@ -102,9 +103,8 @@ static void write_sheet(book *b, stats_set *set, int ind) {
     if (cube.total[DIM_SITE] >= 0) row = write_table(b, ws, &cube, cube.total[DIM_SITE], row);
     for (int site = 0; site < cube.n[DIM_SITE]; site++)
         if (site != cube.total[DIM_SITE]) row = write_table(b, ws, &cube, site, row);
-    worksheet_write_string(ws, row, 0,
-                           "c: confidential (small cell); d: confidential (secondary suppression)",
-                           NULL);
+    worksheet_write_string(
+        ws, row, 0, "c: confidential (small cell); d: confidential (secondary suppression)", NULL);
     stats_cube_free(&cube);
 }
 

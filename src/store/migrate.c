@@ -42,8 +42,8 @@ static herr *apply_one(store *s, const char *module, const store_migration *m) {
 cleanup:
     if (e) {
         store_rollback(s);
-        herr *wrapped = err_new(e->code, NULL, "migration %s %d failed: %s", module, m->version,
-                                e->message);
+        herr *wrapped =
+            err_new(e->code, NULL, "migration %s %d failed: %s", module, m->version, e->message);
         err_free(e);
         return wrapped;
     }

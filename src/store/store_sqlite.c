@@ -182,8 +182,7 @@ void store_done(store_stmt *st) {
 static int param_index(store_stmt *st, const char *param) {
     if (st->bind_error) return 0;
     int i = sqlite3_bind_parameter_index(st->stmt, param);
-    if (i == 0)
-        st->bind_error = err_new(ERR_INTERNAL, NULL, "SQL has no parameter %s", param);
+    if (i == 0) st->bind_error = err_new(ERR_INTERNAL, NULL, "SQL has no parameter %s", param);
     return i;
 }
 
@@ -304,7 +303,8 @@ herr *store_backup(store *s, const char *dest) {
         if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED) sqlite3_sleep(20);
     } while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
     sqlite3_backup_finish(b);
-    if (rc != SQLITE_DONE) e = err_new(ERR_IO, "out", "backup to %s failed: %s", dest, sqlite3_errstr(rc));
+    if (rc != SQLITE_DONE)
+        e = err_new(ERR_IO, "out", "backup to %s failed: %s", dest, sqlite3_errstr(rc));
 cleanup:
     if (out) sqlite3_close(out);
     return e;

@@ -38,8 +38,8 @@ static void role_actor(actor *a, const char *name, const char *role, fixture *f,
 static void make_user(fixture *f, actor *a, const char *username, int n_sites, const int *sites) {
     json_t *list = json_array();
     for (int i = 0; i < n_sites; i++) json_array_append_new(list, json_string(f->site[sites[i]]));
-    json_t *in = json_pack("{s:s,s:s,s:o,s:s}", "username", username, "role", "protection",
-                           "sites", list, "password", "correct horse battery");
+    json_t *in = json_pack("{s:s,s:s,s:o,s:s}", "username", username, "role", "protection", "sites",
+                           list, "password", "correct horse battery");
     json_t *out = NULL;
     assert_ok(auth_user_create(f->s, &f->sys, in, &out));
     role_actor(a, username, "protection", f, n_sites, sites);
@@ -49,9 +49,9 @@ static void make_user(fixture *f, actor *a, const char *username, int n_sites, c
 }
 
 static void make_person(fixture *f, int site, const char *given, char out[ID_LEN]) {
-    json_t *in = json_pack("{s:s,s:s,s:s,s:s,s:s,s:b}", "given_name", given, "family_name",
-                           "Testović", "sex", "M", "citizenship", "AF", "site_id",
-                           f->site[site], "check_in", 1);
+    json_t *in =
+        json_pack("{s:s,s:s,s:s,s:s,s:s,s:b}", "given_name", given, "family_name", "Testović",
+                  "sex", "M", "citizenship", "AF", "site_id", f->site[site], "check_in", 1);
     json_t *res = NULL;
     assert_ok(registry_person_register(f->s, &f->sys, in, &res));
     snprintf(out, ID_LEN, "%s", json_str(res, "id"));
@@ -85,8 +85,8 @@ static int fixture_setup(void **state) {
     role_actor(&f->statistician, "stats", "statistician", f, 3, all);
     role_actor(&f->admin, "root", "admin", f, 0, NULL);
     snprintf(f->admin.user_id, sizeof f->admin.user_id, "00000000-0000-4000-8000-000000000001");
-    for (int i = 0; i < 3; i++) make_person(f, i, i == 0 ? "Ahmad" : i == 1 ? "Karim" : "Omid",
-                                            f->person[i]);
+    for (int i = 0; i < 3; i++)
+        make_person(f, i, i == 0 ? "Ahmad" : i == 1 ? "Karim" : "Omid", f->person[i]);
     json_t *sites = json_pack("[s,s,s]", f->site[0], f->site[1], f->site[2]);
     json_t *in = json_pack("{s:s,s:s,s:s,s:s,s:o}", "name", "Health centre Bihać", "organisation",
                            "Dom zdravlja", "service_type", "medical", "contact", "+387 37 000",
@@ -102,8 +102,8 @@ static int fixture_setup(void **state) {
 
 static int fixture_teardown(void **state) {
     fixture *f = *state;
-    actor *all[] = {&f->prot, &f->prot_b, &f->registrar, &f->counsellor, &f->statistician,
-                    &f->admin};
+    actor *all[] = {&f->prot,       &f->prot_b,       &f->registrar,
+                    &f->counsellor, &f->statistician, &f->admin};
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) actor_clear(all[i]);
     test_db_close(f->s);
     protection_key_forget();

@@ -1,7 +1,7 @@
 /* A small, fixed data set for the statistics tests, inserted with plain SQL: two
- * sites, seven person records (one merged into another), nine stays around May 2023. The expected tables
- * in test_stats_compute.c are computed by hand from it. Included by the stats tests
- * only (each test program is one file). */
+ * sites, seven person records (one merged into another), nine stays around May 2023. The expected
+ * tables in test_stats_compute.c are computed by hand from it. Included by the stats tests only
+ * (each test program is one file). */
 #ifndef HAVEN_TEST_STATS_FIXTURE_H
 #define HAVEN_TEST_STATS_FIXTURE_H
 
@@ -32,8 +32,9 @@ static __attribute__((unused)) void fx_site(store *s, const char *id, const char
     assert_ok(store_run(st));
 }
 
-static __attribute__((unused)) void fx_person(store *s, const char *id, const char *sex, const char *birth,
-                      const char *cit, const char *site, const char *at, const char *merged) {
+static __attribute__((unused)) void fx_person(store *s, const char *id, const char *sex,
+                                              const char *birth, const char *cit, const char *site,
+                                              const char *at, const char *merged) {
     store_stmt *st = NULL;
     assert_ok(store_prepare(s, fx_person_sql, &st));
     store_bind_text(st, ":id", id);
@@ -46,8 +47,9 @@ static __attribute__((unused)) void fx_person(store *s, const char *id, const ch
     assert_ok(store_run(st));
 }
 
-static __attribute__((unused)) void fx_stay(store *s, const char *id, const char *person, const char *site,
-                    const char *in, const char *out, const char *reason) {
+static __attribute__((unused)) void fx_stay(store *s, const char *id, const char *person,
+                                            const char *site, const char *in, const char *out,
+                                            const char *reason) {
     store_stmt *st = NULL;
     assert_ok(store_prepare(s, fx_stay_sql, &st));
     store_bind_text(st, ":id", id);
@@ -83,8 +85,10 @@ static __attribute__((unused)) void fx_load(store *s) {
 }
 
 /* The value of a cell in a stats_get answer: the number, NAN for null, -1 if absent. */
-static __attribute__((unused)) double fx_cell(const json_t *got, const char *field, const char *indicator,
-                      const char *site, const char *citizen, const char *sex, const char *age) {
+static __attribute__((unused)) double fx_cell(const json_t *got, const char *field,
+                                              const char *indicator, const char *site,
+                                              const char *citizen, const char *sex,
+                                              const char *age) {
     size_t i, k;
     json_t *ind, *cell;
     json_array_foreach(json_object_get(got, "indicators"), i, ind) {

@@ -9,7 +9,8 @@
 static actor admin;
 
 static json_t *make_user(store *s, const char *username, const char *role, const char *password) {
-    json_t *in = json_pack("{s:s,s:s,s:s}", "username", username, "role", role, "password", password);
+    json_t *in =
+        json_pack("{s:s,s:s,s:s}", "username", username, "role", role, "password", password);
     json_t *out = NULL;
     assert_ok(auth_user_create(s, &admin, in, &out));
     json_decref(in);
@@ -35,8 +36,10 @@ static void test_bad_accounts_are_rejected_by_field(void **state) {
     expect_create_fails(s, "{\"username\":\"amra\",\"role\":\"boss\"}", "role");
     expect_create_fails(s, "{\"username\":\"amra\",\"role\":\"viewer\",\"password\":\"short\"}",
                         "password");
-    expect_create_fails(s, "{\"username\":\"amra\",\"role\":\"viewer\",\"sites\":[\"nope\"]}", "sites");
-    expect_create_fails(s, "{\"username\":\"amra\",\"role\":\"viewer\",\"locale\":\"de\"}", "locale");
+    expect_create_fails(s, "{\"username\":\"amra\",\"role\":\"viewer\",\"sites\":[\"nope\"]}",
+                        "sites");
+    expect_create_fails(s, "{\"username\":\"amra\",\"role\":\"viewer\",\"locale\":\"de\"}",
+                        "locale");
     json_decref(make_user(s, "amra", "viewer", "long enough password"));
     expect_create_fails(s, "{\"username\":\"amra\",\"role\":\"viewer\"}", "username");
     json_t *list = NULL;

@@ -72,10 +72,10 @@ static void test_fold_removes_accents_case_and_script(void **state) {
 static void test_utf8_validation(void **state) {
     (void)state;
     assert_true(text_utf8_valid("Ušivak", strlen("Ušivak")));
-    assert_false(text_utf8_valid("\xc3\x28", 2));         /* bad continuation */
-    assert_false(text_utf8_valid("\xe0\x80\xaf", 3));     /* overlong */
-    assert_false(text_utf8_valid("\xed\xa0\x80", 3));     /* surrogate */
-    assert_false(text_utf8_valid("ab\xe2\x82", 4));       /* truncated */
+    assert_false(text_utf8_valid("\xc3\x28", 2));     /* bad continuation */
+    assert_false(text_utf8_valid("\xe0\x80\xaf", 3)); /* overlong */
+    assert_false(text_utf8_valid("\xed\xa0\x80", 3)); /* surrogate */
+    assert_false(text_utf8_valid("ab\xe2\x82", 4));   /* truncated */
     assert_int_equal(text_utf8_length("Bihać"), 5);
     assert_false(text_is_single_line("a\nb"));
     assert_false(text_is_single_line("a\x7f"));
@@ -107,7 +107,8 @@ static void test_json_check_names_the_bad_field(void **state) {
     expect_check_fails("{\"name\":\"ab\",\"tags\":[1]}", "tags");
     expect_check_fails("{\"name\":\"a\\nb\"}", "name");
     expect_check_fails("[1,2]", "body");
-    json_t *ok = json_loads("{\"name\":\"Bihać\",\"note\":\"two\\nlines\",\"count\":null}", 0, NULL);
+    json_t *ok =
+        json_loads("{\"name\":\"Bihać\",\"note\":\"two\\nlines\",\"count\":null}", 0, NULL);
     assert_ok(json_check(ok, fields, 4));
     json_decref(ok);
     json_t *parsed = NULL;

@@ -14,8 +14,8 @@ static const char child_answers[] =
 static void test_screening_raises_risks_from_answers(void **state) {
     fixture *f = *state;
     json_t *in = json_pack("{s:s,s:o,s:[s],s:s}", "site_id", f->site[0], "answers",
-                           json_loads(child_answers, 0, NULL), "additional_risks",
-                           "mental_health", "note", "arrived with a cousin");
+                           json_loads(child_answers, 0, NULL), "additional_risks", "mental_health",
+                           "note", "arrived with a cousin");
     json_t *out = NULL;
     assert_ok(protection_screening_create(f->s, &f->prot, f->person[0], in, &out));
     json_t *want = json_pack("[s,s,s,s]", "unaccompanied_child", "serious_medical", "trafficking",
@@ -70,8 +70,8 @@ static void test_bad_screening_input_names_the_field_and_changes_nothing(void **
         json_t *in = json_loads(cases[i].body, 0, NULL);
         if (json_str(in, "site_id")) json_object_set_new(in, "site_id", json_string(f->site[0]));
         json_t *out = NULL;
-        assert_err(protection_screening_create(f->s, &f->prot, f->person[0], in, &out),
-                   ERR_INVALID, cases[i].field);
+        assert_err(protection_screening_create(f->s, &f->prot, f->person[0], in, &out), ERR_INVALID,
+                   cases[i].field);
         json_decref(in);
     }
     json_t *out = NULL;
@@ -83,11 +83,11 @@ static void test_bad_screening_input_names_the_field_and_changes_nothing(void **
 
 static void test_screening_at_a_site_not_the_officers_is_refused(void **state) {
     fixture *f = *state;
-    json_t *in = json_pack("{s:s,s:{s:s}}", "site_id", f->site[2], "answers", "child_status",
-                           "adult");
+    json_t *in =
+        json_pack("{s:s,s:{s:s}}", "site_id", f->site[2], "answers", "child_status", "adult");
     json_t *out = NULL;
-    assert_err(protection_screening_create(f->s, &f->prot, f->person[0], in, &out),
-               ERR_NOT_FOUND, "site_id");
+    assert_err(protection_screening_create(f->s, &f->prot, f->person[0], in, &out), ERR_NOT_FOUND,
+               "site_id");
     json_decref(in);
 }
 
@@ -108,8 +108,8 @@ static void test_other_roles_cannot_read_or_write_details(void **state) {
         assert_err(protection_referral_get(f->s, a, f->person[0], &out), ERR_FORBIDDEN, NULL);
         assert_err(protection_dashboard(f->s, a, NULL, NULL, 0, &out), ERR_FORBIDDEN, NULL);
         assert_err(protection_provider_list(f->s, a, NULL, &out), ERR_FORBIDDEN, NULL);
-        json_t *in = json_pack("{s:s,s:{s:s}}", "site_id", f->site[0], "answers",
-                               "child_status", "adult");
+        json_t *in =
+            json_pack("{s:s,s:{s:s}}", "site_id", f->site[0], "answers", "child_status", "adult");
         assert_err(protection_screening_create(f->s, a, f->person[0], in, &out), ERR_FORBIDDEN,
                    NULL);
         json_decref(in);
@@ -137,8 +137,7 @@ static void test_admin_reads_only_through_break_glass_and_every_read_is_audited(
     fixture *f = *state;
     screen(f, 0, 0, child_answers, NULL, NULL);
     json_t *out = NULL;
-    assert_err(protection_screening_list(f->s, &f->admin, f->person[0], &out), ERR_FORBIDDEN,
-               NULL);
+    assert_err(protection_screening_list(f->s, &f->admin, f->person[0], &out), ERR_FORBIDDEN, NULL);
     json_t *in = json_pack("{s:s,s:s}", "person_id", f->person[0], "reason", "short");
     assert_err(protection_break_glass_open(f->s, &f->admin, in, &out), ERR_INVALID, "reason");
     json_decref(in);
@@ -165,13 +164,11 @@ static void test_admin_reads_only_through_break_glass_and_every_read_is_audited(
     json_decref(log);
     assert_int_equal(audit_count(f, "protection_file", f->person[0], "read"), 1);
     /* Not for another person, not for lists, and not after it expired. */
-    assert_err(protection_screening_list(f->s, &f->admin, f->person[1], &out), ERR_FORBIDDEN,
-               NULL);
+    assert_err(protection_screening_list(f->s, &f->admin, f->person[1], &out), ERR_FORBIDDEN, NULL);
     protection_referral_query q = {0};
     assert_err(protection_referral_list(f->s, &f->admin, &q, &out), ERR_FORBIDDEN, NULL);
     clock_set_fake(clock_now() + 11 * 60);
-    assert_err(protection_screening_list(f->s, &f->admin, f->person[0], &out), ERR_FORBIDDEN,
-               NULL);
+    assert_err(protection_screening_list(f->s, &f->admin, f->person[0], &out), ERR_FORBIDDEN, NULL);
 }
 
 static void test_officer_reads_are_audited(void **state) {
@@ -246,8 +243,8 @@ static void test_wrong_key_does_not_open_the_data(void **state) {
     assert_err(protection_screening_list(f->s, &f->prot, f->person[0], &out), ERR_IO, NULL);
     protection_key_forget();
     assert_err(protection_screening_list(f->s, &f->prot, f->person[0], &out), ERR_CONFLICT, NULL);
-    json_t *in = json_pack("{s:s,s:{s:s}}", "site_id", f->site[0], "answers", "child_status",
-                           "adult");
+    json_t *in =
+        json_pack("{s:s,s:{s:s}}", "site_id", f->site[0], "answers", "child_status", "adult");
     assert_err(protection_screening_create(f->s, &f->prot, f->person[0], in, &out), ERR_CONFLICT,
                NULL);
     json_decref(in);
@@ -366,9 +363,9 @@ static void test_questionnaire_has_every_category_in_three_languages(void **stat
     (void)state;
     json_t *q = protection_questionnaire();
     static const char *const expected[] = {"unaccompanied_child", "pregnant", "disability",
-                                           "serious_medical", "lgbtqi", "gbv_survivor",
-                                           "trafficking", "elderly", "single_parent",
-                                           "mental_health", "other"};
+                                           "serious_medical",     "lgbtqi",   "gbv_survivor",
+                                           "trafficking",         "elderly",  "single_parent",
+                                           "mental_health",       "other"};
     for (size_t i = 0; i < sizeof expected / sizeof expected[0]; i++)
         assert_true(protection_category_valid(expected[i]));
     size_t i;

@@ -2,8 +2,8 @@
  * overdue referrals, case management and the figures. */
 #include "protection_fixture.h"
 
-static const char *const all_states[] = {"draft", "sent", "accepted", "declined",
-                                         "service_delivered", "closed"};
+static const char *const all_states[] = {
+    "draft", "sent", "accepted", "declined", "service_delivered", "closed"};
 #define N_STATES 6
 
 /* A path from draft to each state, through allowed steps. */
@@ -18,9 +18,10 @@ static const char *const paths[N_STATES][4] = {
 
 static bool allowed(const char *from, const char *to) {
     static const char *const pairs[][2] = {
-        {"draft", "sent"},       {"sent", "accepted"},       {"sent", "declined"},
-        {"accepted", "service_delivered"}, {"accepted", "closed"},
-        {"service_delivered", "closed"},   {"declined", "closed"}};
+        {"draft", "sent"},      {"sent", "accepted"},
+        {"sent", "declined"},   {"accepted", "service_delivered"},
+        {"accepted", "closed"}, {"service_delivered", "closed"},
+        {"declined", "closed"}};
     for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++)
         if (!strcmp(pairs[i][0], from) && !strcmp(pairs[i][1], to)) return true;
     return false;
@@ -196,7 +197,8 @@ static char *open_case(fixture *f, int person, const char *extra_json) {
 
 static void test_case_plan_notes_and_close(void **state) {
     fixture *f = *state;
-    char *id = open_case(f, 0, "{\"guardian\":\"Uncle, phone +387 61 000\",\"risk_level\":\"high\"}");
+    char *id =
+        open_case(f, 0, "{\"guardian\":\"Uncle, phone +387 61 000\",\"risk_level\":\"high\"}");
     json_t *out = NULL, *in = json_pack("{s:s}", "person_id", f->person[0]);
     assert_err(protection_case_open(f->s, &f->prot, in, &out), ERR_CONFLICT, "person_id");
     json_decref(in);
@@ -258,8 +260,8 @@ static void test_case_plan_notes_and_close(void **state) {
 
 static void test_case_worker_must_be_a_protection_officer_of_the_site(void **state) {
     fixture *f = *state;
-    json_t *in = json_pack("{s:s,s:s}", "person_id", f->person[0], "worker_id",
-                           f->prot_b.user_id), *out = NULL;
+    json_t *in = json_pack("{s:s,s:s}", "person_id", f->person[0], "worker_id", f->prot_b.user_id),
+           *out = NULL;
     assert_err(protection_case_open(f->s, &f->prot, in, &out), ERR_INVALID, "worker_id");
     json_decref(in);
     in = json_pack("{s:s,s:s}", "person_id", f->person[0], "site_id", f->site[2]);
@@ -271,7 +273,8 @@ static void test_transfer_needs_consent_and_moves_the_case_to_the_new_team(void 
     fixture *f = *state;
     char *id = open_case(f, 0, NULL);
     json_t *in = json_pack("{s:s,s:s,s:s}", "site_id", f->site[2], "worker_id", f->prot_b.user_id,
-                           "note", "moved to Borići"), *out = NULL;
+                           "note", "moved to Borići"),
+           *out = NULL;
     assert_err(protection_case_transfer(f->s, &f->prot, id, in, &out), ERR_INVALID, "consent");
     consent(f, 0, "data_sharing", true, NULL);
     assert_ok(protection_case_transfer(f->s, &f->prot, id, in, &out));
@@ -330,8 +333,8 @@ static void test_case_list_is_scoped_to_the_officers_sites(void **state) {
     json_t *out = NULL;
     assert_ok(protection_case_list(f->s, &f->prot, "open", false, &out));
     assert_int_equal(json_array_size(json_object_get(out, "items")), 2);
-    assert_non_null(json_str(json_object_get(json_array_get(json_object_get(out, "items"), 0),
-                                             "person"), "reg_no"));
+    assert_non_null(json_str(
+        json_object_get(json_array_get(json_object_get(out, "items"), 0), "person"), "reg_no"));
     json_decref(out);
     assert_ok(protection_case_list(f->s, &f->prot_b, NULL, false, &out));
     assert_int_equal(json_array_size(json_object_get(out, "items")), 0);
@@ -367,8 +370,8 @@ static void test_dashboard_and_period_figures_count_people_by_category(void **st
     assert_int_equal(json_integer_value(json_object_get(by, "gbv_survivor")), 1);
     assert_int_equal(json_integer_value(json_object_get(by, "serious_medical")), 1);
     assert_int_equal(json_integer_value(json_object_get(by, "lgbtqi")), 0);
-    assert_int_equal(json_integer_value(json_object_get(
-                         json_object_get(out, "referrals_by_state"), "sent")), 1);
+    assert_int_equal(
+        json_integer_value(json_object_get(json_object_get(out, "referrals_by_state"), "sent")), 1);
     assert_int_equal(json_integer_value(json_object_get(out, "cases_open")), 1);
     json_decref(out);
     assert_ok(protection_dashboard(f->s, &f->prot_b, NULL, NULL, 0, &out));
@@ -380,7 +383,8 @@ static void test_dashboard_and_period_figures_count_people_by_category(void **st
     assert_int_equal(json_integer_value(json_object_get(out, "persons_with_risks")), 2);
     assert_int_equal(json_integer_value(json_object_get(out, "referrals")), 1);
     assert_int_equal(json_integer_value(json_object_get(
-                         json_object_get(out, "referrals_by_service_type"), "medical")), 1);
+                         json_object_get(out, "referrals_by_service_type"), "medical")),
+                     1);
     json_decref(out);
     assert_err(protection_period_figures(f->s, "2023-13-01", today, &out), ERR_INVALID, "from");
     assert_err(protection_period_figures(f->s, today, "2000-01-01", &out), ERR_INVALID, "from");
@@ -393,15 +397,14 @@ static void test_breakdown_for_statistics_counts_groups_and_checks_its_query(voi
     fixture *f = *state;
     screen(f, 0, 0, "{\"child_status\":\"unaccompanied\",\"serious_medical\":true}", NULL, NULL);
     screen(f, 0, 0, "{\"child_status\":\"separated\"}", NULL, NULL);
-    screen(f, 1, 1, "{\"child_status\":\"adult\",\"pregnant\":true,\"distress\":true}", NULL,
-           NULL);
+    screen(f, 1, 1, "{\"child_status\":\"adult\",\"pregnant\":true,\"distress\":true}", NULL, NULL);
     char today[CLOCK_DATE_LEN];
     clock_format_date(clock_now(), today);
     static const int ages[] = {0, 18};
     json_t *groups = json_pack("{s:[s],s:[s,s]}", "child", "unaccompanied_child", "other",
                                "pregnant", "mental_health");
-    protection_breakdown_query q = {.from = today, .to = today, .age_from = ages, .n_ages = 2,
-                                    .risk_groups = groups};
+    protection_breakdown_query q = {
+        .from = today, .to = today, .age_from = ages, .n_ages = 2, .risk_groups = groups};
     json_t *out = NULL;
     assert_ok(protection_period_breakdown(f->s, &q, &out));
     /* The fixture's people are all AF, M, with no birth date: one group. */
@@ -443,8 +446,8 @@ static void test_demo_adds_screenings_referrals_and_cases(void **state) {
     for (int i = 0; i < 60; i++) {
         json_t *in = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:b}", "given_name", "Demo",
                                "family_name", "Person", "sex", i % 4 ? "M" : "F", "citizenship",
-                               "SY", "birth_date", i % 3 ? "1990-01-01" : "2010-01-01",
-                               "site_id", f->site[i % 3], "registered_at", at, "check_in", 1);
+                               "SY", "birth_date", i % 3 ? "1990-01-01" : "2010-01-01", "site_id",
+                               f->site[i % 3], "registered_at", at, "check_in", 1);
         json_t *out = NULL;
         assert_ok(registry_person_register(f->s, &f->sys, in, &out));
         json_decref(in);

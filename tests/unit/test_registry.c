@@ -55,8 +55,8 @@ static void test_site_codes_and_validation(void **state) {
     bad = json_pack("{s:s,s:s,s:i}", "name", "Ušivak", "kind", "castle", "capacity", 10);
     assert_err(registry_site_create(s, &admin, bad, &out), ERR_INVALID, "kind");
     json_decref(bad);
-    bad = json_pack("{s:s,s:s,s:i,s:s}", "name", "TRC Two", "kind", "asylum_centre", "capacity",
-                    10, "code", "TRC");
+    bad = json_pack("{s:s,s:s,s:i,s:s}", "name", "TRC Two", "kind", "asylum_centre", "capacity", 10,
+                    "code", "TRC");
     assert_err(registry_site_create(s, &admin, bad, &out), ERR_CONFLICT, "code");
     json_decref(bad);
     assert_int_equal(count(s, "SELECT COUNT(*) FROM sites"), 1);
@@ -86,23 +86,29 @@ static void test_bad_registration_changes_nothing(void **state) {
     json_t *lipa = site(s, "Lipa", 1500);
     int64_t audit_before = count(s, "SELECT COUNT(*) FROM audit_log");
     json_t *in = person_input(lipa, "Ali", "Ahmadi", "1999-03-14");
-    expect_register_fails(s, json_deep_copy(in), "birth_date", json_string("1999-02-30"), "birth_date");
-    expect_register_fails(s, json_deep_copy(in), "birth_date", json_string("2999-01-01"), "birth_date");
-    expect_register_fails(s, json_deep_copy(in), "birth_date", json_string("14/03/1999"), "birth_date");
+    expect_register_fails(s, json_deep_copy(in), "birth_date", json_string("1999-02-30"),
+                          "birth_date");
+    expect_register_fails(s, json_deep_copy(in), "birth_date", json_string("2999-01-01"),
+                          "birth_date");
+    expect_register_fails(s, json_deep_copy(in), "birth_date", json_string("14/03/1999"),
+                          "birth_date");
     expect_register_fails(s, json_deep_copy(in), "citizenship", json_string("ZZ"), "citizenship");
     expect_register_fails(s, json_deep_copy(in), "sex", json_string("male"), "sex");
     expect_register_fails(s, json_deep_copy(in), "given_name", json_string("  "), "given_name");
     expect_register_fails(s, json_deep_copy(in), "given_name", json_integer(7), "given_name");
-    expect_register_fails(s, json_deep_copy(in), "languages", json_pack("[s]", "klingon"), "languages");
+    expect_register_fails(s, json_deep_copy(in), "languages", json_pack("[s]", "klingon"),
+                          "languages");
     expect_register_fails(s, json_deep_copy(in), "phone", json_string("call me"), "phone");
     expect_register_fails(s, json_deep_copy(in), "nickname", json_string("Alo"), "nickname");
-    expect_register_fails(s, json_deep_copy(in), "site_id", json_string("01234567-89ab-7def-8123-456789abcdef"), "site_id");
+    expect_register_fails(s, json_deep_copy(in), "site_id",
+                          json_string("01234567-89ab-7def-8123-456789abcdef"), "site_id");
     expect_register_fails(s, json_deep_copy(in), "birth_date_precision", json_string("roughly"),
                           "birth_date_precision");
     char long_name[300];
     memset(long_name, 'a', sizeof long_name - 1);
     long_name[sizeof long_name - 1] = '\0';
-    expect_register_fails(s, json_deep_copy(in), "family_name", json_string(long_name), "family_name");
+    expect_register_fails(s, json_deep_copy(in), "family_name", json_string(long_name),
+                          "family_name");
     json_decref(in);
     assert_int_equal(count(s, "SELECT COUNT(*) FROM persons"), 0);
     assert_int_equal(count(s, "SELECT COUNT(*) FROM audit_log"), audit_before);
@@ -114,7 +120,8 @@ static void test_registration_gives_number_and_candidates(void **state) {
     (void)state;
     store *s = test_db_open();
     json_t *lipa = site(s, "Lipa", 1500);
-    json_t *first = register_person(s, &admin, person_input(lipa, "Mohammad", "Hussaini", "1999-03-14"));
+    json_t *first =
+        register_person(s, &admin, person_input(lipa, "Mohammad", "Hussaini", "1999-03-14"));
     const char *reg_no = json_str(first, "reg_no");
     char year[CLOCK_DATE_LEN];
     clock_format_date(clock_now(), year);
@@ -145,7 +152,8 @@ static void test_registration_gives_number_and_candidates(void **state) {
     if (!strstr(all_codes, "swap") || !strstr(all_codes, "birth"))
         fail_msg("reason codes: %s", all_codes);
     /* Fifteen years apart, another family name: no suggestion. */
-    json_t *third = register_person(s, &admin, person_input(lipa, "Mohammad", "Rahimi", "1984-06-01"));
+    json_t *third =
+        register_person(s, &admin, person_input(lipa, "Mohammad", "Rahimi", "1984-06-01"));
     assert_int_equal(json_array_size(json_object_get(third, "candidates")), 0);
     json_decref(first);
     json_decref(second);
@@ -156,7 +164,8 @@ static void test_registration_gives_number_and_candidates(void **state) {
 
 static json_t *check_in(store *s, const actor *a, const char *person, const char *site_id,
                         const char *at, herr **err) {
-    json_t *in = json_pack("{s:s,s:s,s:s}", "person_id", person, "site_id", site_id, "bed", "C1-01");
+    json_t *in =
+        json_pack("{s:s,s:s,s:s}", "person_id", person, "site_id", site_id, "bed", "C1-01");
     if (at) json_object_set_new(in, "checked_in_at", json_string(at));
     json_t *out = NULL;
     *err = registry_stay_check_in(s, a, in, &out);
@@ -237,8 +246,10 @@ static void test_occupancy_counts_days_from_stays(void **state) {
     assert_int_equal(json_integer_value(json_object_get(occ, "present")), 1);
     assert_int_equal(json_integer_value(json_object_get(occ, "beds_free")), 99);
     json_t *bad = NULL;
-    assert_err(registry_site_occupancy(s, &admin, lid, "2023-05-04", "2023-05-01", &bad), ERR_INVALID, "from");
-    assert_err(registry_site_occupancy(s, &admin, lid, "2020-01-01", "2023-05-01", &bad), ERR_INVALID, "from");
+    assert_err(registry_site_occupancy(s, &admin, lid, "2023-05-04", "2023-05-01", &bad),
+               ERR_INVALID, "from");
+    assert_err(registry_site_occupancy(s, &admin, lid, "2020-01-01", "2023-05-01", &bad),
+               ERR_INVALID, "from");
     json_decref(occ);
     json_decref(sa);
     json_decref(sb);
@@ -285,14 +296,16 @@ static void test_registrar_sees_only_own_sites(void **state) {
     (void)state;
     store *s = test_db_open();
     json_t *lipa = site(s, "Lipa", 100), *usi = site(s, "Ušivak", 100);
-    json_t *at_usivak = register_person(s, &admin, person_input(usi, "Omid", "Karimi", "1995-01-01"));
+    json_t *at_usivak =
+        register_person(s, &admin, person_input(usi, "Omid", "Karimi", "1995-01-01"));
     json_t *at_lipa = register_person(s, &admin, person_input(lipa, "Ali", "Ahmadi", "1990-01-01"));
     actor clerk = {0};
     snprintf(clerk.role, sizeof clerk.role, "registrar");
     snprintf(clerk.username, sizeof clerk.username, "clerk");
     actor_add_site(&clerk, json_str(lipa, "id"));
     json_t *out = NULL;
-    assert_err(registry_person_get(s, &clerk, json_str(at_usivak, "id"), &out), ERR_NOT_FOUND, "id");
+    assert_err(registry_person_get(s, &clerk, json_str(at_usivak, "id"), &out), ERR_NOT_FOUND,
+               "id");
     assert_ok(registry_person_get(s, &clerk, json_str(at_lipa, "id"), &out));
     json_decref(out);
     assert_int_equal(search_count(s, &clerk, NULL), 1);
@@ -349,8 +362,10 @@ static void test_merge_keeps_both_records_and_can_be_undone(void **state) {
     (void)state;
     store *s = test_db_open();
     json_t *lipa = site(s, "Lipa", 100);
-    json_t *a = register_person(s, &admin, person_input(lipa, "Mohammad", "Hussaini", "1999-03-14"));
-    json_t *b = register_person(s, &admin, person_input(lipa, "Hussaini", "Mohammad", "1999-01-01"));
+    json_t *a =
+        register_person(s, &admin, person_input(lipa, "Mohammad", "Hussaini", "1999-03-14"));
+    json_t *b =
+        register_person(s, &admin, person_input(lipa, "Hussaini", "Mohammad", "1999-01-01"));
     const char *aid = json_str(a, "id"), *bid = json_str(b, "id");
     herr *e = NULL;
     json_t *stay = check_in(s, &admin, bid, json_str(lipa, "id"), "2023-05-01T10:00:00Z", &e);
@@ -376,7 +391,8 @@ static void test_merge_keeps_both_records_and_can_be_undone(void **state) {
     assert_ok(registry_person_unmerge(s, &admin, aid, in, &out));
     json_decref(out);
     assert_int_equal(search_count(s, &admin, "hussaini"), 2);
-    assert_int_equal(count(s, "SELECT COUNT(*) FROM audit_log WHERE action IN ('merge', 'unmerge')"), 2);
+    assert_int_equal(
+        count(s, "SELECT COUNT(*) FROM audit_log WHERE action IN ('merge', 'unmerge')"), 2);
     assert_int_equal(count(s, "SELECT COUNT(*) FROM person_merges WHERE undone_at IS NOT NULL"), 1);
     /* Not the same person: never suggested again. */
     assert_ok(registry_person_distinct(s, &admin, aid, in));

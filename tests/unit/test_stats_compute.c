@@ -27,15 +27,15 @@ static void test_arrivals_count_registrations_of_the_period_by_citizen_sex_age(v
     assert_true(V("ARR", NULL, "TOTAL", "T", "TOTAL") == 4);
     assert_true(V("ARR", NULL, "AF", "F", "Y_LT14") == 1);
     assert_true(V("ARR", NULL, "AF", "T", "TOTAL") == 1);
-    assert_true(V("ARR", NULL, "PK", "M", "Y14-17") == 1); /* 16 on the last day of May */
+    assert_true(V("ARR", NULL, "PK", "M", "Y14-17") == 1);  /* 16 on the last day of May */
     assert_true(V("ARR", NULL, "STLS", "UNK", "UNK") == 1); /* stateless, sex X, no birth date */
     assert_true(V("ARR", NULL, "SY", "M", "Y_GE65") == 1);
     assert_true(V("ARR", NULL, "TOTAL", "M", "TOTAL") == 2);
     assert_true(V("ARR", NULL, "TOTAL", "F", "TOTAL") == 1);
     assert_true(V("ARR", NULL, "TOTAL", "UNK", "TOTAL") == 1);
     assert_true(V("ARR", NULL, "TOTAL", "T", "Y18-34") == 0);
-    assert_true(V("ARR", NULL, "AF", "M", "Y18-34") == 0); /* complete table: zeros present */
-    assert_true(V("ARR", NULL, "UNK", "T", "TOTAL") == -1); /* p7 is June's */
+    assert_true(V("ARR", NULL, "AF", "M", "Y18-34") == 0);     /* complete table: zeros present */
+    assert_true(V("ARR", NULL, "UNK", "T", "TOTAL") == -1);    /* p7 is June's */
     assert_true(V("ARR", "LIP", "TOTAL", "T", "TOTAL") == -1); /* arrivals are not by site */
     json_decref(got);
     test_db_close(s);
@@ -46,17 +46,17 @@ static void test_stock_admissions_and_departures_add_up_per_site(void **state) {
     store *s = test_db_open();
     fx_load(s);
     json_t *got = compute_and_get(s, "2023-05");
-    assert_true(V("ACC_SOP", NULL, "TOTAL", "T", "TOTAL") == 1);      /* t1 */
+    assert_true(V("ACC_SOP", NULL, "TOTAL", "T", "TOTAL") == 1); /* t1 */
     assert_true(V("ACC_SOP", "LIP", "AF", "M", "Y18-34") == 1);
-    assert_true(V("ACC_IN", NULL, "TOTAL", "T", "TOTAL") == 6);       /* t2 t3 t4 t5 t7 t8 */
+    assert_true(V("ACC_IN", NULL, "TOTAL", "T", "TOTAL") == 6); /* t2 t3 t4 t5 t7 t8 */
     assert_true(V("ACC_IN", "LIP", "TOTAL", "T", "TOTAL") == 3);
     assert_true(V("ACC_IN", "BIR", "TOTAL", "T", "TOTAL") == 3);
-    assert_true(V("DEP", NULL, "TOTAL", "T", "TOTAL") == 3);          /* t2 t4 t7 */
+    assert_true(V("DEP", NULL, "TOTAL", "T", "TOTAL") == 3); /* t2 t4 t7 */
     assert_true(V("DEP", "LIP", "TOTAL", "T", "TOTAL") == 2);
-    assert_true(V("ACC_EOP", NULL, "TOTAL", "T", "TOTAL") == 4);      /* t1 t3 t5 t8 */
+    assert_true(V("ACC_EOP", NULL, "TOTAL", "T", "TOTAL") == 4); /* t1 t3 t5 t8 */
     assert_true(V("ACC_EOP", "BIR", "TOTAL", "T", "TOTAL") == 2);
-    assert_true(V("ACC_EOP", "BIR", "STLS", "UNK", "UNK") == 1);      /* t5 leaves in June */
-    assert_true(V("ACC_EOP", "LIP", "AF", "F", "Y_LT14") == 0);       /* p2 moved to BIR */
+    assert_true(V("ACC_EOP", "BIR", "STLS", "UNK", "UNK") == 1); /* t5 leaves in June */
+    assert_true(V("ACC_EOP", "LIP", "AF", "F", "Y_LT14") == 0);  /* p2 moved to BIR */
     assert_true(V("ACC_EOP", "BIR", "AF", "F", "Y_LT14") == 1);
     json_decref(got);
     /* The computed figures pass every rule. */
@@ -109,12 +109,12 @@ static void test_an_earlier_month_is_read_by_check_in_and_adds_up(void **state) 
     /* For April fewer stays came before its end than left after its start: the stays
      * are read through the check-in index. */
     json_t *got = compute_and_get(s, "2023-04");
-    assert_true(V("ACC_SOP", "LIP", "SY", "M", "Y_GE65") == 1);       /* t6 */
-    assert_true(V("ACC_IN", "LIP", "AF", "M", "Y18-34") == 1);        /* t1 */
-    assert_true(V("DEP_RETURNED", "LIP", "SY", "M", "Y_GE65") == 1);  /* t6, 23:59:59 on 30 April */
-    assert_true(V("ACC_EOP", NULL, "TOTAL", "T", "TOTAL") == 1);      /* t1 */
-    assert_true(V("ACC_EOP", "BIR", "TOTAL", "T", "TOTAL") == -1);    /* nobody at BIR yet */
-    assert_true(V("ARR", NULL, "TOTAL", "T", "TOTAL") == 1);          /* p1 */
+    assert_true(V("ACC_SOP", "LIP", "SY", "M", "Y_GE65") == 1);      /* t6 */
+    assert_true(V("ACC_IN", "LIP", "AF", "M", "Y18-34") == 1);       /* t1 */
+    assert_true(V("DEP_RETURNED", "LIP", "SY", "M", "Y_GE65") == 1); /* t6, 23:59:59 on 30 April */
+    assert_true(V("ACC_EOP", NULL, "TOTAL", "T", "TOTAL") == 1);     /* t1 */
+    assert_true(V("ACC_EOP", "BIR", "TOTAL", "T", "TOTAL") == -1);   /* nobody at BIR yet */
+    assert_true(V("ARR", NULL, "TOTAL", "T", "TOTAL") == 1);         /* p1 */
     assert_true(V("ALOS", NULL, "TOTAL", "T", "TOTAL") == 61.0); /* 1 March to 30 April, to 0.1 */
     json_decref(got);
     json_t *report = NULL;
@@ -135,12 +135,12 @@ static void test_quarter_and_year_cover_their_months(void **state) {
     store *s = test_db_open();
     fx_load(s);
     json_t *got = compute_and_get(s, "2023-Q2");
-    assert_true(V("ARR", NULL, "TOTAL", "T", "TOTAL") == 6); /* April p1, May four, June p7 */
+    assert_true(V("ARR", NULL, "TOTAL", "T", "TOTAL") == 6);     /* April p1, May four, June p7 */
     assert_true(V("ACC_SOP", NULL, "TOTAL", "T", "TOTAL") == 1); /* t6 on 1 April */
     assert_true(V("DEP", NULL, "TOTAL", "T", "TOTAL") == 5);     /* t6 t2 t4 t7 t5 */
     json_decref(got);
     got = compute_and_get(s, "2023");
-    assert_true(V("ACC_IN", NULL, "TOTAL", "T", "TOTAL") == 9); /* every stay */
+    assert_true(V("ACC_IN", NULL, "TOTAL", "T", "TOTAL") == 9);  /* every stay */
     assert_true(V("ACC_EOP", NULL, "TOTAL", "T", "TOTAL") == 4); /* t1 t3 t8 t9 */
     json_decref(got);
     test_db_close(s);
@@ -153,7 +153,8 @@ static void test_compute_replaces_earlier_figures_and_is_audited(void **state) {
     json_t *got = compute_and_get(s, "2023-05");
     json_decref(got);
     fx_stay(s, "t10", "p7", "s-bir", "2023-05-15T00:00:00Z", "2023-05-16T00:00:00Z", "other");
-    fx_person(s, "p8", "F", "2001-02-03", "iq", "s-bir", "2023-05-30T10:00:00Z", NULL); /* any case */
+    fx_person(s, "p8", "F", "2001-02-03", "iq", "s-bir", "2023-05-30T10:00:00Z",
+              NULL); /* any case */
     got = compute_and_get(s, "2023-05");
     assert_true(V("ARR", NULL, "IQ", "F", "Y18-34") == 1);
     assert_true(V("DEP_OTHER", NULL, "UNK", "F", "Y35-64") == 1);
@@ -181,11 +182,11 @@ static void test_catalogue_lists_every_required_indicator(void **state) {
     (void)state;
     json_t *cat = NULL;
     assert_ok(stats_catalogue_json(&cat));
-    const char *required[] = {"ARR", "ACC_EOP", "DEP", "ALOS", "ASY_INT", "ASY_APP", "UAM_REG",
-                              "IRR_PRES", "REF_ENTRY", "ORD_LEAVE", "RET_AVR", "RET_FORCED",
-                              "RET_DEST", "READM_REQ", "VUL_SCR", "VUL_SCR_PER", "VUL_RISK",
-                              "VUL_RISK_THB", "VUL_REF", "AVRR_COUNS",
-                              "AVRR_RET"};
+    const char *required[] = {
+        "ARR",      "ACC_EOP",    "DEP",       "ALOS",        "ASY_INT",  "ASY_APP",
+        "UAM_REG",  "IRR_PRES",   "REF_ENTRY", "ORD_LEAVE",   "RET_AVR",  "RET_FORCED",
+        "RET_DEST", "READM_REQ",  "VUL_SCR",   "VUL_SCR_PER", "VUL_RISK", "VUL_RISK_THB",
+        "VUL_REF",  "AVRR_COUNS", "AVRR_RET"};
     for (size_t r = 0; r < sizeof required / sizeof required[0]; r++) {
         bool found = false;
         size_t i;
@@ -193,7 +194,8 @@ static void test_catalogue_lists_every_required_indicator(void **state) {
         json_array_foreach(json_object_get(cat, "indicators"), i, ind) {
             if (strcmp(json_string_value(json_object_get(ind, "code")), required[r])) continue;
             found = true;
-            assert_non_null(json_string_value(json_object_get(json_object_get(ind, "title"), "bs")));
+            assert_non_null(
+                json_string_value(json_object_get(json_object_get(ind, "title"), "bs")));
         }
         if (!found) fail_msg("indicator %s missing", required[r]);
     }

@@ -51,7 +51,8 @@ static size_t parse_csv(const char *csv, pub *out, size_t max) {
     return n;
 }
 
-static pub *find(pub *c, size_t n, const char *ind, const char *cit, const char *sex, const char *age) {
+static pub *find(pub *c, size_t n, const char *ind, const char *cit, const char *sex,
+                 const char *age) {
     for (size_t i = 0; i < n; i++)
         if (!strcmp(c[i].ind, ind) && !strcmp(c[i].cit, cit) && !strcmp(c[i].sex, sex) &&
             !strcmp(c[i].age, age))
@@ -92,10 +93,13 @@ static int attack(pub *c, size_t n, const char *ind) {
                         const char *age = dim == 2 ? ages[i] : ages[o2];
                         pub *x = find(c, n, ind, cit, sex, age);
                         if (!x) continue;
-                        bool is_total = dim == 0 ? !strcmp(cit, "TOTAL") : dim == 1 ? !strcmp(sex, "T")
-                                                                                    : !strcmp(age, "TOTAL");
-                        if (is_total) total = x;
-                        else m[k++] = x;
+                        bool is_total = dim == 0   ? !strcmp(cit, "TOTAL")
+                                        : dim == 1 ? !strcmp(sex, "T")
+                                                   : !strcmp(age, "TOTAL");
+                        if (is_total)
+                            total = x;
+                        else
+                            m[k++] = x;
                     }
                     if (!total) continue;
                     m[k++] = total;
@@ -125,14 +129,11 @@ static void enter_asylum_applications(store *s) {
     json_t *in = json_pack(
         "{s:s,s:[{s:s,s:s,s:s,s:i},{s:s,s:s,s:s,s:i},{s:s,s:s,s:s,s:i},{s:s,s:s,s:s,s:i},"
         "{s:s,s:s,s:s,s:i},{s:s,s:s,s:s,s:i},{s:s,s:s,s:s,s:i}]}",
-        "indicator", "ASY_APP", "cells",
-        "citizen", "AF", "sex", "F", "age", "Y18-34", "value", 2,
-        "citizen", "AF", "sex", "M", "age", "Y18-34", "value", 40,
-        "citizen", "AF", "sex", "M", "age", "Y35-64", "value", 12,
-        "citizen", "PK", "sex", "M", "age", "Y18-34", "value", 25,
-        "citizen", "PK", "sex", "F", "age", "Y18-34", "value", 9,
-        "citizen", "SY", "sex", "M", "age", "Y18-34", "value", 3,
-        "citizen", "SY", "sex", "F", "age", "Y35-64", "value", 7);
+        "indicator", "ASY_APP", "cells", "citizen", "AF", "sex", "F", "age", "Y18-34", "value", 2,
+        "citizen", "AF", "sex", "M", "age", "Y18-34", "value", 40, "citizen", "AF", "sex", "M",
+        "age", "Y35-64", "value", 12, "citizen", "PK", "sex", "M", "age", "Y18-34", "value", 25,
+        "citizen", "PK", "sex", "F", "age", "Y18-34", "value", 9, "citizen", "SY", "sex", "M",
+        "age", "Y18-34", "value", 3, "citizen", "SY", "sex", "F", "age", "Y35-64", "value", 7);
     json_t *out = NULL;
     assert_ok(stats_enter(s, &sys, "2023-05", in, &out));
     json_decref(in);
@@ -168,7 +169,8 @@ static void test_suppressed_cells_cannot_be_derived_from_published_totals(void *
     for (size_t i = 0; i < n; i++)
         if (cells[i].conf == 'D') {
             cells[i].known = true;
-            cells[i].value = fx_cell(raw, "value", "ASY_APP", NULL, cells[i].cit, cells[i].sex, cells[i].age);
+            cells[i].value =
+                fx_cell(raw, "value", "ASY_APP", NULL, cells[i].cit, cells[i].sex, cells[i].age);
         }
     assert_true(attack(cells, n, "ASY_APP") > 0);
     assert_true(af_f->known && af_f->value == 2);
@@ -183,8 +185,8 @@ static void test_rounding_indicator_rounds_every_cell_to_base_5(void **state) {
     store *s = test_db_open();
     json_t *in = json_pack("{s:s,s:[{s:s,s:s,s:s,s:i},{s:s,s:s,s:s,s:i},{s:s,s:s,s:s,s:i}]}",
                            "indicator", "UAM_REG", "cells", "citizen", "NG", "sex", "F", "age",
-                           "Y18-34", "value", 3, "citizen", "NG", "sex", "F", "age", "Y14-17", "value",
-                           7, "citizen", "MA", "sex", "M", "age", "Y18-34", "value", 12);
+                           "Y18-34", "value", 3, "citizen", "NG", "sex", "F", "age", "Y14-17",
+                           "value", 7, "citizen", "MA", "sex", "M", "age", "Y18-34", "value", 12);
     json_t *out = NULL;
     assert_ok(stats_enter(s, &sys, "2023-05", in, &out));
     json_decref(in);
@@ -198,9 +200,9 @@ static void test_rounding_indicator_rounds_every_cell_to_base_5(void **state) {
         assert_true(cells[i].known);
         assert_int_equal((long long)cells[i].value % 5, 0);
     }
-    assert_true(find(cells, n, "UAM_REG", "NG", "F", "Y18-34")->value == 5);  /* 3 */
-    assert_true(find(cells, n, "UAM_REG", "NG", "F", "Y14-17")->value == 5);  /* 7 */
-    assert_true(find(cells, n, "UAM_REG", "NG", "F", "TOTAL")->value == 10);  /* 10 */
+    assert_true(find(cells, n, "UAM_REG", "NG", "F", "Y18-34")->value == 5);    /* 3 */
+    assert_true(find(cells, n, "UAM_REG", "NG", "F", "Y14-17")->value == 5);    /* 7 */
+    assert_true(find(cells, n, "UAM_REG", "NG", "F", "TOTAL")->value == 10);    /* 10 */
     assert_true(find(cells, n, "UAM_REG", "TOTAL", "T", "TOTAL")->value == 20); /* 22 */
     assert_non_null(strstr(csv, ",5,R,F\n"));
     mem_free(cells);
@@ -232,7 +234,8 @@ static void test_no_export_carries_names_ids_or_birth_dates(void **state) {
     assert_ok(stats_compute(s, &sys, "2023-05", &out));
     json_decref(out);
     const stats_format formats[] = {STATS_SDMX_CSV, STATS_JSON, STATS_XLSX};
-    const char *forbidden[] = {"Given", "Family", "p1", "p2", "s-lip", "t1", "1995-03-10", "2010-06-01"};
+    const char *forbidden[] = {"Given", "Family", "p1",         "p2",
+                               "s-lip", "t1",     "1995-03-10", "2010-06-01"};
     for (size_t f = 0; f < 3; f++) {
         char *data = NULL, *again = NULL;
         size_t len = 0, len2 = 0;
@@ -258,8 +261,10 @@ static void test_export_of_an_empty_period_is_not_found(void **state) {
     store *s = test_db_open();
     char *data = NULL;
     size_t len = 0;
-    assert_err(stats_export(s, &sys, NULL, "2023-05", STATS_SDMX_CSV, &data, &len), ERR_NOT_FOUND, "period");
-    assert_err(stats_export(s, &sys, "HR", "2023-05", STATS_SDMX_CSV, &data, &len), ERR_INVALID, "ref_area");
+    assert_err(stats_export(s, &sys, NULL, "2023-05", STATS_SDMX_CSV, &data, &len), ERR_NOT_FOUND,
+               "period");
+    assert_err(stats_export(s, &sys, "HR", "2023-05", STATS_SDMX_CSV, &data, &len), ERR_INVALID,
+               "ref_area");
     stats_format f;
     assert_err(stats_format_parse("pdf", &f), ERR_INVALID, "format");
     test_db_close(s);

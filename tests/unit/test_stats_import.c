@@ -12,8 +12,10 @@
 
 static actor sys;
 
-#define HEAD "DATAFLOW,FREQ,REF_AREA,INDICATOR,CITIZEN,SEX,AGE,UNIT_MEASURE,TIME_PERIOD,OBS_VALUE,OBS_STATUS,CONF_STATUS\n"
-#define ROW(cit, period, value, conf) "HAVEN:MIGR_WB(1.0),M,RS,REF_ENTRY," cit ",T,TOTAL,PER," period "," value ",A," conf "\n"
+#define HEAD                                                                                       \
+    "DATAFLOW,FREQ,REF_AREA,INDICATOR,CITIZEN,SEX,AGE,UNIT_MEASURE,TIME_PERIOD,OBS_VALUE,OBS_STATUS,CONF_STATUS\n"
+#define ROW(cit, period, value, conf)                                                              \
+    "HAVEN:MIGR_WB(1.0),M,RS,REF_ENTRY," cit ",T,TOTAL,PER," period "," value ",A," conf "\n"
 static const char good[] = HEAD ROW("AF", "2023-05", "7", "F") ROW("PK", "2023-05", "5", "F")
     ROW("TOTAL", "2023-05", "12", "F");
 
@@ -56,7 +58,8 @@ static void test_correct_file_replaces_that_administrations_period(void **state)
     assert_string_equal(json_string_value(json_object_get(report, "ref_area")), "RS");
     json_decref(report);
     assert_true(rs_value(s, "AF") == 7);
-    static const char second[] = HEAD ROW("SY", "2023-05", "4", "F") ROW("TOTAL", "2023-05", "4", "F");
+    static const char second[] =
+        HEAD ROW("SY", "2023-05", "4", "F") ROW("TOTAL", "2023-05", "4", "F");
     assert_ok(import_text(s, second, &report));
     json_decref(report);
     assert_true(rs_value(s, "AF") == -1); /* replaced, not merged */
@@ -116,16 +119,19 @@ static void test_value_not_a_number_is_reported(void **state) {
 static void test_totals_that_do_not_add_up_are_reported(void **state) {
     (void)state;
     store *s = test_db_open();
-    expect_error(s, HEAD ROW("AF", "2023-05", "7", "F") ROW("PK", "2023-05", "5", "F")
+    expect_error(s,
+                 HEAD ROW("AF", "2023-05", "7", "F") ROW("PK", "2023-05", "5", "F")
                      ROW("TOTAL", "2023-05", "13", "F"),
                  4, 10, "totals do not add up");
     /* With a suppressed part the known parts may not exceed the total. */
     json_t *report = NULL;
-    assert_ok(import_text(s, HEAD ROW("AF", "2023-05", "", "C") ROW("PK", "2023-05", "", "D")
-                                 ROW("SY", "2023-05", "9", "F") ROW("TOTAL", "2023-05", "12", "F"),
+    assert_ok(import_text(s,
+                          HEAD ROW("AF", "2023-05", "", "C") ROW("PK", "2023-05", "", "D")
+                              ROW("SY", "2023-05", "9", "F") ROW("TOTAL", "2023-05", "12", "F"),
                           &report));
     json_decref(report);
-    expect_error(s, HEAD ROW("AF", "2023-05", "", "C") ROW("SY", "2023-05", "9", "F")
+    expect_error(s,
+                 HEAD ROW("AF", "2023-05", "", "C") ROW("SY", "2023-05", "9", "F")
                      ROW("TOTAL", "2023-05", "8", "F"),
                  4, 10, "published parts only");
     test_db_close(s);
@@ -137,8 +143,8 @@ static void test_file_with_errors_imports_nothing_and_lists_every_error(void **s
     json_t *report = NULL;
     assert_ok(import_text(s, good, &report));
     json_decref(report);
-    static const char bad[] = HEAD ROW("AF", "2023-05", "70", "F") ROW("QQ", "2023-05", "x", "F")
-        "HAVEN:MIGR_WB(1.0),M,RS\n" ROW("TOTAL", "2023-05", "70", "Z");
+    static const char bad[] = HEAD ROW("AF", "2023-05", "70", "F") ROW(
+        "QQ", "2023-05", "x", "F") "HAVEN:MIGR_WB(1.0),M,RS\n" ROW("TOTAL", "2023-05", "70", "Z");
     assert_err(import_text(s, bad, &report), ERR_INVALID, "file");
     json_t *errors = json_object_get(report, "errors");
     assert_int_equal(json_array_size(errors), 4); /* QQ and x on line 3, line 4 short, Z */
@@ -233,9 +239,9 @@ static void test_compare_shows_administrations_side_by_side(void **state) {
 static void test_garbage_is_rejected_with_readable_errors(void **state) {
     (void)state;
     store *s = test_db_open();
-    const char *inputs[] = {"\xff\xfe\x00garbage", HEAD "\xc3\x28,M,\"unclosed\n", HEAD ",,,,,,,,,,,\n",
-                            HEAD "HAVEN:MIGR_WB(1.0),M,RS,REF_ENTRY,\xe2\x82,T,TOTAL,PER,2023-05,7,A,F\n",
-                            "\n\n\n"};
+    const char *inputs[] = {
+        "\xff\xfe\x00garbage", HEAD "\xc3\x28,M,\"unclosed\n", HEAD ",,,,,,,,,,,\n",
+        HEAD "HAVEN:MIGR_WB(1.0),M,RS,REF_ENTRY,\xe2\x82,T,TOTAL,PER,2023-05,7,A,F\n", "\n\n\n"};
     for (size_t i = 0; i < sizeof inputs / sizeof inputs[0]; i++) {
         json_t *report = NULL;
         size_t len = i == 0 ? 10 : strlen(inputs[i]);

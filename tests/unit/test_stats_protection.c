@@ -36,7 +36,8 @@ static void screen(store *s, const char *person, const char *site, const char *w
 static void refer(store *s, const char *person, const char *site, const char *when, bool send) {
     at(when);
     json_t *in = json_pack("{s:s,s:s,s:b,s:s}", "kind", "referral", "provider_id", provider,
-                           "given", 1, "method", "verbal"), *out = NULL;
+                           "given", 1, "method", "verbal"),
+           *out = NULL;
     assert_ok(protection_consent_record(s, &officer, person, in, &out));
     json_decref(in);
     json_decref(out);
@@ -51,14 +52,14 @@ static void refer(store *s, const char *person, const char *site, const char *wh
 
 /* Ids the registry takes (UUIDs); the people are those of stats_fixture.h. */
 #define ID(n) "00000000-0000-7000-8000-0000000000" n
-#define LIP ID("0a")
-#define BIR ID("0b")
-#define P1 ID("01")
-#define P2 ID("02")
-#define P3 ID("03")
-#define P4 ID("04")
-#define P5 ID("05")
-#define P6 ID("06")
+#define LIP   ID("0a")
+#define BIR   ID("0b")
+#define P1    ID("01")
+#define P2    ID("02")
+#define P3    ID("03")
+#define P4    ID("04")
+#define P5    ID("05")
+#define P6    ID("06")
 
 /* Ages on 2023-05-31: P1 AF M 28; P2 AF F 12; P3 PK M 16; P4 stateless, sex X, no birth
  * date; P5 SY M 73; P6 is P1 registered twice (merged into P1 after its screening). */
@@ -72,8 +73,9 @@ static void load_protection(store *s) {
     fx_person(s, P5, "M", "1950-01-01", "SY", LIP, "2023-05-20T08:00:00Z", NULL);
     fx_person(s, P6, "M", NULL, "unknown", LIP, "2023-05-21T08:00:00Z", NULL);
     at("2023-04-01T00:00:00Z");
-    json_t *in = json_pack("{s:s,s:s,s:[s,s]}", "name", "Health centre", "service_type",
-                           "medical", "sites", LIP, BIR), *out = NULL;
+    json_t *in = json_pack("{s:s,s:s,s:[s,s]}", "name", "Health centre", "service_type", "medical",
+                           "sites", LIP, BIR),
+           *out = NULL;
     assert_ok(protection_provider_create(s, &sys, in, &out));
     snprintf(provider, sizeof provider, "%s", json_str(out, "id"));
     json_decref(in);
@@ -228,7 +230,8 @@ static void test_protection_indicators_cannot_be_entered(void **state) {
     (void)state;
     store *s = test_db_open();
     json_t *in = json_pack("{s:s,s:[{s:s,s:s,s:s,s:i}]}", "indicator", "VUL_RISK_THB", "cells",
-                           "citizen", "NG", "sex", "F", "age", "Y18-34", "value", 3), *out = NULL;
+                           "citizen", "NG", "sex", "F", "age", "Y18-34", "value", 3),
+           *out = NULL;
     assert_err(stats_enter(s, &sys, "2023-05", in, &out), ERR_CONFLICT, "indicator");
     json_decref(in);
     test_db_close(s);
@@ -245,9 +248,10 @@ static void test_every_risk_category_has_one_indicator(void **state) {
     json_array_foreach(json_object_get(q, "categories"), i, c) {
         int found = 0;
         json_array_foreach(json_object_get(cat, "indicators"), k, ind)
-            json_array_foreach(json_object_get(ind, "risk_categories"), n, code)
-                found += !strcmp(json_string_value(code), json_str(c, "code"));
-        if (found != 1) fail_msg("category %s is counted by %d indicators", json_str(c, "code"), found);
+            json_array_foreach(json_object_get(ind, "risk_categories"), n, code) found +=
+            !strcmp(json_string_value(code), json_str(c, "code"));
+        if (found != 1)
+            fail_msg("category %s is counted by %d indicators", json_str(c, "code"), found);
     }
     json_decref(q);
     json_decref(cat);

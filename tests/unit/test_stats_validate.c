@@ -22,8 +22,8 @@ static void put(store *s, const char *period, const char *ind, const char *cit, 
 }
 
 static void enter(store *s, const char *period, const char *ind, const char *cit, int value) {
-    json_t *in = json_pack("{s:s,s:[{s:s,s:s,s:s,s:i}]}", "indicator", ind, "cells", "citizen",
-                           cit, "sex", "M", "age", "Y18-34", "value", value);
+    json_t *in = json_pack("{s:s,s:[{s:s,s:s,s:s,s:i}]}", "indicator", ind, "cells", "citizen", cit,
+                           "sex", "M", "age", "Y18-34", "value", value);
     json_t *out = NULL;
     assert_ok(stats_enter(s, &sys, period, in, &out));
     json_decref(in);
@@ -70,13 +70,16 @@ static void test_every_monthly_rule_reports_its_violation(void **state) {
     assert_ok(stats_validate(s, NULL, "2023-05", &r));
     json_t *v = violation(r, "TOTALS", "ARR");
     assert_non_null(v);
-    assert_string_equal(json_string_value(json_object_get(json_object_get(v, "cell"), "citizen")), "TOTAL");
+    assert_string_equal(json_string_value(json_object_get(json_object_get(v, "cell"), "citizen")),
+                        "TOTAL");
     assert_true(json_number_value(json_object_get(json_object_get(v, "values"), "total")) == 10);
-    assert_true(json_number_value(json_object_get(json_object_get(v, "values"), "sum_of_parts")) == 9);
+    assert_true(json_number_value(json_object_get(json_object_get(v, "values"), "sum_of_parts")) ==
+                9);
     assert_non_null(violation(r, "NON_NEGATIVE", "IRR_PRES"));
     v = violation(r, "STOCK_FLOW", "ACC_EOP");
     assert_non_null(v);
-    assert_true(json_number_value(json_object_get(json_object_get(v, "values"), "stock_end")) == 13);
+    assert_true(json_number_value(json_object_get(json_object_get(v, "values"), "stock_end")) ==
+                13);
     assert_non_null(violation(r, "STOCK_CONTINUITY", "ACC_SOP"));
     assert_non_null(violation(r, "DEP_BY_REASON", "DEP"));
     v = violation(r, "JUMP_PREVIOUS", "ASY_APP");
@@ -86,7 +89,8 @@ static void test_every_monthly_rule_reports_its_violation(void **state) {
     assert_non_null(violation(r, "JUMP_YEAR_AGO", "ASY_INT"));
     assert_null(violation(r, "JUMP_PREVIOUS", "ASY_INT")); /* nothing in April */
     assert_true(json_integer_value(json_object_get(r, "errors")) == 5);
-    assert_int_equal(json_integer_value(json_object_get(r, "warnings")), 4); /* AF and TOTAL rows, twice */
+    assert_int_equal(json_integer_value(json_object_get(r, "warnings")),
+                     4); /* AF and TOTAL rows, twice */
     json_decref(r);
     test_db_close(s);
 }
@@ -119,7 +123,8 @@ static void test_returns_by_type_and_by_destination_must_match_all_returns(void 
     enter(s, "2023-Q2", "RET_AVR", "AF", 6);
     enter(s, "2023-Q2", "RET_FORCED", "AF", 2); /* 6 + 2 is not 6 */
     json_t *in = json_pack("{s:s,s:[{s:s,s:i}]}", "indicator", "RET_DEST", "cells", "citizen", "AF",
-                           "value", 5), *out = NULL, *r = NULL;
+                           "value", 5),
+           *out = NULL, *r = NULL;
     assert_ok(stats_enter(s, &sys, "2023-Q2", in, &out));
     json_decref(in);
     json_decref(out);
@@ -134,11 +139,11 @@ static void test_persons_at_risk_cannot_outnumber_the_persons_screened(void **st
     (void)state;
     store *s = test_db_open();
     put(s, "2023-05", "VUL_SCR", "AF", 3);
-    put(s, "2023-05", "VUL_SCR_PER", "AF", 4);    /* 4 persons in 3 screenings */
-    put(s, "2023-05", "VUL_RISK", "AF", 5);       /* 5 at risk of 4 screened */
-    put(s, "2023-05", "VUL_RISK_THB", "AF", 2);   /* fine: 2 of 5 */
-    put(s, "2023-05", "VUL_RISK_SGBV", "AF", 6);  /* 6 of 5 */
-    put(s, "2023-05", "VUL_RISK_MED", "PK", 1);   /* no PK at risk at all */
+    put(s, "2023-05", "VUL_SCR_PER", "AF", 4);   /* 4 persons in 3 screenings */
+    put(s, "2023-05", "VUL_RISK", "AF", 5);      /* 5 at risk of 4 screened */
+    put(s, "2023-05", "VUL_RISK_THB", "AF", 2);  /* fine: 2 of 5 */
+    put(s, "2023-05", "VUL_RISK_SGBV", "AF", 6); /* 6 of 5 */
+    put(s, "2023-05", "VUL_RISK_MED", "PK", 1);  /* no PK at risk at all */
     json_t *r = NULL;
     assert_ok(stats_validate(s, NULL, "2023-05", &r));
     json_t *v = violation(r, "WITHIN_SCREENINGS", "VUL_SCR_PER");
@@ -184,7 +189,8 @@ static void test_entering_bad_aggregates_changes_nothing(void **state) {
     }
     char *data = NULL;
     size_t len = 0;
-    assert_err(stats_export(s, &sys, NULL, "2023-05", STATS_JSON, &data, &len), ERR_NOT_FOUND, NULL);
+    assert_err(stats_export(s, &sys, NULL, "2023-05", STATS_JSON, &data, &len), ERR_NOT_FOUND,
+               NULL);
     test_db_close(s);
 }
 

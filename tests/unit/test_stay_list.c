@@ -154,9 +154,11 @@ static void test_totals_equal_the_summary_figures(void **state) {
     assert_int_equal(list_total(f.s, &admin, &q),
                      json_integer_value(json_object_get(sum, "departures")));
     json_t *top = json_array_get(json_object_get(sum, "top_citizenships"), 0);
-    q = (registry_stay_query){.arrived_from = "2023-04-15", .arrived_to = "2023-05-02",
+    q = (registry_stay_query){.arrived_from = "2023-04-15",
+                              .arrived_to = "2023-05-02",
                               .citizenship = json_str(top, "citizenship")};
-    assert_int_equal(list_total(f.s, &admin, &q), json_integer_value(json_object_get(top, "arrivals")));
+    assert_int_equal(list_total(f.s, &admin, &q),
+                     json_integer_value(json_object_get(top, "arrivals")));
     json_decref(sum);
     fixture_close(&f);
 }
@@ -212,12 +214,14 @@ static void test_every_parameter_is_validated(void **state) {
     expect_invalid(s, (registry_stay_query){.arrived_from = "2023-02-30"}, "arrived_from");
     expect_invalid(s, (registry_stay_query){.arrived_to = "1/5/2023"}, "arrived_to");
     expect_invalid(s, (registry_stay_query){.arrived_to = "2023-05-01T00:00:00Z"}, "arrived_to");
-    expect_invalid(s, (registry_stay_query){.arrived_from = "2023-05-02", .arrived_to = "2023-05-01"},
+    expect_invalid(s,
+                   (registry_stay_query){.arrived_from = "2023-05-02", .arrived_to = "2023-05-01"},
                    "arrived_from");
     expect_invalid(s, (registry_stay_query){.departed_from = ""}, "departed_from");
     expect_invalid(s, (registry_stay_query){.departed_to = "tomorrow"}, "departed_to");
-    expect_invalid(s, (registry_stay_query){.departed_from = "2023-06-01", .departed_to = "2023-05-01"},
-                   "departed_from");
+    expect_invalid(
+        s, (registry_stay_query){.departed_from = "2023-06-01", .departed_to = "2023-05-01"},
+        "departed_from");
     expect_invalid(s, (registry_stay_query){.citizenship = "ZZ"}, "citizenship");
     expect_invalid(s, (registry_stay_query){.citizenship = "Afghanistan"}, "citizenship");
     expect_invalid(s, (registry_stay_query){.citizenship = ""}, "citizenship");
@@ -227,8 +231,8 @@ static void test_every_parameter_is_validated(void **state) {
     expect_invalid(s, (registry_stay_query){.open = (registry_stays_state)7}, "open");
     /* The same day as from and to is one whole day, not an empty range. */
     json_t *out = NULL;
-    registry_stay_query one_day = {.arrived_from = "2023-05-01", .arrived_to = "2023-05-01",
-                                   .citizenship = "stateless"};
+    registry_stay_query one_day = {
+        .arrived_from = "2023-05-01", .arrived_to = "2023-05-01", .citizenship = "stateless"};
     assert_ok(registry_stay_list(s, &admin, &one_day, &out));
     assert_int_equal(json_integer_value(json_object_get(out, "limit")), 100);
     json_decref(out);

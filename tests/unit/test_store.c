@@ -14,7 +14,8 @@ static herr *count_rows(store *s, const char *sql, int64_t *n) {
     return e;
 }
 
-static const char create_sql[] = "CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE)";
+static const char create_sql[] =
+    "CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE)";
 static const store_migration migrations[] = {{1, create_sql},
                                              {2, "INSERT INTO t (name) VALUES ('first')"}};
 
@@ -32,13 +33,15 @@ static void test_migrations_apply_once(void **state) {
 static void test_failed_migration_changes_nothing(void **state) {
     (void)state;
     store *s = test_db_open();
-    static const store_migration bad[] = {{1, "CREATE TABLE u (x INTEGER); INSERT INTO nowhere VALUES (1)"}};
+    static const store_migration bad[] = {
+        {1, "CREATE TABLE u (x INTEGER); INSERT INTO nowhere VALUES (1)"}};
     herr *e = store_migrate(s, "bad_module", bad, 1);
     assert_non_null(e);
     assert_non_null(strstr(e->message, "bad_module 1"));
     err_free(e);
     int64_t n;
-    assert_ok(count_rows(s, "SELECT COUNT(*) FROM schema_migrations WHERE module = 'bad_module'", &n));
+    assert_ok(
+        count_rows(s, "SELECT COUNT(*) FROM schema_migrations WHERE module = 'bad_module'", &n));
     assert_int_equal(n, 0);
     store_stmt *st = NULL;
     assert_err(store_prepare(s, "SELECT * FROM u", &st), ERR_INTERNAL, NULL);

@@ -17,9 +17,9 @@ void assert_err_(herr *e, err_code code, const char *field, const char *expr, co
         _fail(file, line);
     }
     if (e->code != code || (field && strcmp(e->field, field) != 0)) {
-        print_error("%s:%d: %s failed with %s (field '%s': %s), expected %s (field '%s')\n",
-                    file, line, expr, err_code_name(e->code), e->field, e->message,
-                    err_code_name(code), field ? field : "");
+        print_error("%s:%d: %s failed with %s (field '%s': %s), expected %s (field '%s')\n", file,
+                    line, expr, err_code_name(e->code), e->field, e->message, err_code_name(code),
+                    field ? field : "");
         err_free(e);
         _fail(file, line);
     }

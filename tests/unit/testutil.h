@@ -12,21 +12,21 @@
 #include "store/store.h"
 
 /* Fails the test with the error's message when e is not NULL. */
-#define assert_ok(expr)                                                                 \
-    do {                                                                                \
-        herr *assert_ok_e_ = (expr);                                                    \
-        if (assert_ok_e_) {                                                             \
-            print_error("%s: %s (field %s)\n", #expr, assert_ok_e_->message,            \
-                        assert_ok_e_->field);                                           \
-            err_free(assert_ok_e_);                                                     \
-            fail();                                                                     \
-        }                                                                               \
+#define assert_ok(expr)                                                                            \
+    do {                                                                                           \
+        herr *assert_ok_e_ = (expr);                                                               \
+        if (assert_ok_e_) {                                                                        \
+            print_error("%s: %s (field %s)\n", #expr, assert_ok_e_->message, assert_ok_e_->field); \
+            err_free(assert_ok_e_);                                                                \
+            fail();                                                                                \
+        }                                                                                          \
     } while (0)
 
 /* Asserts that expr fails with the code (and field, when not NULL), then frees it. */
-void assert_err_(herr *e, err_code code, const char *field, const char *expr,
-                 const char *file, int line);
-#define assert_err(expr, code, field) assert_err_((expr), (code), (field), #expr, __FILE__, __LINE__)
+void assert_err_(herr *e, err_code code, const char *field, const char *expr, const char *file,
+                 int line);
+#define assert_err(expr, code, field)                                                              \
+    assert_err_((expr), (code), (field), #expr, __FILE__, __LINE__)
 
 /* A fresh database in a temporary file with every module's schema; removed by
  * test_db_close. */
