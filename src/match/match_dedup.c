@@ -132,6 +132,29 @@ static bool fit_date(mmodel *m, const double *counts) {
     return true;
 }
 
+/* u of sex and citizenship among different people whose names agree: pairs sharing
+ * both name skeletons whose birth years are far apart (namesakes, almost never one
+ * person). Names go with origin (and families with names), so citizenship agrees
+ * there much more often than between two random people; with the plain u an agreeing
+ * citizenship would count a second time what the names already said. */
+static void fit_un(mmodel *m, const double *counts) {
+    for (int k = MF_SEX; k <= MF_CIT; k++) {
+        double n[BL_COUNT] = {0}, total = 0;
+        for (int p = 0; p < MPATTERNS; p++) {
+            if (counts[p] <= 0) continue;
+            mcmp c;
+            mpattern_levels(p, &c);
+            if (c.lv[MF_DATE] != DL_DIFF || !mcmp_names_agree(&c) || c.lv[k] == BL_MISSING)
+                continue;
+            n[c.lv[k]] += counts[p];
+            total += counts[p];
+        }
+        if (total < 100) continue; /* too few namesakes to say: keep u */
+        for (int l = 0; l < BL_MISSING; l++) m->un[k][l] = (n[l] + 0.5) / (total + 1.0);
+    }
+    mmodel_weights(m);
+}
+
 /* u from random pairs (almost all of them are two different people); m of the names,
  * sex and citizenship by EM over pairs that share a birth date (where the names carry
  * the evidence, and the date is left out as Splink does for a blocked field); m of the
@@ -143,6 +166,7 @@ static bool fit_model(const match_index *ix, const samples *s, mmodel *m) {
     mmodel_default(m);
     m->iterations = 0;
     mmodel_u_from_counts(m, s->rand);
+    fit_un(m, s->names);
     unsigned a = FIELD(MF_GIVEN) | FIELD(MF_FAMILY) | FIELD(MF_SEX) | FIELD(MF_CIT);
     mmodel_em(m, s->date, a, a, false, 1000);
     double lambda_date = m->lambda;

@@ -142,7 +142,23 @@ static double tf_bits(const match_index *ix, int f, const mfield *v) {
     double c = p < 0 ? 1 : ix->freq[f].t[p].val;
     /* sum of squared frequencies (chance that two random names agree) over this one's */
     double b = log2(ix->s2[f] / (ix->tot[f] * c));
-    return fmin(fmax(b, -5.0), 5.0);
+    return fmin(fmax(b, -MATCH_TF_MAX), MATCH_TF_MAX);
+}
+
+/* Adjustment in bits when both names agree. The model's weights assume that two
+ * people share a given name and a family name independently; they do not (names go
+ * with origin, language and family: two people called Yoandri are likely both Cuban,
+ * and then sharing a Cuban family name is no coincidence). So the chance that two
+ * different people share this pair of names is read from the index's count of the
+ * pair itself (the order-free blocking key on both skeletons), and the adjustment is
+ * log2 of (average chance for the given name x for the family name) over it. */
+static double tf_joint_bits(const match_index *ix, const mrec *a) {
+    if (ix->s2[0] <= 0 || ix->s2[1] <= 0 || ix->n_live == 0) return 0;
+    mlist *l = mix_list(ix, mblock_key_names(a));
+    double c = l && l->n ? l->n : 1;
+    double ug = ix->s2[0] / (ix->tot[0] * ix->tot[0]), uf = ix->s2[1] / (ix->tot[1] * ix->tot[1]);
+    double b = log2(ug * uf * (double)ix->n_live / c);
+    return fmin(fmax(b, -2 * MATCH_TF_MAX), 2 * MATCH_TF_MAX);
 }
 
 double mix_score(const match_index *ix, const mrec *a, const mrec *b, mcmp *c, double *tf_given,
@@ -150,16 +166,18 @@ double mix_score(const match_index *ix, const mrec *a, const mrec *b, mcmp *c, d
     mcompare(a, b, c);
     double bits = ix->model.prior_bits + mmodel_bits(&ix->model, c);
     double tg, tf;
-    mix_tf(ix, a, c, &tg, &tf);
+    bits += mix_tf(ix, a, c, &tg, &tf);
     if (tf_given) *tf_given = tg;
     if (tf_family) *tf_family = tf;
-    return mmodel_prob(bits + tg + tf);
+    return mmodel_prob(bits);
 }
 
-void mix_tf(const match_index *ix, const mrec *a, const mcmp *c, double *tf_given,
-            double *tf_family) {
+double mix_tf(const match_index *ix, const mrec *a, const mcmp *c, double *tf_given,
+              double *tf_family) {
     *tf_given = c->lv[MF_GIVEN] <= NL_PHONETIC ? tf_bits(ix, 0, &a->given) : 0;
     *tf_family = c->lv[MF_FAMILY] <= NL_PHONETIC ? tf_bits(ix, 1, &a->family) : 0;
+    if (mcmp_names_agree(c)) return tf_joint_bits(ix, a);
+    return *tf_given + *tf_family;
 }
 
 double mix_threshold_bits(double threshold) {
@@ -171,7 +189,7 @@ double mix_threshold_bits(double threshold) {
 /* Best weight a name field can still reach: the top levels (exact, phonetic) need equal
  * skeletons, straight or crossed, which hashes tell at once. */
 static double name_bound(const mmodel *m, int k, bool top_possible) {
-    if (top_possible) return m->w[k][NL_EXACT] + 5.0; /* 5: the largest frequency bonus */
+    if (top_possible) return m->w[k][NL_EXACT] + MATCH_TF_MAX; /* the largest bonus */
     double b = m->w[k][NL_SIMILAR];
     if (m->w[k][NL_PARTIAL] > b) b = m->w[k][NL_PARTIAL];
     if (m->w[k][NL_DIFF] > b) b = m->w[k][NL_DIFF];
@@ -181,10 +199,10 @@ static double name_bound(const mmodel *m, int k, bool top_possible) {
 bool mix_may_reach(const match_index *ix, const mrec *a, const mrec *b, double bits_needed) {
     const mmodel *m = &ix->model;
     double bits = m->prior_bits + m->w[MF_DATE][mcompare_date(a, b)];
-    bits += m->w[MF_SEX][!a->sex || !b->sex ? BL_MISSING : a->sex == b->sex ? BL_AGREE : BL_DIFF];
-    bits += m->w[MF_CIT][!a->cit[0] || !b->cit[0]      ? BL_MISSING
-                         : !strcmp(a->cit, b->cit) ? BL_AGREE
-                                                   : BL_DIFF];
+    /* Sex and citizenship weigh differently when the names agree: take the larger. */
+    int ls = !a->sex || !b->sex ? BL_MISSING : a->sex == b->sex ? BL_AGREE : BL_DIFF;
+    int lc = !a->cit[0] || !b->cit[0] ? BL_MISSING : !strcmp(a->cit, b->cit) ? BL_AGREE : BL_DIFF;
+    bits += fmax(m->w[MF_SEX][ls], m->wn[MF_SEX][ls]) + fmax(m->w[MF_CIT][lc], m->wn[MF_CIT][lc]);
     bool g_top = a->given.h_skel == b->given.h_skel || a->given.h_skel == b->family.h_skel;
     bool f_top = a->family.h_skel == b->family.h_skel || a->family.h_skel == b->given.h_skel;
     bits += a->given.compact[0] && b->given.compact[0] ? name_bound(m, MF_GIVEN, g_top) : 0;
@@ -358,8 +376,11 @@ void match_index_describe_model(const match_index *ix, FILE *f) {
     for (int k = 0; k < MF_COUNT; k++) {
         for (int l = 0; l < mlevel_count[k] - 1; l++) {
             const char *ln = k <= MF_FAMILY ? names[l] : k == MF_DATE ? dates[l] : simple[l];
-            fprintf(f, "  %-12s %-24s m=%.4f u=%.4f weight=%+.2f bits\n", fields[k], ln,
+            fprintf(f, "  %-12s %-24s m=%.4f u=%.4f weight=%+.2f bits", fields[k], ln,
                     m->m[k][l], m->u[k][l], m->w[k][l]);
+            if (k == MF_SEX || k == MF_CIT)
+                fprintf(f, " (names agree: u=%.4f weight=%+.2f)", m->un[k][l], m->wn[k][l]);
+            fputc('\n', f);
         }
     }
 }

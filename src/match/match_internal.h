@@ -102,6 +102,11 @@ typedef struct {
     double lambda; /* prior: probability that two records taken at random match */
     double m[MF_COUNT][MLEVELS_MAX], u[MF_COUNT][MLEVELS_MAX];
     double w[MF_COUNT][MLEVELS_MAX]; /* log2(m/u); 0 for the missing level */
+    /* u and weights of sex and citizenship among different people whose names agree
+     * (both exact or phonetic): names go with origin, so there citizenship agrees far
+     * more often than between two people taken at random and says much less. Equal to
+     * u and w until training measures it. */
+    double un[MF_COUNT][MLEVELS_MAX], wn[MF_COUNT][MLEVELS_MAX];
     double prior_bits;               /* log2(lambda / (1 - lambda)) */
     double threshold;
     bool trained;
@@ -130,6 +135,15 @@ void mmodel_u_from_counts(mmodel *m, const double *counts);
 
 /* Picks the threshold maximising the expected F1 over the patterns' posteriors. */
 void mmodel_pick_threshold(mmodel *m, const double *counts);
+
+/* True when both names agree (exact or phonetic): then sex and citizenship take their
+ * weights conditional on the names (un, wn). */
+static inline bool mcmp_names_agree(const mcmp *c) {
+    return c->lv[MF_GIVEN] <= NL_PHONETIC && c->lv[MF_FAMILY] <= NL_PHONETIC;
+}
+
+/* u of field k at level l for a pair with these levels (un when the names agree). */
+double mmodel_u(const mmodel *m, const mcmp *c, int k);
 
 /* Match weight (bits) of a comparison, without frequency adjustment. */
 double mmodel_bits(const mmodel *m, const mcmp *c);

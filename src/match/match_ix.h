@@ -48,10 +48,15 @@ double mix_score(const match_index *ix, const mrec *a, const mrec *b, mcmp *c, d
 bool mix_may_reach(const match_index *ix, const mrec *a, const mrec *b, double bits_needed);
 double mix_threshold_bits(double threshold);
 
-/* Frequency adjustments (bits) of the two names of a compared pair: a name that
- * agrees weighs less the more common it is. */
-void mix_tf(const match_index *ix, const mrec *a, const mcmp *c, double *tf_given,
-            double *tf_family);
+/* Largest frequency adjustment (bits) of one agreeing name; twice that for both. */
+#define MATCH_TF_MAX 5.0
+
+/* Frequency adjustment (bits) of a compared pair, returned: a name that agrees weighs
+ * less the more common it is; when both agree, the count of the pair of names decides
+ * (names are not independent). *tf_given and *tf_family receive each name's own
+ * adjustment, for the reasons. */
+double mix_tf(const match_index *ix, const mrec *a, const mcmp *c, double *tf_given,
+              double *tf_family);
 
 /* Candidates of q: calls fn for every slot sharing a probe key (each slot once, lists
  * longer than block_cap skipped). seen is a per-caller stamp array of n_slots entries

@@ -56,6 +56,7 @@ void mmodel_default(mmodel *m) {
     memset(m, 0, sizeof *m);
     memcpy(m->m, pm, sizeof pm);
     memcpy(m->u, pu, sizeof pu);
+    memcpy(m->un, pu, sizeof pu);
     m->lambda = 0.05;
     m->threshold = 0.5;
     mmodel_weights(m);
@@ -65,12 +66,22 @@ void mmodel_weights(mmodel *m) {
     for (int k = 0; k < MF_COUNT; k++)
         for (int l = 0; l < mlevel_count[k]; l++)
             m->w[k][l] = is_missing(k, l) ? 0.0 : log2(m->m[k][l] / m->u[k][l]);
+    for (int k = 0; k < MF_COUNT; k++)
+        for (int l = 0; l < mlevel_count[k]; l++)
+            m->wn[k][l] = k <= MF_FAMILY || k == MF_DATE ? m->w[k][l]
+                          : is_missing(k, l)             ? 0.0
+                                                         : log2(m->m[k][l] / m->un[k][l]);
     m->prior_bits = log2(m->lambda / (1.0 - m->lambda));
 }
 
+double mmodel_u(const mmodel *m, const mcmp *c, int k) {
+    return mcmp_names_agree(c) ? m->un[k][c->lv[k]] : m->u[k][c->lv[k]];
+}
+
 double mmodel_bits(const mmodel *m, const mcmp *c) {
+    const double(*w)[MLEVELS_MAX] = mcmp_names_agree(c) ? m->wn : m->w;
     double b = 0;
-    for (int k = 0; k < MF_COUNT; k++) b += m->w[k][c->lv[k]];
+    for (int k = 0; k < MF_COUNT; k++) b += w[k][c->lv[k]];
     return b;
 }
 
@@ -93,7 +104,7 @@ static void posteriors(const mmodel *m, const double *counts, double *g) {
         for (int k = 0; k < MF_COUNT; k++) {
             if (is_missing(k, c.lv[k])) continue;
             lm += log(m->m[k][c.lv[k]]);
-            lu += log(m->u[k][c.lv[k]]);
+            lu += log(mmodel_u(m, &c, k));
         }
         g[p] = 1.0 / (1.0 + exp(lu - lm));
     }
@@ -109,7 +120,8 @@ int mmodel_em(mmodel *m, const double *counts, unsigned fields, unsigned update,
     /* Fields left out of this run count as missing: they carry no information. */
     for (int k = 0; k < MF_COUNT; k++)
         if (!(fields & (1u << k)))
-            for (int l = 0; l < mlevel_count[k] - 1; l++) work.m[k][l] = work.u[k][l] = 1;
+            for (int l = 0; l < mlevel_count[k] - 1; l++)
+                work.m[k][l] = work.u[k][l] = work.un[k][l] = 1;
     for (; it < max_iter; it++) {
         posteriors(&work, counts, g);
         double nm[MF_COUNT][MLEVELS_MAX] = {{0}}, nu[MF_COUNT][MLEVELS_MAX] = {{0}};
@@ -140,7 +152,7 @@ int mmodel_em(mmodel *m, const double *counts, unsigned fields, unsigned update,
                 work.m[k][l] = vm;
                 if (fit_u) {
                     change = fmax(change, fabs(vu - work.u[k][l]));
-                    work.u[k][l] = vu;
+                    work.u[k][l] = work.un[k][l] = vu;
                 }
             }
         }
@@ -154,6 +166,7 @@ int mmodel_em(mmodel *m, const double *counts, unsigned fields, unsigned update,
         if (!(fields & update & (1u << k))) continue;
         memcpy(m->m[k], work.m[k], sizeof m->m[k]);
         memcpy(m->u[k], work.u[k], sizeof m->u[k]);
+        memcpy(m->un[k], work.un[k], sizeof m->un[k]);
     }
     m->lambda = work.lambda;
     mmodel_weights(m);
@@ -173,7 +186,7 @@ void mmodel_u_from_counts(mmodel *m, const double *counts) {
         int L = mlevel_count[k] - 1;
         double total = 0;
         for (int l = 0; l < L; l++) total += n[k][l] + 0.5;
-        for (int l = 0; l < L; l++) m->u[k][l] = (n[k][l] + 0.5) / total;
+        for (int l = 0; l < L; l++) m->u[k][l] = m->un[k][l] = (n[k][l] + 0.5) / total;
     }
     mmodel_weights(m);
 }

@@ -100,6 +100,76 @@ static void test_training_recovers_m_and_u_of_generated_data(void **state) {
     match_demo_free(d);
 }
 
+/* Names go with origin: among namesakes (different people sharing both names)
+ * citizenship agrees far more often than between random people, so training gives an
+ * agreeing citizenship less weight once the names agree. */
+static void test_citizenship_weighs_less_when_the_names_agree(void **state) {
+    (void)state;
+    match_demo *d = NULL;
+    assert_ok(match_demo_generate(6000, 11, &d));
+    match_index *ix = NULL;
+    assert_ok(match_index_new(&ix));
+    for (size_t i = 0; i < d->n; i++) assert_ok(match_index_add(ix, &d->recs[i]));
+    assert_ok(match_index_train(ix));
+    const mmodel *m = &ix->model;
+    assert_true(m->un[MF_CIT][BL_AGREE] > m->u[MF_CIT][BL_AGREE]);
+    assert_true(m->wn[MF_CIT][BL_AGREE] < m->w[MF_CIT][BL_AGREE] - 0.5);
+    assert_true(m->wn[MF_CIT][BL_AGREE] >= 0);
+    /* The name and date weights are the same either way. */
+    assert_float_equal(m->wn[MF_GIVEN][NL_EXACT], m->w[MF_GIVEN][NL_EXACT], 1e-12);
+    assert_float_equal(m->wn[MF_DATE][DL_EXACT], m->w[MF_DATE][DL_EXACT], 1e-12);
+    match_index_free(ix);
+    match_demo_free(d);
+}
+
+static double both_names_tf(match_index *ix, const char *given, const char *family,
+                            double *marginal) {
+    match_record r = {.id = "q", .given_name = given, .family_name = family};
+    mrec q;
+    assert_ok(mrec_build(&r, &q));
+    mcmp c;
+    mcompare(&q, &q, &c);
+    double tg, tf, joint = mix_tf(ix, &q, &c, &tg, &tf);
+    *marginal = tg + tf;
+    mrec_clear(&q);
+    return joint;
+}
+
+/* Two names that always come together (one family, one origin) weigh as one name
+ * seen that often, not as two coincidences; two names that meet by chance keep the sum
+ * of their frequency adjustments. */
+static void test_names_that_go_together_weigh_as_a_pair(void **state) {
+    (void)state;
+    static const char *const given[] = {"Jawad", "Farid", "Omid", "Bilal", "Nasir",
+                                        "Karim", "Zaher", "Hamid", "Wahid", "Samir"};
+    static const char *const family[] = {"Rahimi", "Noori", "Safi", "Ahmadi", "Hakimi",
+                                         "Sultani", "Qaderi", "Amiri", "Naseri", "Rasuli"};
+    match_index *ix = NULL;
+    assert_ok(match_index_new(&ix));
+    char id[16];
+    int k = 0;
+    /* Every given name with every family name, three times: names independent. */
+    for (int rep = 0; rep < 3; rep++)
+        for (int g = 0; g < 10; g++)
+            for (int f = 0; f < 10; f++) {
+                snprintf(id, sizeof id, "i%d", k++);
+                match_record r = {.id = id, .given_name = given[g], .family_name = family[f]};
+                assert_ok(match_index_add(ix, &r));
+            }
+    /* Yoandri and Perez: rare names, and always together. */
+    for (int i = 0; i < 5; i++) {
+        snprintf(id, sizeof id, "c%d", i);
+        match_record r = {.id = id, .given_name = "Yoandri", .family_name = "Perez"};
+        assert_ok(match_index_add(ix, &r));
+    }
+    double marginal, joint = both_names_tf(ix, "Jawad", "Rahimi", &marginal);
+    assert_float_equal(joint, marginal, 0.3);
+    joint = both_names_tf(ix, "Yoandri", "Perez", &marginal);
+    assert_true(marginal > 1.0);          /* each name alone is rare ... */
+    assert_true(joint < marginal - 2.0);  /* ... but the pair is as common as any pair */
+    match_index_free(ix);
+}
+
 static void test_untrained_index_keeps_the_prior(void **state) {
     (void)state;
     match_index *ix = NULL;
@@ -122,6 +192,8 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_em_recovers_m_u_and_lambda_from_synthetic_patterns),
         cmocka_unit_test(test_training_recovers_m_and_u_of_generated_data),
+        cmocka_unit_test(test_citizenship_weighs_less_when_the_names_agree),
+        cmocka_unit_test(test_names_that_go_together_weigh_as_a_pair),
         cmocka_unit_test(test_untrained_index_keeps_the_prior),
     };
     return cmocka_run_group_tests(tests, NULL, teardown);
