@@ -93,10 +93,33 @@ int mcompare_name(const mfield *a, const mfield *b) {
     return partial ? NL_PARTIAL : NL_DIFF;
 }
 
+/* Years that one slip of the pen turns into each other: one apart, one digit
+ * different, or two neighbouring digits swapped (1995/1959). */
+static bool year_slip(int a, int b) {
+    if (a - b == 1 || b - a == 1) return true;
+    char x[8], y[8];
+    snprintf(x, sizeof x, "%04d", a);
+    snprintf(y, sizeof y, "%04d", b);
+    int diff = 0, first = -1;
+    for (int i = 0; i < 4; i++)
+        if (x[i] != y[i]) {
+            if (first < 0) first = i;
+            diff++;
+        }
+    if (diff == 1) return true;
+    return diff == 2 && first < 3 && x[first] == y[first + 1] && x[first + 1] == y[first];
+}
+
 int mcompare_date(const mrec *a, const mrec *b) {
     if (!a->year || !b->year) return DL_MISSING;
     int dy = a->year - b->year;
-    if (dy != 0) return (dy == 1 || dy == -1) ? DL_NEAR : DL_DIFF;
+    if (dy != 0) {
+        /* A full date whose year alone differs by a slip is one date mistyped. */
+        if (!a->year_only && !b->year_only && a->month == b->month && a->day == b->day &&
+            year_slip(a->year, b->year))
+            return DL_YEAR_TYPO;
+        return (dy == 1 || dy == -1) ? DL_NEAR : DL_DIFF;
+    }
     if (a->year_only || b->year_only) return DL_PLACEHOLDER;
     if (a->month == b->month && a->day == b->day) return DL_EXACT;
     if (a->month == b->day && a->day == b->month) return DL_SWAP;
@@ -173,14 +196,15 @@ void mreasons(const mrec *a, const mrec *b, const mcmp *c, double given_tf, doub
               match_candidate *out) {
     static const char *const date_code[] = {
         "birth_date_equal",      "birth_year_equal_date_unknown", "birth_date_day_month_swapped",
-        "birth_date_one_part",   "birth_year_equal",              "birth_year_one_apart",
-        "birth_date_differs",    "birth_date_missing"};
+        "birth_date_one_part",   "birth_year_equal",              "birth_date_year_mistyped",
+        "birth_year_one_apart",  "birth_date_differs",            "birth_date_missing"};
     static const char *const date_text[] = {
         "birth date equal",
         "birth year equal, day and month not known on one record",
         "birth year equal, day and month swapped",
         "birth year equal, day or month differs",
         "birth year equal, day and month differ",
+        "birth day and month equal, year one apart or mistyped",
         "birth year one apart",
         "birth dates differ",
         "birth date missing on one record"};

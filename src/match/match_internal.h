@@ -71,6 +71,8 @@ enum {
     DL_SWAP,        /* same year, day and month swapped */
     DL_ONE_PART,    /* same year, either day or month differs */
     DL_SAME_YEAR,   /* same year, day and month both differ */
+    DL_YEAR_TYPO,   /* same day and month (real dates), year one apart or one digit
+                       mistyped or two digits swapped */
     DL_NEAR,        /* years one apart */
     DL_DIFF,
     DL_MISSING,
@@ -78,7 +80,7 @@ enum {
 };
 enum { BL_AGREE, BL_DIFF, BL_MISSING, BL_COUNT };
 
-#define MLEVELS_MAX 8
+#define MLEVELS_MAX 9
 extern const int mlevel_count[MF_COUNT];
 
 typedef struct {

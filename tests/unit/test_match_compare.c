@@ -49,9 +49,28 @@ static void test_date_levels(void **state) {
     assert_int_equal(date_level(a, person("b", "Ali", "Rahimi", 1999, 0, 0, "AF")), DL_PLACEHOLDER);
     assert_int_equal(date_level(a, person("b", "Ali", "Rahimi", 1999, 3, 20, "AF")), DL_ONE_PART);
     assert_int_equal(date_level(a, person("b", "Ali", "Rahimi", 1999, 7, 20, "AF")), DL_SAME_YEAR);
-    assert_int_equal(date_level(a, person("b", "Ali", "Rahimi", 2000, 3, 14, "AF")), DL_NEAR);
-    assert_int_equal(date_level(a, person("b", "Ali", "Rahimi", 1990, 3, 14, "AF")), DL_DIFF);
+    assert_int_equal(date_level(a, person("b", "Ali", "Rahimi", 2000, 7, 20, "AF")), DL_NEAR);
+    assert_int_equal(date_level(a, person("b", "Ali", "Rahimi", 2000, 0, 0, "AF")), DL_NEAR);
+    assert_int_equal(date_level(a, person("b", "Ali", "Rahimi", 1985, 3, 14, "AF")), DL_DIFF);
+    assert_int_equal(date_level(a, person("b", "Ali", "Rahimi", 1990, 7, 20, "AF")), DL_DIFF);
     assert_int_equal(date_level(a, person("b", "Ali", "Rahimi", 0, 0, 0, "AF")), DL_MISSING);
+}
+
+/* One slip in the year of an otherwise equal full date is a date mistyped, which says
+ * far more than two years one apart: one year off, one digit off, two digits swapped. */
+static void test_year_slip_with_equal_day_and_month_is_its_own_level(void **state) {
+    (void)state;
+    match_record a = person("a", "Ali", "Rahimi", 1995, 3, 14, "AF");
+    assert_int_equal(date_level(a, person("b", "Ali", "Rahimi", 1996, 3, 14, "AF")), DL_YEAR_TYPO);
+    assert_int_equal(date_level(a, person("b", "Ali", "Rahimi", 1998, 3, 14, "AF")), DL_YEAR_TYPO);
+    assert_int_equal(date_level(a, person("b", "Ali", "Rahimi", 1959, 3, 14, "AF")), DL_YEAR_TYPO);
+    assert_int_equal(date_level(a, person("b", "Ali", "Rahimi", 1994, 3, 14, "AF")), DL_YEAR_TYPO);
+    /* Two digits off, a year-only date, or another day: not a slip. */
+    assert_int_equal(date_level(a, person("b", "Ali", "Rahimi", 1987, 3, 14, "AF")), DL_DIFF);
+    assert_int_equal(date_level(a, person("b", "Ali", "Rahimi", 1996, 0, 0, "AF")), DL_NEAR);
+    assert_int_equal(date_level(a, person("b", "Ali", "Rahimi", 1996, 3, 15, "AF")), DL_NEAR);
+    match_candidate c = explain(a, person("b", "Ali", "Rahimi", 1959, 3, 14, "AF"));
+    assert_true(has_reason(&c, "birth_date_year_mistyped"));
 }
 
 static void test_day_month_swap_is_a_reason(void **state) {
@@ -161,6 +180,7 @@ static int teardown(void **state) {
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_date_levels),
+        cmocka_unit_test(test_year_slip_with_equal_day_and_month_is_its_own_level),
         cmocka_unit_test(test_day_month_swap_is_a_reason),
         cmocka_unit_test(test_year_only_date_is_a_reason_not_a_disagreement),
         cmocka_unit_test(test_swapped_names_are_detected),
