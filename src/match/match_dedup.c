@@ -23,12 +23,17 @@ typedef struct {
     uint32_t self;
     double *counts;
     size_t pairs;
+    uint32_t (*keep)[2]; /* when not NULL, the pairs counted (pairs of them) */
 } train_ctx;
 
 static void count_pair(train_ctx *c, uint32_t slot) {
     mcmp cmp;
     mcompare(&c->ix->recs[c->self], &c->ix->recs[slot], &cmp);
     c->counts[mpattern_index(&cmp)] += 1;
+    if (c->keep) {
+        c->keep[c->pairs][0] = c->self;
+        c->keep[c->pairs][1] = slot;
+    }
     c->pairs++;
 }
 
@@ -50,6 +55,7 @@ static void count_list(train_ctx *c, uint64_t key) {
 typedef struct {
     double *all, *rand, *date, *names; /* pattern counts */
     size_t n_all, n_date, n_names;
+    uint32_t (*all_pairs)[2];          /* the candidate pairs behind `all` */
     double date_pairs; /* unordered pairs of records with the same real birth date */
     double year_known; /* share of records with a birth year */
 } samples;
@@ -80,13 +86,15 @@ static void sample_pairs(const match_index *ix, samples *s) {
     }
     uint32_t *seen = mem_alloc(ix->n_slots * sizeof *seen);
     size_t stride = n / TRAIN_RECORDS + 1;
-    train_ctx ca = {.ix = ix, .counts = s->all}, cd = {.ix = ix, .counts = s->date},
+    train_ctx ca = {.ix = ix, .counts = s->all, .keep = s->all_pairs}, cd = {.ix = ix, .counts = s->date},
               cn = {.ix = ix, .counts = s->names};
     for (size_t k = 0; k < n; k += stride) {
         uint32_t i = live[k];
         const mrec *r = &ix->recs[i];
         ca.self = cd.self = cn.self = i;
-        if (ca.pairs < TRAIN_MAX_PAIRS) mix_candidates(ix, r, seen, i + 1, train_visit, &ca);
+        /* A record's candidates are at most the probes' lists, each at most block_cap
+         * long, so keep can always take them. */
+        if (ca.pairs + MATCH_MAX_PROBES * ix->block_cap <= TRAIN_MAX_PAIRS) mix_candidates(ix, r, seen, i + 1, train_visit, &ca);
         if (cd.pairs < TRAIN_MAX_PAIRS) count_list(&cd, mblock_key_date(r));
         if (cn.pairs < TRAIN_MAX_PAIRS) count_list(&cn, mblock_key_names(r));
     }
@@ -175,10 +183,23 @@ static bool fit_model(const match_index *ix, const samples *s, mmodel *m) {
     double n = (double)ix->n_live, matches = lambda_date * s->date_pairs / recall;
     m->lambda = fmin(fmax(matches / (n * (n - 1) / 2), 1e-12), 0.5);
     mmodel_weights(m);
-    mmodel_pick_threshold(m, s->all);
     m->trained = true;
     m->train_pairs = s->n_all + s->n_date + s->n_names + RANDOM_PAIRS;
     return true;
+}
+
+/* The default threshold: the one that maximises the expected F1 over the sampled
+ * candidate pairs, each scored as a query scores it (frequencies included), so that
+ * the posterior of the fitted model is read as the chance that the pair is one person. */
+static void pick_threshold(match_index *ix, const samples *s) {
+    double *p = mem_alloc((s->n_all ? s->n_all : 1) * sizeof *p);
+    for (size_t k = 0; k < s->n_all; k++) {
+        mcmp c;
+        p[k] = mix_score(ix, &ix->recs[s->all_pairs[k][0]], &ix->recs[s->all_pairs[k][1]], &c,
+                         NULL, NULL);
+    }
+    ix->model.threshold = mthreshold_expected_f1(p, s->n_all);
+    mem_free(p);
 }
 
 herr *match_index_train(match_index *ix) {
@@ -192,11 +213,16 @@ herr *match_index_train(match_index *ix) {
     s.rand = s.all + MPATTERNS;
     s.date = s.all + 2 * MPATTERNS;
     s.names = s.all + 3 * MPATTERNS;
+    s.all_pairs = mem_alloc(TRAIN_MAX_PAIRS * sizeof *s.all_pairs);
     sample_pairs(ix, &s);
     mmodel m;
-    if (fit_model(ix, &s, &m)) ix->model = m;
+    if (fit_model(ix, &s, &m)) {
+        ix->model = m;
+        pick_threshold(ix, &s);
+    }
     pthread_rwlock_unlock(&ix->lock);
     mem_free(s.all);
+    mem_free(s.all_pairs);
     return NULL;
 }
 

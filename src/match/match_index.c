@@ -28,6 +28,9 @@ void match_index_free(match_index *ix) {
     mmap_free(&ix->post);
     mmap_free(&ix->freq[0]);
     mmap_free(&ix->freq[1]);
+    mmap_free(&ix->freq_cit[0]);
+    mmap_free(&ix->freq_cit[1]);
+    mmap_free(&ix->cit_n);
     pthread_rwlock_destroy(&ix->lock);
     mem_free(ix);
 }
@@ -44,16 +47,37 @@ mlist *mix_list(const match_index *ix, uint64_t key) {
     return p < 0 ? NULL : &ix->lists[ix->post.t[p].val];
 }
 
-/* Changes the count of a name skeleton by delta (+1/-1), keeping the sums. */
-static void freq_change(match_index *ix, int f, uint64_t h, int delta) {
-    long p = mmap_find(&ix->freq[f], h, -1);
-    double c = p < 0 ? 0 : ix->freq[f].t[p].val;
+/* Changes the count under key h by delta (+1/-1); returns the count before. */
+static double count_change(mmap64 *m, uint64_t h, int delta) {
+    long p = mmap_find(m, h, -1);
+    double c = p < 0 ? 0 : m->t[p].val;
     double n = c + delta;
-    ix->s2[f] += n * n - c * c;
-    ix->tot[f] += delta;
-    if (p < 0) mmap_put(&ix->freq[f], h, 1);
-    else if (n <= 0) mmap_del_at(&ix->freq[f], p);
-    else ix->freq[f].t[p].val = (uint32_t)n;
+    if (p < 0) mmap_put(m, h, 1);
+    else if (n <= 0) mmap_del_at(m, p);
+    else m->t[p].val = (uint32_t)n;
+    return c;
+}
+
+static double count_of(const mmap64 *m, uint64_t h) {
+    long p = mmap_find(m, h, -1);
+    return p < 0 ? 0 : m->t[p].val;
+}
+
+static uint64_t cit_hash(const mrec *r) { return r->cit[0] ? mhash(r->cit) : 0; }
+
+/* Counts a record's name skeletons (delta +1) or stops counting them (-1): per field,
+ * per field and citizenship, and records per citizenship; keeps the sums. */
+static void name_counts(match_index *ix, const mrec *r, int delta) {
+    uint64_t hc = cit_hash(r);
+    if (hc) count_change(&ix->cit_n, hc, delta);
+    for (int f = 0; f < 2; f++) {
+        const mfield *v = f ? &r->family : &r->given;
+        if (!v->skel[0]) continue;
+        double c = count_change(&ix->freq[f], v->h_skel, delta), n = c + delta;
+        ix->s2[f] += n * n - c * c;
+        ix->tot[f] += delta;
+        if (hc) count_change(&ix->freq_cit[f], mhash_mix(v->h_skel, hc), delta);
+    }
 }
 
 static void unlink_slot(match_index *ix, uint32_t slot) {
@@ -62,8 +86,7 @@ static void unlink_slot(match_index *ix, uint32_t slot) {
         mlist *l = mix_list(ix, r->keys[k]);
         if (l) mlist_remove(l, slot);
     }
-    if (r->given.skel[0]) freq_change(ix, 0, r->given.h_skel, -1);
-    if (r->family.skel[0]) freq_change(ix, 1, r->family.h_skel, -1);
+    name_counts(ix, r, -1);
     mmap_del_at(&ix->ids, mix_find_id(ix, r->id));
     mrec_clear(r);
     if (ix->n_free == ix->cap_free) {
@@ -106,8 +129,7 @@ uint32_t mix_insert(match_index *ix, mrec *r) {
         uint32_t *items = mlist_items(l);
         if (l->n == 0 || items[l->n - 1] != slot) mlist_add(l, slot);
     }
-    if (s->given.skel[0]) freq_change(ix, 0, s->given.h_skel, +1);
-    if (s->family.skel[0]) freq_change(ix, 1, s->family.h_skel, +1);
+    name_counts(ix, s, +1);
     ix->n_live++;
     return slot;
 }
@@ -133,15 +155,21 @@ herr *match_index_remove(match_index *ix, const char *id) {
     return e;
 }
 
-/* Frequency adjustment in bits for a name skeleton that agrees: log2 of the average
- * frequency of an agreeing name over this name's frequency, so a name shared by many
- * weighs less and a rare one more (bounded). */
-static double tf_bits(const match_index *ix, int f, const mfield *v) {
+/* Frequency adjustment in bits for a name skeleton that agrees: log2 of the chance
+ * that two records taken at random share a name (the model's u) over the chance that
+ * they share this one, so a name shared by many weighs less and a rare one more
+ * (bounded). When the citizenship agrees too, the name's frequency among people of
+ * that citizenship is the one that counts: Yoandri is rare among all arrivals but not
+ * among Cubans, and the citizenship's own weight has already said "both Cuban". */
+static double tf_bits(const match_index *ix, int f, const mfield *v, const mrec *a,
+                      bool cit_agrees) {
     if (ix->s2[f] <= 0 || ix->tot[f] <= 0) return 0;
-    long p = mmap_find(&ix->freq[f], v->h_skel, -1);
-    double c = p < 0 ? 1 : ix->freq[f].t[p].val;
-    /* sum of squared frequencies (chance that two random names agree) over this one's */
-    double b = log2(ix->s2[f] / (ix->tot[f] * c));
+    double u_avg = ix->s2[f] / (ix->tot[f] * ix->tot[f]), u_this;
+    uint64_t hc = cit_agrees ? cit_hash(a) : 0;
+    double n_cit = hc ? count_of(&ix->cit_n, hc) : 0;
+    if (n_cit > 0) u_this = fmax(count_of(&ix->freq_cit[f], mhash_mix(v->h_skel, hc)), 1) / n_cit;
+    else u_this = fmax(count_of(&ix->freq[f], v->h_skel), 1) / ix->tot[f];
+    double b = log2(u_avg / u_this);
     return fmin(fmax(b, -MATCH_TF_MAX), MATCH_TF_MAX);
 }
 
@@ -174,8 +202,9 @@ double mix_score(const match_index *ix, const mrec *a, const mrec *b, mcmp *c, d
 
 double mix_tf(const match_index *ix, const mrec *a, const mcmp *c, double *tf_given,
               double *tf_family) {
-    *tf_given = c->lv[MF_GIVEN] <= NL_PHONETIC ? tf_bits(ix, 0, &a->given) : 0;
-    *tf_family = c->lv[MF_FAMILY] <= NL_PHONETIC ? tf_bits(ix, 1, &a->family) : 0;
+    bool cit = c->lv[MF_CIT] == BL_AGREE;
+    *tf_given = c->lv[MF_GIVEN] <= NL_PHONETIC ? tf_bits(ix, 0, &a->given, a, cit) : 0;
+    *tf_family = c->lv[MF_FAMILY] <= NL_PHONETIC ? tf_bits(ix, 1, &a->family, a, cit) : 0;
     if (mcmp_names_agree(c)) return tf_joint_bits(ix, a);
     return *tf_given + *tf_family;
 }
@@ -354,7 +383,8 @@ size_t match_index_memory(const match_index *ix) {
     size_t b = sizeof *ix + ix->cap_slots * sizeof *ix->recs +
                ix->cap_free * sizeof *ix->free_slots + ix->cap_lists * sizeof *ix->lists +
                mmap_memory(&ix->ids) + mmap_memory(&ix->post) + mmap_memory(&ix->freq[0]) +
-               mmap_memory(&ix->freq[1]);
+               mmap_memory(&ix->freq[1]) + mmap_memory(&ix->freq_cit[0]) +
+               mmap_memory(&ix->freq_cit[1]) + mmap_memory(&ix->cit_n);
     for (size_t i = 0; i < ix->n_slots; i++) b += mrec_memory(&ix->recs[i]);
     for (size_t i = 0; i < ix->n_lists; i++)
         if (ix->lists[i].cap) b += ix->lists[i].cap * sizeof(uint32_t);

@@ -135,8 +135,10 @@ int mmodel_em(mmodel *m, const double *counts, unsigned fields, unsigned update,
 /* Sets u of every field to the level frequencies of counts (random pairs). */
 void mmodel_u_from_counts(mmodel *m, const double *counts);
 
-/* Picks the threshold maximising the expected F1 over the patterns' posteriors. */
-void mmodel_pick_threshold(mmodel *m, const double *counts);
+/* The threshold that maximises the expected F1 when p[0..n) are the posteriors of the
+ * candidate pairs (sorted in place, best first): predicting the pairs above it as
+ * matches finds sum(p above) true pairs out of sum(p) expected in all. 0.5 when n is 0. */
+double mthreshold_expected_f1(double *p, size_t n);
 
 /* True when both names agree (exact or phonetic): then sex and citizenship take their
  * weights conditional on the names (un, wn). */

@@ -24,6 +24,8 @@ struct match_index {
     size_t n_lists, cap_lists;
     mmap64 freq[2];  /* skeleton hash -> number of records, given and family */
     double s2[2], tot[2]; /* sum of counts squared, and of counts, per field */
+    mmap64 freq_cit[2];   /* mhash_mix(skeleton hash, citizenship hash) -> records */
+    mmap64 cit_n;         /* citizenship hash -> records */
     mmodel model;
     size_t block_cap;
 };

@@ -191,42 +191,25 @@ void mmodel_u_from_counts(mmodel *m, const double *counts) {
     mmodel_weights(m);
 }
 
-typedef struct {
-    double g, c;
-} gc;
-
-static int by_g_desc(const void *a, const void *b) {
-    double x = ((const gc *)a)->g, y = ((const gc *)b)->g;
+static int by_desc(const void *a, const void *b) {
+    double x = *(const double *)a, y = *(const double *)b;
     return x < y ? 1 : x > y ? -1 : 0;
 }
 
-void mmodel_pick_threshold(mmodel *m, const double *counts) {
-    double *g = mem_alloc(MPATTERNS * sizeof *g);
-    gc *v = mem_alloc(MPATTERNS * sizeof *v);
-    posteriors(m, counts, g);
-    size_t n = 0;
+double mthreshold_expected_f1(double *p, size_t n) {
+    if (n == 0) return 0.5;
+    qsort(p, n, sizeof *p, by_desc);
     double actual = 0;
-    for (int p = 0; p < MPATTERNS; p++) {
-        if (counts[p] <= 0) continue;
-        v[n].g = g[p];
-        v[n].c = counts[p];
-        actual += counts[p] * g[p];
-        n++;
-    }
-    qsort(v, n, sizeof *v, by_g_desc);
-    double tp = 0, pred = 0, best = -1, thr = 0.5;
+    for (size_t i = 0; i < n; i++) actual += p[i];
+    double tp = 0, best = -1, thr = 0.5;
     for (size_t i = 0; i < n; i++) {
-        tp += v[i].c * v[i].g;
-        pred += v[i].c;
-        double f1 = 2 * tp / (pred + actual);
-        if (f1 > best) {
+        tp += p[i];
+        /* Expected F1 when the pairs down to this one are predicted as matches. */
+        double f1 = 2 * tp / ((double)(i + 1) + actual);
+        if (f1 > best && (i + 1 == n || p[i + 1] < p[i])) {
             best = f1;
-            /* Half way to the next pattern, so a small frequency adjustment does not
-             * flip pairs that sit exactly on the best pattern. */
-            thr = i + 1 < n ? (v[i].g + v[i + 1].g) / 2 : v[i].g;
+            thr = i + 1 < n ? (p[i] + p[i + 1]) / 2 : p[i];
         }
     }
-    m->threshold = fmin(fmax(thr, 0.05), 0.95);
-    mem_free(v);
-    mem_free(g);
+    return fmin(fmax(thr, 0.05), 0.95);
 }

@@ -10,7 +10,8 @@
  *   DATE      full birth date, when a real date  (typos in both names)
  *   PRE_Y     3-letter skeleton prefixes + year  (typos at the end of names)
  *   SUF_Y     3-letter skeleton suffixes + year  (typos at the start)
- * Queries also probe NAMES_Y of the neighbouring years. */
+ * Queries also probe NAMES_Y and ONE_Y of the neighbouring years (a year one off and
+ * a spelling change in one name at once). */
 #include <ctype.h>
 #include <stdio.h>
 #include <string.h>
@@ -42,15 +43,16 @@ static void affix(const char *s, bool suffix, char out[4]) {
     snprintf(out, 4, "%s", p);
 }
 
-/* Keys of r for year y (the record's own year, or a neighbour when probing). */
+/* Keys of r for year y (the record's own year, or a neighbour when probing): with
+ * all, every key; otherwise those on whole names (NAMES_Y, ONE_Y). */
 static size_t year_keys(const mrec *r, int y, bool all, uint64_t *out) {
     size_t n = 0;
     const char *g = r->given.skel, *f = r->family.skel;
     if (!y) return 0;
     out[n++] = key_str2(K_NAMES_Y, g, f, y);
-    if (!all) return n;
     if (g[0]) out[n++] = key_one(K_ONE_Y, g, y);
     if (f[0] && strcmp(f, g) != 0) out[n++] = key_one(K_ONE_Y, f, y);
+    if (!all) return n;
     if (g[0] && f[0]) {
         char pg[4], pf[4];
         affix(g, false, pg);

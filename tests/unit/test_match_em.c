@@ -170,6 +170,56 @@ static void test_names_that_go_together_weigh_as_a_pair(void **state) {
     match_index_free(ix);
 }
 
+/* Yoandri is rare among all arrivals but not among Cubans: when both records say
+ * Cuban, the name's frequency among Cubans is what counts. */
+static void test_name_frequency_is_read_within_an_agreeing_citizenship(void **state) {
+    (void)state;
+    static const char *const af[] = {"Jawad", "Farid", "Omid", "Bilal", "Nasir", "Karim"};
+    static const char *const cu[] = {"Perez", "Garcia", "Rodriguez", "Lopez", "Diaz"};
+    match_index *ix = NULL;
+    assert_ok(match_index_new(&ix));
+    char id[16];
+    for (int i = 0; i < 300; i++) {
+        snprintf(id, sizeof id, "a%d", i);
+        match_record r = {.id = id, .given_name = af[i % 6], .family_name = "Rahimi",
+                          .citizenship = "AF"};
+        assert_ok(match_index_add(ix, &r));
+    }
+    for (int i = 0; i < 20; i++) {
+        snprintf(id, sizeof id, "c%d", i);
+        match_record r = {.id = id, .given_name = "Yoandri", .family_name = cu[i % 5],
+                          .citizenship = "CU"};
+        assert_ok(match_index_add(ix, &r));
+    }
+    match_record r = {.id = "q", .given_name = "Yoandri", .family_name = "Perez",
+                      .citizenship = "CU"};
+    mrec q;
+    assert_ok(mrec_build(&r, &q));
+    mcmp c = {.lv = {NL_EXACT, NL_DIFF, DL_MISSING, BL_MISSING, BL_AGREE}};
+    double tg_cit, tg_all, tf;
+    mix_tf(ix, &q, &c, &tg_cit, &tf);
+    c.lv[MF_CIT] = BL_MISSING;
+    mix_tf(ix, &q, &c, &tg_all, &tf);
+    assert_true(tg_all > 1.0);         /* rare among everyone */
+    assert_true(tg_cit < tg_all - 2.0); /* every Cuban here is a Yoandri */
+    mrec_clear(&q);
+    match_index_free(ix);
+}
+
+/* With calibrated posteriors 10 x 0.9, 10 x 0.5 and 100 x 0.1, predicting the first
+ * twenty gives the best expected F1 (28/44): the cut falls between 0.5 and 0.1. */
+static void test_default_threshold_maximises_expected_f1(void **state) {
+    (void)state;
+    double p[120];
+    for (int i = 0; i < 120; i++) p[i] = i < 100 ? 0.1 : i < 110 ? 0.5 : 0.9;
+    double t = mthreshold_expected_f1(p, 120);
+    assert_true(t > 0.1 && t < 0.5);
+    for (int i = 0; i < 120; i++) p[i] = i < 100 ? 0.1 : 0.95; /* clear cases: cut lower */
+    t = mthreshold_expected_f1(p, 120);
+    assert_true(t > 0.1 && t < 0.95);
+    assert_float_equal(mthreshold_expected_f1(p, 0), 0.5, 1e-12);
+}
+
 static void test_untrained_index_keeps_the_prior(void **state) {
     (void)state;
     match_index *ix = NULL;
@@ -194,6 +244,8 @@ int main(void) {
         cmocka_unit_test(test_training_recovers_m_and_u_of_generated_data),
         cmocka_unit_test(test_citizenship_weighs_less_when_the_names_agree),
         cmocka_unit_test(test_names_that_go_together_weigh_as_a_pair),
+        cmocka_unit_test(test_name_frequency_is_read_within_an_agreeing_citizenship),
+        cmocka_unit_test(test_default_threshold_maximises_expected_f1),
         cmocka_unit_test(test_untrained_index_keeps_the_prior),
     };
     return cmocka_run_group_tests(tests, NULL, teardown);
