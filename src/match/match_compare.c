@@ -80,6 +80,26 @@ static void word_sets(const mfield *a, const mfield *b, bool *same_set, bool *pa
     *partial = common > 0;
 }
 
+bool mwithin_one_edit(const char *a, const char *b) {
+    size_t la = strlen(a), lb = strlen(b);
+    if (la < lb) {
+        const char *t = a;
+        a = b;
+        b = t;
+        size_t k = la;
+        la = lb;
+        lb = k;
+    }
+    if (la - lb > 1) return false;
+    size_t i = 0;
+    while (i < lb && a[i] == b[i]) i++;
+    if (i == lb) return true; /* equal, or one letter added at the end */
+    if (la > lb) return !strcmp(a + i + 1, b + i);
+    /* Same length: one letter replaced, or two neighbours swapped. */
+    if (!strcmp(a + i + 1, b + i + 1)) return true;
+    return i + 1 < la && a[i] == b[i + 1] && a[i + 1] == b[i] && !strcmp(a + i + 2, b + i + 2);
+}
+
 int mcompare_name(const mfield *a, const mfield *b) {
     if (!a->compact[0] || !b->compact[0]) return NL_MISSING;
     if (a->h_compact == b->h_compact && !strcmp(a->compact, b->compact)) return NL_EXACT;
@@ -90,6 +110,10 @@ int mcompare_name(const mfield *a, const mfield *b) {
     bool same_set, partial;
     word_sets(a, b, &same_set, &partial);
     if (same_set) return NL_SIMILAR;
+    /* One sound apart (Ahmadzada/Ahmetzada, Rachid/Reshid, Qasim/Ghasem), or one letter
+     * of a longer spelling: too short a skeleton would make every pair close. */
+    if ((ls >= 3 || lt >= 3) && mwithin_one_edit(a->skel, b->skel)) return NL_CLOSE;
+    if (strlen(a->compact) >= 4 && mwithin_one_edit(a->compact, b->compact)) return NL_CLOSE;
     return partial ? NL_PARTIAL : NL_DIFF;
 }
 
@@ -120,6 +144,9 @@ int mcompare_date(const mrec *a, const mrec *b) {
             return DL_YEAR_TYPO;
         return (dy == 1 || dy == -1) ? DL_NEAR : DL_DIFF;
     }
+    /* Who does not know their birth date says so every time: only the year on both
+     * records is more alike than a full date on one and the year on the other. */
+    if (a->year_only && b->year_only) return DL_YEAR_ONLY;
     if (a->year_only || b->year_only) return DL_PLACEHOLDER;
     if (a->month == b->month && a->day == b->day) return DL_EXACT;
     if (a->month == b->day && a->day == b->month) return DL_SWAP;
@@ -169,9 +196,11 @@ static void add_reason(match_candidate *c, const char *code, const char *fmt, co
 static void name_reason(match_candidate *c, int level, const char *field, const char *code,
                         double tf_bits) {
     char codebuf[48];
-    static const char *const suffix[] = {"equal", "phonetic", "similar", "partial", "differs"};
+    static const char *const suffix[] = {"equal", "phonetic", "similar", "close", "partial",
+                                         "differs"};
     static const char *const text[] = {"%s equal", "%s sounds alike", "%s spelled similarly",
-                                       "%s shares a part", "%s differs"};
+                                       "%s one sound or letter apart", "%s shares a part",
+                                       "%s differs"};
     if (level == NL_MISSING) {
         snprintf(codebuf, sizeof codebuf, "%s_missing", code);
         add_reason(c, codebuf, "%s missing on one record", field);
@@ -195,11 +224,13 @@ static const char *script_name(uint8_t s) {
 void mreasons(const mrec *a, const mrec *b, const mcmp *c, double given_tf, double family_tf,
               match_candidate *out) {
     static const char *const date_code[] = {
-        "birth_date_equal",      "birth_year_equal_date_unknown", "birth_date_day_month_swapped",
+        "birth_date_equal",      "birth_year_equal_year_only",    "birth_year_equal_date_unknown",
+        "birth_date_day_month_swapped",
         "birth_date_one_part",   "birth_year_equal",              "birth_date_year_mistyped",
         "birth_year_one_apart",  "birth_date_differs",            "birth_date_missing"};
     static const char *const date_text[] = {
         "birth date equal",
+        "birth year equal, only the year known on both records",
         "birth year equal, day and month not known on one record",
         "birth year equal, day and month swapped",
         "birth year equal, day or month differs",

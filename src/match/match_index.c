@@ -220,6 +220,7 @@ double mix_threshold_bits(double threshold) {
 static double name_bound(const mmodel *m, int k, bool top_possible) {
     if (top_possible) return m->w[k][NL_EXACT] + MATCH_TF_MAX; /* the largest bonus */
     double b = m->w[k][NL_SIMILAR];
+    if (m->w[k][NL_CLOSE] > b) b = m->w[k][NL_CLOSE];
     if (m->w[k][NL_PARTIAL] > b) b = m->w[k][NL_PARTIAL];
     if (m->w[k][NL_DIFF] > b) b = m->w[k][NL_DIFF];
     return b;
@@ -394,8 +395,10 @@ size_t match_index_memory(const match_index *ix) {
 void match_index_describe_model(const match_index *ix, FILE *f) {
     static const char *const fields[MF_COUNT] = {"given name", "family name", "birth date",
                                                  "sex", "citizenship"};
-    static const char *const names[] = {"exact", "phonetic", "similar", "partial", "different"};
-    static const char *const dates[] = {"exact", "year, day/month unknown", "day-month swap",
+    static const char *const names[] = {"exact", "phonetic", "similar", "one edit apart",
+                                        "partial", "different"};
+    static const char *const dates[] = {"exact", "year, only year on both",
+                                        "year, day/month unknown", "day-month swap",
                                         "day or month differs", "year only equal",
                                         "day+month, year slip", "year +-1", "different"};
     static const char *const simple[] = {"agree", "differ"};

@@ -64,10 +64,20 @@ uint64_t mhash_mix(uint64_t h, uint64_t v);
 /* ---- comparison -------------------------------------------------------------- */
 
 enum { MF_GIVEN, MF_FAMILY, MF_DATE, MF_SEX, MF_CIT, MF_COUNT };
-enum { NL_EXACT, NL_PHONETIC, NL_SIMILAR, NL_PARTIAL, NL_DIFF, NL_MISSING, NL_COUNT };
+enum {
+    NL_EXACT,    /* same compact form */
+    NL_PHONETIC, /* same skeleton */
+    NL_SIMILAR,  /* Jaro-Winkler high, or the same words in another order */
+    NL_CLOSE,    /* one edit apart: one sound of the skeleton or one letter */
+    NL_PARTIAL,  /* a word in common */
+    NL_DIFF,
+    NL_MISSING,
+    NL_COUNT
+};
 enum {
     DL_EXACT,       /* same day, month and year (both real dates) */
-    DL_PLACEHOLDER, /* same year, day and month unknown (or 1 January) on one or both */
+    DL_YEAR_ONLY,   /* same year, day and month unknown (or 1 January) on both */
+    DL_PLACEHOLDER, /* same year, day and month unknown (or 1 January) on one */
     DL_SWAP,        /* same year, day and month swapped */
     DL_ONE_PART,    /* same year, either day or month differs */
     DL_SAME_YEAR,   /* same year, day and month both differ */
@@ -80,7 +90,7 @@ enum {
 };
 enum { BL_AGREE, BL_DIFF, BL_MISSING, BL_COUNT };
 
-#define MLEVELS_MAX 9
+#define MLEVELS_MAX 10
 extern const int mlevel_count[MF_COUNT];
 
 typedef struct {
@@ -89,6 +99,10 @@ typedef struct {
 } mcmp;
 
 void mcompare(const mrec *a, const mrec *b, mcmp *out);
+
+/* True when a and b are at most one edit apart (a letter replaced, inserted or
+ * deleted, or two neighbours swapped). */
+bool mwithin_one_edit(const char *a, const char *b);
 
 /* Compares two name fields into an NL_* level. */
 int mcompare_name(const mfield *a, const mfield *b);

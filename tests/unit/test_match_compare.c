@@ -47,6 +47,10 @@ static void test_date_levels(void **state) {
     assert_int_equal(date_level(a, person("b", "Ali", "Rahimi", 1999, 3, 14, "AF")), DL_EXACT);
     assert_int_equal(date_level(a, person("b", "Ali", "Rahimi", 1999, 1, 1, "AF")), DL_PLACEHOLDER);
     assert_int_equal(date_level(a, person("b", "Ali", "Rahimi", 1999, 0, 0, "AF")), DL_PLACEHOLDER);
+    /* Only the year on both records. */
+    assert_int_equal(date_level(person("a", "Ali", "Rahimi", 1999, 1, 1, "AF"),
+                                person("b", "Ali", "Rahimi", 1999, 0, 0, "AF")),
+                     DL_YEAR_ONLY);
     assert_int_equal(date_level(a, person("b", "Ali", "Rahimi", 1999, 3, 20, "AF")), DL_ONE_PART);
     assert_int_equal(date_level(a, person("b", "Ali", "Rahimi", 1999, 7, 20, "AF")), DL_SAME_YEAR);
     assert_int_equal(date_level(a, person("b", "Ali", "Rahimi", 2000, 7, 20, "AF")), DL_NEAR);
@@ -71,6 +75,41 @@ static void test_year_slip_with_equal_day_and_month_is_its_own_level(void **stat
     assert_int_equal(date_level(a, person("b", "Ali", "Rahimi", 1996, 3, 15, "AF")), DL_NEAR);
     match_candidate c = explain(a, person("b", "Ali", "Rahimi", 1959, 3, 14, "AF"));
     assert_true(has_reason(&c, "birth_date_year_mistyped"));
+}
+
+static int family_level(const char *a, const char *b) {
+    mrec ra, rb;
+    match_record x = person("a", "Ali", a, 0, 0, 0, NULL), y = person("b", "Ali", b, 0, 0, 0, NULL);
+    assert_ok(mrec_build(&x, &ra));
+    assert_ok(mrec_build(&y, &rb));
+    int l = mcompare_name(&ra.family, &rb.family);
+    mrec_clear(&ra);
+    mrec_clear(&rb);
+    return l;
+}
+
+/* One sound or one letter apart is a level of its own between "similar" and "differs":
+ * Ahmadzada/Ahmetzada, Rachid/Reshid, Fayzi/Faezi, Naveedyar/Навидјар. Short names one
+ * letter apart (Khan/Kann) and names further apart stay different. */
+static void test_names_one_edit_apart_are_close(void **state) {
+    (void)state;
+    assert_true(mwithin_one_edit("abc", "abc"));
+    assert_true(mwithin_one_edit("abc", "abd"));
+    assert_true(mwithin_one_edit("abc", "ab"));
+    assert_true(mwithin_one_edit("abc", "xabc"));
+    assert_true(mwithin_one_edit("abcd", "abdc"));
+    assert_false(mwithin_one_edit("abcd", "badc"));
+    assert_false(mwithin_one_edit("abc", "a"));
+    assert_false(mwithin_one_edit("abcd", "axcy"));
+    assert_int_equal(family_level("Ahmadzadda", "Ahmetzada"), NL_CLOSE);
+    assert_int_equal(family_level("Rachid", "Reshid"), NL_CLOSE);
+    assert_int_equal(family_level("Fayzi", "Faezi"), NL_CLOSE);
+    assert_int_equal(family_level("Naveedyar", "Навидјар"), NL_CLOSE);
+    assert_int_equal(family_level("Khan", "Kann"), NL_DIFF);
+    assert_int_equal(family_level("Rahimi", "Karimzai"), NL_DIFF);
+    match_candidate c = explain(person("a", "Rachid", "Benali", 1990, 3, 4, "MA"),
+                                person("b", "Reshid", "Benali", 1990, 3, 4, "MA"));
+    assert_true(has_reason(&c, "given_name_close"));
 }
 
 static void test_day_month_swap_is_a_reason(void **state) {
@@ -181,6 +220,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_date_levels),
         cmocka_unit_test(test_year_slip_with_equal_day_and_month_is_its_own_level),
+        cmocka_unit_test(test_names_one_edit_apart_are_close),
         cmocka_unit_test(test_day_month_swap_is_a_reason),
         cmocka_unit_test(test_year_only_date_is_a_reason_not_a_disagreement),
         cmocka_unit_test(test_swapped_names_are_detected),
