@@ -142,7 +142,10 @@ int mcompare_date(const mrec *a, const mrec *b) {
         if (!a->year_only && !b->year_only && a->month == b->month && a->day == b->day &&
             year_slip(a->year, b->year))
             return DL_YEAR_TYPO;
-        return (dy == 1 || dy == -1) ? DL_NEAR : DL_DIFF;
+        if (dy != 1 && dy != -1) return DL_DIFF;
+        /* An age given roughly is often a year off; two real dates a year and a day
+         * apart are two slips at once. */
+        return a->year_only || b->year_only ? DL_NEAR : DL_NEAR_FULL;
     }
     /* Who does not know their birth date says so every time: only the year on both
      * records is more alike than a full date on one and the year on the other. */
@@ -227,7 +230,8 @@ void mreasons(const mrec *a, const mrec *b, const mcmp *c, double given_tf, doub
         "birth_date_equal",      "birth_year_equal_year_only",    "birth_year_equal_date_unknown",
         "birth_date_day_month_swapped",
         "birth_date_one_part",   "birth_year_equal",              "birth_date_year_mistyped",
-        "birth_year_one_apart",  "birth_date_differs",            "birth_date_missing"};
+        "birth_year_one_apart",  "birth_year_one_apart",          "birth_date_differs",
+        "birth_date_missing"};
     static const char *const date_text[] = {
         "birth date equal",
         "birth year equal, only the year known on both records",
@@ -236,6 +240,7 @@ void mreasons(const mrec *a, const mrec *b, const mcmp *c, double given_tf, doub
         "birth year equal, day or month differs",
         "birth year equal, day and month differ",
         "birth day and month equal, year one apart or mistyped",
+        "birth year one apart",
         "birth year one apart",
         "birth dates differ",
         "birth date missing on one record"};

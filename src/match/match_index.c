@@ -400,7 +400,8 @@ void match_index_describe_model(const match_index *ix, FILE *f) {
     static const char *const dates[] = {"exact", "year, only year on both",
                                         "year, day/month unknown", "day-month swap",
                                         "day or month differs", "year only equal",
-                                        "day+month, year slip", "year +-1", "different"};
+                                        "day+month, year slip", "year +-1",
+                                        "year +-1, day/month differ", "different"};
     static const char *const simple[] = {"agree", "differ"};
     const mmodel *m = &ix->model;
     fprintf(f, "model: %s, %zu pairs, %d EM iterations, lambda %.4f, threshold %.3f\n",

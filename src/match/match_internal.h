@@ -83,14 +83,15 @@ enum {
     DL_SAME_YEAR,   /* same year, day and month both differ */
     DL_YEAR_TYPO,   /* same day and month (real dates), year one apart or one digit
                        mistyped or two digits swapped */
-    DL_NEAR,        /* years one apart */
+    DL_NEAR,        /* years one apart, only the year on one record or both */
+    DL_NEAR_FULL,   /* years one apart and day and month differ (two real dates) */
     DL_DIFF,
     DL_MISSING,
     DL_COUNT
 };
 enum { BL_AGREE, BL_DIFF, BL_MISSING, BL_COUNT };
 
-#define MLEVELS_MAX 10
+#define MLEVELS_MAX 11
 extern const int mlevel_count[MF_COUNT];
 
 typedef struct {

@@ -53,7 +53,7 @@ static void test_date_levels(void **state) {
                      DL_YEAR_ONLY);
     assert_int_equal(date_level(a, person("b", "Ali", "Rahimi", 1999, 3, 20, "AF")), DL_ONE_PART);
     assert_int_equal(date_level(a, person("b", "Ali", "Rahimi", 1999, 7, 20, "AF")), DL_SAME_YEAR);
-    assert_int_equal(date_level(a, person("b", "Ali", "Rahimi", 2000, 7, 20, "AF")), DL_NEAR);
+    assert_int_equal(date_level(a, person("b", "Ali", "Rahimi", 2000, 7, 20, "AF")), DL_NEAR_FULL);
     assert_int_equal(date_level(a, person("b", "Ali", "Rahimi", 2000, 0, 0, "AF")), DL_NEAR);
     assert_int_equal(date_level(a, person("b", "Ali", "Rahimi", 1985, 3, 14, "AF")), DL_DIFF);
     assert_int_equal(date_level(a, person("b", "Ali", "Rahimi", 1990, 7, 20, "AF")), DL_DIFF);
@@ -72,7 +72,7 @@ static void test_year_slip_with_equal_day_and_month_is_its_own_level(void **stat
     /* Two digits off, a year-only date, or another day: not a slip. */
     assert_int_equal(date_level(a, person("b", "Ali", "Rahimi", 1987, 3, 14, "AF")), DL_DIFF);
     assert_int_equal(date_level(a, person("b", "Ali", "Rahimi", 1996, 0, 0, "AF")), DL_NEAR);
-    assert_int_equal(date_level(a, person("b", "Ali", "Rahimi", 1996, 3, 15, "AF")), DL_NEAR);
+    assert_int_equal(date_level(a, person("b", "Ali", "Rahimi", 1996, 3, 15, "AF")), DL_NEAR_FULL);
     match_candidate c = explain(a, person("b", "Ali", "Rahimi", 1959, 3, 14, "AF"));
     assert_true(has_reason(&c, "birth_date_year_mistyped"));
 }

@@ -36,8 +36,8 @@ static void test_em_recovers_m_u_and_lambda_from_synthetic_patterns(void **state
     /* A population unlike the prior: more exact names, more year-only dates. */
     const double gm[] = {0.70, 0.15, 0.06, 0.02, 0.02, 0.05};
     const double gu[] = {0.02, 0.02, 0.03, 0.01, 0.02, 0.90};
-    const double dm[] = {0.20, 0.30, 0.20, 0.02, 0.04, 0.02, 0.05, 0.15, 0.02};
-    const double du[] = {0.001, 0.02, 0.03, 0.0004, 0.004, 0.02, 0.0002, 0.07, 0.8544};
+    const double dm[] = {0.20, 0.30, 0.20, 0.02, 0.04, 0.02, 0.05, 0.12, 0.03, 0.02};
+    const double du[] = {0.001, 0.02, 0.03, 0.0004, 0.004, 0.02, 0.0002, 0.03, 0.04, 0.8544};
     memcpy(truth.m[MF_GIVEN], gm, sizeof gm);
     memcpy(truth.u[MF_GIVEN], gu, sizeof gu);
     memcpy(truth.m[MF_DATE], dm, sizeof dm);
