@@ -162,21 +162,49 @@ static int simple_level(bool a_known, bool b_known, bool equal) {
     return equal ? BL_AGREE : BL_DIFF;
 }
 
-void mcompare(const mrec *a, const mrec *b, mcmp *out) {
-    int g = mcompare_name(&a->given, &b->given);
-    int f = mcompare_name(&a->family, &b->family);
-    out->swapped = false;
+/* Missing counts as worst when readings are ranked. */
+static int rank(int level) { return level == NL_MISSING ? NL_COUNT : level; }
+
+/* Levels of two pairs of name fields, straight or crossed, whichever agrees better. */
+static void compare_names(const mfield *ag, const mfield *af, const mfield *bg,
+                          const mfield *bf, int *g, int *f, bool *swapped) {
+    *g = mcompare_name(ag, bg);
+    *f = mcompare_name(af, bf);
+    *swapped = false;
     /* Crossed reading only when the straight one is not already good on both. */
-    if (g > NL_PHONETIC || f > NL_PHONETIC) {
-        int xg = mcompare_name(&a->given, &b->family);
-        int xf = mcompare_name(&a->family, &b->given);
-        /* Levels are ordered best first; missing counts as worst here. */
-        int straight = (g == NL_MISSING ? NL_COUNT : g) + (f == NL_MISSING ? NL_COUNT : f);
-        int crossed = (xg == NL_MISSING ? NL_COUNT : xg) + (xf == NL_MISSING ? NL_COUNT : xf);
-        if (crossed < straight && xg != NL_MISSING && xf != NL_MISSING) {
-            g = xg;
-            f = xf;
-            out->swapped = true;
+    if (*g > NL_PHONETIC || *f > NL_PHONETIC) {
+        int xg = mcompare_name(ag, bf);
+        int xf = mcompare_name(af, bg);
+        if (rank(xg) + rank(xf) < rank(*g) + rank(*f) && xg != NL_MISSING && xf != NL_MISSING) {
+            *g = xg;
+            *f = xf;
+            *swapped = true;
+        }
+    }
+}
+
+void mcompare(const mrec *a, const mrec *b, mcmp *out) {
+    int g, f;
+    compare_names(&a->given, &a->family, &b->given, &b->family, &g, &f, &out->swapped);
+    out->native_a = out->native_b = false;
+    /* A record written in both scripts is compared in each; the reading that agrees
+     * best counts (a Latin spelling may be far from another record's while the
+     * Arabic or Cyrillic forms agree). */
+    if ((a->native || b->native) && (g > NL_PHONETIC || f > NL_PHONETIC)) {
+        for (int k = 1; k < 4; k++) {
+            bool na = k & 1, nb = k & 2;
+            if ((na && !a->native) || (nb && !b->native)) continue;
+            int xg, xf;
+            bool sw;
+            compare_names(mcmp_given(a, na), mcmp_family(a, na), mcmp_given(b, nb),
+                          mcmp_family(b, nb), &xg, &xf, &sw);
+            if (rank(xg) + rank(xf) < rank(g) + rank(f)) {
+                g = xg;
+                f = xf;
+                out->swapped = sw;
+                out->native_a = na;
+                out->native_b = nb;
+            }
         }
     }
     out->lv[MF_GIVEN] = (uint8_t)g;
@@ -248,8 +276,13 @@ void mreasons(const mrec *a, const mrec *b, const mcmp *c, double given_tf, doub
     name_reason(out, c->lv[MF_FAMILY], "family name", "family_name", family_tf);
     name_reason(out, c->lv[MF_GIVEN], "given name", "given_name", given_tf);
     if (c->swapped) add_reason(out, "names_swapped", "given and family names swapped", NULL);
-    if (a->script != b->script) {
-        uint8_t s = a->script != SCRIPT_LATIN ? a->script : b->script;
+    uint8_t sa = c->native_a ? a->native->script : a->script;
+    uint8_t sb = c->native_b ? b->native->script : b->script;
+    if (c->native_a || c->native_b)
+        add_reason(out, "name_native_form", "names agree as written in the person's own script",
+                   NULL);
+    else if (sa != sb) {
+        uint8_t s = sa != SCRIPT_LATIN ? sa : sb;
         add_reason(out, "name_other_script", "name written in %s script on one record",
                    script_name(s));
     }

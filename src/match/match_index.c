@@ -180,9 +180,9 @@ static double tf_bits(const match_index *ix, int f, const mfield *v, const mrec 
  * different people share this pair of names is read from the index's count of the
  * pair itself (the order-free blocking key on both skeletons), and the adjustment is
  * log2 of (average chance for the given name x for the family name) over it. */
-static double tf_joint_bits(const match_index *ix, const mrec *a) {
+static double tf_joint_bits(const match_index *ix, const mfield *given, const mfield *family) {
     if (ix->s2[0] <= 0 || ix->s2[1] <= 0 || ix->n_live == 0) return 0;
-    mlist *l = mix_list(ix, mblock_key_names(a));
+    mlist *l = mix_list(ix, mblock_key_names_of(given, family));
     double c = l && l->n ? l->n : 1;
     double ug = ix->s2[0] / (ix->tot[0] * ix->tot[0]), uf = ix->s2[1] / (ix->tot[1] * ix->tot[1]);
     double b = log2(ug * uf * (double)ix->n_live / c);
@@ -203,9 +203,11 @@ double mix_score(const match_index *ix, const mrec *a, const mrec *b, mcmp *c, d
 double mix_tf(const match_index *ix, const mrec *a, const mcmp *c, double *tf_given,
               double *tf_family) {
     bool cit = c->lv[MF_CIT] == BL_AGREE;
-    *tf_given = c->lv[MF_GIVEN] <= NL_PHONETIC ? tf_bits(ix, 0, &a->given, a, cit) : 0;
-    *tf_family = c->lv[MF_FAMILY] <= NL_PHONETIC ? tf_bits(ix, 1, &a->family, a, cit) : 0;
-    if (mcmp_names_agree(c)) return tf_joint_bits(ix, a);
+    /* The names of a that were compared (Latin or native). */
+    const mfield *g = mcmp_given(a, c->native_a), *f = mcmp_family(a, c->native_a);
+    *tf_given = c->lv[MF_GIVEN] <= NL_PHONETIC ? tf_bits(ix, 0, g, a, cit) : 0;
+    *tf_family = c->lv[MF_FAMILY] <= NL_PHONETIC ? tf_bits(ix, 1, f, a, cit) : 0;
+    if (mcmp_names_agree(c)) return tf_joint_bits(ix, g, f);
     return *tf_given + *tf_family;
 }
 
@@ -233,10 +235,13 @@ bool mix_may_reach(const match_index *ix, const mrec *a, const mrec *b, double b
     int ls = !a->sex || !b->sex ? BL_MISSING : a->sex == b->sex ? BL_AGREE : BL_DIFF;
     int lc = !a->cit[0] || !b->cit[0] ? BL_MISSING : !strcmp(a->cit, b->cit) ? BL_AGREE : BL_DIFF;
     bits += fmax(m->w[MF_SEX][ls], m->wn[MF_SEX][ls]) + fmax(m->w[MF_CIT][lc], m->wn[MF_CIT][lc]);
-    bool g_top = a->given.h_skel == b->given.h_skel || a->given.h_skel == b->family.h_skel;
-    bool f_top = a->family.h_skel == b->family.h_skel || a->family.h_skel == b->given.h_skel;
-    bits += a->given.compact[0] && b->given.compact[0] ? name_bound(m, MF_GIVEN, g_top) : 0;
-    bits += a->family.compact[0] && b->family.compact[0] ? name_bound(m, MF_FAMILY, f_top) : 0;
+    /* With a native form on either side any reading may agree: no bound from hashes. */
+    bool any = a->native || b->native;
+    bool g_top = any || a->given.h_skel == b->given.h_skel || a->given.h_skel == b->family.h_skel;
+    bool f_top = any || a->family.h_skel == b->family.h_skel || a->family.h_skel == b->given.h_skel;
+    bits += any || (a->given.compact[0] && b->given.compact[0]) ? name_bound(m, MF_GIVEN, g_top) : 0;
+    bits += any || (a->family.compact[0] && b->family.compact[0]) ? name_bound(m, MF_FAMILY, f_top)
+                                                                : 0;
     return bits >= bits_needed;
 }
 

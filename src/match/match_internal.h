@@ -9,7 +9,7 @@
 
 #include "match/match.h"
 
-#define MATCH_MAX_KEYS 8
+#define MATCH_MAX_KEYS 10
 #define MATCH_NAME_MAX 127 /* bytes of a normalised name kept */
 
 /* One name field after normalisation. */
@@ -23,6 +23,14 @@ typedef struct {
 
 enum { SCRIPT_LATIN, SCRIPT_CYRILLIC, SCRIPT_ARABIC, SCRIPT_OTHER };
 
+/* The names as written in the person's own script (native_name), transliterated, when
+ * the record has Latin names too: first word given name, the rest family name. */
+typedef struct {
+    mfield given, family;
+    uint8_t script;
+    char *buf;
+} mnative;
+
 typedef struct {
     char *id;
     mfield given, family;
@@ -32,6 +40,7 @@ typedef struct {
     char sex;          /* 'M', 'F' or 0 */
     char cit[12];
     uint8_t script;    /* of the names as written: SCRIPT_* */
+    mnative *native;   /* NULL unless native_name is given beside Latin names */
     uint8_t nkeys;
     uint64_t keys[MATCH_MAX_KEYS]; /* blocking keys stored in the index */
     char *buf;         /* the strings above */
@@ -51,11 +60,12 @@ herr *mnorm_name(const char *name, char *out, uint8_t *script);
 void mnorm_skeleton(const char *in, char *out);
 
 /* Blocking keys to probe for r: its own keys and those of neighbouring years. */
-#define MATCH_MAX_PROBES 16
+#define MATCH_MAX_PROBES 20
 size_t mblock_probes(const mrec *r, uint64_t *out);
 
 /* The record's key on both name skeletons, and on its full birth date (0: none). */
 uint64_t mblock_key_names(const mrec *r);
+uint64_t mblock_key_names_of(const mfield *given, const mfield *family);
 uint64_t mblock_key_date(const mrec *r);
 
 uint64_t mhash(const char *s);
@@ -97,7 +107,18 @@ extern const int mlevel_count[MF_COUNT];
 typedef struct {
     uint8_t lv[MF_COUNT];
     bool swapped; /* given matched family and family matched given */
+    /* Which names were compared: the Latin ones (false) or the native ones (true) of
+     * a and of b, whichever reading agreed best. */
+    bool native_a, native_b;
 } mcmp;
+
+/* The name fields of r that a comparison used (native or Latin). */
+static inline const mfield *mcmp_given(const mrec *r, bool native) {
+    return native && r->native ? &r->native->given : &r->given;
+}
+static inline const mfield *mcmp_family(const mrec *r, bool native) {
+    return native && r->native ? &r->native->family : &r->family;
+}
 
 void mcompare(const mrec *a, const mrec *b, mcmp *out);
 

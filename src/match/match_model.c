@@ -35,7 +35,7 @@ void mpattern_levels(int index, mcmp *c) {
     c->lv[MF_SEX] = (uint8_t)(index % BL_COUNT);
     index /= BL_COUNT;
     c->lv[MF_CIT] = (uint8_t)index;
-    c->swapped = false;
+    c->swapped = c->native_a = c->native_b = false;
 }
 
 static bool is_missing(int field, int level) { return level == mlevel_count[field] - 1; }

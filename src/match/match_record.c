@@ -12,6 +12,7 @@
  *   SUF_Y     3-letter skeleton suffixes + year  (typos at the start)
  * Queries also probe NAMES_Y and ONE_Y of the neighbouring years (a year one off and
  * a spelling change in one name at once). */
+#include <assert.h>
 #include <ctype.h>
 #include <stdio.h>
 #include <string.h>
@@ -65,10 +66,12 @@ static size_t year_keys(const mrec *r, int y, bool all, uint64_t *out) {
     return n;
 }
 
-uint64_t mblock_key_names(const mrec *r) {
-    if (!r->given.skel[0] && !r->family.skel[0]) return 0;
-    return key_str2(K_NAMES, r->given.skel, r->family.skel, 0);
+uint64_t mblock_key_names_of(const mfield *given, const mfield *family) {
+    if (!given->skel[0] && !family->skel[0]) return 0;
+    return key_str2(K_NAMES, given->skel, family->skel, 0);
 }
+
+uint64_t mblock_key_names(const mrec *r) { return mblock_key_names_of(&r->given, &r->family); }
 
 uint64_t mblock_key_date(const mrec *r) {
     if (!r->year || r->year_only) return 0;
@@ -81,6 +84,14 @@ static void block_keys(mrec *r) {
     if (mblock_key_names(r)) r->keys[n++] = mblock_key_names(r);
     if (mblock_key_date(r)) r->keys[n++] = mblock_key_date(r);
     if (r->given.skel[0] || r->family.skel[0]) n += year_keys(r, r->year, true, r->keys + n);
+    /* The native form's names, with and without the year, when they read differently. */
+    const mnative *v = r->native;
+    uint64_t kn = v ? mblock_key_names_of(&v->given, &v->family) : 0;
+    if (kn && kn != mblock_key_names(r)) {
+        r->keys[n++] = kn;
+        if (r->year) r->keys[n++] = key_str2(K_NAMES_Y, v->given.skel, v->family.skel, r->year);
+    }
+    assert(n <= MATCH_MAX_KEYS);
     r->nkeys = (uint8_t)n;
 }
 
@@ -139,6 +150,28 @@ static bool valid_date(int y, int m, int d) {
     return true;
 }
 
+/* The native form of the names beside Latin ones: first word given, the rest family. */
+static herr *native_build(const char *native, mrec *out) {
+    char nn[MATCH_NAME_MAX + 1], gn[MATCH_NAME_MAX + 1], fn[MATCH_NAME_MAX + 1] = "";
+    uint8_t script = SCRIPT_LATIN;
+    herr *e = mnorm_name(native, nn, &script);
+    if (e || !nn[0]) return e;
+    char *sp = strchr(nn, ' ');
+    if (sp) {
+        *sp = '\0';
+        snprintf(fn, sizeof fn, "%s", sp + 1);
+    }
+    snprintf(gn, sizeof gn, "%s", nn);
+    mnative *v = mem_alloc(sizeof *v);
+    v->buf = mem_alloc(7 * (strlen(gn) + strlen(fn)) + 32);
+    size_t o = 0;
+    field_build(gn, v->buf, &o, &v->given);
+    field_build(fn, v->buf, &o, &v->family);
+    v->script = script;
+    out->native = v;
+    return NULL;
+}
+
 herr *mrec_build(const match_record *r, mrec *out) {
     char gn[MATCH_NAME_MAX + 1], fn[MATCH_NAME_MAX + 1];
     uint8_t sg = SCRIPT_LATIN, sf = SCRIPT_LATIN;
@@ -153,7 +186,8 @@ herr *mrec_build(const match_record *r, mrec *out) {
         return err_invalid("birth_date", "birth date is not a real date");
     e = mnorm_name(r->given_name, gn, &sg);
     if (!e) e = mnorm_name(r->family_name, fn, &sf);
-    if (!e && !gn[0] && !fn[0] && r->native_name && r->native_name[0]) {
+    bool latin = gn[0] || fn[0];
+    if (!e && !latin && r->native_name && r->native_name[0]) {
         /* Only a native-script name: its first word is taken as the given name. */
         char nn[MATCH_NAME_MAX + 1];
         e = mnorm_name(r->native_name, nn, &sg);
@@ -164,8 +198,10 @@ herr *mrec_build(const match_record *r, mrec *out) {
         }
         snprintf(gn, sizeof gn, "%s", nn);
     }
+    if (!e && latin && r->native_name && r->native_name[0]) e = native_build(r->native_name, out);
     if (e) {
         snprintf(e->field, sizeof e->field, "%s", "name");
+        mrec_clear(out);
         return e;
     }
     size_t cap = strlen(id) + 1 + 7 * (strlen(gn) + strlen(fn)) + 32;
@@ -198,6 +234,8 @@ herr *mrec_build(const match_record *r, mrec *out) {
 }
 
 void mrec_clear(mrec *r) {
+    if (r->native) mem_free(r->native->buf);
+    mem_free(r->native);
     mem_free(r->buf);
     memset(r, 0, sizeof *r);
 }
@@ -205,5 +243,10 @@ void mrec_clear(mrec *r) {
 size_t mrec_memory(const mrec *r) {
     if (!r->buf) return 0;
     const char *end = r->family.tokskel + strlen(r->family.tokskel) + 1;
-    return (size_t)(end - r->buf);
+    size_t n = (size_t)(end - r->buf);
+    if (r->native) {
+        const mfield *f = &r->native->family;
+        n += sizeof *r->native + (size_t)(f->tokskel + strlen(f->tokskel) + 1 - r->native->buf);
+    }
+    return n;
 }

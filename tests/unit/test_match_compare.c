@@ -112,6 +112,37 @@ static void test_names_one_edit_apart_are_close(void **state) {
     assert_true(has_reason(&c, "given_name_close"));
 }
 
+/* A registration with Latin names and the native form compares the native form too:
+ * a Latin name taken from a document (here an alias) need not be how the person is
+ * known, while the Persian-script name reads as another record's Latin one. */
+static void test_native_name_is_compared_beside_latin_names(void **state) {
+    (void)state;
+    match_record a = person("a", "Jean", "Dupont", 1990, 3, 4, "AF");
+    a.native_name = "محمد کریمی";
+    match_record b = person("b", "Mohammad", "Karimi", 1990, 3, 4, "AF");
+    mrec ra, rb;
+    assert_ok(mrec_build(&a, &ra));
+    assert_ok(mrec_build(&b, &rb));
+    assert_non_null(ra.native);
+    assert_null(rb.native);
+    mcmp c;
+    mcompare(&ra, &rb, &c);
+    assert_true(c.lv[MF_GIVEN] <= NL_PHONETIC && c.lv[MF_FAMILY] <= NL_PHONETIC);
+    assert_true(c.native_a && !c.native_b);
+    mcompare(&rb, &ra, &c); /* either side */
+    assert_true(c.lv[MF_GIVEN] <= NL_PHONETIC && c.lv[MF_FAMILY] <= NL_PHONETIC);
+    assert_true(!c.native_a && c.native_b);
+    match_candidate k = explain(a, b);
+    assert_true(has_reason(&k, "name_native_form"));
+    assert_true(k.score > 0.9);
+    /* Without the native form the two records have nothing in common but the date. */
+    a.native_name = NULL;
+    k = explain(a, b);
+    assert_true(k.score < 0.5);
+    mrec_clear(&ra);
+    mrec_clear(&rb);
+}
+
 static void test_day_month_swap_is_a_reason(void **state) {
     (void)state;
     match_record a = person("a", "Ali", "Rahimi", 1999, 3, 4, "AF");
@@ -221,6 +252,7 @@ int main(void) {
         cmocka_unit_test(test_date_levels),
         cmocka_unit_test(test_year_slip_with_equal_day_and_month_is_its_own_level),
         cmocka_unit_test(test_names_one_edit_apart_are_close),
+        cmocka_unit_test(test_native_name_is_compared_beside_latin_names),
         cmocka_unit_test(test_day_month_swap_is_a_reason),
         cmocka_unit_test(test_year_only_date_is_a_reason_not_a_disagreement),
         cmocka_unit_test(test_swapped_names_are_detected),

@@ -78,6 +78,26 @@ static void test_query_finds_a_record_with_year_one_off_and_one_name_respelled(v
     match_index_free(ix);
 }
 
+/* The native form of a record's names is a blocking key too: a returning person typed
+ * in Latin letters finds the record whose Latin names were an alias. */
+static void test_query_finds_a_record_by_its_native_name(void **state) {
+    (void)state;
+    match_index *ix = sample_index();
+    match_record r = rec("p9", "Jean", "Dupont", 1993, 5, 6);
+    r.native_name = "محمد کریمی";
+    assert_ok(match_index_add(ix, &r));
+    match_record q = rec(NULL, "Muhammad", "Kerimi", 1993, 0, 0);
+    q.precision = MATCH_DATE_YEAR;
+    match_candidate *c = NULL;
+    size_t n = 0;
+    assert_ok(match_index_query(ix, &q, 0.5, 10, &c, &n));
+    assert_true(n >= 1);
+    assert_string_equal(c[0].id, "p9");
+    mem_free(c);
+    assert_ok(match_index_remove(ix, "p9"));
+    match_index_free(ix);
+}
+
 static void test_add_replaces_and_remove_forgets(void **state) {
     (void)state;
     match_index *ix = sample_index();
@@ -204,6 +224,7 @@ int main(void) {
         cmocka_unit_test(test_query_finds_a_returning_person_under_another_spelling),
         cmocka_unit_test(test_query_excludes_own_id_and_respects_max),
         cmocka_unit_test(test_query_finds_a_record_with_year_one_off_and_one_name_respelled),
+        cmocka_unit_test(test_query_finds_a_record_by_its_native_name),
         cmocka_unit_test(test_add_replaces_and_remove_forgets),
         cmocka_unit_test(test_add_rejects_bad_records),
         cmocka_unit_test(test_concurrent_queries_while_adding),
