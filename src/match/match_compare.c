@@ -48,35 +48,47 @@ double match_jaro_winkler(const char *a, const char *b) {
     return jaro + (double)prefix * 0.1 * (1.0 - jaro);
 }
 
-/* Words of a space-separated string, as pointers into a copy. */
-static size_t words_of(const char *s, char *copy, size_t copy_size, const char **w, size_t max) {
-    snprintf(copy, copy_size, "%s", s);
+typedef struct {
+    const char *p;
+    size_t n;
+} word;
+
+/* Words of a space-separated string, in place. */
+static size_t words_of(const char *s, word *w, size_t max) {
     size_t n = 0;
-    char *save = NULL;
-    for (char *p = strtok_r(copy, " ", &save); p && n < max; p = strtok_r(NULL, " ", &save))
-        w[n++] = p;
+    while (*s && n < max) {
+        while (*s == ' ') s++;
+        if (!*s) break;
+        const char *e = s;
+        while (*e && *e != ' ') e++;
+        w[n].p = s;
+        w[n++].n = (size_t)(e - s);
+        s = e;
+    }
     return n;
 }
 
 /* True when the two skeleton word lists hold the same words in another order (and
  * there is more than one word), or when they share a word of 2+ letters (*partial). */
 static void word_sets(const mfield *a, const mfield *b, bool *same_set, bool *partial) {
-    char ca[MATCH_NAME_MAX + 2], cb[MATCH_NAME_MAX + 2];
-    const char *wa[16], *wb[16];
-    size_t na = words_of(a->tokskel, ca, sizeof ca, wa, 16);
-    size_t nb = words_of(b->tokskel, cb, sizeof cb, wb, 16);
-    size_t common = 0;
+    *same_set = *partial = false;
+    /* One word each: sharing it would have made the skeletons equal. */
+    if (!strchr(a->tokskel, ' ') && !strchr(b->tokskel, ' ')) return;
+    word wa[16], wb[16];
+    size_t na = words_of(a->tokskel, wa, 16), nb = words_of(b->tokskel, wb, 16);
+    size_t common = 0, equal = 0;
     bool used[16] = {0};
     for (size_t i = 0; i < na; i++) {
         for (size_t j = 0; j < nb; j++) {
-            if (!used[j] && !strcmp(wa[i], wb[j])) {
+            if (!used[j] && wa[i].n == wb[j].n && !memcmp(wa[i].p, wb[j].p, wa[i].n)) {
                 used[j] = true;
-                if (strlen(wa[i]) >= 2) common++;
+                equal++;
+                if (wa[i].n >= 2) common++;
                 break;
             }
         }
     }
-    *same_set = na > 1 && na == nb && common == na;
+    *same_set = na > 1 && na == nb && equal == na && common == na;
     *partial = common > 0;
 }
 
@@ -100,20 +112,71 @@ bool mwithin_one_edit(const char *a, const char *b) {
     return i + 1 < la && a[i] == b[i + 1] && a[i + 1] == b[i] && !strcmp(a + i + 2, b + i + 2);
 }
 
+/* True when the Jaro-Winkler similarity of a and b (lengths la, lb) reaches t. Cheap
+ * bounds first: with a common prefix of p letters it needs a Jaro similarity of
+ * (t - p/10) / (1 - p/10), and no Jaro similarity exceeds (2 + shorter/longer) / 3, so
+ * lengths far apart settle most pairs before any letter is matched. */
+static bool jw_at_least(const char *a, size_t la, const char *b, size_t lb, double t) {
+    if (la > 64) la = 64;
+    if (lb > 64) lb = 64;
+    size_t p = 0;
+    while (p < 4 && p < la && p < lb && a[p] == b[p]) p++;
+    double need = (t - 0.1 * (double)p) / (1 - 0.1 * (double)p);
+    double mn = (double)(la < lb ? la : lb), mx = (double)(la < lb ? lb : la);
+    if (mx == 0 || (2 + mn / mx) / 3 < need - 1e-9) return false;
+    return match_jaro_winkler(a, b) >= t;
+}
+
+/* At most how many characters two strings can have in common (as multisets), from
+ * their letter bits and lengths: one per letter both have, plus the repeated letters
+ * of the one with fewer repeats. */
+static unsigned common_bound(uint32_t ma, unsigned la, uint32_t mb, unsigned lb) {
+    unsigned ra = la - (unsigned)__builtin_popcount(ma), rb = lb - (unsigned)__builtin_popcount(mb);
+    unsigned m = (unsigned)__builtin_popcount(ma & mb) + (ra < rb ? ra : rb);
+    unsigned mn = la < lb ? la : lb;
+    return m < mn ? m : mn;
+}
+
+/* Upper bound of the Jaro-Winkler similarity from the number of characters that can
+ * match (no transpositions) and the common prefix of the first four characters. */
+static bool jw_may_reach(const char *pa, unsigned la, const char *pb, unsigned lb, unsigned m,
+                         double t) {
+    if (la > 64 || lb > 64) return true; /* the similarity reads the first 64 only */
+    if (m == 0) return false;
+    unsigned p = 0;
+    while (p < 4 && p < la && p < lb && pa[p] == pb[p]) p++;
+    double jaro = ((double)m / la + (double)m / lb + 1) / 3;
+    return jaro + 0.1 * p * (1 - jaro) >= t - 1e-9;
+}
+
+bool msketch_may_be_similar(const msketch *a, const msketch *b) {
+    if (!a->lc || !b->lc) return false; /* missing */
+    if (a->multi || b->multi) return true; /* may share a word or be reordered */
+    if (a->lc == 255 || b->lc == 255 || a->ls == 255 || b->ls == 255) return true;
+    unsigned mc = common_bound(a->c, a->lc, b->c, b->lc);
+    if (jw_may_reach(a->pc, a->lc, b->pc, b->lc, mc, 0.92)) return true;
+    unsigned xc = a->lc > b->lc ? a->lc : b->lc;
+    if (a->lc >= 4 && mc + 1 >= xc) return true; /* one letter apart */
+    unsigned ms = common_bound(a->s, a->ls, b->s, b->ls);
+    if (a->ls >= 3 && b->ls >= 3 && jw_may_reach(a->ps, a->ls, b->ps, b->ls, ms, 0.90)) return true;
+    unsigned xs = a->ls > b->ls ? a->ls : b->ls;
+    return (a->ls >= 3 || b->ls >= 3) && ms + 1 >= xs; /* one sound apart */
+}
+
 int mcompare_name(const mfield *a, const mfield *b) {
     if (!a->compact[0] || !b->compact[0]) return NL_MISSING;
     if (a->h_compact == b->h_compact && !strcmp(a->compact, b->compact)) return NL_EXACT;
     if (a->h_skel == b->h_skel && !strcmp(a->skel, b->skel)) return NL_PHONETIC;
-    if (match_jaro_winkler(a->compact, b->compact) >= 0.92) return NL_SIMILAR;
-    size_t ls = strlen(a->skel), lt = strlen(b->skel);
-    if (ls >= 3 && lt >= 3 && match_jaro_winkler(a->skel, b->skel) >= 0.90) return NL_SIMILAR;
+    if (jw_at_least(a->compact, a->lcompact, b->compact, b->lcompact, 0.92)) return NL_SIMILAR;
+    size_t ls = a->lskel, lt = b->lskel;
+    if (ls >= 3 && lt >= 3 && jw_at_least(a->skel, ls, b->skel, lt, 0.90)) return NL_SIMILAR;
     bool same_set, partial;
     word_sets(a, b, &same_set, &partial);
     if (same_set) return NL_SIMILAR;
     /* One sound apart (Ahmadzada/Ahmetzada, Rachid/Reshid, Qasim/Ghasem), or one letter
      * of a longer spelling: too short a skeleton would make every pair close. */
     if ((ls >= 3 || lt >= 3) && mwithin_one_edit(a->skel, b->skel)) return NL_CLOSE;
-    if (strlen(a->compact) >= 4 && mwithin_one_edit(a->compact, b->compact)) return NL_CLOSE;
+    if (a->lcompact >= 4 && mwithin_one_edit(a->compact, b->compact)) return NL_CLOSE;
     return partial ? NL_PARTIAL : NL_DIFF;
 }
 
@@ -121,9 +184,8 @@ int mcompare_name(const mfield *a, const mfield *b) {
  * different, or two neighbouring digits swapped (1995/1959). */
 static bool year_slip(int a, int b) {
     if (a - b == 1 || b - a == 1) return true;
-    char x[8], y[8];
-    snprintf(x, sizeof x, "%04d", a);
-    snprintf(y, sizeof y, "%04d", b);
+    int x[4], y[4]; /* digits, thousands first */
+    for (int i = 3; i >= 0; i--, a /= 10, b /= 10) x[i] = a % 10, y[i] = b % 10;
     int diff = 0, first = -1;
     for (int i = 0; i < 4; i++)
         if (x[i] != y[i]) {
@@ -134,27 +196,30 @@ static bool year_slip(int a, int b) {
     return diff == 2 && first < 3 && x[first] == y[first + 1] && x[first + 1] == y[first];
 }
 
-int mcompare_date(const mrec *a, const mrec *b) {
-    if (!a->year || !b->year) return DL_MISSING;
-    int dy = a->year - b->year;
+int mdate_level(int ya, int ma, int da, bool yoa, int yb, int mb, int db, bool yob) {
+    if (!ya || !yb) return DL_MISSING;
+    int dy = ya - yb;
     if (dy != 0) {
         /* A full date whose year alone differs by a slip is one date mistyped. */
-        if (!a->year_only && !b->year_only && a->month == b->month && a->day == b->day &&
-            year_slip(a->year, b->year))
-            return DL_YEAR_TYPO;
+        if (!yoa && !yob && ma == mb && da == db && year_slip(ya, yb)) return DL_YEAR_TYPO;
         if (dy != 1 && dy != -1) return DL_DIFF;
         /* An age given roughly is often a year off; two real dates a year and a day
          * apart are two slips at once. */
-        return a->year_only || b->year_only ? DL_NEAR : DL_NEAR_FULL;
+        return yoa || yob ? DL_NEAR : DL_NEAR_FULL;
     }
     /* Who does not know their birth date says so every time: only the year on both
      * records is more alike than a full date on one and the year on the other. */
-    if (a->year_only && b->year_only) return DL_YEAR_ONLY;
-    if (a->year_only || b->year_only) return DL_PLACEHOLDER;
-    if (a->month == b->month && a->day == b->day) return DL_EXACT;
-    if (a->month == b->day && a->day == b->month) return DL_SWAP;
-    if (a->month == b->month || a->day == b->day) return DL_ONE_PART;
+    if (yoa && yob) return DL_YEAR_ONLY;
+    if (yoa || yob) return DL_PLACEHOLDER;
+    if (ma == mb && da == db) return DL_EXACT;
+    if (ma == db && da == mb) return DL_SWAP;
+    if (ma == mb || da == db) return DL_ONE_PART;
     return DL_SAME_YEAR;
+}
+
+int mcompare_date(const mrec *a, const mrec *b) {
+    return mdate_level(a->year, a->month, a->day, a->year_only, b->year, b->month, b->day,
+                       b->year_only);
 }
 
 static int simple_level(bool a_known, bool b_known, bool equal) {

@@ -288,7 +288,7 @@ static void dedup_visit(void *p, uint32_t slot) {
     worker *w = p;
     if (slot >= w->self) return;
     const match_index *ix = w->j->ix;
-    if (!mix_may_reach(ix, &ix->recs[slot], &ix->recs[w->self], w->j->bits_needed)) return;
+    if (!mix_may_reach(ix, &ix->hot[slot], &ix->hot[w->self], w->j->bits_needed)) return;
     mcmp c;
     double s = mix_score(ix, &ix->recs[slot], &ix->recs[w->self], &c, NULL, NULL);
     if (s < w->j->threshold) return;

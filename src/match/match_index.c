@@ -22,6 +22,7 @@ void match_index_free(match_index *ix) {
     for (size_t i = 0; i < ix->n_slots; i++) mrec_clear(&ix->recs[i]);
     for (size_t i = 0; i < ix->n_lists; i++) mlist_free(&ix->lists[i]);
     mem_free(ix->recs);
+    mem_free(ix->hot);
     mem_free(ix->free_slots);
     mem_free(ix->lists);
     mmap_free(&ix->ids);
@@ -107,12 +108,14 @@ uint32_t mix_insert(match_index *ix, mrec *r) {
         if (ix->n_slots == ix->cap_slots) {
             ix->cap_slots = ix->cap_slots ? ix->cap_slots * 2 : 1024;
             ix->recs = mem_realloc(ix->recs, ix->cap_slots * sizeof *ix->recs);
+            ix->hot = mem_realloc(ix->hot, ix->cap_slots * sizeof *ix->hot);
         }
         slot = (uint32_t)ix->n_slots++;
     }
     ix->recs[slot] = *r;
     memset(r, 0, sizeof *r);
     mrec *s = &ix->recs[slot];
+    mhot_of(s, &ix->hot[slot]);
     mmap_put(&ix->ids, mhash(s->id), slot);
     for (size_t k = 0; k < s->nkeys; k++) {
         mlist *l = mix_list(ix, s->keys[k]);
@@ -228,20 +231,35 @@ static double name_bound(const mmodel *m, int k, bool top_possible) {
     return b;
 }
 
-bool mix_may_reach(const match_index *ix, const mrec *a, const mrec *b, double bits_needed) {
+bool mix_may_reach(const match_index *ix, const mhot *a, const mhot *b, double bits_needed) {
     const mmodel *m = &ix->model;
-    double bits = m->prior_bits + m->w[MF_DATE][mcompare_date(a, b)];
-    /* Sex and citizenship weigh differently when the names agree: take the larger. */
+    double bits = m->prior_bits + m->w[MF_DATE][mdate_level(a->year, a->month, a->day,
+                                                            a->year_only, b->year, b->month,
+                                                            b->day, b->year_only)];
+    /* Sex and citizenship weigh differently when the names agree: take the larger; a
+     * citizenship hash that agrees may still hide two different strings. */
     int ls = !a->sex || !b->sex ? BL_MISSING : a->sex == b->sex ? BL_AGREE : BL_DIFF;
-    int lc = !a->cit[0] || !b->cit[0] ? BL_MISSING : !strcmp(a->cit, b->cit) ? BL_AGREE : BL_DIFF;
-    bits += fmax(m->w[MF_SEX][ls], m->wn[MF_SEX][ls]) + fmax(m->w[MF_CIT][lc], m->wn[MF_CIT][lc]);
+    bits += fmax(m->w[MF_SEX][ls], m->wn[MF_SEX][ls]);
+    if (a->hc && b->hc) {
+        double c = fmax(m->w[MF_CIT][BL_DIFF], m->wn[MF_CIT][BL_DIFF]);
+        if (a->hc == b->hc) c = fmax(c, fmax(m->w[MF_CIT][BL_AGREE], m->wn[MF_CIT][BL_AGREE]));
+        bits += c;
+    }
     /* With a native form on either side any reading may agree: no bound from hashes. */
     bool any = a->native || b->native;
-    bool g_top = any || a->given.h_skel == b->given.h_skel || a->given.h_skel == b->family.h_skel;
-    bool f_top = any || a->family.h_skel == b->family.h_skel || a->family.h_skel == b->given.h_skel;
-    bits += any || (a->given.compact[0] && b->given.compact[0]) ? name_bound(m, MF_GIVEN, g_top) : 0;
-    bits += any || (a->family.compact[0] && b->family.compact[0]) ? name_bound(m, MF_FAMILY, f_top)
-                                                                : 0;
+    bool g_top = any || (a->hg && (a->hg == b->hg || a->hg == b->hf));
+    bool f_top = any || (a->hf && (a->hf == b->hf || a->hf == b->hg));
+    bits += any || (a->hg && b->hg) ? name_bound(m, MF_GIVEN, g_top) : 0;
+    bits += any || (a->hf && b->hf) ? name_bound(m, MF_FAMILY, f_top) : 0;
+    if (bits < bits_needed) return false;
+    /* A name that does not agree may still be similar, one edit away or share a word;
+     * the sketches often show it cannot (straight or crossed), and then it differs. */
+    if (!g_top && a->hg && b->hg && !msketch_may_be_similar(&a->g, &b->g) &&
+        !(b->hf && msketch_may_be_similar(&a->g, &b->f)))
+        bits += m->w[MF_GIVEN][NL_DIFF] - name_bound(m, MF_GIVEN, false);
+    if (!f_top && a->hf && b->hf && !msketch_may_be_similar(&a->f, &b->f) &&
+        !(b->hg && msketch_may_be_similar(&a->f, &b->g)))
+        bits += m->w[MF_FAMILY][NL_DIFF] - name_bound(m, MF_FAMILY, false);
     return bits >= bits_needed;
 }
 
@@ -298,6 +316,7 @@ void mix_candidates(const match_index *ix, const mrec *q, uint32_t *seen, uint32
 typedef struct {
     const match_index *ix;
     const mrec *q;
+    mhot qhot;
     double threshold, bits_needed;
     struct hit {
         uint32_t slot;
@@ -310,7 +329,7 @@ static void query_visit(void *p, uint32_t slot) {
     query_ctx *c = p;
     const mrec *r = &c->ix->recs[slot];
     if (c->q->id[0] && !strcmp(r->id, c->q->id)) return;
-    if (!mix_may_reach(c->ix, c->q, r, c->bits_needed)) return;
+    if (!mix_may_reach(c->ix, &c->qhot, &c->ix->hot[slot], c->bits_needed)) return;
     mcmp cmp;
     double s = mix_score(c->ix, c->q, r, &cmp, NULL, NULL);
     if (s < c->threshold) return;
@@ -348,6 +367,7 @@ herr *match_index_query(match_index *ix, const match_record *r, double threshold
     if (e) return e;
     query_ctx c = {.ix = ix, .q = &q, .threshold = threshold,
                    .bits_needed = mix_threshold_bits(threshold) - 1e-9};
+    mhot_of(&q, &c.qhot);
     pthread_rwlock_rdlock(&ix->lock);
     mix_candidates(ix, &q, NULL, 0, query_visit, &c);
     if (c.n > 1) qsort(c.hits, c.n, sizeof *c.hits, by_score_desc);
@@ -386,7 +406,7 @@ double match_default_threshold(const match_index *ix) { return ix->model.thresho
 size_t match_index_size(const match_index *ix) { return ix->n_live; }
 
 size_t match_index_memory(const match_index *ix) {
-    size_t b = sizeof *ix + ix->cap_slots * sizeof *ix->recs +
+    size_t b = sizeof *ix + ix->cap_slots * (sizeof *ix->recs + sizeof *ix->hot) +
                ix->cap_free * sizeof *ix->free_slots + ix->cap_lists * sizeof *ix->lists +
                mmap_memory(&ix->ids) + mmap_memory(&ix->post) + mmap_memory(&ix->freq[0]) +
                mmap_memory(&ix->freq[1]) + mmap_memory(&ix->freq_cit[0]) +

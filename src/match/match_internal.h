@@ -19,6 +19,7 @@ typedef struct {
     const char *skel;    /* skeleton of the whole name: "mhmdlI" */
     const char *tokskel; /* skeleton of each word, space separated: "mhmd AlI" */
     uint64_t h_compact, h_skel;
+    uint16_t lcompact, lskel; /* strlen of compact and skel */
 } mfield;
 
 enum { SCRIPT_LATIN, SCRIPT_CYRILLIC, SCRIPT_ARABIC, SCRIPT_OTHER };
@@ -45,6 +46,41 @@ typedef struct {
     uint64_t keys[MATCH_MAX_KEYS]; /* blocking keys stored in the index */
     char *buf;         /* the strings above */
 } mrec;
+
+/* What the cheap bound before a full comparison reads, packed so that a candidate
+ * costs one cache line: the birth date, sex, and 32-bit hashes of the name skeletons
+ * and the citizenship (0: missing). */
+/* A sketch of one name from which a level "different" can often be told without
+ * reading the strings: which letters occur (one bit per letter) in the compact form
+ * and the skeleton, their lengths and first four characters, and whether the name has
+ * several words (then it may share one). */
+typedef struct {
+    uint32_t c, s;
+    uint8_t lc, ls;
+    bool multi;
+    char pc[4], ps[4];
+} msketch;
+
+typedef struct {
+    uint32_t hg, hf, hc;
+    int16_t year;
+    int8_t month, day;
+    bool year_only;
+    char sex;
+    bool native; /* the record has a native form of its names */
+    msketch g, f;
+} mhot;
+
+void mhot_of(const mrec *r, mhot *out);
+
+/* False when the sketches show that two names compare as NL_DIFF (or better, equal
+ * skeletons aside): no Jaro-Winkler similarity, one-edit distance or shared word can
+ * reach the levels between. True when they might. */
+bool msketch_may_be_similar(const msketch *a, const msketch *b);
+
+/* Birth-date level (DL_*) of two dates: year 0 = unknown; year_only = day and month
+ * unknown (month and day are then 0). */
+int mdate_level(int ya, int ma, int da, bool yoa, int yb, int mb, int db, bool yob);
 
 /* Normalises a record; out is overwritten. ERR_INVALID for bad input. */
 herr *mrec_build(const match_record *r, mrec *out);

@@ -15,6 +15,7 @@
 struct match_index {
     pthread_rwlock_t lock;
     mrec *recs; /* by slot; a free slot has id == NULL */
+    mhot *hot;  /* by slot: what mix_may_reach reads */
     size_t n_slots, cap_slots, n_live;
     uint32_t *free_slots;
     size_t n_free, cap_free;
@@ -47,7 +48,7 @@ double mix_score(const match_index *ix, const mrec *a, const mrec *b, mcmp *c, d
 
 /* True when the pair might still score at least bits_needed (log2 odds): a cheap
  * bound from the date, sex, citizenship and name hashes, before any string work. */
-bool mix_may_reach(const match_index *ix, const mrec *a, const mrec *b, double bits_needed);
+bool mix_may_reach(const match_index *ix, const mhot *a, const mhot *b, double bits_needed);
 double mix_threshold_bits(double threshold);
 
 /* Largest frequency adjustment (bits) of one agreeing name; twice that for both. */

@@ -138,6 +138,8 @@ static void field_build(const char *norm, char *buf, size_t *o, mfield *f) {
     }
     f->h_compact = mhash(f->compact);
     f->h_skel = mhash(f->skel);
+    f->lcompact = (uint16_t)strlen(f->compact);
+    f->lskel = (uint16_t)strlen(f->skel);
 }
 
 static bool valid_date(int y, int m, int d) {
@@ -231,6 +233,43 @@ herr *mrec_build(const match_record *r, mrec *out) {
     }
     block_keys(out);
     return NULL;
+}
+
+static uint32_t letter_bits(const char *s) {
+    uint32_t m = 0;
+    for (; *s; s++) {
+        unsigned c = (unsigned char)*s;
+        unsigned bit = c >= 'a' && c <= 'z' ? c - 'a' : c == 'A' ? 26 : c == 'I' ? 27 : c == 'J' ? 28 : 29;
+        m |= 1u << bit;
+    }
+    return m;
+}
+
+static void sketch_of(const mfield *f, msketch *k) {
+    k->c = letter_bits(f->compact);
+    k->s = letter_bits(f->skel);
+    k->lc = (uint8_t)(f->lcompact < 255 ? f->lcompact : 255);
+    k->ls = (uint8_t)(f->lskel < 255 ? f->lskel : 255);
+    k->multi = strchr(f->tokskel, ' ') != NULL;
+    memset(k->pc, 0, sizeof k->pc);
+    memset(k->ps, 0, sizeof k->ps);
+    memcpy(k->pc, f->compact, f->lcompact < 4 ? f->lcompact : 4);
+    memcpy(k->ps, f->skel, f->lskel < 4 ? f->lskel : 4);
+}
+
+void mhot_of(const mrec *r, mhot *out) {
+    memset(out, 0, sizeof *out);
+    out->hg = r->given.skel[0] ? (uint32_t)r->given.h_skel | 1 : 0;
+    out->hf = r->family.skel[0] ? (uint32_t)r->family.h_skel | 1 : 0;
+    out->hc = r->cit[0] ? (uint32_t)mhash(r->cit) | 1 : 0;
+    out->year = r->year;
+    out->month = r->month;
+    out->day = r->day;
+    out->year_only = r->year_only;
+    out->sex = r->sex;
+    out->native = r->native != NULL;
+    sketch_of(&r->given, &out->g);
+    sketch_of(&r->family, &out->f);
 }
 
 void mrec_clear(mrec *r) {

@@ -143,6 +143,43 @@ static void test_native_name_is_compared_beside_latin_names(void **state) {
     mrec_clear(&rb);
 }
 
+/* The sketch that lets the index skip string work must never hide a level between
+ * "phonetic" and "different": over many generated name pairs, whenever it says the
+ * names cannot be similar they compare as equal, phonetic or different. */
+static void test_name_sketch_never_hides_a_similar_name(void **state) {
+    (void)state;
+    match_demo *d = NULL;
+    assert_ok(match_demo_generate(2000, 3, &d));
+    mrec *r = mem_alloc(d->n * sizeof *r);
+    mhot *h = mem_alloc(d->n * sizeof *h);
+    for (size_t i = 0; i < d->n; i++) {
+        assert_ok(mrec_build(&d->recs[i], &r[i]));
+        mhot_of(&r[i], &h[i]);
+    }
+    size_t skipped = 0, similar = 0;
+    for (size_t i = 0; i < d->n; i++)
+        for (size_t j = i + 1; j < d->n; j += 7) {
+            const mfield *fa[2] = {&r[i].given, &r[i].family}, *fb[2] = {&r[j].given, &r[j].family};
+            const msketch *ka[2] = {&h[i].g, &h[i].f}, *kb[2] = {&h[j].g, &h[j].f};
+            for (int x = 0; x < 2; x++)
+                for (int y = 0; y < 2; y++) {
+                    int l = mcompare_name(fa[x], fb[y]);
+                    if (l == NL_SIMILAR || l == NL_CLOSE || l == NL_PARTIAL) {
+                        similar++;
+                        assert_true(msketch_may_be_similar(ka[x], kb[y]));
+                    } else if (l == NL_DIFF && !msketch_may_be_similar(ka[x], kb[y])) {
+                        skipped++;
+                    }
+                }
+        }
+    assert_true(similar > 100);
+    assert_true(skipped > 10 * similar); /* and it does tell most differences */
+    for (size_t i = 0; i < d->n; i++) mrec_clear(&r[i]);
+    mem_free(r);
+    mem_free(h);
+    match_demo_free(d);
+}
+
 static void test_day_month_swap_is_a_reason(void **state) {
     (void)state;
     match_record a = person("a", "Ali", "Rahimi", 1999, 3, 4, "AF");
@@ -253,6 +290,7 @@ int main(void) {
         cmocka_unit_test(test_year_slip_with_equal_day_and_month_is_its_own_level),
         cmocka_unit_test(test_names_one_edit_apart_are_close),
         cmocka_unit_test(test_native_name_is_compared_beside_latin_names),
+        cmocka_unit_test(test_name_sketch_never_hides_a_similar_name),
         cmocka_unit_test(test_day_month_swap_is_a_reason),
         cmocka_unit_test(test_year_only_date_is_a_reason_not_a_disagreement),
         cmocka_unit_test(test_swapped_names_are_detected),
