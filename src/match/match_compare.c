@@ -164,9 +164,14 @@ bool msketch_may_be_similar(const msketch *a, const msketch *b) {
 }
 
 int mcompare_name(const mfield *a, const mfield *b) {
-    if (!a->compact[0] || !b->compact[0]) return NL_MISSING;
+    if (!a->lcompact || !b->lcompact) return NL_MISSING; /* without reading the strings */
     if (a->h_compact == b->h_compact && !strcmp(a->compact, b->compact)) return NL_EXACT;
     if (a->h_skel == b->h_skel && !strcmp(a->skel, b->skel)) return NL_PHONETIC;
+    /* Most names compared are plainly different: the sketches tell at once. */
+    msketch ka, kb;
+    msketch_of(a, &ka);
+    msketch_of(b, &kb);
+    if (!msketch_may_be_similar(&ka, &kb)) return NL_DIFF;
     if (jw_at_least(a->compact, a->lcompact, b->compact, b->lcompact, 0.92)) return NL_SIMILAR;
     size_t ls = a->lskel, lt = b->lskel;
     if (ls >= 3 && lt >= 3 && jw_at_least(a->skel, ls, b->skel, lt, 0.90)) return NL_SIMILAR;

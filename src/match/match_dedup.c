@@ -13,8 +13,8 @@
 #include "core/mem.h"
 #include "match/match_ix.h"
 
-#define TRAIN_RECORDS 20000
-#define TRAIN_MAX_PAIRS 1000000
+#define COUNT_RECORDS 50000   /* records whose birth year and date-mates are counted */
+#define TRAIN_MAX_PAIRS 300000 /* pairs in each sample: candidates, same date, same names */
 #define RANDOM_PAIRS 400000
 #define FIELD(k) (1u << (k))
 
@@ -61,19 +61,33 @@ typedef struct {
 } samples;
 
 /* Counts comparison patterns of random pairs, of pairs blocked on the birth date, of
- * pairs blocked on both names, and of all candidate pairs. */
+ * pairs blocked on both names, and of all candidate pairs. Records are taken in a
+ * random order until each sample is full, so training costs about the same at 100,000
+ * records as at 10 million, and what it sees is a random part of the index. */
 static void sample_pairs(const match_index *ix, samples *s) {
     uint32_t *live = mem_alloc(ix->n_live * sizeof *live);
-    size_t n = 0, known = 0;
-    for (size_t i = 0; i < ix->n_slots; i++) {
-        if (!ix->recs[i].id) continue;
-        live[n++] = (uint32_t)i;
-        known += ix->recs[i].year != 0;
-        mlist *l = mix_list(ix, mblock_key_date(&ix->recs[i]));
-        if (l) s->date_pairs += (double)(l->n - 1) / 2;
-    }
-    s->year_known = (double)known / (double)n;
+    size_t n = 0;
+    for (size_t i = 0; i < ix->n_slots; i++)
+        if (ix->recs[i].id) live[n++] = (uint32_t)i;
     uint64_t state = 0x853c49e6748fea9bULL;
+    for (size_t k = n; k > 1; k--) {
+        state = mhash_mix(state, k);
+        size_t j = state % k;
+        uint32_t t = live[k - 1];
+        live[k - 1] = live[j];
+        live[j] = t;
+    }
+    /* How many records have a birth year, and how many pairs share a real date. */
+    size_t m = n < COUNT_RECORDS ? n : COUNT_RECORDS;
+    double known = 0, date_pairs = 0;
+    for (size_t k = 0; k < m; k++) {
+        const mrec *r = &ix->recs[live[k]];
+        known += r->year != 0;
+        mlist *l = mix_list(ix, mblock_key_date(r));
+        if (l) date_pairs += (double)(l->n - 1) / 2;
+    }
+    s->year_known = known / (double)m;
+    s->date_pairs = date_pairs * (double)n / (double)m;
     train_ctx c = {.ix = ix, .counts = s->rand};
     double all_pairs = (double)n * (double)(n - 1) / 2;
     size_t R = all_pairs < RANDOM_PAIRS ? (size_t)all_pairs : RANDOM_PAIRS;
@@ -85,16 +99,17 @@ static void sample_pairs(const match_index *ix, samples *s) {
         count_pair(&c, b);
     }
     uint32_t *seen = mem_alloc(ix->n_slots * sizeof *seen);
-    size_t stride = n / TRAIN_RECORDS + 1;
-    train_ctx ca = {.ix = ix, .counts = s->all, .keep = s->all_pairs}, cd = {.ix = ix, .counts = s->date},
-              cn = {.ix = ix, .counts = s->names};
-    for (size_t k = 0; k < n; k += stride) {
+    train_ctx ca = {.ix = ix, .counts = s->all, .keep = s->all_pairs},
+              cd = {.ix = ix, .counts = s->date}, cn = {.ix = ix, .counts = s->names};
+    for (size_t k = 0; k < n; k++) {
+        /* A record's candidates are at most the probes' lists, each at most block_cap
+         * long, so keep can always take them. */
+        bool more_all = ca.pairs + MATCH_MAX_PROBES * ix->block_cap <= TRAIN_MAX_PAIRS;
+        if (!more_all && cd.pairs >= TRAIN_MAX_PAIRS && cn.pairs >= TRAIN_MAX_PAIRS) break;
         uint32_t i = live[k];
         const mrec *r = &ix->recs[i];
         ca.self = cd.self = cn.self = i;
-        /* A record's candidates are at most the probes' lists, each at most block_cap
-         * long, so keep can always take them. */
-        if (ca.pairs + MATCH_MAX_PROBES * ix->block_cap <= TRAIN_MAX_PAIRS) mix_candidates(ix, r, seen, i + 1, train_visit, &ca);
+        if (more_all) mix_candidates(ix, r, seen, (uint32_t)k + 1, UINT32_MAX, train_visit, &ca);
         if (cd.pairs < TRAIN_MAX_PAIRS) count_list(&cd, mblock_key_date(r));
         if (cn.pairs < TRAIN_MAX_PAIRS) count_list(&cn, mblock_key_names(r));
     }
@@ -189,21 +204,26 @@ static bool fit_model(const match_index *ix, const samples *s, mmodel *m) {
 }
 
 /* The default threshold: the one that maximises the expected F1 over the sampled
- * candidate pairs, each scored as a query scores it (frequencies included), so that
- * the posterior of the fitted model is read as the chance that the pair is one person. */
-static void pick_threshold(match_index *ix, const samples *s) {
+ * candidate pairs, each scored with model m as a query scores it (frequencies
+ * included), so that the posterior of the fitted model is read as the chance that the
+ * pair is one person. */
+static void pick_threshold(const match_index *ix, const samples *s, mmodel *m) {
     double *p = mem_alloc((s->n_all ? s->n_all : 1) * sizeof *p);
     for (size_t k = 0; k < s->n_all; k++) {
+        const mrec *a = &ix->recs[s->all_pairs[k][0]], *b = &ix->recs[s->all_pairs[k][1]];
         mcmp c;
-        p[k] = mix_score(ix, &ix->recs[s->all_pairs[k][0]], &ix->recs[s->all_pairs[k][1]], &c,
-                         NULL, NULL);
+        double tg, tf;
+        mcompare(a, b, &c);
+        p[k] = mmodel_prob(m->prior_bits + mmodel_bits(m, &c) + mix_tf(ix, a, &c, &tg, &tf));
     }
-    ix->model.threshold = mthreshold_expected_f1(p, s->n_all);
+    m->threshold = mthreshold_expected_f1(p, s->n_all);
     mem_free(p);
 }
 
+/* Sampling and fitting read the index under the shared lock, so queries go on while
+ * the model is trained; only installing the new model takes the lock alone. */
 herr *match_index_train(match_index *ix) {
-    pthread_rwlock_wrlock(&ix->lock);
+    pthread_rwlock_rdlock(&ix->lock);
     if (ix->n_live < 50) {
         pthread_rwlock_unlock(&ix->lock);
         return NULL;
@@ -216,11 +236,14 @@ herr *match_index_train(match_index *ix) {
     s.all_pairs = mem_alloc(TRAIN_MAX_PAIRS * sizeof *s.all_pairs);
     sample_pairs(ix, &s);
     mmodel m;
-    if (fit_model(ix, &s, &m)) {
-        ix->model = m;
-        pick_threshold(ix, &s);
-    }
+    bool fitted = fit_model(ix, &s, &m);
+    if (fitted) pick_threshold(ix, &s, &m);
     pthread_rwlock_unlock(&ix->lock);
+    if (fitted) {
+        pthread_rwlock_wrlock(&ix->lock);
+        ix->model = m;
+        pthread_rwlock_unlock(&ix->lock);
+    }
     mem_free(s.all);
     mem_free(s.all_pairs);
     return NULL;
@@ -312,7 +335,9 @@ static void *score_worker(void *p) {
         size_t end = start + 512 < j->n ? start + 512 : j->n;
         for (size_t i = start; i < end; i++) {
             w->self = (uint32_t)i;
-            mix_candidates(j->ix, &j->ix->recs[i], w->seen, (uint32_t)i + 1, dedup_visit, w);
+            /* Each pair once: the candidates indexed before this record. */
+            mix_candidates(j->ix, &j->ix->recs[i], w->seen, (uint32_t)i + 1, (uint32_t)i,
+                           dedup_visit, w);
         }
         size_t done = atomic_fetch_add(&j->done, end - start) + (end - start);
         if (j->progress && w->worker == 0 && done >= next_report) {

@@ -83,6 +83,7 @@ static void name_counts(match_index *ix, const mrec *r, int delta) {
 
 static void unlink_slot(match_index *ix, uint32_t slot) {
     mrec *r = &ix->recs[slot];
+    ix->unsorted = true; /* swap-removal, and the slot will be reused */
     for (size_t k = 0; k < r->nkeys; k++) {
         mlist *l = mix_list(ix, r->keys[k]);
         if (l) mlist_remove(l, slot);
@@ -280,7 +281,7 @@ static bool slotset_add(slotset *s, uint32_t v) {
 }
 
 void mix_candidates(const match_index *ix, const mrec *q, uint32_t *seen, uint32_t stamp,
-                    mix_visit fn, void *ctx) {
+                    uint32_t below, mix_visit fn, void *ctx) {
     uint64_t probes[MATCH_MAX_PROBES];
     mlist *lists[MATCH_MAX_PROBES];
     size_t np = mblock_probes(q, probes), nl = 0, total = 0;
@@ -301,6 +302,11 @@ void mix_candidates(const match_index *ix, const mrec *q, uint32_t *seen, uint32
         uint32_t *items = mlist_items(lists[i]);
         for (uint32_t k = 0; k < lists[i]->n; k++) {
             uint32_t s = items[k];
+            if (s >= below) {
+                /* Lists are in slot order until a record is removed. */
+                if (!ix->unsorted) break;
+                continue;
+            }
             if (seen) {
                 if (seen[s] == stamp) continue;
                 seen[s] = stamp;
@@ -369,7 +375,7 @@ herr *match_index_query(match_index *ix, const match_record *r, double threshold
                    .bits_needed = mix_threshold_bits(threshold) - 1e-9};
     mhot_of(&q, &c.qhot);
     pthread_rwlock_rdlock(&ix->lock);
-    mix_candidates(ix, &q, NULL, 0, query_visit, &c);
+    mix_candidates(ix, &q, NULL, 0, UINT32_MAX, query_visit, &c);
     if (c.n > 1) qsort(c.hits, c.n, sizeof *c.hits, by_score_desc);
     size_t k = max && c.n > max ? max : c.n;
     if (k > 0) {

@@ -20,6 +20,8 @@ typedef struct {
     const char *tokskel; /* skeleton of each word, space separated: "mhmd AlI" */
     uint64_t h_compact, h_skel;
     uint16_t lcompact, lskel; /* strlen of compact and skel */
+    uint32_t bits_c, bits_s;  /* letters that occur in compact and skel (msketch) */
+    bool multi;               /* several words */
 } mfield;
 
 enum { SCRIPT_LATIN, SCRIPT_CYRILLIC, SCRIPT_ARABIC, SCRIPT_OTHER };
@@ -72,6 +74,9 @@ typedef struct {
 } mhot;
 
 void mhot_of(const mrec *r, mhot *out);
+
+/* The sketch of a name field. */
+void msketch_of(const mfield *f, msketch *out);
 
 /* False when the sketches show that two names compare as NL_DIFF (or better, equal
  * skeletons aside): no Jaro-Winkler similarity, one-edit distance or shared word can

@@ -29,6 +29,7 @@ struct match_index {
     mmap64 cit_n;         /* citizenship hash -> records */
     mmodel model;
     size_t block_cap;
+    bool unsorted; /* a posting list may be out of slot order (after a removal) */
 };
 
 /* Adds a built record, taking ownership; replaces a record with the same id. The
@@ -61,11 +62,11 @@ double mix_threshold_bits(double threshold);
 double mix_tf(const match_index *ix, const mrec *a, const mcmp *c, double *tf_given,
               double *tf_family);
 
-/* Candidates of q: calls fn for every slot sharing a probe key (each slot once, lists
- * longer than block_cap skipped). seen is a per-caller stamp array of n_slots entries
- * or NULL (then a local set is used); stamp is a value not yet in it. */
+/* Candidates of q: calls fn for every slot below `below` sharing a probe key (each
+ * slot once, lists longer than block_cap skipped). seen is a per-caller stamp array of
+ * n_slots entries or NULL (then a local set is used); stamp is a value not yet in it. */
 typedef void (*mix_visit)(void *ctx, uint32_t slot);
 void mix_candidates(const match_index *ix, const mrec *q, uint32_t *seen, uint32_t stamp,
-                    mix_visit fn, void *ctx);
+                    uint32_t below, mix_visit fn, void *ctx);
 
 #endif

@@ -105,6 +105,8 @@ size_t mblock_probes(const mrec *r, uint64_t *out) {
     return n;
 }
 
+static uint32_t letter_bits(const char *s);
+
 /* Fills a field from its normalised words, appending strings to buf at *o. */
 static void field_build(const char *norm, char *buf, size_t *o, mfield *f) {
     char compact[MATCH_NAME_MAX + 1], skel[2 * MATCH_NAME_MAX + 2], tok[3 * MATCH_NAME_MAX + 4];
@@ -140,6 +142,9 @@ static void field_build(const char *norm, char *buf, size_t *o, mfield *f) {
     f->h_skel = mhash(f->skel);
     f->lcompact = (uint16_t)strlen(f->compact);
     f->lskel = (uint16_t)strlen(f->skel);
+    f->bits_c = letter_bits(f->compact);
+    f->bits_s = letter_bits(f->skel);
+    f->multi = strchr(f->tokskel, ' ') != NULL;
 }
 
 static bool valid_date(int y, int m, int d) {
@@ -245,12 +250,12 @@ static uint32_t letter_bits(const char *s) {
     return m;
 }
 
-static void sketch_of(const mfield *f, msketch *k) {
-    k->c = letter_bits(f->compact);
-    k->s = letter_bits(f->skel);
+void msketch_of(const mfield *f, msketch *k) {
+    k->c = f->bits_c;
+    k->s = f->bits_s;
     k->lc = (uint8_t)(f->lcompact < 255 ? f->lcompact : 255);
     k->ls = (uint8_t)(f->lskel < 255 ? f->lskel : 255);
-    k->multi = strchr(f->tokskel, ' ') != NULL;
+    k->multi = f->multi;
     memset(k->pc, 0, sizeof k->pc);
     memset(k->ps, 0, sizeof k->ps);
     memcpy(k->pc, f->compact, f->lcompact < 4 ? f->lcompact : 4);
@@ -268,8 +273,8 @@ void mhot_of(const mrec *r, mhot *out) {
     out->year_only = r->year_only;
     out->sex = r->sex;
     out->native = r->native != NULL;
-    sketch_of(&r->given, &out->g);
-    sketch_of(&r->family, &out->f);
+    msketch_of(&r->given, &out->g);
+    msketch_of(&r->family, &out->f);
 }
 
 void mrec_clear(mrec *r) {

@@ -2,6 +2,8 @@
 #include "testutil.h"
 
 #include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <string.h>
 
 #include "core/mem.h"
@@ -221,6 +223,49 @@ static void test_default_threshold_maximises_expected_f1(void **state) {
     assert_float_equal(mthreshold_expected_f1(p, 0), 0.5, 1e-12);
 }
 
+typedef struct {
+    match_index *ix;
+    atomic_int training;
+    int during;
+} train_race;
+
+static void *query_while_training(void *p) {
+    train_race *t = p;
+    match_record q = {.given_name = "Mohammad", .family_name = "Ahmadi", .birth_year = 1995};
+    while (atomic_load(&t->training) != 2) {
+        int before = atomic_load(&t->training);
+        match_candidate *c = NULL;
+        size_t n = 0;
+        herr *e = match_index_query(t->ix, &q, 0.5, 5, &c, &n);
+        err_free(e);
+        mem_free(c);
+        if (before == 1 && atomic_load(&t->training) == 1) t->during++;
+    }
+    return NULL;
+}
+
+/* Training reads a bounded random sample of pairs under the shared lock: queries are
+ * answered while it runs, and its work does not grow with the index. */
+static void test_training_samples_and_lets_queries_run(void **state) {
+    (void)state;
+    match_demo *d = NULL;
+    assert_ok(match_demo_generate(20000, 13, &d));
+    train_race t = {0};
+    assert_ok(match_index_new(&t.ix));
+    for (size_t i = 0; i < d->n; i++) assert_ok(match_index_add(t.ix, &d->recs[i]));
+    pthread_t q;
+    pthread_create(&q, NULL, query_while_training, &t);
+    atomic_store(&t.training, 1);
+    assert_ok(match_index_train(t.ix));
+    atomic_store(&t.training, 2);
+    pthread_join(q, NULL);
+    assert_true(t.during > 0);
+    assert_true(t.ix->model.trained);
+    assert_true(t.ix->model.train_pairs <= 3 * 300000 + 400000);
+    match_index_free(t.ix);
+    match_demo_free(d);
+}
+
 static void test_untrained_index_keeps_the_prior(void **state) {
     (void)state;
     match_index *ix = NULL;
@@ -247,6 +292,7 @@ int main(void) {
         cmocka_unit_test(test_names_that_go_together_weigh_as_a_pair),
         cmocka_unit_test(test_name_frequency_is_read_within_an_agreeing_citizenship),
         cmocka_unit_test(test_default_threshold_maximises_expected_f1),
+        cmocka_unit_test(test_training_samples_and_lets_queries_run),
         cmocka_unit_test(test_untrained_index_keeps_the_prior),
     };
     return cmocka_run_group_tests(tests, NULL, teardown);
