@@ -141,6 +141,7 @@ static bool fit_date(mmodel *m, const double *counts) {
     const double *u = m->u[MF_DATE];
     double lambda = 1.0 - (q[DL_DIFF] / total) / u[DL_DIFF];
     lambda = fmin(fmax(lambda, 0.01), 1.0);
+    m->lambda_names = fmin(lambda, 0.99);
     double sum = 0, v[DL_COUNT];
     for (int l = 0; l < DL_MISSING; l++) {
         v[l] = fmax(q[l] / total - (1 - lambda) * u[l], 0) + 0.5 / total;

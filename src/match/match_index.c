@@ -116,6 +116,7 @@ uint32_t mix_insert(match_index *ix, mrec *r) {
     ix->recs[slot] = *r;
     memset(r, 0, sizeof *r);
     mrec *s = &ix->recs[slot];
+    s->indexed = true;
     mhot_of(s, &ix->hot[slot]);
     mmap_put(&ix->ids, mhash(s->id), slot);
     for (size_t k = 0; k < s->nkeys; k++) {
@@ -159,20 +160,41 @@ herr *match_index_remove(match_index *ix, const char *id) {
     return e;
 }
 
+/* Chance that two different records taken at random share a name of field f. */
+static double u_average(const match_index *ix, int f) {
+    double t = ix->tot[f];
+    return t > 1 ? (ix->s2[f] - t) / (t * (t - 1)) : 0;
+}
+
+/* Records other than a and b that hold a name counted c times (a and b hold it). */
+static double others(const mrec *a, double c) { return fmax(c - 1 - (a->indexed ? 1 : 0), 0); }
+
+/* The chance that a record has a name held by `people` of n records, drawn towards the
+ * average chance u_avg as if TF_PRIOR records had been seen with it: a small index
+ * says little about how rare a name is. */
+#define TF_PRIOR 50.0
+static double u_rate(double people, double n, double u_avg) {
+    return (people + TF_PRIOR * u_avg) / (n + TF_PRIOR);
+}
+
 /* Frequency adjustment in bits for a name skeleton that agrees: log2 of the chance
  * that two records taken at random share a name (the model's u) over the chance that
- * they share this one, so a name shared by many weighs less and a rare one more
- * (bounded). When the citizenship agrees too, the name's frequency among people of
- * that citizenship is the one that counts: Yoandri is rare among all arrivals but not
- * among Cubans, and the citizenship's own weight has already said "both Cuban". */
+ * a record shares this one with a person other than a, who is b if they are two people
+ * (so one plus the other records with the name), so a name shared by many weighs less
+ * and a rare one more (bounded). When the citizenship agrees too, the name's frequency
+ * among people of that citizenship is the one that counts: Yoandri is rare among all
+ * arrivals but not among Cubans, and the citizenship's own weight has already said
+ * "both Cuban". */
 static double tf_bits(const match_index *ix, int f, const mfield *v, const mrec *a,
                       bool cit_agrees) {
-    if (ix->s2[f] <= 0 || ix->tot[f] <= 0) return 0;
-    double u_avg = ix->s2[f] / (ix->tot[f] * ix->tot[f]), u_this;
+    double u_avg = u_average(ix, f), u_this;
+    if (u_avg <= 0) return 0;
     uint64_t hc = cit_agrees ? cit_hash(a) : 0;
     double n_cit = hc ? count_of(&ix->cit_n, hc) : 0;
-    if (n_cit > 0) u_this = fmax(count_of(&ix->freq_cit[f], mhash_mix(v->h_skel, hc)), 1) / n_cit;
-    else u_this = fmax(count_of(&ix->freq[f], v->h_skel), 1) / ix->tot[f];
+    if (n_cit > 0)
+        u_this = u_rate(1 + others(a, count_of(&ix->freq_cit[f], mhash_mix(v->h_skel, hc))),
+                        n_cit, u_avg);
+    else u_this = u_rate(1 + others(a, count_of(&ix->freq[f], v->h_skel)), ix->tot[f], u_avg);
     double b = log2(u_avg / u_this);
     return fmin(fmax(b, -MATCH_TF_MAX), MATCH_TF_MAX);
 }
@@ -182,14 +204,18 @@ static double tf_bits(const match_index *ix, int f, const mfield *v, const mrec 
  * with origin, language and family: two people called Yoandri are likely both Cuban,
  * and then sharing a Cuban family name is no coincidence). So the chance that two
  * different people share this pair of names is read from the index's count of the
- * pair itself (the order-free blocking key on both skeletons), and the adjustment is
- * log2 of (average chance for the given name x for the family name) over it. */
-static double tf_joint_bits(const match_index *ix, const mfield *given, const mfield *family) {
-    if (ix->s2[0] <= 0 || ix->s2[1] <= 0 || ix->n_live == 0) return 0;
+ * pair itself (the order-free blocking key on both skeletons): b, if another person,
+ * and the other records with these names less the share of them that are the same
+ * person again (lambda_names, from training). The adjustment is log2 of (average
+ * chance for the given name x for the family name) over it. */
+static double tf_joint_bits(const match_index *ix, const mrec *a, const mfield *given,
+                            const mfield *family) {
+    double ug = u_average(ix, 0), uf = u_average(ix, 1);
+    if (ug <= 0 || uf <= 0 || ix->n_live == 0) return 0;
     mlist *l = mix_list(ix, mblock_key_names_of(given, family));
-    double c = l && l->n ? l->n : 1;
-    double ug = ix->s2[0] / (ix->tot[0] * ix->tot[0]), uf = ix->s2[1] / (ix->tot[1] * ix->tot[1]);
-    double b = log2(ug * uf * (double)ix->n_live / c);
+    double c = l ? l->n : 0;
+    double people = 1 + others(a, c) * (1 - ix->model.lambda_names);
+    double b = log2(ug * uf / u_rate(people, (double)ix->n_live, ug * uf));
     return fmin(fmax(b, -2 * MATCH_TF_MAX), 2 * MATCH_TF_MAX);
 }
 
@@ -211,7 +237,7 @@ double mix_tf(const match_index *ix, const mrec *a, const mcmp *c, double *tf_gi
     const mfield *g = mcmp_given(a, c->native_a), *f = mcmp_family(a, c->native_a);
     *tf_given = c->lv[MF_GIVEN] <= NL_PHONETIC ? tf_bits(ix, 0, g, a, cit) : 0;
     *tf_family = c->lv[MF_FAMILY] <= NL_PHONETIC ? tf_bits(ix, 1, f, a, cit) : 0;
-    if (mcmp_names_agree(c)) return tf_joint_bits(ix, g, f);
+    if (mcmp_names_agree(c)) return tf_joint_bits(ix, a, g, f);
     return *tf_given + *tf_family;
 }
 
@@ -223,13 +249,17 @@ double mix_threshold_bits(double threshold) {
 
 /* Best weight a name field can still reach: the top levels (exact, phonetic) need equal
  * skeletons, straight or crossed, which hashes tell at once. */
+/* The largest weight of field k at level l in any of the model's tables. */
+static double wmax(const mmodel *m, int k, int l) {
+    return fmax(m->w[k][l], m->wn[k][l]);
+}
+
 static double name_bound(const mmodel *m, int k, bool top_possible) {
-    if (top_possible) return m->w[k][NL_EXACT] + MATCH_TF_MAX; /* the largest bonus */
-    double b = m->w[k][NL_SIMILAR];
-    if (m->w[k][NL_CLOSE] > b) b = m->w[k][NL_CLOSE];
-    if (m->w[k][NL_PARTIAL] > b) b = m->w[k][NL_PARTIAL];
-    if (m->w[k][NL_DIFF] > b) b = m->w[k][NL_DIFF];
-    return b;
+    if (top_possible) return wmax(m, k, NL_EXACT) + MATCH_TF_MAX; /* the largest bonus */
+    double b = wmax(m, k, NL_SIMILAR);
+    b = fmax(b, wmax(m, k, NL_CLOSE));
+    b = fmax(b, wmax(m, k, NL_PARTIAL));
+    return fmax(b, wmax(m, k, NL_DIFF));
 }
 
 bool mix_may_reach(const match_index *ix, const mhot *a, const mhot *b, double bits_needed) {
@@ -240,10 +270,10 @@ bool mix_may_reach(const match_index *ix, const mhot *a, const mhot *b, double b
     /* Sex and citizenship weigh differently when the names agree: take the larger; a
      * citizenship hash that agrees may still hide two different strings. */
     int ls = !a->sex || !b->sex ? BL_MISSING : a->sex == b->sex ? BL_AGREE : BL_DIFF;
-    bits += fmax(m->w[MF_SEX][ls], m->wn[MF_SEX][ls]);
+    bits += wmax(m, MF_SEX, ls);
     if (a->hc && b->hc) {
-        double c = fmax(m->w[MF_CIT][BL_DIFF], m->wn[MF_CIT][BL_DIFF]);
-        if (a->hc == b->hc) c = fmax(c, fmax(m->w[MF_CIT][BL_AGREE], m->wn[MF_CIT][BL_AGREE]));
+        double c = wmax(m, MF_CIT, BL_DIFF);
+        if (a->hc == b->hc) c = fmax(c, wmax(m, MF_CIT, BL_AGREE));
         bits += c;
     }
     /* With a native form on either side any reading may agree: no bound from hashes. */
@@ -257,10 +287,10 @@ bool mix_may_reach(const match_index *ix, const mhot *a, const mhot *b, double b
      * the sketches often show it cannot (straight or crossed), and then it differs. */
     if (!g_top && a->hg && b->hg && !msketch_may_be_similar(&a->g, &b->g) &&
         !(b->hf && msketch_may_be_similar(&a->g, &b->f)))
-        bits += m->w[MF_GIVEN][NL_DIFF] - name_bound(m, MF_GIVEN, false);
+        bits += wmax(m, MF_GIVEN, NL_DIFF) - name_bound(m, MF_GIVEN, false);
     if (!f_top && a->hf && b->hf && !msketch_may_be_similar(&a->f, &b->f) &&
         !(b->hg && msketch_may_be_similar(&a->f, &b->g)))
-        bits += m->w[MF_FAMILY][NL_DIFF] - name_bound(m, MF_FAMILY, false);
+        bits += wmax(m, MF_FAMILY, NL_DIFF) - name_bound(m, MF_FAMILY, false);
     return bits >= bits_needed;
 }
 

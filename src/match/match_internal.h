@@ -44,6 +44,7 @@ typedef struct {
     char cit[12];
     uint8_t script;    /* of the names as written: SCRIPT_* */
     mnative *native;   /* NULL unless native_name is given beside Latin names */
+    bool indexed;      /* held by an index (counted in its name frequencies) */
     uint8_t nkeys;
     uint64_t keys[MATCH_MAX_KEYS]; /* blocking keys stored in the index */
     char *buf;         /* the strings above */
@@ -187,6 +188,7 @@ typedef struct {
      * u and w until training measures it. */
     double un[MF_COUNT][MLEVELS_MAX], wn[MF_COUNT][MLEVELS_MAX];
     double prior_bits;               /* log2(lambda / (1 - lambda)) */
+    double lambda_names; /* share of one person's pairs among pairs sharing both names */
     double threshold;
     bool trained;
     size_t train_pairs;

@@ -173,6 +173,50 @@ static void test_names_that_go_together_weigh_as_a_pair(void **state) {
     match_index_free(ix);
 }
 
+/* The frequency of a name counts the people other than the two compared: a pair
+ * scores the same whether its first record is already indexed (batch deduplication)
+ * or is asked about as a new registration, and two records that alone carry a name
+ * pair have it as unique. */
+static void test_pair_scores_alike_indexed_or_queried(void **state) {
+    (void)state;
+    static const char *const given[] = {"Jawad", "Farid", "Omid", "Bilal", "Nasir"};
+    static const char *const family[] = {"Rahimi", "Noori", "Safi", "Ahmadi", "Hakimi"};
+    match_index *with = NULL, *without = NULL;
+    assert_ok(match_index_new(&with));
+    assert_ok(match_index_new(&without));
+    char id[16];
+    for (int i = 0; i < 2000; i++) {
+        snprintf(id, sizeof id, "i%d", i);
+        match_record r = {.id = id, .given_name = given[i % 5], .family_name = family[i / 5 % 5],
+                          .citizenship = "AF", .birth_year = 1980 + i % 20};
+        assert_ok(match_index_add(with, &r));
+        assert_ok(match_index_add(without, &r));
+    }
+    match_record a = {.id = "a", .given_name = "Zabihullah", .family_name = "Qaderi",
+                      .citizenship = "AF", .birth_year = 1990};
+    match_record b = {.id = "b", .given_name = "Zabihulla", .family_name = "Qadiri",
+                      .citizenship = "AF", .birth_year = 1990};
+    assert_ok(match_index_add(with, &a));
+    assert_ok(match_index_add(with, &b));
+    assert_ok(match_index_add(without, &b));
+    mrec ra, rb;
+    assert_ok(mrec_build(&a, &ra));
+    assert_ok(mrec_build(&b, &rb));
+    mcmp c;
+    mcompare(&ra, &rb, &c);
+    assert_true(mcmp_names_agree(&c));
+    double tg, tf, queried = mix_tf(without, &ra, &c, &tg, &tf);
+    const mrec *ia = &with->recs[with->ids.t[mix_find_id(with, "a")].val];
+    double indexed = mix_tf(with, ia, &c, &tg, &tf);
+    /* The index that holds a has one more record; nothing else may differ. */
+    assert_float_equal(queried, indexed, 0.05);
+    assert_true(queried > 2.0); /* nobody else is called so */
+    mrec_clear(&ra);
+    mrec_clear(&rb);
+    match_index_free(with);
+    match_index_free(without);
+}
+
 /* Yoandri is rare among all arrivals but not among Cubans: when both records say
  * Cuban, the name's frequency among Cubans is what counts. */
 static void test_name_frequency_is_read_within_an_agreeing_citizenship(void **state) {
@@ -182,13 +226,13 @@ static void test_name_frequency_is_read_within_an_agreeing_citizenship(void **st
     match_index *ix = NULL;
     assert_ok(match_index_new(&ix));
     char id[16];
-    for (int i = 0; i < 300; i++) {
+    for (int i = 0; i < 3000; i++) {
         snprintf(id, sizeof id, "a%d", i);
         match_record r = {.id = id, .given_name = af[i % 6], .family_name = "Rahimi",
                           .citizenship = "AF"};
         assert_ok(match_index_add(ix, &r));
     }
-    for (int i = 0; i < 20; i++) {
+    for (int i = 0; i < 200; i++) {
         snprintf(id, sizeof id, "c%d", i);
         match_record r = {.id = id, .given_name = "Yoandri", .family_name = cu[i % 5],
                           .citizenship = "CU"};
@@ -290,6 +334,7 @@ int main(void) {
         cmocka_unit_test(test_training_recovers_m_and_u_of_generated_data),
         cmocka_unit_test(test_citizenship_weighs_less_when_the_names_agree),
         cmocka_unit_test(test_names_that_go_together_weigh_as_a_pair),
+        cmocka_unit_test(test_pair_scores_alike_indexed_or_queried),
         cmocka_unit_test(test_name_frequency_is_read_within_an_agreeing_citizenship),
         cmocka_unit_test(test_default_threshold_maximises_expected_f1),
         cmocka_unit_test(test_training_samples_and_lets_queries_run),
