@@ -42,19 +42,30 @@ static void train_visit(void *p, uint32_t slot) {
     if (slot != c->self) count_pair(c, slot);
 }
 
-/* Pairs of the sampled record with the other records of one posting list. */
-static void count_list(train_ctx *c, uint64_t key) {
+/* Pairs of the sampled record with the other records of one posting list. With
+ * dated/apart, also how many of them have two birth years and years apart, by the
+ * bucket of the list's length. */
+static void count_list(train_ctx *c, uint64_t key, double *dated, double *apart) {
     mlist *l = key ? mix_list(c->ix, key) : NULL;
     if (!l) return;
     uint32_t *items = mlist_items(l);
     uint32_t n = l->n < 1000 ? l->n : 1000;
-    for (uint32_t k = 0; k < n; k++)
-        if (items[k] != c->self) count_pair(c, items[k]);
+    int b = mname_bucket(l->n);
+    for (uint32_t k = 0; k < n; k++) {
+        if (items[k] == c->self) continue;
+        count_pair(c, items[k]);
+        if (!dated) continue;
+        int d = mcompare_date(&c->ix->recs[c->self], &c->ix->recs[items[k]]);
+        dated[b] += d != DL_MISSING;
+        apart[b] += d == DL_DIFF;
+    }
 }
 
 typedef struct {
     double *all, *rand, *date, *names; /* pattern counts */
     size_t n_all, n_date, n_names;
+    double names_dated[4], names_apart[4]; /* same-names pairs with two birth years, and
+                                              those years apart (DL_DIFF), by bucket */
     uint32_t (*all_pairs)[2];          /* the candidate pairs behind `all` */
     double date_pairs; /* unordered pairs of records with the same real birth date */
     double year_known; /* share of records with a birth year */
@@ -110,8 +121,9 @@ static void sample_pairs(const match_index *ix, samples *s) {
         const mrec *r = &ix->recs[i];
         ca.self = cd.self = cn.self = i;
         if (more_all) mix_candidates(ix, r, seen, (uint32_t)k + 1, UINT32_MAX, train_visit, &ca);
-        if (cd.pairs < TRAIN_MAX_PAIRS) count_list(&cd, mblock_key_date(r));
-        if (cn.pairs < TRAIN_MAX_PAIRS) count_list(&cn, mblock_key_names(r));
+        if (cd.pairs < TRAIN_MAX_PAIRS) count_list(&cd, mblock_key_date(r), NULL, NULL);
+        if (cn.pairs < TRAIN_MAX_PAIRS)
+            count_list(&cn, mblock_key_names(r), s->names_dated, s->names_apart);
     }
     s->n_all = ca.pairs;
     s->n_date = cd.pairs;
@@ -141,7 +153,6 @@ static bool fit_date(mmodel *m, const double *counts) {
     const double *u = m->u[MF_DATE];
     double lambda = 1.0 - (q[DL_DIFF] / total) / u[DL_DIFF];
     lambda = fmin(fmax(lambda, 0.01), 1.0);
-    m->lambda_names = fmin(lambda, 0.99);
     double sum = 0, v[DL_COUNT];
     for (int l = 0; l < DL_MISSING; l++) {
         v[l] = fmax(q[l] / total - (1 - lambda) * u[l], 0) + 0.5 / total;
@@ -195,6 +206,13 @@ static bool fit_model(const match_index *ix, const samples *s, mmodel *m) {
     mmodel_em(m, s->date, a, a, false, 1000);
     double lambda_date = m->lambda;
     if (!fit_date(m, s->names)) return false;
+    /* The same anchor, by how many records share the names. */
+    for (int b = 0; b < 4; b++) {
+        double l = s->names_dated[b] >= 50
+                       ? 1.0 - (s->names_apart[b] / s->names_dated[b]) / m->u[MF_DATE][DL_DIFF]
+                       : 0;
+        m->lambda_names[b] = fmin(fmax(l, 0), 0.99);
+    }
     double recall = m->m[MF_DATE][DL_EXACT] * s->year_known * s->year_known;
     double n = (double)ix->n_live, matches = lambda_date * s->date_pairs / recall;
     m->lambda = fmin(fmax(matches / (n * (n - 1) / 2), 1e-12), 0.5);

@@ -214,7 +214,7 @@ static double tf_joint_bits(const match_index *ix, const mrec *a, const mfield *
     if (ug <= 0 || uf <= 0 || ix->n_live == 0) return 0;
     mlist *l = mix_list(ix, mblock_key_names_of(given, family));
     double c = l ? l->n : 0;
-    double people = 1 + others(a, c) * (1 - ix->model.lambda_names);
+    double people = 1 + others(a, c) * (1 - ix->model.lambda_names[mname_bucket(c)]);
     double b = log2(ug * uf / u_rate(people, (double)ix->n_live, ug * uf));
     return fmin(fmax(b, -2 * MATCH_TF_MAX), 2 * MATCH_TF_MAX);
 }
@@ -465,9 +465,12 @@ void match_index_describe_model(const match_index *ix, FILE *f) {
                                         "year +-1, day/month differ", "different"};
     static const char *const simple[] = {"agree", "differ"};
     const mmodel *m = &ix->model;
-    fprintf(f, "model: %s, %zu pairs, %d EM iterations, lambda %.4f, threshold %.3f\n",
+    fprintf(f, "model: %s, %zu pairs, %d EM iterations, lambda %.3g, threshold %.3f\n",
             m->trained ? "trained by EM" : "prior (untrained)", m->train_pairs, m->iterations,
             m->lambda, m->threshold);
+    fprintf(f, "  same person among pairs sharing both names (<=3, <=10, <=40, more records):"
+               " %.2f %.2f %.2f %.2f\n",
+            m->lambda_names[0], m->lambda_names[1], m->lambda_names[2], m->lambda_names[3]);
     for (int k = 0; k < MF_COUNT; k++) {
         for (int l = 0; l < mlevel_count[k] - 1; l++) {
             const char *ln = k <= MF_FAMILY ? names[l] : k == MF_DATE ? dates[l] : simple[l];

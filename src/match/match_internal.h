@@ -188,7 +188,10 @@ typedef struct {
      * u and w until training measures it. */
     double un[MF_COUNT][MLEVELS_MAX], wn[MF_COUNT][MLEVELS_MAX];
     double prior_bits;               /* log2(lambda / (1 - lambda)) */
-    double lambda_names; /* share of one person's pairs among pairs sharing both names */
+    /* Share of one person's pairs among pairs of records sharing both names, by how
+     * many records share them (mname_bucket): a name pair on three records is mostly
+     * one person's, one on three hundred mostly namesakes'. */
+    double lambda_names[4];
     double threshold;
     bool trained;
     size_t train_pairs;
@@ -197,6 +200,9 @@ typedef struct {
 
 int mpattern_index(const mcmp *c);
 void mpattern_levels(int index, mcmp *c);
+
+/* Bucket (0..3) of a name pair held by c records, for lambda_names. */
+static inline int mname_bucket(double c) { return c <= 3 ? 0 : c <= 10 ? 1 : c <= 40 ? 2 : 3; }
 
 /* The built-in prior model (used before training and as EM's starting point). */
 void mmodel_default(mmodel *m);

@@ -121,6 +121,10 @@ static void test_citizenship_weighs_less_when_the_names_agree(void **state) {
     /* The name and date weights are the same either way. */
     assert_float_equal(m->wn[MF_GIVEN][NL_EXACT], m->w[MF_GIVEN][NL_EXACT], 1e-12);
     assert_float_equal(m->wn[MF_DATE][DL_EXACT], m->w[MF_DATE][DL_EXACT], 1e-12);
+    /* Records sharing a name pair few others have are mostly one person's; a pair
+     * shared by many records is mostly namesakes'. */
+    assert_true(m->lambda_names[0] > 0.3);
+    assert_true(m->lambda_names[0] > m->lambda_names[3]);
     match_index_free(ix);
     match_demo_free(d);
 }
