@@ -160,7 +160,7 @@ bool msketch_may_be_similar(const msketch *a, const msketch *b) {
     unsigned ms = common_bound(a->s, a->ls, b->s, b->ls);
     if (a->ls >= 3 && b->ls >= 3 && jw_may_reach(a->ps, a->ls, b->ps, b->ls, ms, 0.90)) return true;
     unsigned xs = a->ls > b->ls ? a->ls : b->ls;
-    return (a->ls >= 3 || b->ls >= 3) && ms + 1 >= xs; /* one sound apart */
+    return (a->ls >= 3 && b->ls >= 3) && ms + 1 >= xs; /* one sound apart */
 }
 
 int mcompare_name(const mfield *a, const mfield *b) {
@@ -180,7 +180,12 @@ int mcompare_name(const mfield *a, const mfield *b) {
     if (same_set) return NL_SIMILAR;
     /* One sound apart (Ahmadzada/Ahmetzada, Rachid/Reshid, Qasim/Ghasem), or one letter
      * of a longer spelling: too short a skeleton would make every pair close. */
-    if ((ls >= 3 || lt >= 3) && mwithin_one_edit(a->skel, b->skel)) return NL_CLOSE;
+    /* Skeletons are short: one sound apart means little unless the first sound agrees
+     * or there are five or more (Mohammad mhmt and Ahmad Ahmt are not close). */
+    size_t lmin = ls < lt ? ls : lt;
+    if ((lmin >= 5 || (lmin >= 3 && a->skel[0] == b->skel[0])) &&
+        mwithin_one_edit(a->skel, b->skel))
+        return NL_CLOSE;
     if (a->lcompact >= 4 && mwithin_one_edit(a->compact, b->compact)) return NL_CLOSE;
     return partial ? NL_PARTIAL : NL_DIFF;
 }

@@ -237,6 +237,14 @@ double mix_tf(const match_index *ix, const mrec *a, const mcmp *c, double *tf_gi
     const mfield *g = mcmp_given(a, c->native_a), *f = mcmp_family(a, c->native_a);
     *tf_given = c->lv[MF_GIVEN] <= NL_PHONETIC ? tf_bits(ix, 0, g, a, cit) : 0;
     *tf_family = c->lv[MF_FAMILY] <= NL_PHONETIC ? tf_bits(ix, 1, f, a, cit) : 0;
+    if (c->swapped) {
+        /* One record has the names the other way round, so either field may hold
+         * them: a family name written as given name is not a rare given name. The
+         * field where the name is more common counts. */
+        if (c->lv[MF_GIVEN] <= NL_PHONETIC) *tf_given = fmin(*tf_given, tf_bits(ix, 1, g, a, cit));
+        if (c->lv[MF_FAMILY] <= NL_PHONETIC)
+            *tf_family = fmin(*tf_family, tf_bits(ix, 0, f, a, cit));
+    }
     if (mcmp_names_agree(c)) return tf_joint_bits(ix, a, g, f);
     return *tf_given + *tf_family;
 }
