@@ -187,6 +187,21 @@ static void fit_un(mmodel *m, const double *counts) {
         if (total < 100) continue; /* too few namesakes to say: keep u */
         for (int l = 0; l < BL_MISSING; l++) m->un[k][l] = (n[l] + 0.5) / (total + 1.0);
     }
+    /* Names: the chance that two people who share a name's skeleton (u exact + u
+     * phonetic, from random pairs) spell it alike, read among namesakes. */
+    for (int k = MF_GIVEN; k <= MF_FAMILY; k++) {
+        double n[2] = {0};
+        for (int p = 0; p < MPATTERNS; p++) {
+            if (counts[p] <= 0) continue;
+            mcmp c;
+            mpattern_levels(p, &c);
+            if (c.lv[MF_DATE] == DL_DIFF && mcmp_names_agree(&c)) n[c.lv[k]] += counts[p];
+        }
+        if (n[0] + n[1] < 100) continue;
+        double top = m->u[k][NL_EXACT] + m->u[k][NL_PHONETIC];
+        for (int l = NL_EXACT; l <= NL_PHONETIC; l++)
+            m->un[k][l] = top * (n[l] + 0.5) / (n[0] + n[1] + 1.0);
+    }
     mmodel_weights(m);
 }
 

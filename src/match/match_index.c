@@ -484,7 +484,7 @@ void match_index_describe_model(const match_index *ix, FILE *f) {
             const char *ln = k <= MF_FAMILY ? names[l] : k == MF_DATE ? dates[l] : simple[l];
             fprintf(f, "  %-12s %-24s m=%.4f u=%.4f weight=%+.2f bits", fields[k], ln,
                     m->m[k][l], m->u[k][l], m->w[k][l]);
-            if (k == MF_SEX || k == MF_CIT)
+            if (k == MF_SEX || k == MF_CIT || (k <= MF_FAMILY && l <= NL_PHONETIC))
                 fprintf(f, " (names agree: u=%.4f weight=%+.2f)", m->un[k][l], m->wn[k][l]);
             fputc('\n', f);
         }

@@ -182,10 +182,12 @@ typedef struct {
     double lambda; /* prior: probability that two records taken at random match */
     double m[MF_COUNT][MLEVELS_MAX], u[MF_COUNT][MLEVELS_MAX];
     double w[MF_COUNT][MLEVELS_MAX]; /* log2(m/u); 0 for the missing level */
-    /* u and weights of sex and citizenship among different people whose names agree
-     * (both exact or phonetic): names go with origin, so there citizenship agrees far
-     * more often than between two people taken at random and says much less. Equal to
-     * u and w until training measures it. */
+    /* u and weights among different people whose names agree (both exact or
+     * phonetic): names go with origin, so there citizenship agrees far more often than
+     * between two people taken at random and says much less; and namesakes of one
+     * origin spell alike, so an exact spelling says less than among random pairs. For
+     * the names only the exact and phonetic levels are used. Equal to u and w until
+     * training measures them. */
     double un[MF_COUNT][MLEVELS_MAX], wn[MF_COUNT][MLEVELS_MAX];
     double prior_bits;               /* log2(lambda / (1 - lambda)) */
     /* Share of one person's pairs among pairs of records sharing both names, by how

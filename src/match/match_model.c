@@ -68,9 +68,9 @@ void mmodel_weights(mmodel *m) {
             m->w[k][l] = is_missing(k, l) ? 0.0 : log2(m->m[k][l] / m->u[k][l]);
     for (int k = 0; k < MF_COUNT; k++)
         for (int l = 0; l < mlevel_count[k]; l++)
-            m->wn[k][l] = k <= MF_FAMILY || k == MF_DATE ? m->w[k][l]
-                          : is_missing(k, l)             ? 0.0
-                                                         : log2(m->m[k][l] / m->un[k][l]);
+            m->wn[k][l] = k == MF_DATE       ? m->w[k][l]
+                          : is_missing(k, l) ? 0.0
+                                             : log2(m->m[k][l] / m->un[k][l]);
     m->prior_bits = log2(m->lambda / (1.0 - m->lambda));
 }
 
