@@ -84,8 +84,10 @@ static void name_counts(match_index *ix, const mrec *r, int delta) {
 static void unlink_slot(match_index *ix, uint32_t slot) {
     mrec *r = &ix->recs[slot];
     ix->unsorted = true; /* swap-removal, and the slot will be reused */
-    for (size_t k = 0; k < r->nkeys; k++) {
-        mlist *l = mix_list(ix, r->keys[k]);
+    uint64_t keys[MATCH_MAX_KEYS];
+    size_t nkeys = mblock_keys(r, keys);
+    for (size_t k = 0; k < nkeys; k++) {
+        mlist *l = mix_list(ix, keys[k]);
         if (l) mlist_remove(l, slot);
     }
     name_counts(ix, r, -1);
@@ -119,15 +121,17 @@ uint32_t mix_insert(match_index *ix, mrec *r) {
     s->indexed = true;
     mhot_of(s, &ix->hot[slot]);
     mmap_put(&ix->ids, mhash(s->id), slot);
-    for (size_t k = 0; k < s->nkeys; k++) {
-        mlist *l = mix_list(ix, s->keys[k]);
+    uint64_t keys[MATCH_MAX_KEYS];
+    size_t nkeys = mblock_keys(s, keys);
+    for (size_t k = 0; k < nkeys; k++) {
+        mlist *l = mix_list(ix, keys[k]);
         if (!l) {
             if (ix->n_lists == ix->cap_lists) {
                 ix->cap_lists = ix->cap_lists ? ix->cap_lists * 2 : 1024;
                 ix->lists = mem_realloc(ix->lists, ix->cap_lists * sizeof *ix->lists);
             }
             memset(&ix->lists[ix->n_lists], 0, sizeof *ix->lists);
-            mmap_put(&ix->post, s->keys[k], (uint32_t)ix->n_lists);
+            mmap_put(&ix->post, keys[k], (uint32_t)ix->n_lists);
             l = &ix->lists[ix->n_lists++];
         }
         /* A record may have the same key twice (a name equal to the other). */

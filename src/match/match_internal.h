@@ -45,8 +45,6 @@ typedef struct {
     uint8_t script;    /* of the names as written: SCRIPT_* */
     mnative *native;   /* NULL unless native_name is given beside Latin names */
     bool indexed;      /* held by an index (counted in its name frequencies) */
-    uint8_t nkeys;
-    uint64_t keys[MATCH_MAX_KEYS]; /* blocking keys stored in the index */
     char *buf;         /* the strings above */
 } mrec;
 
@@ -100,6 +98,10 @@ herr *mnorm_name(const char *name, char *out, uint8_t *script);
 /* Skeleton of a normalised name (spaces only stop digraphs, so "zabih ullah" and
  * "zabihullah" agree). out has at least 2 * strlen(in) + 1 bytes. */
 void mnorm_skeleton(const char *in, char *out);
+
+/* The blocking keys under which r is stored (at most MATCH_MAX_KEYS); computed, not
+ * kept, so a record costs no memory for them. */
+size_t mblock_keys(const mrec *r, uint64_t *out);
 
 /* Blocking keys to probe for r: its own keys and those of neighbouring years. */
 #define MATCH_MAX_PROBES 20

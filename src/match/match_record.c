@@ -79,25 +79,24 @@ uint64_t mblock_key_date(const mrec *r) {
                      (uint64_t)(r->month * 32 + r->day));
 }
 
-static void block_keys(mrec *r) {
+size_t mblock_keys(const mrec *r, uint64_t *keys) {
     size_t n = 0;
-    if (mblock_key_names(r)) r->keys[n++] = mblock_key_names(r);
-    if (mblock_key_date(r)) r->keys[n++] = mblock_key_date(r);
-    if (r->given.skel[0] || r->family.skel[0]) n += year_keys(r, r->year, true, r->keys + n);
+    if (mblock_key_names(r)) keys[n++] = mblock_key_names(r);
+    if (mblock_key_date(r)) keys[n++] = mblock_key_date(r);
+    if (r->given.skel[0] || r->family.skel[0]) n += year_keys(r, r->year, true, keys + n);
     /* The native form's names, with and without the year, when they read differently. */
     const mnative *v = r->native;
     uint64_t kn = v ? mblock_key_names_of(&v->given, &v->family) : 0;
     if (kn && kn != mblock_key_names(r)) {
-        r->keys[n++] = kn;
-        if (r->year) r->keys[n++] = key_str2(K_NAMES_Y, v->given.skel, v->family.skel, r->year);
+        keys[n++] = kn;
+        if (r->year) keys[n++] = key_str2(K_NAMES_Y, v->given.skel, v->family.skel, r->year);
     }
     assert(n <= MATCH_MAX_KEYS);
-    r->nkeys = (uint8_t)n;
+    return n;
 }
 
 size_t mblock_probes(const mrec *r, uint64_t *out) {
-    size_t n = 0;
-    for (size_t i = 0; i < r->nkeys; i++) out[n++] = r->keys[i];
+    size_t n = mblock_keys(r, out);
     if (r->year && (r->given.skel[0] || r->family.skel[0])) {
         n += year_keys(r, r->year - 1, false, out + n);
         n += year_keys(r, r->year + 1, false, out + n);
@@ -236,7 +235,6 @@ herr *mrec_build(const match_record *r, mrec *out) {
             out->cit[k++] = (char)toupper((unsigned char)*p);
         out->cit[k] = '\0';
     }
-    block_keys(out);
     return NULL;
 }
 
