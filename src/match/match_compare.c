@@ -130,37 +130,64 @@ static bool jw_at_least(const char *a, size_t la, const char *b, size_t lb, doub
 /* At most how many characters two strings can have in common (as multisets), from
  * their letter bits and lengths: one per letter both have, plus the repeated letters
  * of the one with fewer repeats. */
+/* Bits set in x (without the library call a portable build makes of the builtin). */
+static inline unsigned bit_count(uint32_t x) {
+    x = x - ((x >> 1) & 0x55555555u);
+    x = (x & 0x33333333u) + ((x >> 2) & 0x33333333u);
+    x = (x + (x >> 4)) & 0x0f0f0f0fu;
+    return (x * 0x01010101u) >> 24;
+}
+
 static unsigned common_bound(uint32_t ma, unsigned la, uint32_t mb, unsigned lb) {
-    unsigned ra = la - (unsigned)__builtin_popcount(ma), rb = lb - (unsigned)__builtin_popcount(mb);
-    unsigned m = (unsigned)__builtin_popcount(ma & mb) + (ra < rb ? ra : rb);
+    unsigned ra = la - bit_count(ma), rb = lb - bit_count(mb);
+    unsigned m = bit_count(ma & mb) + (ra < rb ? ra : rb);
     unsigned mn = la < lb ? la : lb;
     return m < mn ? m : mn;
 }
 
 /* Upper bound of the Jaro-Winkler similarity from the number of characters that can
- * match (no transpositions) and the common prefix of the first four characters. */
+ * match (no transpositions) and the common prefix: first as if the first four agreed,
+ * then, only when that bound passes, with the prefix read from pa and pb. */
 static bool jw_may_reach(const char *pa, unsigned la, const char *pb, unsigned lb, unsigned m,
                          double t) {
     if (la > 64 || lb > 64) return true; /* the similarity reads the first 64 only */
     if (m == 0) return false;
+    double jaro = ((double)m / la + (double)m / lb + 1) / 3;
+    if (jaro + 0.4 * (1 - jaro) < t - 1e-9) return false;
     unsigned p = 0;
     while (p < 4 && p < la && p < lb && pa[p] == pb[p]) p++;
-    double jaro = ((double)m / la + (double)m / lb + 1) / 3;
     return jaro + 0.1 * p * (1 - jaro) >= t - 1e-9;
 }
 
+/* The sketch test on its parts: letter bits, lengths and first characters (of the
+ * compact form and the skeleton), and whether either name has several words. */
+static bool may_be_similar(uint32_t ca, unsigned lca, const char *pca, uint32_t cb, unsigned lcb,
+                           const char *pcb, uint32_t sa, unsigned lsa, const char *psa,
+                           uint32_t sb, unsigned lsb, const char *psb, bool multi) {
+    if (!lca || !lcb) return false; /* missing */
+    if (multi) return true;         /* may share a word or be reordered */
+    if (lca >= 255 || lcb >= 255 || lsa >= 255 || lsb >= 255) return true;
+    unsigned mc = common_bound(ca, lca, cb, lcb);
+    if (jw_may_reach(pca, lca, pcb, lcb, mc, 0.92)) return true;
+    unsigned xc = lca > lcb ? lca : lcb;
+    if (lca >= 4 && mc + 1 >= xc) return true; /* one letter apart */
+    unsigned ms = common_bound(sa, lsa, sb, lsb);
+    if (lsa >= 3 && lsb >= 3 && jw_may_reach(psa, lsa, psb, lsb, ms, 0.90)) return true;
+    unsigned xs = lsa > lsb ? lsa : lsb;
+    return lsa >= 3 && lsb >= 3 && ms + 1 >= xs; /* one sound apart */
+}
+
 bool msketch_may_be_similar(const msketch *a, const msketch *b) {
-    if (!a->lc || !b->lc) return false; /* missing */
-    if (a->multi || b->multi) return true; /* may share a word or be reordered */
-    if (a->lc == 255 || b->lc == 255 || a->ls == 255 || b->ls == 255) return true;
-    unsigned mc = common_bound(a->c, a->lc, b->c, b->lc);
-    if (jw_may_reach(a->pc, a->lc, b->pc, b->lc, mc, 0.92)) return true;
-    unsigned xc = a->lc > b->lc ? a->lc : b->lc;
-    if (a->lc >= 4 && mc + 1 >= xc) return true; /* one letter apart */
-    unsigned ms = common_bound(a->s, a->ls, b->s, b->ls);
-    if (a->ls >= 3 && b->ls >= 3 && jw_may_reach(a->ps, a->ls, b->ps, b->ls, ms, 0.90)) return true;
-    unsigned xs = a->ls > b->ls ? a->ls : b->ls;
-    return (a->ls >= 3 && b->ls >= 3) && ms + 1 >= xs; /* one sound apart */
+    return may_be_similar(a->c, a->lc, a->pc, b->c, b->lc, b->pc, a->s, a->ls, a->ps, b->s,
+                          b->ls, b->ps, a->multi || b->multi);
+}
+
+/* The same test on two fields: their strings are read only for the prefix, and only
+ * when the lengths and letters leave the question open. */
+static bool field_may_be_similar(const mfield *a, const mfield *b) {
+    return may_be_similar(a->bits_c, a->lcompact, a->compact, b->bits_c, b->lcompact,
+                          b->compact, a->bits_s, a->lskel, a->skel, b->bits_s, b->lskel, b->skel,
+                          a->multi || b->multi);
 }
 
 int mcompare_name(const mfield *a, const mfield *b) {
@@ -168,10 +195,7 @@ int mcompare_name(const mfield *a, const mfield *b) {
     if (a->h_compact == b->h_compact && !strcmp(a->compact, b->compact)) return NL_EXACT;
     if (a->h_skel == b->h_skel && !strcmp(a->skel, b->skel)) return NL_PHONETIC;
     /* Most names compared are plainly different: the sketches tell at once. */
-    msketch ka, kb;
-    msketch_of(a, &ka);
-    msketch_of(b, &kb);
-    if (!msketch_may_be_similar(&ka, &kb)) return NL_DIFF;
+    if (!field_may_be_similar(a, b)) return NL_DIFF;
     if (jw_at_least(a->compact, a->lcompact, b->compact, b->lcompact, 0.92)) return NL_SIMILAR;
     size_t ls = a->lskel, lt = b->lskel;
     if (ls >= 3 && lt >= 3 && jw_at_least(a->skel, ls, b->skel, lt, 0.90)) return NL_SIMILAR;
