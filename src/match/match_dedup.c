@@ -248,7 +248,8 @@ static void pick_threshold(const match_index *ix, const samples *s, mmodel *m) {
         mcmp c;
         double tg, tf;
         mcompare(a, b, &c);
-        p[k] = mmodel_prob(m->prior_bits + mmodel_bits(m, &c) + mix_tf(ix, a, &c, &tg, &tf));
+        double tf_bits = mix_tf_with(ix, m, a, &c, &tg, &tf);
+        p[k] = mmodel_prob(m->prior_bits + mmodel_bits(m, &c) + tf_bits);
     }
     m->threshold = mthreshold_expected_f1(p, s->n_all);
     mem_free(p);

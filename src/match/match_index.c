@@ -212,13 +212,13 @@ static double tf_bits(const match_index *ix, int f, const mfield *v, const mrec 
  * and the other records with these names less the share of them that are the same
  * person again (lambda_names, from training). The adjustment is log2 of (average
  * chance for the given name x for the family name) over it. */
-static double tf_joint_bits(const match_index *ix, const mrec *a, const mfield *given,
-                            const mfield *family) {
+static double tf_joint_bits(const match_index *ix, const mmodel *m, const mrec *a,
+                            const mfield *given, const mfield *family) {
     double ug = u_average(ix, 0), uf = u_average(ix, 1);
     if (ug <= 0 || uf <= 0 || ix->n_live == 0) return 0;
     mlist *l = mix_list(ix, mblock_key_names_of(given, family));
     double c = l ? l->n : 0;
-    double people = 1 + others(a, c) * (1 - ix->model.lambda_names[mname_bucket(c)]);
+    double people = 1 + others(a, c) * (1 - m->lambda_names[mname_bucket(c)]);
     double b = log2(ug * uf / u_rate(people, (double)ix->n_live, ug * uf));
     return fmin(fmax(b, -2 * MATCH_TF_MAX), 2 * MATCH_TF_MAX);
 }
@@ -236,6 +236,11 @@ double mix_score(const match_index *ix, const mrec *a, const mrec *b, mcmp *c, d
 
 double mix_tf(const match_index *ix, const mrec *a, const mcmp *c, double *tf_given,
               double *tf_family) {
+    return mix_tf_with(ix, &ix->model, a, c, tf_given, tf_family);
+}
+
+double mix_tf_with(const match_index *ix, const mmodel *m, const mrec *a, const mcmp *c,
+                   double *tf_given, double *tf_family) {
     bool cit = c->lv[MF_CIT] == BL_AGREE;
     /* The names of a that were compared (Latin or native). */
     const mfield *g = mcmp_given(a, c->native_a), *f = mcmp_family(a, c->native_a);
@@ -249,7 +254,7 @@ double mix_tf(const match_index *ix, const mrec *a, const mcmp *c, double *tf_gi
         if (c->lv[MF_FAMILY] <= NL_PHONETIC)
             *tf_family = fmin(*tf_family, tf_bits(ix, 0, f, a, cit));
     }
-    if (mcmp_names_agree(c)) return tf_joint_bits(ix, a, g, f);
+    if (mcmp_names_agree(c)) return tf_joint_bits(ix, m, a, g, f);
     return *tf_given + *tf_family;
 }
 

@@ -62,6 +62,10 @@ double mix_threshold_bits(double threshold);
 double mix_tf(const match_index *ix, const mrec *a, const mcmp *c, double *tf_given,
               double *tf_family);
 
+/* The same with model m instead of the index's own (training, before installing m). */
+double mix_tf_with(const match_index *ix, const mmodel *m, const mrec *a, const mcmp *c,
+                   double *tf_given, double *tf_family);
+
 /* Candidates of q: calls fn for every slot below `below` sharing a probe key (each
  * slot once, lists longer than block_cap skipped). seen is a per-caller stamp array of
  * n_slots entries or NULL (then a local set is used); stamp is a value not yet in it. */
