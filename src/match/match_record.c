@@ -242,7 +242,11 @@ static uint32_t letter_bits(const char *s) {
     uint32_t m = 0;
     for (; *s; s++) {
         unsigned c = (unsigned char)*s;
-        unsigned bit = c >= 'a' && c <= 'z' ? c - 'a' : c == 'A' ? 26 : c == 'I' ? 27 : c == 'J' ? 28 : 29;
+        unsigned bit = c >= 'a' && c <= 'z' ? c - 'a'
+                       : c == 'A'             ? 26
+                       : c == 'I'             ? 27
+                       : c == 'J'             ? 28
+                                              : 29;
         m |= 1u << bit;
     }
     return m;

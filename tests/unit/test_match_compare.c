@@ -279,7 +279,8 @@ static void test_common_name_weighs_less(void **state) {
     char id[32];
     for (int i = 0; i < 300; i++) {
         snprintf(id, sizeof id, "c%d", i);
-        match_record r = person(id, "Mohammad", "Ahmadi", 1980 + i % 20, 1 + i % 12, 1 + i % 27, "AF");
+        match_record r =
+            person(id, "Mohammad", "Ahmadi", 1980 + i % 20, 1 + i % 12, 1 + i % 27, "AF");
         assert_ok(match_index_add(ix, &r));
     }
     /* Many other people, each with a name of their own. */
