@@ -29,7 +29,10 @@ typedef enum {
     MATCH_DATE_ESTIMATED
 } match_date_precision;
 
-/* One identity as recorded. Strings are UTF-8 in any script; NULL or "" = unknown. */
+/* One identity as recorded. Strings are UTF-8 in any script; NULL or "" = unknown.
+ * native_name is the names in the person's own script: alone it stands for the names
+ * (first word given, the rest family); beside Latin names it is compared too and the
+ * reading that agrees best counts. */
 typedef struct {
     const char *id, *given_name, *family_name, *native_name;
     char sex;                            /* 'M', 'F', 'X' or 0 ('X' and 0 = unknown) */
@@ -68,9 +71,11 @@ herr *match_index_add(match_index *ix, const match_record *r);
 /* Removes the record with this id; ERR_NOT_FOUND when there is none. */
 herr *match_index_remove(match_index *ix, const char *id);
 
-/* (Re)estimates the model's m/u probabilities and prior by EM over candidate pairs
- * from the indexed records, and the default threshold from the fitted model. With
- * fewer than 50 records it keeps the prior model (nothing to learn from). */
+/* (Re)estimates the model's m/u probabilities and prior by EM over a random sample of
+ * candidate pairs from the indexed records (bounded, so about a second at a million
+ * records), and the default threshold from the fitted model. Queries go on meanwhile;
+ * additions wait until the sample is drawn. With fewer than 50 records it keeps the
+ * prior model (nothing to learn from). */
 herr *match_index_train(match_index *ix);
 
 /* Candidates for r among the indexed records with score >= threshold, best first, at

@@ -13,8 +13,8 @@
 #include "core/mem.h"
 #include "match/match_ix.h"
 
-#define TRAIN_RECORDS 20000
-#define TRAIN_MAX_PAIRS 1000000
+#define COUNT_RECORDS 50000   /* records whose birth year and date-mates are counted */
+#define TRAIN_MAX_PAIRS 300000 /* pairs in each sample: candidates, same date, same names */
 #define RANDOM_PAIRS 400000
 #define FIELD(k) (1u << (k))
 
@@ -23,12 +23,17 @@ typedef struct {
     uint32_t self;
     double *counts;
     size_t pairs;
+    uint32_t (*keep)[2]; /* when not NULL, the pairs counted (pairs of them) */
 } train_ctx;
 
 static void count_pair(train_ctx *c, uint32_t slot) {
     mcmp cmp;
     mcompare(&c->ix->recs[c->self], &c->ix->recs[slot], &cmp);
     c->counts[mpattern_index(&cmp)] += 1;
+    if (c->keep) {
+        c->keep[c->pairs][0] = c->self;
+        c->keep[c->pairs][1] = slot;
+    }
     c->pairs++;
 }
 
@@ -37,37 +42,63 @@ static void train_visit(void *p, uint32_t slot) {
     if (slot != c->self) count_pair(c, slot);
 }
 
-/* Pairs of the sampled record with the other records of one posting list. */
-static void count_list(train_ctx *c, uint64_t key) {
+/* Pairs of the sampled record with the other records of one posting list. With
+ * dated/apart, also how many of them have two birth years and years apart, by the
+ * bucket of the list's length. */
+static void count_list(train_ctx *c, uint64_t key, double *dated, double *apart) {
     mlist *l = key ? mix_list(c->ix, key) : NULL;
     if (!l) return;
     uint32_t *items = mlist_items(l);
     uint32_t n = l->n < 1000 ? l->n : 1000;
-    for (uint32_t k = 0; k < n; k++)
-        if (items[k] != c->self) count_pair(c, items[k]);
+    int b = mname_bucket(l->n);
+    for (uint32_t k = 0; k < n; k++) {
+        if (items[k] == c->self) continue;
+        count_pair(c, items[k]);
+        if (!dated) continue;
+        int d = mcompare_date(&c->ix->recs[c->self], &c->ix->recs[items[k]]);
+        dated[b] += d != DL_MISSING;
+        apart[b] += d == DL_DIFF;
+    }
 }
 
 typedef struct {
     double *all, *rand, *date, *names; /* pattern counts */
     size_t n_all, n_date, n_names;
+    double names_dated[4], names_apart[4]; /* same-names pairs with two birth years, and
+                                              those years apart (DL_DIFF), by bucket */
+    uint32_t (*all_pairs)[2];          /* the candidate pairs behind `all` */
     double date_pairs; /* unordered pairs of records with the same real birth date */
     double year_known; /* share of records with a birth year */
 } samples;
 
 /* Counts comparison patterns of random pairs, of pairs blocked on the birth date, of
- * pairs blocked on both names, and of all candidate pairs. */
+ * pairs blocked on both names, and of all candidate pairs. Records are taken in a
+ * random order until each sample is full, so training costs about the same at 100,000
+ * records as at 10 million, and what it sees is a random part of the index. */
 static void sample_pairs(const match_index *ix, samples *s) {
     uint32_t *live = mem_alloc(ix->n_live * sizeof *live);
-    size_t n = 0, known = 0;
-    for (size_t i = 0; i < ix->n_slots; i++) {
-        if (!ix->recs[i].id) continue;
-        live[n++] = (uint32_t)i;
-        known += ix->recs[i].year != 0;
-        mlist *l = mix_list(ix, mblock_key_date(&ix->recs[i]));
-        if (l) s->date_pairs += (double)(l->n - 1) / 2;
-    }
-    s->year_known = (double)known / (double)n;
+    size_t n = 0;
+    for (size_t i = 0; i < ix->n_slots; i++)
+        if (ix->recs[i].id) live[n++] = (uint32_t)i;
     uint64_t state = 0x853c49e6748fea9bULL;
+    for (size_t k = n; k > 1; k--) {
+        state = mhash_mix(state, k);
+        size_t j = state % k;
+        uint32_t t = live[k - 1];
+        live[k - 1] = live[j];
+        live[j] = t;
+    }
+    /* How many records have a birth year, and how many pairs share a real date. */
+    size_t m = n < COUNT_RECORDS ? n : COUNT_RECORDS;
+    double known = 0, date_pairs = 0;
+    for (size_t k = 0; k < m; k++) {
+        const mrec *r = &ix->recs[live[k]];
+        known += r->year != 0;
+        mlist *l = mix_list(ix, mblock_key_date(r));
+        if (l) date_pairs += (double)(l->n - 1) / 2;
+    }
+    s->year_known = known / (double)m;
+    s->date_pairs = date_pairs * (double)n / (double)m;
     train_ctx c = {.ix = ix, .counts = s->rand};
     double all_pairs = (double)n * (double)(n - 1) / 2;
     size_t R = all_pairs < RANDOM_PAIRS ? (size_t)all_pairs : RANDOM_PAIRS;
@@ -79,16 +110,20 @@ static void sample_pairs(const match_index *ix, samples *s) {
         count_pair(&c, b);
     }
     uint32_t *seen = mem_alloc(ix->n_slots * sizeof *seen);
-    size_t stride = n / TRAIN_RECORDS + 1;
-    train_ctx ca = {.ix = ix, .counts = s->all}, cd = {.ix = ix, .counts = s->date},
-              cn = {.ix = ix, .counts = s->names};
-    for (size_t k = 0; k < n; k += stride) {
+    train_ctx ca = {.ix = ix, .counts = s->all, .keep = s->all_pairs},
+              cd = {.ix = ix, .counts = s->date}, cn = {.ix = ix, .counts = s->names};
+    for (size_t k = 0; k < n; k++) {
+        /* A record's candidates are at most the probes' lists, each at most block_cap
+         * long, so keep can always take them. */
+        bool more_all = ca.pairs + MATCH_MAX_PROBES * ix->block_cap <= TRAIN_MAX_PAIRS;
+        if (!more_all && cd.pairs >= TRAIN_MAX_PAIRS && cn.pairs >= TRAIN_MAX_PAIRS) break;
         uint32_t i = live[k];
         const mrec *r = &ix->recs[i];
         ca.self = cd.self = cn.self = i;
-        if (ca.pairs < TRAIN_MAX_PAIRS) mix_candidates(ix, r, seen, i + 1, train_visit, &ca);
-        if (cd.pairs < TRAIN_MAX_PAIRS) count_list(&cd, mblock_key_date(r));
-        if (cn.pairs < TRAIN_MAX_PAIRS) count_list(&cn, mblock_key_names(r));
+        if (more_all) mix_candidates(ix, r, seen, (uint32_t)k + 1, UINT32_MAX, train_visit, &ca);
+        if (cd.pairs < TRAIN_MAX_PAIRS) count_list(&cd, mblock_key_date(r), NULL, NULL);
+        if (cn.pairs < TRAIN_MAX_PAIRS)
+            count_list(&cn, mblock_key_names(r), s->names_dated, s->names_apart);
     }
     s->n_all = ca.pairs;
     s->n_date = cd.pairs;
@@ -132,6 +167,44 @@ static bool fit_date(mmodel *m, const double *counts) {
     return true;
 }
 
+/* u of sex and citizenship among different people whose names agree: pairs sharing
+ * both name skeletons whose birth years are far apart (namesakes, almost never one
+ * person). Names go with origin (and families with names), so citizenship agrees
+ * there much more often than between two random people; with the plain u an agreeing
+ * citizenship would count a second time what the names already said. */
+static void fit_un(mmodel *m, const double *counts) {
+    for (int k = MF_SEX; k <= MF_CIT; k++) {
+        double n[BL_COUNT] = {0}, total = 0;
+        for (int p = 0; p < MPATTERNS; p++) {
+            if (counts[p] <= 0) continue;
+            mcmp c;
+            mpattern_levels(p, &c);
+            if (c.lv[MF_DATE] != DL_DIFF || !mcmp_names_agree(&c) || c.lv[k] == BL_MISSING)
+                continue;
+            n[c.lv[k]] += counts[p];
+            total += counts[p];
+        }
+        if (total < 100) continue; /* too few namesakes to say: keep u */
+        for (int l = 0; l < BL_MISSING; l++) m->un[k][l] = (n[l] + 0.5) / (total + 1.0);
+    }
+    /* Names: the chance that two people who share a name's skeleton (u exact + u
+     * phonetic, from random pairs) spell it alike, read among namesakes. */
+    for (int k = MF_GIVEN; k <= MF_FAMILY; k++) {
+        double n[2] = {0};
+        for (int p = 0; p < MPATTERNS; p++) {
+            if (counts[p] <= 0) continue;
+            mcmp c;
+            mpattern_levels(p, &c);
+            if (c.lv[MF_DATE] == DL_DIFF && mcmp_names_agree(&c)) n[c.lv[k]] += counts[p];
+        }
+        if (n[0] + n[1] < 100) continue;
+        double top = m->u[k][NL_EXACT] + m->u[k][NL_PHONETIC];
+        for (int l = NL_EXACT; l <= NL_PHONETIC; l++)
+            m->un[k][l] = top * (n[l] + 0.5) / (n[0] + n[1] + 1.0);
+    }
+    mmodel_weights(m);
+}
+
 /* u from random pairs (almost all of them are two different people); m of the names,
  * sex and citizenship by EM over pairs that share a birth date (where the names carry
  * the evidence, and the date is left out as Splink does for a blocked field); m of the
@@ -143,22 +216,49 @@ static bool fit_model(const match_index *ix, const samples *s, mmodel *m) {
     mmodel_default(m);
     m->iterations = 0;
     mmodel_u_from_counts(m, s->rand);
+    fit_un(m, s->names);
     unsigned a = FIELD(MF_GIVEN) | FIELD(MF_FAMILY) | FIELD(MF_SEX) | FIELD(MF_CIT);
     mmodel_em(m, s->date, a, a, false, 1000);
     double lambda_date = m->lambda;
     if (!fit_date(m, s->names)) return false;
+    /* The same anchor, by how many records share the names. */
+    for (int b = 0; b < 4; b++) {
+        double l = s->names_dated[b] >= 50
+                       ? 1.0 - (s->names_apart[b] / s->names_dated[b]) / m->u[MF_DATE][DL_DIFF]
+                       : 0;
+        m->lambda_names[b] = fmin(fmax(l, 0), 0.99);
+    }
     double recall = m->m[MF_DATE][DL_EXACT] * s->year_known * s->year_known;
     double n = (double)ix->n_live, matches = lambda_date * s->date_pairs / recall;
     m->lambda = fmin(fmax(matches / (n * (n - 1) / 2), 1e-12), 0.5);
     mmodel_weights(m);
-    mmodel_pick_threshold(m, s->all);
     m->trained = true;
     m->train_pairs = s->n_all + s->n_date + s->n_names + RANDOM_PAIRS;
     return true;
 }
 
+/* The default threshold: the one that maximises the expected F1 over the sampled
+ * candidate pairs, each scored with model m as a query scores it (frequencies
+ * included), so that the posterior of the fitted model is read as the chance that the
+ * pair is one person. */
+static void pick_threshold(const match_index *ix, const samples *s, mmodel *m) {
+    double *p = mem_alloc((s->n_all ? s->n_all : 1) * sizeof *p);
+    for (size_t k = 0; k < s->n_all; k++) {
+        const mrec *a = &ix->recs[s->all_pairs[k][0]], *b = &ix->recs[s->all_pairs[k][1]];
+        mcmp c;
+        double tg, tf;
+        mcompare(a, b, &c);
+        double tf_bits = mix_tf_with(ix, m, a, &c, &tg, &tf);
+        p[k] = mmodel_prob(m->prior_bits + mmodel_bits(m, &c) + tf_bits);
+    }
+    m->threshold = mthreshold_expected_f1(p, s->n_all);
+    mem_free(p);
+}
+
+/* Sampling and fitting read the index under the shared lock, so queries go on while
+ * the model is trained; only installing the new model takes the lock alone. */
 herr *match_index_train(match_index *ix) {
-    pthread_rwlock_wrlock(&ix->lock);
+    pthread_rwlock_rdlock(&ix->lock);
     if (ix->n_live < 50) {
         pthread_rwlock_unlock(&ix->lock);
         return NULL;
@@ -168,11 +268,19 @@ herr *match_index_train(match_index *ix) {
     s.rand = s.all + MPATTERNS;
     s.date = s.all + 2 * MPATTERNS;
     s.names = s.all + 3 * MPATTERNS;
+    s.all_pairs = mem_alloc(TRAIN_MAX_PAIRS * sizeof *s.all_pairs);
     sample_pairs(ix, &s);
     mmodel m;
-    if (fit_model(ix, &s, &m)) ix->model = m;
+    bool fitted = fit_model(ix, &s, &m);
+    if (fitted) pick_threshold(ix, &s, &m);
     pthread_rwlock_unlock(&ix->lock);
+    if (fitted) {
+        pthread_rwlock_wrlock(&ix->lock);
+        ix->model = m;
+        pthread_rwlock_unlock(&ix->lock);
+    }
     mem_free(s.all);
+    mem_free(s.all_pairs);
     return NULL;
 }
 
@@ -238,7 +346,7 @@ static void dedup_visit(void *p, uint32_t slot) {
     worker *w = p;
     if (slot >= w->self) return;
     const match_index *ix = w->j->ix;
-    if (!mix_may_reach(ix, &ix->recs[slot], &ix->recs[w->self], w->j->bits_needed)) return;
+    if (!mix_may_reach(ix, &ix->hot[slot], &ix->hot[w->self], w->j->bits_needed)) return;
     mcmp c;
     double s = mix_score(ix, &ix->recs[slot], &ix->recs[w->self], &c, NULL, NULL);
     if (s < w->j->threshold) return;
@@ -262,7 +370,9 @@ static void *score_worker(void *p) {
         size_t end = start + 512 < j->n ? start + 512 : j->n;
         for (size_t i = start; i < end; i++) {
             w->self = (uint32_t)i;
-            mix_candidates(j->ix, &j->ix->recs[i], w->seen, (uint32_t)i + 1, dedup_visit, w);
+            /* Each pair once: the candidates indexed before this record. */
+            mix_candidates(j->ix, &j->ix->recs[i], w->seen, (uint32_t)i + 1, (uint32_t)i,
+                           dedup_visit, w);
         }
         size_t done = atomic_fetch_add(&j->done, end - start) + (end - start);
         if (j->progress && w->worker == 0 && done >= next_report) {

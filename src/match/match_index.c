@@ -22,12 +22,16 @@ void match_index_free(match_index *ix) {
     for (size_t i = 0; i < ix->n_slots; i++) mrec_clear(&ix->recs[i]);
     for (size_t i = 0; i < ix->n_lists; i++) mlist_free(&ix->lists[i]);
     mem_free(ix->recs);
+    mem_free(ix->hot);
     mem_free(ix->free_slots);
     mem_free(ix->lists);
     mmap_free(&ix->ids);
     mmap_free(&ix->post);
     mmap_free(&ix->freq[0]);
     mmap_free(&ix->freq[1]);
+    mmap_free(&ix->freq_cit[0]);
+    mmap_free(&ix->freq_cit[1]);
+    mmap_free(&ix->cit_n);
     pthread_rwlock_destroy(&ix->lock);
     mem_free(ix);
 }
@@ -44,26 +48,49 @@ mlist *mix_list(const match_index *ix, uint64_t key) {
     return p < 0 ? NULL : &ix->lists[ix->post.t[p].val];
 }
 
-/* Changes the count of a name skeleton by delta (+1/-1), keeping the sums. */
-static void freq_change(match_index *ix, int f, uint64_t h, int delta) {
-    long p = mmap_find(&ix->freq[f], h, -1);
-    double c = p < 0 ? 0 : ix->freq[f].t[p].val;
+/* Changes the count under key h by delta (+1/-1); returns the count before. */
+static double count_change(mmap64 *m, uint64_t h, int delta) {
+    long p = mmap_find(m, h, -1);
+    double c = p < 0 ? 0 : m->t[p].val;
     double n = c + delta;
-    ix->s2[f] += n * n - c * c;
-    ix->tot[f] += delta;
-    if (p < 0) mmap_put(&ix->freq[f], h, 1);
-    else if (n <= 0) mmap_del_at(&ix->freq[f], p);
-    else ix->freq[f].t[p].val = (uint32_t)n;
+    if (p < 0) mmap_put(m, h, 1);
+    else if (n <= 0) mmap_del_at(m, p);
+    else m->t[p].val = (uint32_t)n;
+    return c;
+}
+
+static double count_of(const mmap64 *m, uint64_t h) {
+    long p = mmap_find(m, h, -1);
+    return p < 0 ? 0 : m->t[p].val;
+}
+
+static uint64_t cit_hash(const mrec *r) { return r->cit[0] ? mhash(r->cit) : 0; }
+
+/* Counts a record's name skeletons (delta +1) or stops counting them (-1): per field,
+ * per field and citizenship, and records per citizenship; keeps the sums. */
+static void name_counts(match_index *ix, const mrec *r, int delta) {
+    uint64_t hc = cit_hash(r);
+    if (hc) count_change(&ix->cit_n, hc, delta);
+    for (int f = 0; f < 2; f++) {
+        const mfield *v = f ? &r->family : &r->given;
+        if (!v->skel[0]) continue;
+        double c = count_change(&ix->freq[f], v->h_skel, delta), n = c + delta;
+        ix->s2[f] += n * n - c * c;
+        ix->tot[f] += delta;
+        if (hc) count_change(&ix->freq_cit[f], mhash_mix(v->h_skel, hc), delta);
+    }
 }
 
 static void unlink_slot(match_index *ix, uint32_t slot) {
     mrec *r = &ix->recs[slot];
-    for (size_t k = 0; k < r->nkeys; k++) {
-        mlist *l = mix_list(ix, r->keys[k]);
+    ix->unsorted = true; /* swap-removal, and the slot will be reused */
+    uint64_t keys[MATCH_MAX_KEYS];
+    size_t nkeys = mblock_keys(r, keys);
+    for (size_t k = 0; k < nkeys; k++) {
+        mlist *l = mix_list(ix, keys[k]);
         if (l) mlist_remove(l, slot);
     }
-    if (r->given.skel[0]) freq_change(ix, 0, r->given.h_skel, -1);
-    if (r->family.skel[0]) freq_change(ix, 1, r->family.h_skel, -1);
+    name_counts(ix, r, -1);
     mmap_del_at(&ix->ids, mix_find_id(ix, r->id));
     mrec_clear(r);
     if (ix->n_free == ix->cap_free) {
@@ -84,30 +111,34 @@ uint32_t mix_insert(match_index *ix, mrec *r) {
         if (ix->n_slots == ix->cap_slots) {
             ix->cap_slots = ix->cap_slots ? ix->cap_slots * 2 : 1024;
             ix->recs = mem_realloc(ix->recs, ix->cap_slots * sizeof *ix->recs);
+            ix->hot = mem_realloc(ix->hot, ix->cap_slots * sizeof *ix->hot);
         }
         slot = (uint32_t)ix->n_slots++;
     }
     ix->recs[slot] = *r;
     memset(r, 0, sizeof *r);
     mrec *s = &ix->recs[slot];
+    s->indexed = true;
+    mhot_of(s, &ix->hot[slot]);
     mmap_put(&ix->ids, mhash(s->id), slot);
-    for (size_t k = 0; k < s->nkeys; k++) {
-        mlist *l = mix_list(ix, s->keys[k]);
+    uint64_t keys[MATCH_MAX_KEYS];
+    size_t nkeys = mblock_keys(s, keys);
+    for (size_t k = 0; k < nkeys; k++) {
+        mlist *l = mix_list(ix, keys[k]);
         if (!l) {
             if (ix->n_lists == ix->cap_lists) {
                 ix->cap_lists = ix->cap_lists ? ix->cap_lists * 2 : 1024;
                 ix->lists = mem_realloc(ix->lists, ix->cap_lists * sizeof *ix->lists);
             }
             memset(&ix->lists[ix->n_lists], 0, sizeof *ix->lists);
-            mmap_put(&ix->post, s->keys[k], (uint32_t)ix->n_lists);
+            mmap_put(&ix->post, keys[k], (uint32_t)ix->n_lists);
             l = &ix->lists[ix->n_lists++];
         }
         /* A record may have the same key twice (a name equal to the other). */
         uint32_t *items = mlist_items(l);
         if (l->n == 0 || items[l->n - 1] != slot) mlist_add(l, slot);
     }
-    if (s->given.skel[0]) freq_change(ix, 0, s->given.h_skel, +1);
-    if (s->family.skel[0]) freq_change(ix, 1, s->family.h_skel, +1);
+    name_counts(ix, s, +1);
     ix->n_live++;
     return slot;
 }
@@ -133,16 +164,63 @@ herr *match_index_remove(match_index *ix, const char *id) {
     return e;
 }
 
-/* Frequency adjustment in bits for a name skeleton that agrees: log2 of the average
- * frequency of an agreeing name over this name's frequency, so a name shared by many
- * weighs less and a rare one more (bounded). */
-static double tf_bits(const match_index *ix, int f, const mfield *v) {
-    if (ix->s2[f] <= 0 || ix->tot[f] <= 0) return 0;
-    long p = mmap_find(&ix->freq[f], v->h_skel, -1);
-    double c = p < 0 ? 1 : ix->freq[f].t[p].val;
-    /* sum of squared frequencies (chance that two random names agree) over this one's */
-    double b = log2(ix->s2[f] / (ix->tot[f] * c));
-    return fmin(fmax(b, -5.0), 5.0);
+/* Chance that two different records taken at random share a name of field f. */
+static double u_average(const match_index *ix, int f) {
+    double t = ix->tot[f];
+    return t > 1 ? (ix->s2[f] - t) / (t * (t - 1)) : 0;
+}
+
+/* Records other than a and b that hold a name counted c times (a and b hold it). */
+static double others(const mrec *a, double c) { return fmax(c - 1 - (a->indexed ? 1 : 0), 0); }
+
+/* The chance that a record has a name held by `people` of n records, drawn towards the
+ * average chance u_avg as if TF_PRIOR records had been seen with it: a small index
+ * says little about how rare a name is. */
+#define TF_PRIOR 50.0
+static double u_rate(double people, double n, double u_avg) {
+    return (people + TF_PRIOR * u_avg) / (n + TF_PRIOR);
+}
+
+/* Frequency adjustment in bits for a name skeleton that agrees: log2 of the chance
+ * that two records taken at random share a name (the model's u) over the chance that
+ * a record shares this one with a person other than a, who is b if they are two people
+ * (so one plus the other records with the name), so a name shared by many weighs less
+ * and a rare one more (bounded). When the citizenship agrees too, the name's frequency
+ * among people of that citizenship is the one that counts: Yoandri is rare among all
+ * arrivals but not among Cubans, and the citizenship's own weight has already said
+ * "both Cuban". */
+static double tf_bits(const match_index *ix, int f, const mfield *v, const mrec *a,
+                      bool cit_agrees) {
+    double u_avg = u_average(ix, f), u_this;
+    if (u_avg <= 0) return 0;
+    uint64_t hc = cit_agrees ? cit_hash(a) : 0;
+    double n_cit = hc ? count_of(&ix->cit_n, hc) : 0;
+    if (n_cit > 0)
+        u_this = u_rate(1 + others(a, count_of(&ix->freq_cit[f], mhash_mix(v->h_skel, hc))),
+                        n_cit, u_avg);
+    else u_this = u_rate(1 + others(a, count_of(&ix->freq[f], v->h_skel)), ix->tot[f], u_avg);
+    double b = log2(u_avg / u_this);
+    return fmin(fmax(b, -MATCH_TF_MAX), MATCH_TF_MAX);
+}
+
+/* Adjustment in bits when both names agree. The model's weights assume that two
+ * people share a given name and a family name independently; they do not (names go
+ * with origin, language and family: two people called Yoandri are likely both Cuban,
+ * and then sharing a Cuban family name is no coincidence). So the chance that two
+ * different people share this pair of names is read from the index's count of the
+ * pair itself (the order-free blocking key on both skeletons): b, if another person,
+ * and the other records with these names less the share of them that are the same
+ * person again (lambda_names, from training). The adjustment is log2 of (average
+ * chance for the given name x for the family name) over it. */
+static double tf_joint_bits(const match_index *ix, const mmodel *m, const mrec *a,
+                            const mfield *given, const mfield *family) {
+    double ug = u_average(ix, 0), uf = u_average(ix, 1);
+    if (ug <= 0 || uf <= 0 || ix->n_live == 0) return 0;
+    mlist *l = mix_list(ix, mblock_key_names_of(given, family));
+    double c = l ? l->n : 0;
+    double people = 1 + others(a, c) * (1 - m->lambda_names[mname_bucket(c)]);
+    double b = log2(ug * uf / u_rate(people, (double)ix->n_live, ug * uf));
+    return fmin(fmax(b, -2 * MATCH_TF_MAX), 2 * MATCH_TF_MAX);
 }
 
 double mix_score(const match_index *ix, const mrec *a, const mrec *b, mcmp *c, double *tf_given,
@@ -150,16 +228,34 @@ double mix_score(const match_index *ix, const mrec *a, const mrec *b, mcmp *c, d
     mcompare(a, b, c);
     double bits = ix->model.prior_bits + mmodel_bits(&ix->model, c);
     double tg, tf;
-    mix_tf(ix, a, c, &tg, &tf);
+    bits += mix_tf(ix, a, c, &tg, &tf);
     if (tf_given) *tf_given = tg;
     if (tf_family) *tf_family = tf;
-    return mmodel_prob(bits + tg + tf);
+    return mmodel_prob(bits);
 }
 
-void mix_tf(const match_index *ix, const mrec *a, const mcmp *c, double *tf_given,
-            double *tf_family) {
-    *tf_given = c->lv[MF_GIVEN] <= NL_PHONETIC ? tf_bits(ix, 0, &a->given) : 0;
-    *tf_family = c->lv[MF_FAMILY] <= NL_PHONETIC ? tf_bits(ix, 1, &a->family) : 0;
+double mix_tf(const match_index *ix, const mrec *a, const mcmp *c, double *tf_given,
+              double *tf_family) {
+    return mix_tf_with(ix, &ix->model, a, c, tf_given, tf_family);
+}
+
+double mix_tf_with(const match_index *ix, const mmodel *m, const mrec *a, const mcmp *c,
+                   double *tf_given, double *tf_family) {
+    bool cit = c->lv[MF_CIT] == BL_AGREE;
+    /* The names of a that were compared (Latin or native). */
+    const mfield *g = mcmp_given(a, c->native_a), *f = mcmp_family(a, c->native_a);
+    *tf_given = c->lv[MF_GIVEN] <= NL_PHONETIC ? tf_bits(ix, 0, g, a, cit) : 0;
+    *tf_family = c->lv[MF_FAMILY] <= NL_PHONETIC ? tf_bits(ix, 1, f, a, cit) : 0;
+    if (c->swapped) {
+        /* One record has the names the other way round, so either field may hold
+         * them: a family name written as given name is not a rare given name. The
+         * field where the name is more common counts. */
+        if (c->lv[MF_GIVEN] <= NL_PHONETIC) *tf_given = fmin(*tf_given, tf_bits(ix, 1, g, a, cit));
+        if (c->lv[MF_FAMILY] <= NL_PHONETIC)
+            *tf_family = fmin(*tf_family, tf_bits(ix, 0, f, a, cit));
+    }
+    if (mcmp_names_agree(c)) return tf_joint_bits(ix, m, a, g, f);
+    return *tf_given + *tf_family;
 }
 
 double mix_threshold_bits(double threshold) {
@@ -170,25 +266,48 @@ double mix_threshold_bits(double threshold) {
 
 /* Best weight a name field can still reach: the top levels (exact, phonetic) need equal
  * skeletons, straight or crossed, which hashes tell at once. */
-static double name_bound(const mmodel *m, int k, bool top_possible) {
-    if (top_possible) return m->w[k][NL_EXACT] + 5.0; /* 5: the largest frequency bonus */
-    double b = m->w[k][NL_SIMILAR];
-    if (m->w[k][NL_PARTIAL] > b) b = m->w[k][NL_PARTIAL];
-    if (m->w[k][NL_DIFF] > b) b = m->w[k][NL_DIFF];
-    return b;
+/* The largest weight of field k at level l in any of the model's tables. */
+static double wmax(const mmodel *m, int k, int l) {
+    return fmax(m->w[k][l], m->wn[k][l]);
 }
 
-bool mix_may_reach(const match_index *ix, const mrec *a, const mrec *b, double bits_needed) {
+static double name_bound(const mmodel *m, int k, bool top_possible) {
+    if (top_possible) return wmax(m, k, NL_EXACT) + MATCH_TF_MAX; /* the largest bonus */
+    double b = wmax(m, k, NL_SIMILAR);
+    b = fmax(b, wmax(m, k, NL_CLOSE));
+    b = fmax(b, wmax(m, k, NL_PARTIAL));
+    return fmax(b, wmax(m, k, NL_DIFF));
+}
+
+bool mix_may_reach(const match_index *ix, const mhot *a, const mhot *b, double bits_needed) {
     const mmodel *m = &ix->model;
-    double bits = m->prior_bits + m->w[MF_DATE][mcompare_date(a, b)];
-    bits += m->w[MF_SEX][!a->sex || !b->sex ? BL_MISSING : a->sex == b->sex ? BL_AGREE : BL_DIFF];
-    bits += m->w[MF_CIT][!a->cit[0] || !b->cit[0]      ? BL_MISSING
-                         : !strcmp(a->cit, b->cit) ? BL_AGREE
-                                                   : BL_DIFF];
-    bool g_top = a->given.h_skel == b->given.h_skel || a->given.h_skel == b->family.h_skel;
-    bool f_top = a->family.h_skel == b->family.h_skel || a->family.h_skel == b->given.h_skel;
-    bits += a->given.compact[0] && b->given.compact[0] ? name_bound(m, MF_GIVEN, g_top) : 0;
-    bits += a->family.compact[0] && b->family.compact[0] ? name_bound(m, MF_FAMILY, f_top) : 0;
+    double bits = m->prior_bits + m->w[MF_DATE][mdate_level(a->year, a->month, a->day,
+                                                            a->year_only, b->year, b->month,
+                                                            b->day, b->year_only)];
+    /* Sex and citizenship weigh differently when the names agree: take the larger; a
+     * citizenship hash that agrees may still hide two different strings. */
+    int ls = !a->sex || !b->sex ? BL_MISSING : a->sex == b->sex ? BL_AGREE : BL_DIFF;
+    bits += wmax(m, MF_SEX, ls);
+    if (a->hc && b->hc) {
+        double c = wmax(m, MF_CIT, BL_DIFF);
+        if (a->hc == b->hc) c = fmax(c, wmax(m, MF_CIT, BL_AGREE));
+        bits += c;
+    }
+    /* With a native form on either side any reading may agree: no bound from hashes. */
+    bool any = a->native || b->native;
+    bool g_top = any || (a->hg && (a->hg == b->hg || a->hg == b->hf));
+    bool f_top = any || (a->hf && (a->hf == b->hf || a->hf == b->hg));
+    bits += any || (a->hg && b->hg) ? name_bound(m, MF_GIVEN, g_top) : 0;
+    bits += any || (a->hf && b->hf) ? name_bound(m, MF_FAMILY, f_top) : 0;
+    if (bits < bits_needed) return false;
+    /* A name that does not agree may still be similar, one edit away or share a word;
+     * the sketches often show it cannot (straight or crossed), and then it differs. */
+    if (!g_top && a->hg && b->hg && !msketch_may_be_similar(&a->g, &b->g) &&
+        !(b->hf && msketch_may_be_similar(&a->g, &b->f)))
+        bits += wmax(m, MF_GIVEN, NL_DIFF) - name_bound(m, MF_GIVEN, false);
+    if (!f_top && a->hf && b->hf && !msketch_may_be_similar(&a->f, &b->f) &&
+        !(b->hg && msketch_may_be_similar(&a->f, &b->g)))
+        bits += wmax(m, MF_FAMILY, NL_DIFF) - name_bound(m, MF_FAMILY, false);
     return bits >= bits_needed;
 }
 
@@ -209,7 +328,7 @@ static bool slotset_add(slotset *s, uint32_t v) {
 }
 
 void mix_candidates(const match_index *ix, const mrec *q, uint32_t *seen, uint32_t stamp,
-                    mix_visit fn, void *ctx) {
+                    uint32_t below, mix_visit fn, void *ctx) {
     uint64_t probes[MATCH_MAX_PROBES];
     mlist *lists[MATCH_MAX_PROBES];
     size_t np = mblock_probes(q, probes), nl = 0, total = 0;
@@ -230,6 +349,11 @@ void mix_candidates(const match_index *ix, const mrec *q, uint32_t *seen, uint32
         uint32_t *items = mlist_items(lists[i]);
         for (uint32_t k = 0; k < lists[i]->n; k++) {
             uint32_t s = items[k];
+            if (s >= below) {
+                /* Lists are in slot order until a record is removed. */
+                if (!ix->unsorted) break;
+                continue;
+            }
             if (seen) {
                 if (seen[s] == stamp) continue;
                 seen[s] = stamp;
@@ -245,6 +369,7 @@ void mix_candidates(const match_index *ix, const mrec *q, uint32_t *seen, uint32
 typedef struct {
     const match_index *ix;
     const mrec *q;
+    mhot qhot;
     double threshold, bits_needed;
     struct hit {
         uint32_t slot;
@@ -257,7 +382,7 @@ static void query_visit(void *p, uint32_t slot) {
     query_ctx *c = p;
     const mrec *r = &c->ix->recs[slot];
     if (c->q->id[0] && !strcmp(r->id, c->q->id)) return;
-    if (!mix_may_reach(c->ix, c->q, r, c->bits_needed)) return;
+    if (!mix_may_reach(c->ix, &c->qhot, &c->ix->hot[slot], c->bits_needed)) return;
     mcmp cmp;
     double s = mix_score(c->ix, c->q, r, &cmp, NULL, NULL);
     if (s < c->threshold) return;
@@ -295,8 +420,9 @@ herr *match_index_query(match_index *ix, const match_record *r, double threshold
     if (e) return e;
     query_ctx c = {.ix = ix, .q = &q, .threshold = threshold,
                    .bits_needed = mix_threshold_bits(threshold) - 1e-9};
+    mhot_of(&q, &c.qhot);
     pthread_rwlock_rdlock(&ix->lock);
-    mix_candidates(ix, &q, NULL, 0, query_visit, &c);
+    mix_candidates(ix, &q, NULL, 0, UINT32_MAX, query_visit, &c);
     if (c.n > 1) qsort(c.hits, c.n, sizeof *c.hits, by_score_desc);
     size_t k = max && c.n > max ? max : c.n;
     if (k > 0) {
@@ -333,10 +459,11 @@ double match_default_threshold(const match_index *ix) { return ix->model.thresho
 size_t match_index_size(const match_index *ix) { return ix->n_live; }
 
 size_t match_index_memory(const match_index *ix) {
-    size_t b = sizeof *ix + ix->cap_slots * sizeof *ix->recs +
+    size_t b = sizeof *ix + ix->cap_slots * (sizeof *ix->recs + sizeof *ix->hot) +
                ix->cap_free * sizeof *ix->free_slots + ix->cap_lists * sizeof *ix->lists +
                mmap_memory(&ix->ids) + mmap_memory(&ix->post) + mmap_memory(&ix->freq[0]) +
-               mmap_memory(&ix->freq[1]);
+               mmap_memory(&ix->freq[1]) + mmap_memory(&ix->freq_cit[0]) +
+               mmap_memory(&ix->freq_cit[1]) + mmap_memory(&ix->cit_n);
     for (size_t i = 0; i < ix->n_slots; i++) b += mrec_memory(&ix->recs[i]);
     for (size_t i = 0; i < ix->n_lists; i++)
         if (ix->lists[i].cap) b += ix->lists[i].cap * sizeof(uint32_t);
@@ -346,20 +473,29 @@ size_t match_index_memory(const match_index *ix) {
 void match_index_describe_model(const match_index *ix, FILE *f) {
     static const char *const fields[MF_COUNT] = {"given name", "family name", "birth date",
                                                  "sex", "citizenship"};
-    static const char *const names[] = {"exact", "phonetic", "similar", "partial", "different"};
-    static const char *const dates[] = {"exact", "year, day/month unknown", "day-month swap",
+    static const char *const names[] = {"exact", "phonetic", "similar", "one edit apart",
+                                        "partial", "different"};
+    static const char *const dates[] = {"exact", "year, only year on both",
+                                        "year, day/month unknown", "day-month swap",
                                         "day or month differs", "year only equal",
-                                        "year +-1", "different"};
+                                        "day+month, year slip", "year +-1",
+                                        "year +-1, day/month differ", "different"};
     static const char *const simple[] = {"agree", "differ"};
     const mmodel *m = &ix->model;
-    fprintf(f, "model: %s, %zu pairs, %d EM iterations, lambda %.4f, threshold %.3f\n",
+    fprintf(f, "model: %s, %zu pairs, %d EM iterations, lambda %.3g, threshold %.3f\n",
             m->trained ? "trained by EM" : "prior (untrained)", m->train_pairs, m->iterations,
             m->lambda, m->threshold);
+    fprintf(f, "  same person among pairs sharing both names (<=3, <=10, <=40, more records):"
+               " %.2f %.2f %.2f %.2f\n",
+            m->lambda_names[0], m->lambda_names[1], m->lambda_names[2], m->lambda_names[3]);
     for (int k = 0; k < MF_COUNT; k++) {
         for (int l = 0; l < mlevel_count[k] - 1; l++) {
             const char *ln = k <= MF_FAMILY ? names[l] : k == MF_DATE ? dates[l] : simple[l];
-            fprintf(f, "  %-12s %-24s m=%.4f u=%.4f weight=%+.2f bits\n", fields[k], ln,
+            fprintf(f, "  %-12s %-24s m=%.4f u=%.4f weight=%+.2f bits", fields[k], ln,
                     m->m[k][l], m->u[k][l], m->w[k][l]);
+            if (k == MF_SEX || k == MF_CIT || (k <= MF_FAMILY && l <= NL_PHONETIC))
+                fprintf(f, " (names agree: u=%.4f weight=%+.2f)", m->un[k][l], m->wn[k][l]);
+            fputc('\n', f);
         }
     }
 }

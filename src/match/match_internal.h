@@ -9,7 +9,7 @@
 
 #include "match/match.h"
 
-#define MATCH_MAX_KEYS 8
+#define MATCH_MAX_KEYS 10
 #define MATCH_NAME_MAX 127 /* bytes of a normalised name kept */
 
 /* One name field after normalisation. */
@@ -19,9 +19,20 @@ typedef struct {
     const char *skel;    /* skeleton of the whole name: "mhmdlI" */
     const char *tokskel; /* skeleton of each word, space separated: "mhmd AlI" */
     uint64_t h_compact, h_skel;
+    uint16_t lcompact, lskel; /* strlen of compact and skel */
+    uint32_t bits_c, bits_s;  /* letters that occur in compact and skel (msketch) */
+    bool multi;               /* several words */
 } mfield;
 
 enum { SCRIPT_LATIN, SCRIPT_CYRILLIC, SCRIPT_ARABIC, SCRIPT_OTHER };
+
+/* The names as written in the person's own script (native_name), transliterated, when
+ * the record has Latin names too: first word given name, the rest family name. */
+typedef struct {
+    mfield given, family;
+    uint8_t script;
+    char *buf;
+} mnative;
 
 typedef struct {
     char *id;
@@ -32,10 +43,48 @@ typedef struct {
     char sex;          /* 'M', 'F' or 0 */
     char cit[12];
     uint8_t script;    /* of the names as written: SCRIPT_* */
-    uint8_t nkeys;
-    uint64_t keys[MATCH_MAX_KEYS]; /* blocking keys stored in the index */
+    mnative *native;   /* NULL unless native_name is given beside Latin names */
+    bool indexed;      /* held by an index (counted in its name frequencies) */
     char *buf;         /* the strings above */
 } mrec;
+
+/* What the cheap bound before a full comparison reads, packed so that a candidate
+ * costs one cache line: the birth date, sex, and 32-bit hashes of the name skeletons
+ * and the citizenship (0: missing). */
+/* A sketch of one name from which a level "different" can often be told without
+ * reading the strings: which letters occur (one bit per letter) in the compact form
+ * and the skeleton, their lengths and first four characters, and whether the name has
+ * several words (then it may share one). */
+typedef struct {
+    uint32_t c, s;
+    uint8_t lc, ls;
+    bool multi;
+    char pc[4], ps[4];
+} msketch;
+
+typedef struct {
+    uint32_t hg, hf, hc;
+    int16_t year;
+    int8_t month, day;
+    bool year_only;
+    char sex;
+    bool native; /* the record has a native form of its names */
+    msketch g, f;
+} mhot;
+
+void mhot_of(const mrec *r, mhot *out);
+
+/* The sketch of a name field. */
+void msketch_of(const mfield *f, msketch *out);
+
+/* False when the sketches show that two names compare as NL_DIFF (or better, equal
+ * skeletons aside): no Jaro-Winkler similarity, one-edit distance or shared word can
+ * reach the levels between. True when they might. */
+bool msketch_may_be_similar(const msketch *a, const msketch *b);
+
+/* Birth-date level (DL_*) of two dates: year 0 = unknown; year_only = day and month
+ * unknown (month and day are then 0). */
+int mdate_level(int ya, int ma, int da, bool yoa, int yb, int mb, int db, bool yob);
 
 /* Normalises a record; out is overwritten. ERR_INVALID for bad input. */
 herr *mrec_build(const match_record *r, mrec *out);
@@ -50,12 +99,17 @@ herr *mnorm_name(const char *name, char *out, uint8_t *script);
  * "zabihullah" agree). out has at least 2 * strlen(in) + 1 bytes. */
 void mnorm_skeleton(const char *in, char *out);
 
+/* The blocking keys under which r is stored (at most MATCH_MAX_KEYS); computed, not
+ * kept, so a record costs no memory for them. */
+size_t mblock_keys(const mrec *r, uint64_t *out);
+
 /* Blocking keys to probe for r: its own keys and those of neighbouring years. */
-#define MATCH_MAX_PROBES 16
+#define MATCH_MAX_PROBES 20
 size_t mblock_probes(const mrec *r, uint64_t *out);
 
 /* The record's key on both name skeletons, and on its full birth date (0: none). */
 uint64_t mblock_key_names(const mrec *r);
+uint64_t mblock_key_names_of(const mfield *given, const mfield *family);
 uint64_t mblock_key_date(const mrec *r);
 
 uint64_t mhash(const char *s);
@@ -64,29 +118,57 @@ uint64_t mhash_mix(uint64_t h, uint64_t v);
 /* ---- comparison -------------------------------------------------------------- */
 
 enum { MF_GIVEN, MF_FAMILY, MF_DATE, MF_SEX, MF_CIT, MF_COUNT };
-enum { NL_EXACT, NL_PHONETIC, NL_SIMILAR, NL_PARTIAL, NL_DIFF, NL_MISSING, NL_COUNT };
+enum {
+    NL_EXACT,    /* same compact form */
+    NL_PHONETIC, /* same skeleton */
+    NL_SIMILAR,  /* Jaro-Winkler high, or the same words in another order */
+    NL_CLOSE,    /* one edit apart: one sound of the skeleton or one letter */
+    NL_PARTIAL,  /* a word in common */
+    NL_DIFF,
+    NL_MISSING,
+    NL_COUNT
+};
 enum {
     DL_EXACT,       /* same day, month and year (both real dates) */
-    DL_PLACEHOLDER, /* same year, day and month unknown (or 1 January) on one or both */
+    DL_YEAR_ONLY,   /* same year, day and month unknown (or 1 January) on both */
+    DL_PLACEHOLDER, /* same year, day and month unknown (or 1 January) on one */
     DL_SWAP,        /* same year, day and month swapped */
     DL_ONE_PART,    /* same year, either day or month differs */
     DL_SAME_YEAR,   /* same year, day and month both differ */
-    DL_NEAR,        /* years one apart */
+    DL_YEAR_TYPO,   /* same day and month (real dates), year one apart or one digit
+                       mistyped or two digits swapped */
+    DL_NEAR,        /* years one apart, only the year on one record or both */
+    DL_NEAR_FULL,   /* years one apart and day and month differ (two real dates) */
     DL_DIFF,
     DL_MISSING,
     DL_COUNT
 };
 enum { BL_AGREE, BL_DIFF, BL_MISSING, BL_COUNT };
 
-#define MLEVELS_MAX 8
+#define MLEVELS_MAX 11
 extern const int mlevel_count[MF_COUNT];
 
 typedef struct {
     uint8_t lv[MF_COUNT];
     bool swapped; /* given matched family and family matched given */
+    /* Which names were compared: the Latin ones (false) or the native ones (true) of
+     * a and of b, whichever reading agreed best. */
+    bool native_a, native_b;
 } mcmp;
 
+/* The name fields of r that a comparison used (native or Latin). */
+static inline const mfield *mcmp_given(const mrec *r, bool native) {
+    return native && r->native ? &r->native->given : &r->given;
+}
+static inline const mfield *mcmp_family(const mrec *r, bool native) {
+    return native && r->native ? &r->native->family : &r->family;
+}
+
 void mcompare(const mrec *a, const mrec *b, mcmp *out);
+
+/* True when a and b are at most one edit apart (a letter replaced, inserted or
+ * deleted, or two neighbours swapped). */
+bool mwithin_one_edit(const char *a, const char *b);
 
 /* Compares two name fields into an NL_* level. */
 int mcompare_name(const mfield *a, const mfield *b);
@@ -102,7 +184,18 @@ typedef struct {
     double lambda; /* prior: probability that two records taken at random match */
     double m[MF_COUNT][MLEVELS_MAX], u[MF_COUNT][MLEVELS_MAX];
     double w[MF_COUNT][MLEVELS_MAX]; /* log2(m/u); 0 for the missing level */
+    /* u and weights among different people whose names agree (both exact or
+     * phonetic): names go with origin, so there citizenship agrees far more often than
+     * between two people taken at random and says much less; and namesakes of one
+     * origin spell alike, so an exact spelling says less than among random pairs. For
+     * the names only the exact and phonetic levels are used. Equal to u and w until
+     * training measures them. */
+    double un[MF_COUNT][MLEVELS_MAX], wn[MF_COUNT][MLEVELS_MAX];
     double prior_bits;               /* log2(lambda / (1 - lambda)) */
+    /* Share of one person's pairs among pairs of records sharing both names, by how
+     * many records share them (mname_bucket): a name pair on three records is mostly
+     * one person's, one on three hundred mostly namesakes'. */
+    double lambda_names[4];
     double threshold;
     bool trained;
     size_t train_pairs;
@@ -111,6 +204,9 @@ typedef struct {
 
 int mpattern_index(const mcmp *c);
 void mpattern_levels(int index, mcmp *c);
+
+/* Bucket (0..3) of a name pair held by c records, for lambda_names. */
+static inline int mname_bucket(double c) { return c <= 3 ? 0 : c <= 10 ? 1 : c <= 40 ? 2 : 3; }
 
 /* The built-in prior model (used before training and as EM's starting point). */
 void mmodel_default(mmodel *m);
@@ -128,8 +224,19 @@ int mmodel_em(mmodel *m, const double *counts, unsigned fields, unsigned update,
 /* Sets u of every field to the level frequencies of counts (random pairs). */
 void mmodel_u_from_counts(mmodel *m, const double *counts);
 
-/* Picks the threshold maximising the expected F1 over the patterns' posteriors. */
-void mmodel_pick_threshold(mmodel *m, const double *counts);
+/* The threshold that maximises the expected F1 when p[0..n) are the posteriors of the
+ * candidate pairs (sorted in place, best first): predicting the pairs above it as
+ * matches finds sum(p above) true pairs out of sum(p) expected in all. 0.5 when n is 0. */
+double mthreshold_expected_f1(double *p, size_t n);
+
+/* True when both names agree (exact or phonetic): then sex and citizenship take their
+ * weights conditional on the names (un, wn). */
+static inline bool mcmp_names_agree(const mcmp *c) {
+    return c->lv[MF_GIVEN] <= NL_PHONETIC && c->lv[MF_FAMILY] <= NL_PHONETIC;
+}
+
+/* u of field k at level l for a pair with these levels (un when the names agree). */
+double mmodel_u(const mmodel *m, const mcmp *c, int k);
 
 /* Match weight (bits) of a comparison, without frequency adjustment. */
 double mmodel_bits(const mmodel *m, const mcmp *c);

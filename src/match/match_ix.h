@@ -15,6 +15,7 @@
 struct match_index {
     pthread_rwlock_t lock;
     mrec *recs; /* by slot; a free slot has id == NULL */
+    mhot *hot;  /* by slot: what mix_may_reach reads */
     size_t n_slots, cap_slots, n_live;
     uint32_t *free_slots;
     size_t n_free, cap_free;
@@ -24,8 +25,11 @@ struct match_index {
     size_t n_lists, cap_lists;
     mmap64 freq[2];  /* skeleton hash -> number of records, given and family */
     double s2[2], tot[2]; /* sum of counts squared, and of counts, per field */
+    mmap64 freq_cit[2];   /* mhash_mix(skeleton hash, citizenship hash) -> records */
+    mmap64 cit_n;         /* citizenship hash -> records */
     mmodel model;
     size_t block_cap;
+    bool unsorted; /* a posting list may be out of slot order (after a removal) */
 };
 
 /* Adds a built record, taking ownership; replaces a record with the same id. The
@@ -45,19 +49,28 @@ double mix_score(const match_index *ix, const mrec *a, const mrec *b, mcmp *c, d
 
 /* True when the pair might still score at least bits_needed (log2 odds): a cheap
  * bound from the date, sex, citizenship and name hashes, before any string work. */
-bool mix_may_reach(const match_index *ix, const mrec *a, const mrec *b, double bits_needed);
+bool mix_may_reach(const match_index *ix, const mhot *a, const mhot *b, double bits_needed);
 double mix_threshold_bits(double threshold);
 
-/* Frequency adjustments (bits) of the two names of a compared pair: a name that
- * agrees weighs less the more common it is. */
-void mix_tf(const match_index *ix, const mrec *a, const mcmp *c, double *tf_given,
-            double *tf_family);
+/* Largest frequency adjustment (bits) of one agreeing name; twice that for both. */
+#define MATCH_TF_MAX 5.0
 
-/* Candidates of q: calls fn for every slot sharing a probe key (each slot once, lists
- * longer than block_cap skipped). seen is a per-caller stamp array of n_slots entries
- * or NULL (then a local set is used); stamp is a value not yet in it. */
+/* Frequency adjustment (bits) of a compared pair, returned: a name that agrees weighs
+ * less the more common it is; when both agree, the count of the pair of names decides
+ * (names are not independent). *tf_given and *tf_family receive each name's own
+ * adjustment, for the reasons. */
+double mix_tf(const match_index *ix, const mrec *a, const mcmp *c, double *tf_given,
+              double *tf_family);
+
+/* The same with model m instead of the index's own (training, before installing m). */
+double mix_tf_with(const match_index *ix, const mmodel *m, const mrec *a, const mcmp *c,
+                   double *tf_given, double *tf_family);
+
+/* Candidates of q: calls fn for every slot below `below` sharing a probe key (each
+ * slot once, lists longer than block_cap skipped). seen is a per-caller stamp array of
+ * n_slots entries or NULL (then a local set is used); stamp is a value not yet in it. */
 typedef void (*mix_visit)(void *ctx, uint32_t slot);
 void mix_candidates(const match_index *ix, const mrec *q, uint32_t *seen, uint32_t stamp,
-                    mix_visit fn, void *ctx);
+                    uint32_t below, mix_visit fn, void *ctx);
 
 #endif

@@ -35,27 +35,28 @@ void mpattern_levels(int index, mcmp *c) {
     c->lv[MF_SEX] = (uint8_t)(index % BL_COUNT);
     index /= BL_COUNT;
     c->lv[MF_CIT] = (uint8_t)index;
-    c->swapped = false;
+    c->swapped = c->native_a = c->native_b = false;
 }
 
 static bool is_missing(int field, int level) { return level == mlevel_count[field] - 1; }
 
 void mmodel_default(mmodel *m) {
     static const double pm[MF_COUNT][MLEVELS_MAX] = {
-        {0.55, 0.15, 0.12, 0.05, 0.13},
-        {0.55, 0.15, 0.12, 0.05, 0.13},
-        {0.35, 0.25, 0.03, 0.05, 0.04, 0.10, 0.18},
+        {0.55, 0.15, 0.10, 0.04, 0.05, 0.11},
+        {0.55, 0.15, 0.10, 0.04, 0.05, 0.11},
+        {0.35, 0.15, 0.10, 0.03, 0.05, 0.04, 0.05, 0.04, 0.01, 0.18},
         {0.98, 0.02},
         {0.93, 0.07}};
     static const double pu[MF_COUNT][MLEVELS_MAX] = {
-        {0.05, 0.03, 0.05, 0.07, 0.80},
-        {0.05, 0.03, 0.05, 0.07, 0.80},
-        {0.002, 0.05, 0.0005, 0.005, 0.03, 0.08, 0.8325},
+        {0.05, 0.03, 0.04, 0.03, 0.07, 0.78},
+        {0.05, 0.03, 0.04, 0.03, 0.07, 0.78},
+        {0.002, 0.015, 0.035, 0.0005, 0.005, 0.03, 0.0003, 0.04, 0.04, 0.8322},
         {0.85, 0.15},
         {0.40, 0.60}};
     memset(m, 0, sizeof *m);
     memcpy(m->m, pm, sizeof pm);
     memcpy(m->u, pu, sizeof pu);
+    memcpy(m->un, pu, sizeof pu);
     m->lambda = 0.05;
     m->threshold = 0.5;
     mmodel_weights(m);
@@ -65,12 +66,22 @@ void mmodel_weights(mmodel *m) {
     for (int k = 0; k < MF_COUNT; k++)
         for (int l = 0; l < mlevel_count[k]; l++)
             m->w[k][l] = is_missing(k, l) ? 0.0 : log2(m->m[k][l] / m->u[k][l]);
+    for (int k = 0; k < MF_COUNT; k++)
+        for (int l = 0; l < mlevel_count[k]; l++)
+            m->wn[k][l] = k == MF_DATE       ? m->w[k][l]
+                          : is_missing(k, l) ? 0.0
+                                             : log2(m->m[k][l] / m->un[k][l]);
     m->prior_bits = log2(m->lambda / (1.0 - m->lambda));
 }
 
+double mmodel_u(const mmodel *m, const mcmp *c, int k) {
+    return mcmp_names_agree(c) ? m->un[k][c->lv[k]] : m->u[k][c->lv[k]];
+}
+
 double mmodel_bits(const mmodel *m, const mcmp *c) {
+    const double(*w)[MLEVELS_MAX] = mcmp_names_agree(c) ? m->wn : m->w;
     double b = 0;
-    for (int k = 0; k < MF_COUNT; k++) b += m->w[k][c->lv[k]];
+    for (int k = 0; k < MF_COUNT; k++) b += w[k][c->lv[k]];
     return b;
 }
 
@@ -93,7 +104,7 @@ static void posteriors(const mmodel *m, const double *counts, double *g) {
         for (int k = 0; k < MF_COUNT; k++) {
             if (is_missing(k, c.lv[k])) continue;
             lm += log(m->m[k][c.lv[k]]);
-            lu += log(m->u[k][c.lv[k]]);
+            lu += log(mmodel_u(m, &c, k));
         }
         g[p] = 1.0 / (1.0 + exp(lu - lm));
     }
@@ -109,7 +120,8 @@ int mmodel_em(mmodel *m, const double *counts, unsigned fields, unsigned update,
     /* Fields left out of this run count as missing: they carry no information. */
     for (int k = 0; k < MF_COUNT; k++)
         if (!(fields & (1u << k)))
-            for (int l = 0; l < mlevel_count[k] - 1; l++) work.m[k][l] = work.u[k][l] = 1;
+            for (int l = 0; l < mlevel_count[k] - 1; l++)
+                work.m[k][l] = work.u[k][l] = work.un[k][l] = 1;
     for (; it < max_iter; it++) {
         posteriors(&work, counts, g);
         double nm[MF_COUNT][MLEVELS_MAX] = {{0}}, nu[MF_COUNT][MLEVELS_MAX] = {{0}};
@@ -140,7 +152,7 @@ int mmodel_em(mmodel *m, const double *counts, unsigned fields, unsigned update,
                 work.m[k][l] = vm;
                 if (fit_u) {
                     change = fmax(change, fabs(vu - work.u[k][l]));
-                    work.u[k][l] = vu;
+                    work.u[k][l] = work.un[k][l] = vu;
                 }
             }
         }
@@ -154,6 +166,7 @@ int mmodel_em(mmodel *m, const double *counts, unsigned fields, unsigned update,
         if (!(fields & update & (1u << k))) continue;
         memcpy(m->m[k], work.m[k], sizeof m->m[k]);
         memcpy(m->u[k], work.u[k], sizeof m->u[k]);
+        memcpy(m->un[k], work.un[k], sizeof m->un[k]);
     }
     m->lambda = work.lambda;
     mmodel_weights(m);
@@ -173,47 +186,30 @@ void mmodel_u_from_counts(mmodel *m, const double *counts) {
         int L = mlevel_count[k] - 1;
         double total = 0;
         for (int l = 0; l < L; l++) total += n[k][l] + 0.5;
-        for (int l = 0; l < L; l++) m->u[k][l] = (n[k][l] + 0.5) / total;
+        for (int l = 0; l < L; l++) m->u[k][l] = m->un[k][l] = (n[k][l] + 0.5) / total;
     }
     mmodel_weights(m);
 }
 
-typedef struct {
-    double g, c;
-} gc;
-
-static int by_g_desc(const void *a, const void *b) {
-    double x = ((const gc *)a)->g, y = ((const gc *)b)->g;
+static int by_desc(const void *a, const void *b) {
+    double x = *(const double *)a, y = *(const double *)b;
     return x < y ? 1 : x > y ? -1 : 0;
 }
 
-void mmodel_pick_threshold(mmodel *m, const double *counts) {
-    double *g = mem_alloc(MPATTERNS * sizeof *g);
-    gc *v = mem_alloc(MPATTERNS * sizeof *v);
-    posteriors(m, counts, g);
-    size_t n = 0;
+double mthreshold_expected_f1(double *p, size_t n) {
+    if (n == 0) return 0.5;
+    qsort(p, n, sizeof *p, by_desc);
     double actual = 0;
-    for (int p = 0; p < MPATTERNS; p++) {
-        if (counts[p] <= 0) continue;
-        v[n].g = g[p];
-        v[n].c = counts[p];
-        actual += counts[p] * g[p];
-        n++;
-    }
-    qsort(v, n, sizeof *v, by_g_desc);
-    double tp = 0, pred = 0, best = -1, thr = 0.5;
+    for (size_t i = 0; i < n; i++) actual += p[i];
+    double tp = 0, best = -1, thr = 0.5;
     for (size_t i = 0; i < n; i++) {
-        tp += v[i].c * v[i].g;
-        pred += v[i].c;
-        double f1 = 2 * tp / (pred + actual);
-        if (f1 > best) {
+        tp += p[i];
+        /* Expected F1 when the pairs down to this one are predicted as matches. */
+        double f1 = 2 * tp / ((double)(i + 1) + actual);
+        if (f1 > best && (i + 1 == n || p[i + 1] < p[i])) {
             best = f1;
-            /* Half way to the next pattern, so a small frequency adjustment does not
-             * flip pairs that sit exactly on the best pattern. */
-            thr = i + 1 < n ? (v[i].g + v[i + 1].g) / 2 : v[i].g;
+            thr = i + 1 < n ? (p[i] + p[i + 1]) / 2 : p[i];
         }
     }
-    m->threshold = fmin(fmax(thr, 0.05), 0.95);
-    mem_free(v);
-    mem_free(g);
+    return fmin(fmax(thr, 0.05), 0.95);
 }

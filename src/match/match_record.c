@@ -10,7 +10,9 @@
  *   DATE      full birth date, when a real date  (typos in both names)
  *   PRE_Y     3-letter skeleton prefixes + year  (typos at the end of names)
  *   SUF_Y     3-letter skeleton suffixes + year  (typos at the start)
- * Queries also probe NAMES_Y of the neighbouring years. */
+ * Queries also probe NAMES_Y and ONE_Y of the neighbouring years (a year one off and
+ * a spelling change in one name at once). */
+#include <assert.h>
 #include <ctype.h>
 #include <stdio.h>
 #include <string.h>
@@ -42,15 +44,16 @@ static void affix(const char *s, bool suffix, char out[4]) {
     snprintf(out, 4, "%s", p);
 }
 
-/* Keys of r for year y (the record's own year, or a neighbour when probing). */
+/* Keys of r for year y (the record's own year, or a neighbour when probing): with
+ * all, every key; otherwise those on whole names (NAMES_Y, ONE_Y). */
 static size_t year_keys(const mrec *r, int y, bool all, uint64_t *out) {
     size_t n = 0;
     const char *g = r->given.skel, *f = r->family.skel;
     if (!y) return 0;
     out[n++] = key_str2(K_NAMES_Y, g, f, y);
-    if (!all) return n;
     if (g[0]) out[n++] = key_one(K_ONE_Y, g, y);
     if (f[0] && strcmp(f, g) != 0) out[n++] = key_one(K_ONE_Y, f, y);
+    if (!all) return n;
     if (g[0] && f[0]) {
         char pg[4], pf[4];
         affix(g, false, pg);
@@ -63,10 +66,12 @@ static size_t year_keys(const mrec *r, int y, bool all, uint64_t *out) {
     return n;
 }
 
-uint64_t mblock_key_names(const mrec *r) {
-    if (!r->given.skel[0] && !r->family.skel[0]) return 0;
-    return key_str2(K_NAMES, r->given.skel, r->family.skel, 0);
+uint64_t mblock_key_names_of(const mfield *given, const mfield *family) {
+    if (!given->skel[0] && !family->skel[0]) return 0;
+    return key_str2(K_NAMES, given->skel, family->skel, 0);
 }
+
+uint64_t mblock_key_names(const mrec *r) { return mblock_key_names_of(&r->given, &r->family); }
 
 uint64_t mblock_key_date(const mrec *r) {
     if (!r->year || r->year_only) return 0;
@@ -74,23 +79,32 @@ uint64_t mblock_key_date(const mrec *r) {
                      (uint64_t)(r->month * 32 + r->day));
 }
 
-static void block_keys(mrec *r) {
+size_t mblock_keys(const mrec *r, uint64_t *keys) {
     size_t n = 0;
-    if (mblock_key_names(r)) r->keys[n++] = mblock_key_names(r);
-    if (mblock_key_date(r)) r->keys[n++] = mblock_key_date(r);
-    if (r->given.skel[0] || r->family.skel[0]) n += year_keys(r, r->year, true, r->keys + n);
-    r->nkeys = (uint8_t)n;
+    if (mblock_key_names(r)) keys[n++] = mblock_key_names(r);
+    if (mblock_key_date(r)) keys[n++] = mblock_key_date(r);
+    if (r->given.skel[0] || r->family.skel[0]) n += year_keys(r, r->year, true, keys + n);
+    /* The native form's names, with and without the year, when they read differently. */
+    const mnative *v = r->native;
+    uint64_t kn = v ? mblock_key_names_of(&v->given, &v->family) : 0;
+    if (kn && kn != mblock_key_names(r)) {
+        keys[n++] = kn;
+        if (r->year) keys[n++] = key_str2(K_NAMES_Y, v->given.skel, v->family.skel, r->year);
+    }
+    assert(n <= MATCH_MAX_KEYS);
+    return n;
 }
 
 size_t mblock_probes(const mrec *r, uint64_t *out) {
-    size_t n = 0;
-    for (size_t i = 0; i < r->nkeys; i++) out[n++] = r->keys[i];
+    size_t n = mblock_keys(r, out);
     if (r->year && (r->given.skel[0] || r->family.skel[0])) {
         n += year_keys(r, r->year - 1, false, out + n);
         n += year_keys(r, r->year + 1, false, out + n);
     }
     return n;
 }
+
+static uint32_t letter_bits(const char *s);
 
 /* Fills a field from its normalised words, appending strings to buf at *o. */
 static void field_build(const char *norm, char *buf, size_t *o, mfield *f) {
@@ -125,6 +139,11 @@ static void field_build(const char *norm, char *buf, size_t *o, mfield *f) {
     }
     f->h_compact = mhash(f->compact);
     f->h_skel = mhash(f->skel);
+    f->lcompact = (uint16_t)strlen(f->compact);
+    f->lskel = (uint16_t)strlen(f->skel);
+    f->bits_c = letter_bits(f->compact);
+    f->bits_s = letter_bits(f->skel);
+    f->multi = strchr(f->tokskel, ' ') != NULL;
 }
 
 static bool valid_date(int y, int m, int d) {
@@ -135,6 +154,28 @@ static bool valid_date(int y, int m, int d) {
     if (d > days[m - 1]) return false;
     if (m == 2 && d == 29 && !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0)) return false;
     return true;
+}
+
+/* The native form of the names beside Latin ones: first word given, the rest family. */
+static herr *native_build(const char *native, mrec *out) {
+    char nn[MATCH_NAME_MAX + 1], gn[MATCH_NAME_MAX + 1], fn[MATCH_NAME_MAX + 1] = "";
+    uint8_t script = SCRIPT_LATIN;
+    herr *e = mnorm_name(native, nn, &script);
+    if (e || !nn[0]) return e;
+    char *sp = strchr(nn, ' ');
+    if (sp) {
+        *sp = '\0';
+        snprintf(fn, sizeof fn, "%s", sp + 1);
+    }
+    snprintf(gn, sizeof gn, "%s", nn);
+    mnative *v = mem_alloc(sizeof *v);
+    v->buf = mem_alloc(7 * (strlen(gn) + strlen(fn)) + 32);
+    size_t o = 0;
+    field_build(gn, v->buf, &o, &v->given);
+    field_build(fn, v->buf, &o, &v->family);
+    v->script = script;
+    out->native = v;
+    return NULL;
 }
 
 herr *mrec_build(const match_record *r, mrec *out) {
@@ -151,7 +192,8 @@ herr *mrec_build(const match_record *r, mrec *out) {
         return err_invalid("birth_date", "birth date is not a real date");
     e = mnorm_name(r->given_name, gn, &sg);
     if (!e) e = mnorm_name(r->family_name, fn, &sf);
-    if (!e && !gn[0] && !fn[0] && r->native_name && r->native_name[0]) {
+    bool latin = gn[0] || fn[0];
+    if (!e && !latin && r->native_name && r->native_name[0]) {
         /* Only a native-script name: its first word is taken as the given name. */
         char nn[MATCH_NAME_MAX + 1];
         e = mnorm_name(r->native_name, nn, &sg);
@@ -162,8 +204,10 @@ herr *mrec_build(const match_record *r, mrec *out) {
         }
         snprintf(gn, sizeof gn, "%s", nn);
     }
+    if (!e && latin && r->native_name && r->native_name[0]) e = native_build(r->native_name, out);
     if (e) {
         snprintf(e->field, sizeof e->field, "%s", "name");
+        mrec_clear(out);
         return e;
     }
     size_t cap = strlen(id) + 1 + 7 * (strlen(gn) + strlen(fn)) + 32;
@@ -191,11 +235,53 @@ herr *mrec_build(const match_record *r, mrec *out) {
             out->cit[k++] = (char)toupper((unsigned char)*p);
         out->cit[k] = '\0';
     }
-    block_keys(out);
     return NULL;
 }
 
+static uint32_t letter_bits(const char *s) {
+    uint32_t m = 0;
+    for (; *s; s++) {
+        unsigned c = (unsigned char)*s;
+        unsigned bit = c >= 'a' && c <= 'z' ? c - 'a'
+                       : c == 'A'             ? 26
+                       : c == 'I'             ? 27
+                       : c == 'J'             ? 28
+                                              : 29;
+        m |= 1u << bit;
+    }
+    return m;
+}
+
+void msketch_of(const mfield *f, msketch *k) {
+    k->c = f->bits_c;
+    k->s = f->bits_s;
+    k->lc = (uint8_t)(f->lcompact < 255 ? f->lcompact : 255);
+    k->ls = (uint8_t)(f->lskel < 255 ? f->lskel : 255);
+    k->multi = f->multi;
+    memset(k->pc, 0, sizeof k->pc);
+    memset(k->ps, 0, sizeof k->ps);
+    memcpy(k->pc, f->compact, f->lcompact < 4 ? f->lcompact : 4);
+    memcpy(k->ps, f->skel, f->lskel < 4 ? f->lskel : 4);
+}
+
+void mhot_of(const mrec *r, mhot *out) {
+    memset(out, 0, sizeof *out);
+    out->hg = r->given.skel[0] ? (uint32_t)r->given.h_skel | 1 : 0;
+    out->hf = r->family.skel[0] ? (uint32_t)r->family.h_skel | 1 : 0;
+    out->hc = r->cit[0] ? (uint32_t)mhash(r->cit) | 1 : 0;
+    out->year = r->year;
+    out->month = r->month;
+    out->day = r->day;
+    out->year_only = r->year_only;
+    out->sex = r->sex;
+    out->native = r->native != NULL;
+    msketch_of(&r->given, &out->g);
+    msketch_of(&r->family, &out->f);
+}
+
 void mrec_clear(mrec *r) {
+    if (r->native) mem_free(r->native->buf);
+    mem_free(r->native);
     mem_free(r->buf);
     memset(r, 0, sizeof *r);
 }
@@ -203,5 +289,10 @@ void mrec_clear(mrec *r) {
 size_t mrec_memory(const mrec *r) {
     if (!r->buf) return 0;
     const char *end = r->family.tokskel + strlen(r->family.tokskel) + 1;
-    return (size_t)(end - r->buf);
+    size_t n = (size_t)(end - r->buf);
+    if (r->native) {
+        const mfield *f = &r->native->family;
+        n += sizeof *r->native + (size_t)(f->tokskel + strlen(f->tokskel) + 1 - r->native->buf);
+    }
+    return n;
 }

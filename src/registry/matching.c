@@ -21,6 +21,18 @@ static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static match_index *index_of_db;
 static char index_path[PATH_MAX];
 static size_t trained_at; /* records indexed at the last training */
+/* Retraining runs on its own thread so that the registration which doubled the index
+ * does not wait for it (queries go on meanwhile; other additions wait for the sample).
+ * It is joined before the index is replaced or freed. */
+static pthread_t trainer;
+static bool trainer_running;
+
+/* Waits for a retraining still running. Called with `lock` held. */
+static void trainer_join(void) {
+    if (!trainer_running) return;
+    pthread_join(trainer, NULL);
+    trainer_running = false;
+}
 
 static match_date_precision precision_of(const char *date, const char *precision) {
     if (!date) return MATCH_DATE_UNKNOWN;
@@ -79,6 +91,7 @@ herr *registry_match_index(store *s, match_index **out) {
     herr *e = NULL;
     pthread_mutex_lock(&lock);
     if (!index_of_db || strcmp(index_path, store_path(s)) != 0) {
+        trainer_join();
         match_index_free(index_of_db);
         index_of_db = NULL;
         if (!(e = load(s, &index_of_db))) {
@@ -91,20 +104,27 @@ herr *registry_match_index(store *s, match_index **out) {
     return e;
 }
 
+static void *retrain(void *p) {
+    herr *e = match_index_train(p);
+    if (e) {
+        log_error("retraining the match model failed: %s", e->message);
+        err_free(e);
+    }
+    return NULL;
+}
+
 /* Training is redone whenever the index has doubled since the last time, so the model
  * follows the population without paying for EM on every registration. */
 static void maybe_retrain(match_index *ix) {
     size_t n = match_index_size(ix);
     pthread_mutex_lock(&lock);
-    bool due = n >= 50 && n >= 2 * trained_at;
-    if (due) trained_at = n;
-    pthread_mutex_unlock(&lock);
-    if (!due) return;
-    herr *e = match_index_train(ix);
-    if (e) {
-        log_error("retraining the match model failed: %s", e->message);
-        err_free(e);
+    if (n >= 50 && n >= 2 * trained_at && ix == index_of_db) {
+        trained_at = n;
+        trainer_join();
+        trainer_running = pthread_create(&trainer, NULL, retrain, ix) == 0;
+        if (!trainer_running) retrain(ix); /* no thread to be had: train here */
     }
+    pthread_mutex_unlock(&lock);
 }
 
 void registry_match_put(store *s, const char *id, const json_t *p) {
@@ -137,6 +157,7 @@ void registry_match_drop(store *s, const char *id) {
 
 void registry_shutdown(void) {
     pthread_mutex_lock(&lock);
+    trainer_join();
     match_index_free(index_of_db);
     index_of_db = NULL;
     index_path[0] = '\0';

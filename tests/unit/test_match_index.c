@@ -61,6 +61,43 @@ static void test_query_excludes_own_id_and_respects_max(void **state) {
     match_index_free(ix);
 }
 
+/* A year one off and a respelled family name at once: no key on both names or on the
+ * date is shared, but the given name with the neighbouring year still is. */
+static void test_query_finds_a_record_with_year_one_off_and_one_name_respelled(void **state) {
+    (void)state;
+    match_index *ix = sample_index();
+    match_record q = rec(NULL, "Jawad", "Kerimzai", 1989, 0, 0);
+    q.precision = MATCH_DATE_YEAR;
+    match_candidate *c = NULL;
+    size_t n = 0;
+    assert_ok(match_index_query(ix, &q, 0.0, 10, &c, &n));
+    bool found = false;
+    for (size_t i = 0; i < n; i++) found |= !strcmp(c[i].id, "p2");
+    assert_true(found);
+    mem_free(c);
+    match_index_free(ix);
+}
+
+/* The native form of a record's names is a blocking key too: a returning person typed
+ * in Latin letters finds the record whose Latin names were an alias. */
+static void test_query_finds_a_record_by_its_native_name(void **state) {
+    (void)state;
+    match_index *ix = sample_index();
+    match_record r = rec("p9", "Jean", "Dupont", 1993, 5, 6);
+    r.native_name = "محمد کریمی";
+    assert_ok(match_index_add(ix, &r));
+    match_record q = rec(NULL, "Muhammad", "Kerimi", 1993, 0, 0);
+    q.precision = MATCH_DATE_YEAR;
+    match_candidate *c = NULL;
+    size_t n = 0;
+    assert_ok(match_index_query(ix, &q, 0.5, 10, &c, &n));
+    assert_true(n >= 1);
+    assert_string_equal(c[0].id, "p9");
+    mem_free(c);
+    assert_ok(match_index_remove(ix, "p9"));
+    match_index_free(ix);
+}
+
 static void test_add_replaces_and_remove_forgets(void **state) {
     (void)state;
     match_index *ix = sample_index();
@@ -186,6 +223,8 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_query_finds_a_returning_person_under_another_spelling),
         cmocka_unit_test(test_query_excludes_own_id_and_respects_max),
+        cmocka_unit_test(test_query_finds_a_record_with_year_one_off_and_one_name_respelled),
+        cmocka_unit_test(test_query_finds_a_record_by_its_native_name),
         cmocka_unit_test(test_add_replaces_and_remove_forgets),
         cmocka_unit_test(test_add_rejects_bad_records),
         cmocka_unit_test(test_concurrent_queries_while_adding),

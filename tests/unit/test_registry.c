@@ -5,7 +5,9 @@
 #include "core/clock.h"
 #include "core/json.h"
 #include "core/text.h"
+#include "match/match.h"
 #include "registry/registry.h"
+#include "registry/registry_internal.h"
 #include "testutil.h"
 
 static actor admin;
@@ -158,6 +160,33 @@ static void test_registration_gives_number_and_candidates(void **state) {
     json_decref(first);
     json_decref(second);
     json_decref(third);
+    json_decref(lipa);
+    test_db_close(s);
+}
+
+/* When registrations have doubled the index the model is trained again, on a thread of
+ * its own: registering goes on, and the trained model comes into use when ready. */
+static void test_registrations_retrain_the_match_model_in_the_background(void **state) {
+    (void)state;
+    static const char *const given[] = {"Jawad", "Farid", "Omid", "Bilal", "Nasir", "Karim",
+                                        "Zaher", "Hamid", "Wahid", "Samir", "Rahim", "Sultan"};
+    static const char *const family[] = {"Rahimi", "Noori", "Safi", "Ahmadi", "Hakimi",
+                                         "Sultani", "Qaderi", "Amiri", "Naseri", "Rasuli"};
+    store *s = test_db_open();
+    json_t *lipa = site(s, "Lipa", 1500);
+    char date[16];
+    for (int i = 0; i < 120; i++) {
+        snprintf(date, sizeof date, "%04d-%02d-%02d", 1970 + i % 30, 1 + i % 12, 1 + i % 28);
+        json_decref(register_person(s, &admin, person_input(lipa, given[i % 12], family[i % 10], date)));
+    }
+    match_index *ix = NULL;
+    assert_ok(registry_match_index(s, &ix));
+    assert_int_equal(match_index_size(ix), 120);
+    /* The same man as the first registration, the family name respelled. */
+    json_t *again = register_person(s, &admin, person_input(lipa, "Jawad", "Rahimy", "1970-01-01"));
+    json_t *cands = json_object_get(again, "candidates");
+    assert_true(json_array_size(cands) >= 1);
+    json_decref(again);
     json_decref(lipa);
     test_db_close(s);
 }
@@ -421,6 +450,7 @@ int main(void) {
         cmocka_unit_test(test_site_codes_and_validation),
         cmocka_unit_test(test_bad_registration_changes_nothing),
         cmocka_unit_test(test_registration_gives_number_and_candidates),
+        cmocka_unit_test(test_registrations_retrain_the_match_model_in_the_background),
         cmocka_unit_test(test_stay_rules),
         cmocka_unit_test(test_occupancy_counts_days_from_stays),
         cmocka_unit_test(test_search_by_name_number_and_phone),
