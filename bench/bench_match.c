@@ -54,7 +54,8 @@ static quality evaluate(const match_demo *d, const upair *p, size_t n) {
     double truth = 0;
     size_t *count = mem_alloc(d->n_persons * sizeof *count);
     for (size_t i = 0; i < d->n; i++) count[d->person[i]]++;
-    for (size_t i = 0; i < d->n_persons; i++) truth += (double)count[i] * (double)(count[i] - 1) / 2;
+    for (size_t i = 0; i < d->n_persons; i++)
+        truth += (double)count[i] * (double)(count[i] - 1) / 2;
     double tp = 0;
     for (size_t i = 0; i < n; i++) tp += d->person[p[i].a] == d->person[p[i].b];
     q.predicted = n;
@@ -96,8 +97,8 @@ static quality evaluate(const match_demo *d, const upair *p, size_t n) {
 }
 
 static void print_quality(const char *name, quality q, double secs) {
-    printf("  %-34s P=%.3f R=%.3f F1=%.3f clusterF1=%.3f pairs=%zu time=%.2fs\n", name,
-           q.precision, q.recall, q.f1, q.cluster_f1, q.predicted, secs);
+    printf("  %-34s P=%.3f R=%.3f F1=%.3f clusterF1=%.3f pairs=%zu time=%.2fs\n", name, q.precision,
+           q.recall, q.f1, q.cluster_f1, q.predicted, secs);
 }
 
 typedef struct {
@@ -346,8 +347,9 @@ static int run_scale(size_t n) {
     quality q_hv = evaluate(d, hv, n_mp), q_ex = evaluate(d, ex, n_ex);
     print_quality("baseline exact name+date (1 thread)", q_ex, t_ex);
     print_quality("haven match dedup", q_hv, t_hv);
-    printf("  haven dedup: %.1f s for %zu records (target < 60 s); %.2fx the exact baseline's time\n",
-           t_hv, n, t_hv / t_ex);
+    printf(
+        "  haven dedup: %.1f s for %zu records (target < 60 s); %.2fx the exact baseline's time\n",
+        t_hv, n, t_hv / t_ex);
     /* (c) queries: records of the data set's people, as if they arrived again. */
     size_t mem = match_index_memory(ix);
     printf("(c) candidate query against %zu indexed records\n", match_index_size(ix));
@@ -392,10 +394,12 @@ static int run_scale(size_t n) {
     qsort(lat, Q, sizeof *lat, by_double);
     qsort(scan, QS, sizeof *scan, by_double);
     double p50 = lat[Q / 2], p99 = lat[Q * 99 / 100], s50 = scan[QS / 2], s99 = scan[QS * 99 / 100];
-    printf("  haven query: p50 %.3f ms, p99 %.3f ms (target p99 < 2 ms); %zu of %d found a candidate\n",
-           p50 * 1e3, p99 * 1e3, found, Q);
-    printf("  baseline JW scan of the birth year: p50 %.3f ms, p99 %.3f ms; haven is %.0fx faster at p50\n",
-           s50 * 1e3, s99 * 1e3, s50 / p50);
+    printf(
+        "  haven query: p50 %.3f ms, p99 %.3f ms (target p99 < 2 ms); %zu of %d found a candidate\n",
+        p50 * 1e3, p99 * 1e3, found, Q);
+    printf(
+        "  baseline JW scan of the birth year: p50 %.3f ms, p99 %.3f ms; haven is %.0fx faster at p50\n",
+        s50 * 1e3, s99 * 1e3, s50 / p50);
     /* The registry's path: a registration adds the record after asking for candidates,
      * and the model is retrained when the index has doubled. */
     double *add = mem_alloc(Q * sizeof *add);

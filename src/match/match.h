@@ -35,10 +35,10 @@ typedef enum {
  * reading that agrees best counts. */
 typedef struct {
     const char *id, *given_name, *family_name, *native_name;
-    char sex;                            /* 'M', 'F', 'X' or 0 ('X' and 0 = unknown) */
+    char sex;                               /* 'M', 'F', 'X' or 0 ('X' and 0 = unknown) */
     int birth_year, birth_month, birth_day; /* 0 = unknown */
     match_date_precision precision;
-    const char *citizenship;             /* NULL or "" = unknown */
+    const char *citizenship; /* NULL or "" = unknown */
 } match_record;
 
 #define MATCH_MAX_REASONS 8
@@ -102,17 +102,17 @@ void match_index_describe_model(const match_index *ix, FILE *f);
 /* ---- batch deduplication --------------------------------------------------------- */
 
 typedef struct {
-    size_t a, b;  /* indices into the input array, a < b */
+    size_t a, b; /* indices into the input array, a < b */
     double score;
 } match_pair;
 
 typedef struct {
-    double threshold;   /* < 0: the model's default threshold after training */
-    int threads;        /* 0: number of online CPUs */
-    bool train;         /* estimate the model by EM first (normally true) */
-    bool progress;      /* progress lines on stderr */
-    bool cluster;       /* group by average linkage and report every pair inside a group
-                           (normally true: one weak link cannot chain two people) */
+    double threshold; /* < 0: the model's default threshold after training */
+    int threads;      /* 0: number of online CPUs */
+    bool train;       /* estimate the model by EM first (normally true) */
+    bool progress;    /* progress lines on stderr */
+    bool cluster;     /* group by average linkage and report every pair inside a group
+                         (normally true: one weak link cannot chain two people) */
 } match_dedup_options;
 
 /* Finds every pair of records in recs[0..n) with score >= threshold, using blocking and
@@ -160,8 +160,7 @@ void match_csv_free(match_csv *c);
  * where the row starts, 0 at end of input, -1 for a malformed row (unterminated quote,
  * text after a closing quote, invalid UTF-8), with a message in why; the row is
  * skipped and reading may continue. */
-int match_csv_next(match_csv *c, char ***fields, size_t *n, long *line, char *why,
-                   size_t why_size);
+int match_csv_next(match_csv *c, char ***fields, size_t *n, long *line, char *why, size_t why_size);
 
 /* Parses "YYYY-MM-DD", "YYYY-MM", "YYYY" or "" into year/month/day/precision (a
  * date of 1 January counts as year-only). False when it is not a real date or the year
@@ -173,10 +172,10 @@ bool match_parse_birth_date(const char *s, int *year, int *month, int *day,
 
 typedef struct {
     size_t n;
-    match_record *recs;   /* all strings owned by the data set */
-    uint32_t *person;     /* true person of each record */
+    match_record *recs; /* all strings owned by the data set */
+    uint32_t *person;   /* true person of each record */
     size_t n_persons;
-    char **birth_dates;   /* as written to CSV ("" when missing) */
+    char **birth_dates; /* as written to CSV ("" when missing) */
 } match_demo;
 
 /* Generates n records of people arriving in the Western Balkans (origin mix, names and

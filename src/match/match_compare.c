@@ -162,8 +162,8 @@ static bool jw_may_reach(const char *pa, unsigned la, const char *pb, unsigned l
 /* The sketch test on its parts: letter bits, lengths and first characters (of the
  * compact form and the skeleton), and whether either name has several words. */
 static bool may_be_similar(uint32_t ca, unsigned lca, const char *pca, uint32_t cb, unsigned lcb,
-                           const char *pcb, uint32_t sa, unsigned lsa, const char *psa,
-                           uint32_t sb, unsigned lsb, const char *psb, bool multi) {
+                           const char *pcb, uint32_t sa, unsigned lsa, const char *psa, uint32_t sb,
+                           unsigned lsb, const char *psb, bool multi) {
     if (!lca || !lcb) return false; /* missing */
     if (multi) return true;         /* may share a word or be reordered */
     if (lca >= 255 || lcb >= 255 || lsa >= 255 || lsb >= 255) return true;
@@ -178,15 +178,15 @@ static bool may_be_similar(uint32_t ca, unsigned lca, const char *pca, uint32_t 
 }
 
 bool msketch_may_be_similar(const msketch *a, const msketch *b) {
-    return may_be_similar(a->c, a->lc, a->pc, b->c, b->lc, b->pc, a->s, a->ls, a->ps, b->s,
-                          b->ls, b->ps, a->multi || b->multi);
+    return may_be_similar(a->c, a->lc, a->pc, b->c, b->lc, b->pc, a->s, a->ls, a->ps, b->s, b->ls,
+                          b->ps, a->multi || b->multi);
 }
 
 /* The same test on two fields: their strings are read only for the prefix, and only
  * when the lengths and letters leave the question open. */
 static bool field_may_be_similar(const mfield *a, const mfield *b) {
-    return may_be_similar(a->bits_c, a->lcompact, a->compact, b->bits_c, b->lcompact,
-                          b->compact, a->bits_s, a->lskel, a->skel, b->bits_s, b->lskel, b->skel,
+    return may_be_similar(a->bits_c, a->lcompact, a->compact, b->bits_c, b->lcompact, b->compact,
+                          a->bits_s, a->lskel, a->skel, b->bits_s, b->lskel, b->skel,
                           a->multi || b->multi);
 }
 
@@ -265,8 +265,8 @@ static int simple_level(bool a_known, bool b_known, bool equal) {
 static int rank(int level) { return level == NL_MISSING ? NL_COUNT : level; }
 
 /* Levels of two pairs of name fields, straight or crossed, whichever agrees better. */
-static void compare_names(const mfield *ag, const mfield *af, const mfield *bg,
-                          const mfield *bf, int *g, int *f, bool *swapped) {
+static void compare_names(const mfield *ag, const mfield *af, const mfield *bg, const mfield *bf,
+                          int *g, int *f, bool *swapped) {
     *g = mcompare_name(ag, bg);
     *f = mcompare_name(af, bf);
     *swapped = false;
@@ -326,10 +326,13 @@ static void add_reason(match_candidate *c, const char *code, const char *fmt, co
 static void name_reason(match_candidate *c, int level, const char *field, const char *code,
                         double tf_bits) {
     char codebuf[48];
-    static const char *const suffix[] = {"equal", "phonetic", "similar", "close", "partial",
-                                         "differs"};
-    static const char *const text[] = {"%s equal", "%s sounds alike", "%s spelled similarly",
-                                       "%s one sound or letter apart", "%s shares a part",
+    static const char *const suffix[] = {"equal", "phonetic", "similar",
+                                         "close", "partial",  "differs"};
+    static const char *const text[] = {"%s equal",
+                                       "%s sounds alike",
+                                       "%s spelled similarly",
+                                       "%s one sound or letter apart",
+                                       "%s shares a part",
                                        "%s differs"};
     if (level == NL_MISSING) {
         snprintf(codebuf, sizeof codebuf, "%s_missing", code);
@@ -353,12 +356,17 @@ static const char *script_name(uint8_t s) {
 
 void mreasons(const mrec *a, const mrec *b, const mcmp *c, double given_tf, double family_tf,
               match_candidate *out) {
-    static const char *const date_code[] = {
-        "birth_date_equal",      "birth_year_equal_year_only",    "birth_year_equal_date_unknown",
-        "birth_date_day_month_swapped",
-        "birth_date_one_part",   "birth_year_equal",              "birth_date_year_mistyped",
-        "birth_year_one_apart",  "birth_year_one_apart",          "birth_date_differs",
-        "birth_date_missing"};
+    static const char *const date_code[] = {"birth_date_equal",
+                                            "birth_year_equal_year_only",
+                                            "birth_year_equal_date_unknown",
+                                            "birth_date_day_month_swapped",
+                                            "birth_date_one_part",
+                                            "birth_year_equal",
+                                            "birth_date_year_mistyped",
+                                            "birth_year_one_apart",
+                                            "birth_year_one_apart",
+                                            "birth_date_differs",
+                                            "birth_date_missing"};
     static const char *const date_text[] = {
         "birth date equal",
         "birth year equal, only the year known on both records",
@@ -387,9 +395,11 @@ void mreasons(const mrec *a, const mrec *b, const mcmp *c, double given_tf, doub
     }
     add_reason(out, date_code[c->lv[MF_DATE]], "%s", date_text[c->lv[MF_DATE]]);
     if (c->lv[MF_SEX] == BL_DIFF) add_reason(out, "sex_differs", "sex differs", NULL);
-    if (c->lv[MF_CIT] == BL_AGREE) add_reason(out, "citizenship_equal", "citizenship equal", NULL);
+    if (c->lv[MF_CIT] == BL_AGREE)
+        add_reason(out, "citizenship_equal", "citizenship equal", NULL);
     else if (c->lv[MF_CIT] == BL_DIFF)
         add_reason(out, "citizenship_differs", "citizenship differs", NULL);
-    else add_reason(out, "citizenship_missing", "citizenship unknown on one record", NULL);
+    else
+        add_reason(out, "citizenship_missing", "citizenship unknown on one record", NULL);
     if (c->lv[MF_SEX] == BL_AGREE) add_reason(out, "sex_equal", "sex equal", NULL);
 }

@@ -10,9 +10,9 @@
 
 struct match_csv {
     FILE *f;
-    long line;     /* line of the next character */
-    bool started;  /* BOM checked */
-    char *buf;     /* field bytes, each NUL-terminated */
+    long line;    /* line of the next character */
+    bool started; /* BOM checked */
+    char *buf;    /* field bytes, each NUL-terminated */
     size_t len, cap;
     size_t *starts;
     char **fields;
@@ -122,8 +122,10 @@ int match_csv_next(match_csv *c, char ***fields, size_t *n, long *line, char *wh
             if (ch == ',' || ch == '\n' || ch == EOF || ch == '\r') {
                 if (ch == '\r') {
                     int nx = getc(c->f);
-                    if (nx != '\n' && nx != EOF) ungetc(nx, c->f);
-                    else if (nx == '\n') c->line++;
+                    if (nx != '\n' && nx != EOF)
+                        ungetc(nx, c->f);
+                    else if (nx == '\n')
+                        c->line++;
                 }
                 end_field(c);
                 after_quote = false;

@@ -13,10 +13,10 @@
 #include "core/mem.h"
 #include "match/match_ix.h"
 
-#define COUNT_RECORDS 50000   /* records whose birth year and date-mates are counted */
+#define COUNT_RECORDS   50000  /* records whose birth year and date-mates are counted */
 #define TRAIN_MAX_PAIRS 300000 /* pairs in each sample: candidates, same date, same names */
-#define RANDOM_PAIRS 400000
-#define FIELD(k) (1u << (k))
+#define RANDOM_PAIRS    400000
+#define FIELD(k)        (1u << (k))
 
 typedef struct {
     const match_index *ix;
@@ -66,7 +66,7 @@ typedef struct {
     size_t n_all, n_date, n_names;
     double names_dated[4], names_apart[4]; /* same-names pairs with two birth years, and
                                               those years apart (DL_DIFF), by bucket */
-    uint32_t (*all_pairs)[2];          /* the candidate pairs behind `all` */
+    uint32_t (*all_pairs)[2];              /* the candidate pairs behind `all` */
     double date_pairs; /* unordered pairs of records with the same real birth date */
     double year_known; /* share of records with a birth year */
 } samples;
@@ -466,8 +466,8 @@ static void cluster_pairs(const match_index *ix, size_t n, double threshold, mat
                 mcmp cmp;
                 out[k].a = x < y ? x : y;
                 out[k].b = x < y ? y : x;
-                out[k].score = mix_score(ix, &ix->recs[out[k].a], &ix->recs[out[k].b], &cmp,
-                                         NULL, NULL);
+                out[k].score =
+                    mix_score(ix, &ix->recs[out[k].a], &ix->recs[out[k].b], &cmp, NULL, NULL);
                 k++;
             }
     }

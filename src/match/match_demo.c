@@ -93,8 +93,8 @@ static herr *load_names(origin *o, const char *file) {
             if (n >= 4 && f[3][0]) {
                 char *save = NULL;
                 for (char *v = strtok_r(f[3], "|", &save); v; v = strtok_r(NULL, "|", &save)) {
-                    e->variants = mem_realloc(e->variants,
-                                              (size_t)(e->n_variants + 1) * sizeof(char *));
+                    e->variants =
+                        mem_realloc(e->variants, (size_t)(e->n_variants + 1) * sizeof(char *));
                     e->variants[e->n_variants++] = mem_strdup(v);
                 }
             }
@@ -303,9 +303,12 @@ static void to_cyrillic(const tables *t, const char *latin, char *out, size_t si
     /* Capital first letter: Serbian Cyrillic capitals sit 0x20 below in the same block
      * for а..я (U+0430..U+044F) and 0x50 below for ђ..џ (U+0450..U+045F). */
     unsigned char *u = (unsigned char *)out;
-    if (u[0] == 0xd0 && u[1] >= 0xb0 && u[1] <= 0xbf) u[1] -= 0x20;
-    else if (u[0] == 0xd1 && u[1] >= 0x80 && u[1] <= 0x8f) u[0] = 0xd0, u[1] += 0x20;
-    else if (u[0] == 0xd1 && u[1] >= 0x90 && u[1] <= 0x9f) u[0] = 0xd0, u[1] -= 0x10;
+    if (u[0] == 0xd0 && u[1] >= 0xb0 && u[1] <= 0xbf)
+        u[1] -= 0x20;
+    else if (u[0] == 0xd1 && u[1] >= 0x80 && u[1] <= 0x8f)
+        u[0] = 0xd0, u[1] += 0x20;
+    else if (u[0] == 0xd1 && u[1] >= 0x90 && u[1] <= 0x9f)
+        u[0] = 0xd0, u[1] -= 0x10;
 }
 
 static void upper_ascii(char *s) {
@@ -332,16 +335,20 @@ static void make_record(rng *r, const tables *t, const person *p, match_record *
     int n_given = p->n_given == 2 && chance(r, 0.3) ? 1 : p->n_given;
     for (int i = 0; i < n_given; i++) {
         char part[100];
-        if (arabic) snprintf(part, sizeof part, "%s", p->given[i]->arabic ? p->given[i]->arabic : "");
-        else snprintf(part, sizeof part, "%s",
-                      chance(r, 0.6) ? p->usual_given[i] : pick_spelling(r, p->given[i]));
+        if (arabic)
+            snprintf(part, sizeof part, "%s", p->given[i]->arabic ? p->given[i]->arabic : "");
+        else
+            snprintf(part, sizeof part, "%s",
+                     chance(r, 0.6) ? p->usual_given[i] : pick_spelling(r, p->given[i]));
         if (!arabic && chance(r, 0.1)) ear_variant(r, part);
         if (i) s_append(given, sizeof given, " ");
         s_append(given, sizeof given, part);
     }
-    if (arabic) snprintf(family, sizeof family, "%s", p->family->arabic);
-    else snprintf(family, sizeof family, "%s",
-                  chance(r, 0.6) ? p->usual_family : pick_spelling(r, p->family));
+    if (arabic)
+        snprintf(family, sizeof family, "%s", p->family->arabic);
+    else
+        snprintf(family, sizeof family, "%s",
+                 chance(r, 0.6) ? p->usual_family : pick_spelling(r, p->family));
     if (!arabic && p->suffix[0] && !strchr(family, ' ')) s_append(family, sizeof family, p->suffix);
     if (!arabic && chance(r, 0.1)) ear_variant(r, family);
     if (!arabic && chance(r, 0.08)) typo(r, chance(r, 0.5) ? given : family);
@@ -376,18 +383,23 @@ static void make_record(rng *r, const tables *t, const person *p, match_record *
     /* Birth date. */
     int y = p->year, m = p->month, d = p->day;
     double u = runif(r);
-    if (u < 0.04) y = 0;
-    else if (m && u < 0.16) m = 0;                              /* year only */
-    else if (m && u < 0.21 && d <= 12 && d != m) m = p->day, d = p->month; /* swap */
-    else if (u < 0.27) y += chance(r, 0.5) ? 1 : -1;             /* year off by one */
-    else if (m && u < 0.30) d = 1 + rint_(r, 28);                /* day mistyped */
+    if (u < 0.04)
+        y = 0;
+    else if (m && u < 0.16)
+        m = 0; /* year only */
+    else if (m && u < 0.21 && d <= 12 && d != m)
+        m = p->day, d = p->month; /* swap */
+    else if (u < 0.27)
+        y += chance(r, 0.5) ? 1 : -1; /* year off by one */
+    else if (m && u < 0.30)
+        d = 1 + rint_(r, 28); /* day mistyped */
     if (m && m == 1 && d == 1) d = 2;
     rec->birth_year = y;
     rec->birth_month = y && m ? m : (y ? 1 : 0);
     rec->birth_day = y && m ? d : (y ? 1 : 0);
     rec->precision = !y ? MATCH_DATE_UNKNOWN : m ? MATCH_DATE_EXACT : MATCH_DATE_YEAR;
-    *date_text = y ? mem_printf("%04d-%02d-%02d", y, rec->birth_month, rec->birth_day)
-                   : mem_strdup("");
+    *date_text =
+        y ? mem_printf("%04d-%02d-%02d", y, rec->birth_month, rec->birth_day) : mem_strdup("");
 }
 
 static int records_per_person(rng *r) {

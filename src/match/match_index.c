@@ -53,9 +53,12 @@ static double count_change(mmap64 *m, uint64_t h, int delta) {
     long p = mmap_find(m, h, -1);
     double c = p < 0 ? 0 : m->t[p].val;
     double n = c + delta;
-    if (p < 0) mmap_put(m, h, 1);
-    else if (n <= 0) mmap_del_at(m, p);
-    else m->t[p].val = (uint32_t)n;
+    if (p < 0)
+        mmap_put(m, h, 1);
+    else if (n <= 0)
+        mmap_del_at(m, p);
+    else
+        m->t[p].val = (uint32_t)n;
     return c;
 }
 
@@ -158,8 +161,10 @@ herr *match_index_remove(match_index *ix, const char *id) {
     herr *e = NULL;
     pthread_rwlock_wrlock(&ix->lock);
     long p = id ? mix_find_id(ix, id) : -1;
-    if (p < 0) e = err_new(ERR_NOT_FOUND, "id", "no record with this id in the index");
-    else unlink_slot(ix, ix->ids.t[p].val);
+    if (p < 0)
+        e = err_new(ERR_NOT_FOUND, "id", "no record with this id in the index");
+    else
+        unlink_slot(ix, ix->ids.t[p].val);
     pthread_rwlock_unlock(&ix->lock);
     return e;
 }
@@ -196,9 +201,10 @@ static double tf_bits(const match_index *ix, int f, const mfield *v, const mrec 
     uint64_t hc = cit_agrees ? cit_hash(a) : 0;
     double n_cit = hc ? count_of(&ix->cit_n, hc) : 0;
     if (n_cit > 0)
-        u_this = u_rate(1 + others(a, count_of(&ix->freq_cit[f], mhash_mix(v->h_skel, hc))),
-                        n_cit, u_avg);
-    else u_this = u_rate(1 + others(a, count_of(&ix->freq[f], v->h_skel)), ix->tot[f], u_avg);
+        u_this = u_rate(1 + others(a, count_of(&ix->freq_cit[f], mhash_mix(v->h_skel, hc))), n_cit,
+                        u_avg);
+    else
+        u_this = u_rate(1 + others(a, count_of(&ix->freq[f], v->h_skel)), ix->tot[f], u_avg);
     double b = log2(u_avg / u_this);
     return fmin(fmax(b, -MATCH_TF_MAX), MATCH_TF_MAX);
 }
@@ -267,9 +273,7 @@ double mix_threshold_bits(double threshold) {
 /* Best weight a name field can still reach: the top levels (exact, phonetic) need equal
  * skeletons, straight or crossed, which hashes tell at once. */
 /* The largest weight of field k at level l in any of the model's tables. */
-static double wmax(const mmodel *m, int k, int l) {
-    return fmax(m->w[k][l], m->wn[k][l]);
-}
+static double wmax(const mmodel *m, int k, int l) { return fmax(m->w[k][l], m->wn[k][l]); }
 
 static double name_bound(const mmodel *m, int k, bool top_possible) {
     if (top_possible) return wmax(m, k, NL_EXACT) + MATCH_TF_MAX; /* the largest bonus */
@@ -281,9 +285,9 @@ static double name_bound(const mmodel *m, int k, bool top_possible) {
 
 bool mix_may_reach(const match_index *ix, const mhot *a, const mhot *b, double bits_needed) {
     const mmodel *m = &ix->model;
-    double bits = m->prior_bits + m->w[MF_DATE][mdate_level(a->year, a->month, a->day,
-                                                            a->year_only, b->year, b->month,
-                                                            b->day, b->year_only)];
+    double bits =
+        m->prior_bits + m->w[MF_DATE][mdate_level(a->year, a->month, a->day, a->year_only, b->year,
+                                                  b->month, b->day, b->year_only)];
     /* Sex and citizenship weigh differently when the names agree: take the larger; a
      * citizenship hash that agrees may still hide two different strings. */
     int ls = !a->sex || !b->sex ? BL_MISSING : a->sex == b->sex ? BL_AGREE : BL_DIFF;
@@ -374,7 +378,7 @@ typedef struct {
     struct hit {
         uint32_t slot;
         double score;
-    } *hits;
+    } * hits;
     size_t n, cap;
 } query_ctx;
 
@@ -418,7 +422,9 @@ herr *match_index_query(match_index *ix, const match_record *r, double threshold
     mrec q;
     herr *e = mrec_build(r, &q);
     if (e) return e;
-    query_ctx c = {.ix = ix, .q = &q, .threshold = threshold,
+    query_ctx c = {.ix = ix,
+                   .q = &q,
+                   .threshold = threshold,
                    .bits_needed = mix_threshold_bits(threshold) - 1e-9};
     mhot_of(&q, &c.qhot);
     pthread_rwlock_rdlock(&ix->lock);
@@ -427,7 +433,8 @@ herr *match_index_query(match_index *ix, const match_record *r, double threshold
     size_t k = max && c.n > max ? max : c.n;
     if (k > 0) {
         *out = mem_alloc(k * sizeof **out);
-        for (size_t i = 0; i < k; i++) fill_candidate(ix, &q, &ix->recs[c.hits[i].slot], &(*out)[i]);
+        for (size_t i = 0; i < k; i++)
+            fill_candidate(ix, &q, &ix->recs[c.hits[i].slot], &(*out)[i]);
     }
     pthread_rwlock_unlock(&ix->lock);
     *n = k;
@@ -471,28 +478,34 @@ size_t match_index_memory(const match_index *ix) {
 }
 
 void match_index_describe_model(const match_index *ix, FILE *f) {
-    static const char *const fields[MF_COUNT] = {"given name", "family name", "birth date",
-                                                 "sex", "citizenship"};
-    static const char *const names[] = {"exact", "phonetic", "similar", "one edit apart",
-                                        "partial", "different"};
-    static const char *const dates[] = {"exact", "year, only year on both",
-                                        "year, day/month unknown", "day-month swap",
-                                        "day or month differs", "year only equal",
-                                        "day+month, year slip", "year +-1",
-                                        "year +-1, day/month differ", "different"};
+    static const char *const fields[MF_COUNT] = {"given name", "family name", "birth date", "sex",
+                                                 "citizenship"};
+    static const char *const names[] = {"exact",          "phonetic", "similar",
+                                        "one edit apart", "partial",  "different"};
+    static const char *const dates[] = {"exact",
+                                        "year, only year on both",
+                                        "year, day/month unknown",
+                                        "day-month swap",
+                                        "day or month differs",
+                                        "year only equal",
+                                        "day+month, year slip",
+                                        "year +-1",
+                                        "year +-1, day/month differ",
+                                        "different"};
     static const char *const simple[] = {"agree", "differ"};
     const mmodel *m = &ix->model;
     fprintf(f, "model: %s, %zu pairs, %d EM iterations, lambda %.3g, threshold %.3f\n",
             m->trained ? "trained by EM" : "prior (untrained)", m->train_pairs, m->iterations,
             m->lambda, m->threshold);
-    fprintf(f, "  same person among pairs sharing both names (<=3, <=10, <=40, more records):"
-               " %.2f %.2f %.2f %.2f\n",
+    fprintf(f,
+            "  same person among pairs sharing both names (<=3, <=10, <=40, more records):"
+            " %.2f %.2f %.2f %.2f\n",
             m->lambda_names[0], m->lambda_names[1], m->lambda_names[2], m->lambda_names[3]);
     for (int k = 0; k < MF_COUNT; k++) {
         for (int l = 0; l < mlevel_count[k] - 1; l++) {
             const char *ln = k <= MF_FAMILY ? names[l] : k == MF_DATE ? dates[l] : simple[l];
-            fprintf(f, "  %-12s %-24s m=%.4f u=%.4f weight=%+.2f bits", fields[k], ln,
-                    m->m[k][l], m->u[k][l], m->w[k][l]);
+            fprintf(f, "  %-12s %-24s m=%.4f u=%.4f weight=%+.2f bits", fields[k], ln, m->m[k][l],
+                    m->u[k][l], m->w[k][l]);
             if (k == MF_SEX || k == MF_CIT || (k <= MF_FAMILY && l <= NL_PHONETIC))
                 fprintf(f, " (names agree: u=%.4f weight=%+.2f)", m->un[k][l], m->wn[k][l]);
             fputc('\n', f);

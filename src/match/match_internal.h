@@ -40,12 +40,12 @@ typedef struct {
     int16_t year;
     int8_t month, day; /* 0 when unknown or year-only */
     bool year_only;
-    char sex;          /* 'M', 'F' or 0 */
+    char sex; /* 'M', 'F' or 0 */
     char cit[12];
-    uint8_t script;    /* of the names as written: SCRIPT_* */
-    mnative *native;   /* NULL unless native_name is given beside Latin names */
-    bool indexed;      /* held by an index (counted in its name frequencies) */
-    char *buf;         /* the strings above */
+    uint8_t script;  /* of the names as written: SCRIPT_* */
+    mnative *native; /* NULL unless native_name is given beside Latin names */
+    bool indexed;    /* held by an index (counted in its name frequencies) */
+    char *buf;       /* the strings above */
 } mrec;
 
 /* What the cheap bound before a full comparison reads, packed so that a candidate
@@ -191,7 +191,7 @@ typedef struct {
      * the names only the exact and phonetic levels are used. Equal to u and w until
      * training measures them. */
     double un[MF_COUNT][MLEVELS_MAX], wn[MF_COUNT][MLEVELS_MAX];
-    double prior_bits;               /* log2(lambda / (1 - lambda)) */
+    double prior_bits; /* log2(lambda / (1 - lambda)) */
     /* Share of one person's pairs among pairs of records sharing both names, by how
      * many records share them (mname_bucket): a name pair on three records is mostly
      * one person's, one on three hundred mostly namesakes'. */

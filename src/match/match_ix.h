@@ -19,11 +19,11 @@ struct match_index {
     size_t n_slots, cap_slots, n_live;
     uint32_t *free_slots;
     size_t n_free, cap_free;
-    mmap64 ids;      /* mhash(id) -> slot */
-    mmap64 post;     /* blocking key -> index into lists */
+    mmap64 ids;  /* mhash(id) -> slot */
+    mmap64 post; /* blocking key -> index into lists */
     mlist *lists;
     size_t n_lists, cap_lists;
-    mmap64 freq[2];  /* skeleton hash -> number of records, given and family */
+    mmap64 freq[2];       /* skeleton hash -> number of records, given and family */
     double s2[2], tot[2]; /* sum of counts squared, and of counts, per field */
     mmap64 freq_cit[2];   /* mhash_mix(skeleton hash, citizenship hash) -> records */
     mmap64 cit_n;         /* citizenship hash -> records */

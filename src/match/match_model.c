@@ -21,8 +21,8 @@
 int mpattern_index(const mcmp *c) {
     return c->lv[MF_GIVEN] +
            NL_COUNT * (c->lv[MF_FAMILY] +
-                       NL_COUNT * (c->lv[MF_DATE] + DL_COUNT * (c->lv[MF_SEX] +
-                                                                BL_COUNT * c->lv[MF_CIT])));
+                       NL_COUNT * (c->lv[MF_DATE] +
+                                   DL_COUNT * (c->lv[MF_SEX] + BL_COUNT * c->lv[MF_CIT])));
 }
 
 void mpattern_levels(int index, mcmp *c) {

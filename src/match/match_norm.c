@@ -53,8 +53,7 @@ static herr *translit_take(UTransliterator **out) {
         u_strFromUTF8(rules, (int32_t)len + 1, &ulen, text, (int32_t)len, &st);
         UParseError pe;
         UChar id[] = {'h', 'a', 'v', 'e', 'n', '-', 'n', 'a', 'm', 'e', 's', 0};
-        if (U_SUCCESS(st))
-            master = utrans_openU(id, -1, UTRANS_FORWARD, rules, ulen, &pe, &st);
+        if (U_SUCCESS(st)) master = utrans_openU(id, -1, UTRANS_FORWARD, rules, ulen, &pe, &st);
         if (U_FAILURE(st)) {
             master = NULL;
             e = err_new(ERR_INTERNAL, NULL, "name transliteration rules: %s (line %d)",
@@ -63,8 +62,7 @@ static herr *translit_take(UTransliterator **out) {
         }
     }
     *out = utrans_clone(master, &st);
-    if (U_FAILURE(st))
-        e = err_new(ERR_INTERNAL, NULL, "ICU clone failed: %s", u_errorName(st));
+    if (U_FAILURE(st)) e = err_new(ERR_INTERNAL, NULL, "ICU clone failed: %s", u_errorName(st));
 cleanup:
     pthread_mutex_unlock(&pool_lock);
     mem_free(rules);
@@ -99,9 +97,12 @@ static uint8_t detect_script(const char *s) {
         }
         unsigned cp = 0;
         int n = 0;
-        if ((*p & 0xe0) == 0xc0) cp = *p & 0x1f, n = 1;
-        else if ((*p & 0xf0) == 0xe0) cp = *p & 0x0f, n = 2;
-        else cp = *p & 0x07, n = 3;
+        if ((*p & 0xe0) == 0xc0)
+            cp = *p & 0x1f, n = 1;
+        else if ((*p & 0xf0) == 0xe0)
+            cp = *p & 0x0f, n = 2;
+        else
+            cp = *p & 0x07, n = 3;
         p++;
         for (int k = 0; k < n && (*p & 0xc0) == 0x80; k++, p++) cp = (cp << 6) | (*p & 0x3f);
         if (cp >= 0x400 && cp <= 0x52f) return SCRIPT_CYRILLIC;
@@ -181,14 +182,14 @@ static bool in_list(const char *w, const char *const *list) {
     return false;
 }
 
-static const char *const articles[] = {"al", "el", "ul", "ar", "as", "ash", "ad", "at",
-                                       "az", "an", "ud", "ur", NULL};
-static const char *const joiners[] = {"abd", "abdul", "abdel", "abdal", "abdol", "abdoul",
-                                      "abdu", "abu", "abou", "abo", "bin", "ibn", "bn", "ben",
-                                      "bint", "bou", "bu", NULL};
+static const char *const articles[] = {"al", "el", "ul", "ar", "as", "ash", "ad",
+                                       "at", "az", "an", "ud", "ur", NULL};
+static const char *const joiners[] = {"abd",  "abdul", "abdel", "abdal", "abdol", "abdoul",
+                                      "abdu", "abu",   "abou",  "abo",   "bin",   "ibn",
+                                      "bn",   "ben",   "bint",  "bou",   "bu",    NULL};
 /* Longest first: the prefix is rewritten "abd". */
-static const char *const abd_prefixes[] = {"abdoul", "abdul", "abdel", "abdal", "abdol",
-                                           "abdu", NULL};
+static const char *const abd_prefixes[] = {"abdoul", "abdul", "abdel", "abdal",
+                                           "abdol",  "abdu",  NULL};
 /* Abbreviations registrars write for Muhammad. */
 static const char *const muhammad_short[] = {"md", "mohd", "muhd", "mhd", NULL};
 
@@ -283,38 +284,62 @@ void mnorm_skeleton(const char *s, char *out) {
         char k = 0;
         if (c == ' ') continue; /* a word break only stops digraphs ("muhamed huseini") */
         if (vowel(c) && c != 'y') {
-            if (i == 0) k = 'A';
+            if (i == 0)
+                k = 'A';
             else if ((nx == 'i' || nx == 'y') && c != 'i') {
                 k = 'I';
                 i++;
                 while (i + 1 < n && vowel(s[i + 1])) i++;
-            } else if (i + 1 == n && c == 'i') k = 'I';
-            else if (i + 1 == n - 1 && c == 'e' && nx == 'e') k = 'I', i++;
-            else continue;
+            } else if (i + 1 == n && c == 'i')
+                k = 'I';
+            else if (i + 1 == n - 1 && c == 'e' && nx == 'e')
+                k = 'I', i++;
+            else
+                continue;
         } else if (c == 'y') {
-            if (i == 0) k = 'J';
-            else if (i + 1 == n || (i > 0 && vowel(s[i - 1]))) k = 'I';
-            else continue;
-        } else if (c == 'k' && nx == 'h') k = 'h', i++;
-        else if (c == 'g' && nx == 'h') k = 'g', i++;
-        else if (c == 'p' && nx == 'h') k = 'f', i++;
-        else if (c == 's' && nx == 'h') k = 's', i++;
-        else if (c == 'z' && nx == 'h') k = 'z', i++;
-        else if (c == 'c' && nx == 'h') k = 'c', i++;
-        else if (c == 't' && nx == 'h') k = 't', i++;
-        else if (c == 'd' && nx == 'h') k = 'z', i++;
-        else if (c == 'd' && nx == 'j') k = 'J', i++;
-        else if (c == 'c' && nx == 'k') k = 'k', i++;
-        else if (c == 'c') k = 'c'; /* c, ch, č and ć are one sound class in the region */
-        else if (c == 'j') k = 'J';
-        else if (c == 'q') k = 'k';
-        else if (c == 'w') k = 'v';
-        else if (c == 'p') k = 'b';
+            if (i == 0)
+                k = 'J';
+            else if (i + 1 == n || (i > 0 && vowel(s[i - 1])))
+                k = 'I';
+            else
+                continue;
+        } else if (c == 'k' && nx == 'h')
+            k = 'h', i++;
+        else if (c == 'g' && nx == 'h')
+            k = 'g', i++;
+        else if (c == 'p' && nx == 'h')
+            k = 'f', i++;
+        else if (c == 's' && nx == 'h')
+            k = 's', i++;
+        else if (c == 'z' && nx == 'h')
+            k = 'z', i++;
+        else if (c == 'c' && nx == 'h')
+            k = 'c', i++;
+        else if (c == 't' && nx == 'h')
+            k = 't', i++;
+        else if (c == 'd' && nx == 'h')
+            k = 'z', i++;
+        else if (c == 'd' && nx == 'j')
+            k = 'J', i++;
+        else if (c == 'c' && nx == 'k')
+            k = 'k', i++;
+        else if (c == 'c')
+            k = 'c'; /* c, ch, č and ć are one sound class in the region */
+        else if (c == 'j')
+            k = 'J';
+        else if (c == 'q')
+            k = 'k';
+        else if (c == 'w')
+            k = 'v';
+        else if (c == 'p')
+            k = 'b';
         else if (c == 'x') {
             if (o == 0 || out[o - 1] != 'k') out[o++] = 'k';
             k = 's';
-        } else if (c == 'h' && i + 1 == n && o >= 2) continue; /* Abdullah, Fatimah */
-        else k = c;
+        } else if (c == 'h' && i + 1 == n && o >= 2)
+            continue; /* Abdullah, Fatimah */
+        else
+            k = c;
         if (o > 0 && out[o - 1] == k) continue;
         out[o++] = k;
     }

@@ -220,9 +220,9 @@ herr *mrec_build(const match_record *r, mrec *out) {
     out->script = sg != SCRIPT_LATIN ? sg : sf;
     out->year = (int16_t)r->birth_year;
     if (r->birth_year) {
-        out->year_only = r->precision == MATCH_DATE_YEAR ||
-                         r->precision == MATCH_DATE_ESTIMATED || r->birth_month == 0 ||
-                         r->birth_day == 0 || (r->birth_month == 1 && r->birth_day == 1);
+        out->year_only = r->precision == MATCH_DATE_YEAR || r->precision == MATCH_DATE_ESTIMATED ||
+                         r->birth_month == 0 || r->birth_day == 0 ||
+                         (r->birth_month == 1 && r->birth_day == 1);
         if (!out->year_only) {
             out->month = (int8_t)r->birth_month;
             out->day = (int8_t)r->birth_day;
@@ -243,10 +243,10 @@ static uint32_t letter_bits(const char *s) {
     for (; *s; s++) {
         unsigned c = (unsigned char)*s;
         unsigned bit = c >= 'a' && c <= 'z' ? c - 'a'
-                       : c == 'A'             ? 26
-                       : c == 'I'             ? 27
-                       : c == 'J'             ? 28
-                                              : 29;
+                       : c == 'A'           ? 26
+                       : c == 'I'           ? 27
+                       : c == 'J'           ? 28
+                                            : 29;
         m |= 1u << bit;
     }
     return m;

@@ -13,6 +13,11 @@
 /* Asked of the engine: more than shown, since merged records, pairs a registrar marked
  * as different people, and the person's own merged records are dropped here. */
 #define MAX_ASKED 30
+/* A registrar looks at every suggestion and decides, so the desk asks for recall: a
+ * candidate with a one-in-ten chance of being the same person is worth a look. The
+ * engine's own default threshold maximises F1 for unattended deduplication and would
+ * hide many true returns behind common names (score is the model's posterior). */
+#define DESK_MIN_SCORE 0.1
 
 static const char candidate_sql[] =
     "SELECT p.id, p.given_name, p.family_name, p.birth_date, p.citizenship, p.reg_no, " REGISTRY_PERSON_SCOPE
@@ -89,7 +94,9 @@ herr *registry_find_candidates(store *s, const actor *a, const json_t *person,
         exclude_id, json_str(person, "given_name"), json_str(person, "family_name"),
         json_str(person, "native_name"), json_str(person, "sex"), json_str(person, "birth_date"),
         json_str(person, "birth_date_precision"), json_str(person, "citizenship"), &r);
-    e = match_index_query(ix, &r, match_default_threshold(ix), MAX_ASKED, &found, &n);
+    double threshold = match_default_threshold(ix);
+    if (threshold > DESK_MIN_SCORE) threshold = DESK_MIN_SCORE;
+    e = match_index_query(ix, &r, threshold, MAX_ASKED, &found, &n);
     if (e) {
         /* Half-typed input the engine cannot read yet is not an error for the desk. */
         if (e->code == ERR_INVALID) {

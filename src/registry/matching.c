@@ -151,7 +151,8 @@ void registry_match_drop(store *s, const char *id) {
     match_index *ix = NULL;
     herr *e = registry_match_index(s, &ix);
     if (!e) e = match_index_remove(ix, id);
-    if (e && e->code != ERR_NOT_FOUND) log_error("person %s not removed from the match index: %s", id, e->message);
+    if (e && e->code != ERR_NOT_FOUND)
+        log_error("person %s not removed from the match index: %s", id, e->message);
     err_free(e);
 }
 

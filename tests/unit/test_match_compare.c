@@ -9,8 +9,13 @@
 
 static match_record person(const char *id, const char *given, const char *family, int y, int m,
                            int d, const char *cit) {
-    match_record r = {.id = id, .given_name = given, .family_name = family, .sex = 'M',
-                      .birth_year = y, .birth_month = m, .birth_day = d,
+    match_record r = {.id = id,
+                      .given_name = given,
+                      .family_name = family,
+                      .sex = 'M',
+                      .birth_year = y,
+                      .birth_month = m,
+                      .birth_day = d,
                       .precision = y ? MATCH_DATE_EXACT : MATCH_DATE_UNKNOWN,
                       .citizenship = cit};
     return r;
@@ -191,8 +196,8 @@ static void test_swapped_family_name_is_not_a_rare_given_name(void **state) {
     static const char *const given[] = {"Ahmad", "Mohammad", "Ali", "Reza"};
     for (int i = 0; i < 400; i++) {
         snprintf(id, sizeof id, "i%d", i);
-        match_record r = person(id, given[i % 4], i % 2 ? "Sharifi" : "Karimi", 1980 + i % 20,
-                                0, 0, "AF");
+        match_record r =
+            person(id, given[i % 4], i % 2 ? "Sharifi" : "Karimi", 1980 + i % 20, 0, 0, "AF");
         assert_ok(match_index_add(ix, &r));
     }
     match_record a = person("a", "Sharifi", "Jawad", 1990, 0, 0, "AF");

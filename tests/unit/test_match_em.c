@@ -89,8 +89,8 @@ static void test_training_recovers_m_and_u_of_generated_data(void **state) {
         for (int l = 0; l < mlevel_count[k] - 1; l++) {
             double em = ix->model.m[k][l], eu = ix->model.u[k][l];
             if (fabs(em - m[k][l] / tm) > 0.06 || fabs(eu - u[k][l] / tu) > 0.02)
-                print_error("field %d level %d: m %.3f (true %.3f) u %.4f (true %.4f)\n", k, l,
-                            em, m[k][l] / tm, eu, u[k][l] / tu);
+                print_error("field %d level %d: m %.3f (true %.3f) u %.4f (true %.4f)\n", k, l, em,
+                            m[k][l] / tm, eu, u[k][l] / tu);
             assert_float_equal(em, m[k][l] / tm, 0.06);
             assert_float_equal(eu, u[k][l] / tu, 0.02);
         }
@@ -150,9 +150,9 @@ static double both_names_tf(match_index *ix, const char *given, const char *fami
  * of their frequency adjustments. */
 static void test_names_that_go_together_weigh_as_a_pair(void **state) {
     (void)state;
-    static const char *const given[] = {"Jawad", "Farid", "Omid", "Bilal", "Nasir",
+    static const char *const given[] = {"Jawad", "Farid", "Omid",  "Bilal", "Nasir",
                                         "Karim", "Zaher", "Hamid", "Wahid", "Samir"};
-    static const char *const family[] = {"Rahimi", "Noori", "Safi", "Ahmadi", "Hakimi",
+    static const char *const family[] = {"Rahimi",  "Noori",  "Safi",  "Ahmadi", "Hakimi",
                                          "Sultani", "Qaderi", "Amiri", "Naseri", "Rasuli"};
     match_index *ix = NULL;
     assert_ok(match_index_new(&ix));
@@ -175,8 +175,8 @@ static void test_names_that_go_together_weigh_as_a_pair(void **state) {
     double marginal, joint = both_names_tf(ix, "Jawad", "Rahimi", &marginal);
     assert_float_equal(joint, marginal, 0.3);
     joint = both_names_tf(ix, "Yoandri", "Perez", &marginal);
-    assert_true(marginal > 1.0);          /* each name alone is rare ... */
-    assert_true(joint < marginal - 2.0);  /* ... but the pair is as common as any pair */
+    assert_true(marginal > 1.0);         /* each name alone is rare ... */
+    assert_true(joint < marginal - 2.0); /* ... but the pair is as common as any pair */
     match_index_free(ix);
 }
 
@@ -194,15 +194,24 @@ static void test_pair_scores_alike_indexed_or_queried(void **state) {
     char id[16];
     for (int i = 0; i < 2000; i++) {
         snprintf(id, sizeof id, "i%d", i);
-        match_record r = {.id = id, .given_name = given[i % 5], .family_name = family[i / 5 % 5],
-                          .citizenship = "AF", .birth_year = 1980 + i % 20};
+        match_record r = {.id = id,
+                          .given_name = given[i % 5],
+                          .family_name = family[i / 5 % 5],
+                          .citizenship = "AF",
+                          .birth_year = 1980 + i % 20};
         assert_ok(match_index_add(with, &r));
         assert_ok(match_index_add(without, &r));
     }
-    match_record a = {.id = "a", .given_name = "Zabihullah", .family_name = "Qaderi",
-                      .citizenship = "AF", .birth_year = 1990};
-    match_record b = {.id = "b", .given_name = "Zabihulla", .family_name = "Qadiri",
-                      .citizenship = "AF", .birth_year = 1990};
+    match_record a = {.id = "a",
+                      .given_name = "Zabihullah",
+                      .family_name = "Qaderi",
+                      .citizenship = "AF",
+                      .birth_year = 1990};
+    match_record b = {.id = "b",
+                      .given_name = "Zabihulla",
+                      .family_name = "Qadiri",
+                      .citizenship = "AF",
+                      .birth_year = 1990};
     assert_ok(match_index_add(with, &a));
     assert_ok(match_index_add(with, &b));
     assert_ok(match_index_add(without, &b));
@@ -235,18 +244,18 @@ static void test_name_frequency_is_read_within_an_agreeing_citizenship(void **st
     char id[16];
     for (int i = 0; i < 3000; i++) {
         snprintf(id, sizeof id, "a%d", i);
-        match_record r = {.id = id, .given_name = af[i % 6], .family_name = "Rahimi",
-                          .citizenship = "AF"};
+        match_record r = {
+            .id = id, .given_name = af[i % 6], .family_name = "Rahimi", .citizenship = "AF"};
         assert_ok(match_index_add(ix, &r));
     }
     for (int i = 0; i < 200; i++) {
         snprintf(id, sizeof id, "c%d", i);
-        match_record r = {.id = id, .given_name = "Yoandri", .family_name = cu[i % 5],
-                          .citizenship = "CU"};
+        match_record r = {
+            .id = id, .given_name = "Yoandri", .family_name = cu[i % 5], .citizenship = "CU"};
         assert_ok(match_index_add(ix, &r));
     }
-    match_record r = {.id = "q", .given_name = "Yoandri", .family_name = "Perez",
-                      .citizenship = "CU"};
+    match_record r = {
+        .id = "q", .given_name = "Yoandri", .family_name = "Perez", .citizenship = "CU"};
     mrec q;
     assert_ok(mrec_build(&r, &q));
     mcmp c = {.lv = {NL_EXACT, NL_DIFF, DL_MISSING, BL_MISSING, BL_AGREE}};
@@ -254,7 +263,7 @@ static void test_name_frequency_is_read_within_an_agreeing_citizenship(void **st
     mix_tf(ix, &q, &c, &tg_cit, &tf);
     c.lv[MF_CIT] = BL_MISSING;
     mix_tf(ix, &q, &c, &tg_all, &tf);
-    assert_true(tg_all > 1.0);         /* rare among everyone */
+    assert_true(tg_all > 1.0);          /* rare among everyone */
     assert_true(tg_cit < tg_all - 2.0); /* every Cuban here is a Yoandri */
     mrec_clear(&q);
     match_index_free(ix);

@@ -9,9 +9,15 @@
 
 static match_record rec(const char *id, const char *given, const char *family, int y, int m,
                         int d) {
-    match_record r = {.id = id, .given_name = given, .family_name = family, .sex = 'M',
-                      .birth_year = y, .birth_month = m, .birth_day = d,
-                      .precision = MATCH_DATE_EXACT, .citizenship = "AF"};
+    match_record r = {.id = id,
+                      .given_name = given,
+                      .family_name = family,
+                      .sex = 'M',
+                      .birth_year = y,
+                      .birth_month = m,
+                      .birth_day = d,
+                      .precision = MATCH_DATE_EXACT,
+                      .citizenship = "AF"};
     return r;
 }
 
@@ -206,7 +212,8 @@ static void test_dedup_finds_duplicates_in_generated_data(void **state) {
 
 static void test_dedup_rejects_duplicate_ids(void **state) {
     (void)state;
-    match_record rs[] = {rec("a", "Ali", "Rahimi", 1990, 1, 2), rec("a", "Ali", "Rahimi", 1990, 1, 2)};
+    match_record rs[] = {rec("a", "Ali", "Rahimi", 1990, 1, 2),
+                         rec("a", "Ali", "Rahimi", 1990, 1, 2)};
     match_pair *p = NULL;
     size_t n = 0;
     assert_err(match_dedup(rs, 2, NULL, &p, &n, NULL, NULL), ERR_INVALID, "id");

@@ -57,8 +57,8 @@ static void test_serbian_dz_is_j(void **state) {
 
 static void test_mohammad_spellings_share_a_key(void **state) {
     (void)state;
-    static const char *const v[] = {"Muhammad", "Mohamed", "Mehmed", "Mohammed", "Mohamad",
-                                    "MUHAMED", "Mehmet"};
+    static const char *const v[] = {"Muhammad", "Mohamed", "Mehmed", "Mohammed",
+                                    "Mohamad",  "MUHAMED", "Mehmet"};
     for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) assert_same_key("Mohammad", v[i]);
 }
 
