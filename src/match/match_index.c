@@ -234,7 +234,9 @@ static double tf_bits(const match_index *ix, int f, const mfield *v, const mrec 
 /* Slot of r in the index, or -1: r itself when it is one of the index's records, or
  * the record with its id when r is counted (mix_mark_counted). */
 static long slot_of(const match_index *ix, const mrec *r) {
-    if (r >= ix->recs && r < ix->recs + ix->n_slots) return r - ix->recs;
+    uintptr_t p0 = (uintptr_t)ix->recs, pr = (uintptr_t)r;
+    if (pr >= p0 && pr < p0 + ix->n_slots * sizeof *ix->recs)
+        return (long)((pr - p0) / sizeof *ix->recs);
     long p = r->indexed ? mix_find_id(ix, r->id) : -1;
     return p < 0 ? -1 : (long)ix->ids.t[p].val;
 }
@@ -264,10 +266,12 @@ static double namesakes(const match_index *ix, const mmodel *m, mlist *l, uint64
                         const mrec *a, const mrec *b, double mu) {
     if (!l) return 0;
     double lambda = m->lambda_names[mname_bucket(l->n)];
-    if (l->n > NAMESAKE_SCAN)
+    /* The built-in prior's lambda is a starting point for EM, not a share of one
+     * person's records: only a trained model says how many of them to expect. */
+    if (l->n > NAMESAKE_SCAN || (lambda <= 0 && !m->trained))
         return others(l->n, holds_pair(a, key), holds_pair(b, key)) * (1 - lambda);
-    double n = (double)ix->n_live;
-    double odds = fmax(lambda / (1 - lambda), m->lambda * (n - 1) / fmax(n * mu, 1e-12));
+    double n = (double)ix->n_live, own = m->trained ? m->lambda * (n - 1) : 0;
+    double odds = fmax(lambda / (1 - lambda), own / fmax(n * mu, 1e-12));
     long sa = holds_pair(a, key) ? slot_of(ix, a) : -1;
     long sb = holds_pair(b, key) ? slot_of(ix, b) : -1;
     const uint32_t *items = mlist_items(l);
