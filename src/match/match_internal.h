@@ -226,7 +226,7 @@ void mmodel_weights(mmodel *m);
  * Dirichlet prior): a sample with few matches (a small registry) stays near it instead
  * of following its last few pairs. Sets lambda to the share of matches among the
  * counted pairs. Returns the iterations run. */
-#define MMODEL_PRIOR_PAIRS 100.0
+#define MMODEL_PRIOR_PAIRS 60.0
 int mmodel_em(mmodel *m, const double *counts, unsigned fields, unsigned update, bool fit_u,
               int max_iter);
 
