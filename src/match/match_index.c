@@ -207,8 +207,8 @@ static double u_rate(double people, double n, double u_avg) {
 /* The chance that a record shares name v of field f with a person other than a, who
  * is b if they are two people: one plus the records other than a and b that hold it,
  * over the records (within citizenship hc when not 0). */
-static double name_rate(const match_index *ix, int f, const mfield *v, const mrec *a,
-                        const mrec *b, uint64_t hc, double u_avg) {
+static double name_rate(const match_index *ix, int f, const mfield *v, const mrec *a, const mrec *b,
+                        uint64_t hc, double u_avg) {
     double n_cit = hc ? count_of(&ix->cit_n, hc) : 0;
     bool ha = holds_name(a, f, v->h_skel), hb = holds_name(b, f, v->h_skel);
     if (n_cit > 0)
@@ -223,8 +223,8 @@ static double name_rate(const match_index *ix, int f, const mfield *v, const mre
  * agrees too, the name's frequency among people of that citizenship is the one that
  * counts: Yoandri is rare among all arrivals but not among Cubans, and the
  * citizenship's own weight has already said "both Cuban". */
-static double tf_bits(const match_index *ix, int f, const mfield *v, const mrec *a,
-                      const mrec *b, bool cit_agrees) {
+static double tf_bits(const match_index *ix, int f, const mfield *v, const mrec *a, const mrec *b,
+                      bool cit_agrees) {
     double u_avg = u_average(ix, f);
     if (u_avg <= 0) return 0;
     double b2 = log2(u_avg / name_rate(ix, f, v, a, b, cit_agrees ? cit_hash(a) : 0, u_avg));
@@ -302,9 +302,8 @@ static double namesakes(const match_index *ix, const mmodel *m, mlist *l, uint64
  * "Qudratullah Ghaznawi", two names nobody else has, is rarer than one in n. The
  * adjustment is log2 of (average chance for the given name x for the family name) over
  * that chance. */
-static double tf_joint_bits(const match_index *ix, const mmodel *m, const mrec *a,
-                            const mrec *b, const mcmp *c, const mfield *given,
-                            const mfield *family) {
+static double tf_joint_bits(const match_index *ix, const mmodel *m, const mrec *a, const mrec *b,
+                            const mcmp *c, const mfield *given, const mfield *family) {
     double ug = u_average(ix, 0), uf = u_average(ix, 1), n = (double)ix->n_live;
     if (ug <= 0 || uf <= 0 || n == 0) return 0;
     double rg = name_rate(ix, 0, given, a, b, 0, ug), rf = name_rate(ix, 1, family, a, b, 0, uf);
@@ -332,8 +331,8 @@ double mix_score(const match_index *ix, const mrec *a, const mrec *b, mcmp *c, d
     return mmodel_prob(bits);
 }
 
-double mix_tf(const match_index *ix, const mrec *a, const mrec *b, const mcmp *c,
-              double *tf_given, double *tf_family) {
+double mix_tf(const match_index *ix, const mrec *a, const mrec *b, const mcmp *c, double *tf_given,
+              double *tf_family) {
     return mix_tf_with(ix, &ix->model, a, b, c, tf_given, tf_family);
 }
 
@@ -364,8 +363,8 @@ void mix_mark_counted(const match_index *ix, mrec *r) {
     uint64_t kr = r->native ? mblock_key_names_of(&r->native->given, &r->native->family) : 0;
     uint64_t ks = s->native ? mblock_key_names_of(&s->native->given, &s->native->family) : 0;
     r->indexed = r->given.h_skel == s->given.h_skel && r->family.h_skel == s->family.h_skel &&
-                 !strcmp(r->given.skel, s->given.skel) &&
-                 !strcmp(r->family.skel, s->family.skel) && !strcmp(r->cit, s->cit) && kr == ks;
+                 !strcmp(r->given.skel, s->given.skel) && !strcmp(r->family.skel, s->family.skel) &&
+                 !strcmp(r->cit, s->cit) && kr == ks;
 }
 
 double mix_threshold_bits(double threshold) {

@@ -59,8 +59,8 @@ double mix_threshold_bits(double threshold);
  * less the more common it is; when both agree, the count of the pair of names decides
  * (names are not independent). *tf_given and *tf_family receive each name's own
  * adjustment, for the reasons. */
-double mix_tf(const match_index *ix, const mrec *a, const mrec *b, const mcmp *c,
-              double *tf_given, double *tf_family);
+double mix_tf(const match_index *ix, const mrec *a, const mrec *b, const mcmp *c, double *tf_given,
+              double *tf_family);
 
 /* The same with model m instead of the index's own (training, before installing m). */
 double mix_tf_with(const match_index *ix, const mmodel *m, const mrec *a, const mrec *b,

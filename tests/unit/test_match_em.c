@@ -134,8 +134,8 @@ static void test_citizenship_weighs_less_when_the_names_agree(void **state) {
 
 /* Adjustments for a new record with these names against the indexed record `id`
  * (which has them too). */
-static double both_names_tf(match_index *ix, const char *given, const char *family,
-                            const char *id, double *marginal) {
+static double both_names_tf(match_index *ix, const char *given, const char *family, const char *id,
+                            double *marginal) {
     match_record r = {.id = "q", .given_name = given, .family_name = family};
     mrec q;
     assert_ok(mrec_build(&r, &q));
