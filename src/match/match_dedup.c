@@ -153,9 +153,14 @@ static bool fit_date(mmodel *m, const double *counts) {
     const double *u = m->u[MF_DATE];
     double lambda = 1.0 - (q[DL_DIFF] / total) / u[DL_DIFF];
     lambda = fmin(fmax(lambda, 0.01), 1.0);
-    double sum = 0, v[DL_COUNT];
+    /* The matched pairs' share at each level, drawn towards the m on entry (the
+     * built-in prior) as if MMODEL_PRIOR_PAIRS matched pairs had shown it, as in EM:
+     * a small registry has few such pairs and one more must not move m far. */
+    double sum = 0, v[DL_COUNT], s0 = 0;
+    for (int l = 0; l < DL_MISSING; l++) s0 += m->m[MF_DATE][l];
     for (int l = 0; l < DL_MISSING; l++) {
-        v[l] = fmax(q[l] / total - (1 - lambda) * u[l], 0) + 0.5 / total;
+        v[l] = fmax(q[l] / total - (1 - lambda) * u[l], 0) + 0.5 / total +
+               MMODEL_PRIOR_PAIRS * m->m[MF_DATE][l] / s0 / total;
         sum += v[l];
     }
     /* The anchor would say "never"; typing slips make it rare, not impossible. */
@@ -205,6 +210,25 @@ static void fit_un(mmodel *m, const double *counts) {
     mmodel_weights(m);
 }
 
+/* rho: how much more often two random people share both names than one name and the
+ * other independently, from the random pairs. Left at 1 when too few pairs share both
+ * to say. */
+static void fit_rho(mmodel *m, const double *counts) {
+    double n = 0, g = 0, f = 0, both = 0;
+    for (int p = 0; p < MPATTERNS; p++) {
+        if (counts[p] <= 0) continue;
+        mcmp c;
+        mpattern_levels(p, &c);
+        if (c.lv[MF_GIVEN] == NL_MISSING || c.lv[MF_FAMILY] == NL_MISSING) continue;
+        n += counts[p];
+        g += counts[p] * (c.lv[MF_GIVEN] <= NL_PHONETIC);
+        f += counts[p] * (c.lv[MF_FAMILY] <= NL_PHONETIC);
+        both += counts[p] * mcmp_names_agree(&c);
+    }
+    if (both < 20) return;
+    m->rho = fmax(both * n / (g * f), 1.0);
+}
+
 /* u from random pairs (almost all of them are two different people); m of the names,
  * sex and citizenship by EM over pairs that share a birth date (where the names carry
  * the evidence, and the date is left out as Splink does for a blocked field); m of the
@@ -216,6 +240,7 @@ static bool fit_model(const match_index *ix, const samples *s, mmodel *m) {
     mmodel_default(m);
     m->iterations = 0;
     mmodel_u_from_counts(m, s->rand);
+    fit_rho(m, s->rand);
     fit_un(m, s->names);
     unsigned a = FIELD(MF_GIVEN) | FIELD(MF_FAMILY) | FIELD(MF_SEX) | FIELD(MF_CIT);
     mmodel_em(m, s->date, a, a, false, 1000);
@@ -248,7 +273,7 @@ static void pick_threshold(const match_index *ix, const samples *s, mmodel *m) {
         mcmp c;
         double tg, tf;
         mcompare(a, b, &c);
-        double tf_bits = mix_tf_with(ix, m, a, &c, &tg, &tf);
+        double tf_bits = mix_tf_with(ix, m, a, b, &c, &tg, &tf);
         p[k] = mmodel_prob(m->prior_bits + mmodel_bits(m, &c) + tf_bits);
     }
     m->threshold = mthreshold_expected_f1(p, s->n_all);

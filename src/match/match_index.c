@@ -175,8 +175,26 @@ static double u_average(const match_index *ix, int f) {
     return t > 1 ? (ix->s2[f] - t) / (t * (t - 1)) : 0;
 }
 
-/* Records other than a and b that hold a name counted c times (a and b hold it). */
-static double others(const mrec *a, double c) { return fmax(c - 1 - (a->indexed ? 1 : 0), 0); }
+/* Whether r is counted in the index's frequencies under skeleton hash h in field f
+ * (0 given, 1 family), and under the name-pair key. A record being queried is counted
+ * when the index holds it under its id with the same names and citizenship (the
+ * registry adds a registration and then asks for its candidates). */
+static bool holds_name(const mrec *r, int f, uint64_t h) {
+    const mfield *v = f ? &r->family : &r->given;
+    return r->indexed && v->skel[0] && v->h_skel == h;
+}
+
+static bool holds_pair(const mrec *r, uint64_t key) {
+    if (!r->indexed) return false;
+    if (mblock_key_names(r) == key) return true;
+    return r->native && mblock_key_names_of(&r->native->given, &r->native->family) == key;
+}
+
+/* Records other than a and b among the c that hold a value (held_a, held_b: whether a
+ * and b are among them). */
+static double others(double c, bool held_a, bool held_b) {
+    return fmax(c - (held_a ? 1 : 0) - (held_b ? 1 : 0), 0);
+}
 
 /* The chance that a record has a name held by `people` of n records, drawn towards the
  * average chance u_avg as if TF_PRIOR records had been seen with it: a small index
@@ -186,47 +204,120 @@ static double u_rate(double people, double n, double u_avg) {
     return (people + TF_PRIOR * u_avg) / (n + TF_PRIOR);
 }
 
-/* Frequency adjustment in bits for a name skeleton that agrees: log2 of the chance
- * that two records taken at random share a name (the model's u) over the chance that
- * a record shares this one with a person other than a, who is b if they are two people
- * (so one plus the other records with the name), so a name shared by many weighs less
- * and a rare one more (bounded). When the citizenship agrees too, the name's frequency
- * among people of that citizenship is the one that counts: Yoandri is rare among all
- * arrivals but not among Cubans, and the citizenship's own weight has already said
- * "both Cuban". */
-static double tf_bits(const match_index *ix, int f, const mfield *v, const mrec *a,
-                      bool cit_agrees) {
-    double u_avg = u_average(ix, f), u_this;
-    if (u_avg <= 0) return 0;
-    uint64_t hc = cit_agrees ? cit_hash(a) : 0;
+/* The chance that a record shares name v of field f with a person other than a, who
+ * is b if they are two people: one plus the records other than a and b that hold it,
+ * over the records (within citizenship hc when not 0). */
+static double name_rate(const match_index *ix, int f, const mfield *v, const mrec *a, const mrec *b,
+                        uint64_t hc, double u_avg) {
     double n_cit = hc ? count_of(&ix->cit_n, hc) : 0;
+    bool ha = holds_name(a, f, v->h_skel), hb = holds_name(b, f, v->h_skel);
     if (n_cit > 0)
-        u_this = u_rate(1 + others(a, count_of(&ix->freq_cit[f], mhash_mix(v->h_skel, hc))), n_cit,
-                        u_avg);
-    else
-        u_this = u_rate(1 + others(a, count_of(&ix->freq[f], v->h_skel)), ix->tot[f], u_avg);
-    double b = log2(u_avg / u_this);
-    return fmin(fmax(b, -MATCH_TF_MAX), MATCH_TF_MAX);
+        return u_rate(1 + others(count_of(&ix->freq_cit[f], mhash_mix(v->h_skel, hc)), ha, hb),
+                      n_cit, u_avg);
+    return u_rate(1 + others(count_of(&ix->freq[f], v->h_skel), ha, hb), ix->tot[f], u_avg);
+}
+
+/* Frequency adjustment in bits for a name skeleton that agrees: log2 of the chance
+ * that two records taken at random share a name (the model's u) over name_rate, so a
+ * name shared by many weighs less and a rare one more (bounded). When the citizenship
+ * agrees too, the name's frequency among people of that citizenship is the one that
+ * counts: Yoandri is rare among all arrivals but not among Cubans, and the
+ * citizenship's own weight has already said "both Cuban". */
+static double tf_bits(const match_index *ix, int f, const mfield *v, const mrec *a, const mrec *b,
+                      bool cit_agrees) {
+    double u_avg = u_average(ix, f);
+    if (u_avg <= 0) return 0;
+    double b2 = log2(u_avg / name_rate(ix, f, v, a, b, cit_agrees ? cit_hash(a) : 0, u_avg));
+    return fmin(fmax(b2, -MATCH_TF_MAX), MATCH_TF_MAX);
+}
+
+/* Slot of r in the index, or -1: r itself when it is one of the index's records, or
+ * the record with its id when r is counted (mix_mark_counted). */
+static long slot_of(const match_index *ix, const mrec *r) {
+    uintptr_t p0 = (uintptr_t)ix->recs, pr = (uintptr_t)r;
+    if (pr >= p0 && pr < p0 + ix->n_slots * sizeof *ix->recs)
+        return (long)((pr - p0) / sizeof *ix->recs);
+    long p = r->indexed ? mix_find_id(ix, r->id) : -1;
+    return p < 0 ? -1 : (long)ix->ids.t[p].val;
+}
+
+/* Chance that a record h sharing r's names is r's person again, from the prior odds
+ * of that and how well their birth dates agree (m / u of the date level). */
+static double same_person(const mmodel *m, double odds, const mrec *r, const mhot *h) {
+    int d = mdate_level(r->year, r->month, r->day, r->year_only, h->year, h->month, h->day,
+                        h->year_only);
+    if (d != DL_MISSING) odds *= exp2(m->w[MF_DATE][d]);
+    return odds / (1 + odds);
+}
+
+/* Lists of a name pair up to this long are read holder by holder (namesakes). */
+#define NAMESAKE_SCAN 40
+
+/* People other than the persons of a and b among the records holding the name pair
+ * key (list l): each record other than a and b counts as another person unless it is
+ * a's or b's again. The prior odds of that are those of pairs sharing names held by as
+ * many records (lambda_names), or, for a pair its names make rarer than that, one
+ * person's expected other records (lambda x records) over the records of other people
+ * expected to carry the pair (n x mu, from the names' own frequencies); for a pair held
+ * by few records, they are weighed by the birth dates. A third record of "Qudratullah
+ * Ghaznawi", a pair nobody else has, is his again; the tenth "Ali Ahmadi" with another
+ * birth year is a namesake. */
+static double namesakes(const match_index *ix, const mmodel *m, mlist *l, uint64_t key,
+                        const mrec *a, const mrec *b, double mu) {
+    if (!l) return 0;
+    double lambda = m->lambda_names[mname_bucket(l->n)];
+    /* The built-in prior's lambda is a starting point for EM, not a share of one
+     * person's records: only a trained model says how many of them to expect. */
+    if (l->n > NAMESAKE_SCAN || (lambda <= 0 && !m->trained))
+        return others(l->n, holds_pair(a, key), holds_pair(b, key)) * (1 - lambda);
+    double n = (double)ix->n_live, own = m->trained ? m->lambda * (n - 1) : 0;
+    double odds = fmax(lambda / (1 - lambda), own / fmax(n * mu, 1e-12));
+    long sa = holds_pair(a, key) ? slot_of(ix, a) : -1;
+    long sb = holds_pair(b, key) ? slot_of(ix, b) : -1;
+    const uint32_t *items = mlist_items(l);
+    double people = 0;
+    for (uint32_t k = 0; k < l->n; k++) {
+        if ((long)items[k] == sa || (long)items[k] == sb) continue;
+        const mhot *h = &ix->hot[items[k]];
+        people += 1 - fmax(same_person(m, odds, a, h), same_person(m, odds, b, h));
+    }
+    return people;
 }
 
 /* Adjustment in bits when both names agree. The model's weights assume that two
  * people share a given name and a family name independently; they do not (names go
  * with origin, language and family: two people called Yoandri are likely both Cuban,
- * and then sharing a Cuban family name is no coincidence). So the chance that two
- * different people share this pair of names is read from the index's count of the
- * pair itself (the order-free blocking key on both skeletons): b, if another person,
- * and the other records with these names less the share of them that are the same
- * person again (lambda_names, from training). The adjustment is log2 of (average
- * chance for the given name x for the family name) over it. */
-static double tf_joint_bits(const match_index *ix, const mmodel *m, const mrec *a,
-                            const mfield *given, const mfield *family) {
-    double ug = u_average(ix, 0), uf = u_average(ix, 1);
-    if (ug <= 0 || uf <= 0 || ix->n_live == 0) return 0;
-    mlist *l = mix_list(ix, mblock_key_names_of(given, family));
-    double c = l ? l->n : 0;
-    double people = 1 + others(a, c) * (1 - m->lambda_names[mname_bucket(c)]);
-    double b = log2(ug * uf / u_rate(people, (double)ix->n_live, ug * uf));
-    return fmin(fmax(b, -2 * MATCH_TF_MAX), 2 * MATCH_TF_MAX);
+ * and then sharing a Cuban family name is no coincidence). So the chance that a person
+ * other than a shares this pair of names is read from the index's count of the pair
+ * itself (the order-free blocking key on both skeletons): the records other than a and
+ * b that hold it, less those that are the same person again (namesakes), and b if
+ * another person.
+ *
+ * One record says little about how rare a pair is: counted as one person in n, a pair
+ * nobody else has would be as common as one in n, however rare its names. So b's own
+ * share, and the value the count is drawn towards in a small index, is what the names'
+ * own frequencies say of the pair: the product of the two, times how much more often
+ * two people share both names than if they were independent (the model's rho), and at
+ * most the rarer name's. Pairs of common names are unchanged (b counts as one person);
+ * "Qudratullah Ghaznawi", two names nobody else has, is rarer than one in n. The
+ * adjustment is log2 of (average chance for the given name x for the family name) over
+ * that chance. */
+static double tf_joint_bits(const match_index *ix, const mmodel *m, const mrec *a, const mrec *b,
+                            const mcmp *c, const mfield *given, const mfield *family) {
+    double ug = u_average(ix, 0), uf = u_average(ix, 1), n = (double)ix->n_live;
+    if (ug <= 0 || uf <= 0 || n == 0) return 0;
+    double rg = name_rate(ix, 0, given, a, b, 0, ug), rf = name_rate(ix, 1, family, a, b, 0, uf);
+    if (c->swapped) {
+        /* As for one name: the reading where the names are commoner counts. */
+        rg = fmax(rg, name_rate(ix, 1, given, a, b, 0, uf));
+        rf = fmax(rf, name_rate(ix, 0, family, a, b, 0, ug));
+    }
+    double mu = fmin(m->rho * rg * rf, fmin(rg, rf));
+    uint64_t key = mblock_key_names_of(given, family);
+    double people = namesakes(ix, m, mix_list(ix, key), key, a, b, mu);
+    double u_pair = (fmin(1, n * mu) + people + TF_PRIOR * mu) / (n + TF_PRIOR);
+    double bits = log2(ug * uf / u_pair);
+    return fmin(fmax(bits, -2 * MATCH_TF_MAX), 2 * MATCH_TF_MAX);
 }
 
 double mix_score(const match_index *ix, const mrec *a, const mrec *b, mcmp *c, double *tf_given,
@@ -234,34 +325,46 @@ double mix_score(const match_index *ix, const mrec *a, const mrec *b, mcmp *c, d
     mcompare(a, b, c);
     double bits = ix->model.prior_bits + mmodel_bits(&ix->model, c);
     double tg, tf;
-    bits += mix_tf(ix, a, c, &tg, &tf);
+    bits += mix_tf(ix, a, b, c, &tg, &tf);
     if (tf_given) *tf_given = tg;
     if (tf_family) *tf_family = tf;
     return mmodel_prob(bits);
 }
 
-double mix_tf(const match_index *ix, const mrec *a, const mcmp *c, double *tf_given,
+double mix_tf(const match_index *ix, const mrec *a, const mrec *b, const mcmp *c, double *tf_given,
               double *tf_family) {
-    return mix_tf_with(ix, &ix->model, a, c, tf_given, tf_family);
+    return mix_tf_with(ix, &ix->model, a, b, c, tf_given, tf_family);
 }
 
-double mix_tf_with(const match_index *ix, const mmodel *m, const mrec *a, const mcmp *c,
-                   double *tf_given, double *tf_family) {
+double mix_tf_with(const match_index *ix, const mmodel *m, const mrec *a, const mrec *b,
+                   const mcmp *c, double *tf_given, double *tf_family) {
     bool cit = c->lv[MF_CIT] == BL_AGREE;
     /* The names of a that were compared (Latin or native). */
     const mfield *g = mcmp_given(a, c->native_a), *f = mcmp_family(a, c->native_a);
-    *tf_given = c->lv[MF_GIVEN] <= NL_PHONETIC ? tf_bits(ix, 0, g, a, cit) : 0;
-    *tf_family = c->lv[MF_FAMILY] <= NL_PHONETIC ? tf_bits(ix, 1, f, a, cit) : 0;
+    *tf_given = c->lv[MF_GIVEN] <= NL_PHONETIC ? tf_bits(ix, 0, g, a, b, cit) : 0;
+    *tf_family = c->lv[MF_FAMILY] <= NL_PHONETIC ? tf_bits(ix, 1, f, a, b, cit) : 0;
     if (c->swapped) {
         /* One record has the names the other way round, so either field may hold
          * them: a family name written as given name is not a rare given name. The
          * field where the name is more common counts. */
-        if (c->lv[MF_GIVEN] <= NL_PHONETIC) *tf_given = fmin(*tf_given, tf_bits(ix, 1, g, a, cit));
+        if (c->lv[MF_GIVEN] <= NL_PHONETIC)
+            *tf_given = fmin(*tf_given, tf_bits(ix, 1, g, a, b, cit));
         if (c->lv[MF_FAMILY] <= NL_PHONETIC)
-            *tf_family = fmin(*tf_family, tf_bits(ix, 0, f, a, cit));
+            *tf_family = fmin(*tf_family, tf_bits(ix, 0, f, a, b, cit));
     }
-    if (mcmp_names_agree(c)) return tf_joint_bits(ix, m, a, g, f);
+    if (mcmp_names_agree(c)) return tf_joint_bits(ix, m, a, b, c, g, f);
     return *tf_given + *tf_family;
+}
+
+void mix_mark_counted(const match_index *ix, mrec *r) {
+    long p = r->id && r->id[0] ? mix_find_id(ix, r->id) : -1;
+    if (p < 0) return;
+    const mrec *s = &ix->recs[ix->ids.t[p].val];
+    uint64_t kr = r->native ? mblock_key_names_of(&r->native->given, &r->native->family) : 0;
+    uint64_t ks = s->native ? mblock_key_names_of(&s->native->given, &s->native->family) : 0;
+    r->indexed = r->given.h_skel == s->given.h_skel && r->family.h_skel == s->family.h_skel &&
+                 !strcmp(r->given.skel, s->given.skel) && !strcmp(r->family.skel, s->family.skel) &&
+                 !strcmp(r->cit, s->cit) && kr == ks;
 }
 
 double mix_threshold_bits(double threshold) {
@@ -428,6 +531,7 @@ herr *match_index_query(match_index *ix, const match_record *r, double threshold
                    .bits_needed = mix_threshold_bits(threshold) - 1e-9};
     mhot_of(&q, &c.qhot);
     pthread_rwlock_rdlock(&ix->lock);
+    mix_mark_counted(ix, &q);
     mix_candidates(ix, &q, NULL, 0, UINT32_MAX, query_visit, &c);
     if (c.n > 1) qsort(c.hits, c.n, sizeof *c.hits, by_score_desc);
     size_t k = max && c.n > max ? max : c.n;
@@ -454,6 +558,8 @@ herr *match_index_explain(match_index *ix, const match_record *a, const match_re
         return e;
     }
     pthread_rwlock_rdlock(&ix->lock);
+    mix_mark_counted(ix, &ra);
+    mix_mark_counted(ix, &rb);
     fill_candidate(ix, &ra, &rb, out);
     pthread_rwlock_unlock(&ix->lock);
     mrec_clear(&ra);
@@ -501,6 +607,8 @@ void match_index_describe_model(const match_index *ix, FILE *f) {
             "  same person among pairs sharing both names (<=3, <=10, <=40, more records):"
             " %.2f %.2f %.2f %.2f\n",
             m->lambda_names[0], m->lambda_names[1], m->lambda_names[2], m->lambda_names[3]);
+    fprintf(f, "  both names shared by two random people: %.2f times as often as by chance\n",
+            m->rho);
     for (int k = 0; k < MF_COUNT; k++) {
         for (int l = 0; l < mlevel_count[k] - 1; l++) {
             const char *ln = k <= MF_FAMILY ? names[l] : k == MF_DATE ? dates[l] : simple[l];

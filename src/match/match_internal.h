@@ -196,6 +196,11 @@ typedef struct {
      * many records share them (mname_bucket): a name pair on three records is mostly
      * one person's, one on three hundred mostly namesakes'. */
     double lambda_names[4];
+    /* How much more often two people taken at random share both name skeletons than
+     * if given and family names were independent (names go with origin and family):
+     * the share of random pairs whose names both agree over the product of the shares
+     * for each name. 1 until training measures it. */
+    double rho;
     double threshold;
     bool trained;
     size_t train_pairs;
@@ -216,8 +221,12 @@ void mmodel_weights(mmodel *m);
 
 /* EM over counts[MPATTERNS] of comparison patterns. The likelihood uses the fields in
  * the bit mask `fields` (1 << MF_*; the others are ignored); m (and u when fit_u) of the
- * fields also in `update` are re-estimated, the rest stay fixed. Sets lambda to the
- * share of matches among the counted pairs. Returns the iterations run. */
+ * fields also in `update` are re-estimated, the rest stay fixed. The m that m holds on
+ * entry is also the prior of the estimate, worth MMODEL_PRIOR_PAIRS matched pairs (a
+ * Dirichlet prior): a sample with few matches (a small registry) stays near it instead
+ * of following its last few pairs. Sets lambda to the share of matches among the
+ * counted pairs. Returns the iterations run. */
+#define MMODEL_PRIOR_PAIRS 60.0
 int mmodel_em(mmodel *m, const double *counts, unsigned fields, unsigned update, bool fit_u,
               int max_iter);
 

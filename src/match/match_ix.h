@@ -59,12 +59,18 @@ double mix_threshold_bits(double threshold);
  * less the more common it is; when both agree, the count of the pair of names decides
  * (names are not independent). *tf_given and *tf_family receive each name's own
  * adjustment, for the reasons. */
-double mix_tf(const match_index *ix, const mrec *a, const mcmp *c, double *tf_given,
+double mix_tf(const match_index *ix, const mrec *a, const mrec *b, const mcmp *c, double *tf_given,
               double *tf_family);
 
 /* The same with model m instead of the index's own (training, before installing m). */
-double mix_tf_with(const match_index *ix, const mmodel *m, const mrec *a, const mcmp *c,
-                   double *tf_given, double *tf_family);
+double mix_tf_with(const match_index *ix, const mmodel *m, const mrec *a, const mrec *b,
+                   const mcmp *c, double *tf_given, double *tf_family);
+
+/* Marks r (built outside the index) as counted in the index's name frequencies when
+ * the index holds a record with its id, names and citizenship: the frequencies then
+ * leave it out as they leave out an indexed record compared. The caller holds the
+ * lock. */
+void mix_mark_counted(const match_index *ix, mrec *r);
 
 /* Candidates of q: calls fn for every slot below `below` sharing a probe key (each
  * slot once, lists longer than block_cap skipped). seen is a per-caller stamp array of

@@ -58,6 +58,7 @@ void mmodel_default(mmodel *m) {
     memcpy(m->u, pu, sizeof pu);
     memcpy(m->un, pu, sizeof pu);
     m->lambda = 0.05;
+    m->rho = 1;
     m->threshold = 0.5;
     mmodel_weights(m);
 }
@@ -113,10 +114,15 @@ static void posteriors(const mmodel *m, const double *counts, double *g) {
 int mmodel_em(mmodel *m, const double *counts, unsigned fields, unsigned update, bool fit_u,
               int max_iter) {
     double *g = mem_alloc(MPATTERNS * sizeof *g);
-    /* A pseudo-count per level keeps a level never seen from getting probability 0. */
+    /* A pseudo-count per level keeps a level never seen from getting probability 0 (u);
+     * m is drawn towards its value on entry as if MMODEL_PRIOR_PAIRS matched pairs had
+     * shown it, so a level that the few matches of a small sample never show keeps a
+     * sensible m, and one more matched pair moves m by at most 1 / (matches + that). */
     const double alpha = 0.5;
     int it = 0;
     mmodel work = *m;
+    double m0[MF_COUNT][MLEVELS_MAX];
+    memcpy(m0, m->m, sizeof m0);
     /* Fields left out of this run count as missing: they carry no information. */
     for (int k = 0; k < MF_COUNT; k++)
         if (!(fields & (1u << k)))
@@ -144,10 +150,12 @@ int mmodel_em(mmodel *m, const double *counts, unsigned fields, unsigned update,
         for (int k = 0; k < MF_COUNT; k++) {
             if (!(fields & update & (1u << k))) continue;
             int L = mlevel_count[k] - 1; /* without the missing level */
-            double dm = 0, du = 0;
-            for (int l = 0; l < L; l++) dm += nm[k][l] + alpha, du += nu[k][l] + alpha;
+            double dm = 0, du = 0, pm[MLEVELS_MAX], s0 = 0;
+            for (int l = 0; l < L; l++) s0 += m0[k][l];
+            for (int l = 0; l < L; l++) pm[l] = MMODEL_PRIOR_PAIRS * m0[k][l] / s0 + 1e-3;
+            for (int l = 0; l < L; l++) dm += nm[k][l] + pm[l], du += nu[k][l] + alpha;
             for (int l = 0; l < L; l++) {
-                double vm = (nm[k][l] + alpha) / dm, vu = (nu[k][l] + alpha) / du;
+                double vm = (nm[k][l] + pm[l]) / dm, vu = (nu[k][l] + alpha) / du;
                 change = fmax(change, fabs(vm - work.m[k][l]));
                 work.m[k][l] = vm;
                 if (fit_u) {

@@ -209,7 +209,7 @@ static void test_swapped_family_name_is_not_a_rare_given_name(void **state) {
     mcompare(&ra, &rb, &c);
     assert_true(c.swapped);
     double tg, tf;
-    mix_tf(ix, &ra, &c, &tg, &tf);
+    mix_tf(ix, &ra, &rb, &c, &tg, &tf);
     assert_true(tg < 0.5); /* Sharifi is the commonest family name here */
     mrec_clear(&ra);
     mrec_clear(&rb);

@@ -132,14 +132,17 @@ static void test_citizenship_weighs_less_when_the_names_agree(void **state) {
     match_demo_free(d);
 }
 
-static double both_names_tf(match_index *ix, const char *given, const char *family,
+/* Adjustments for a new record with these names against the indexed record `id`
+ * (which has them too). */
+static double both_names_tf(match_index *ix, const char *given, const char *family, const char *id,
                             double *marginal) {
     match_record r = {.id = "q", .given_name = given, .family_name = family};
     mrec q;
     assert_ok(mrec_build(&r, &q));
+    const mrec *b = &ix->recs[ix->ids.t[mix_find_id(ix, id)].val];
     mcmp c;
-    mcompare(&q, &q, &c);
-    double tg, tf, joint = mix_tf(ix, &q, &c, &tg, &tf);
+    mcompare(&q, b, &c);
+    double tg, tf, joint = mix_tf(ix, &q, b, &c, &tg, &tf);
     *marginal = tg + tf;
     mrec_clear(&q);
     return joint;
@@ -172,9 +175,9 @@ static void test_names_that_go_together_weigh_as_a_pair(void **state) {
         match_record r = {.id = id, .given_name = "Yoandri", .family_name = "Perez"};
         assert_ok(match_index_add(ix, &r));
     }
-    double marginal, joint = both_names_tf(ix, "Jawad", "Rahimi", &marginal);
+    double marginal, joint = both_names_tf(ix, "Jawad", "Rahimi", "i0", &marginal);
     assert_float_equal(joint, marginal, 0.3);
-    joint = both_names_tf(ix, "Yoandri", "Perez", &marginal);
+    joint = both_names_tf(ix, "Yoandri", "Perez", "c0", &marginal);
     assert_true(marginal > 1.0);         /* each name alone is rare ... */
     assert_true(joint < marginal - 2.0); /* ... but the pair is as common as any pair */
     match_index_free(ix);
@@ -221,9 +224,11 @@ static void test_pair_scores_alike_indexed_or_queried(void **state) {
     mcmp c;
     mcompare(&ra, &rb, &c);
     assert_true(mcmp_names_agree(&c));
-    double tg, tf, queried = mix_tf(without, &ra, &c, &tg, &tf);
+    const mrec *wb = &without->recs[without->ids.t[mix_find_id(without, "b")].val];
+    double tg, tf, queried = mix_tf(without, &ra, wb, &c, &tg, &tf);
     const mrec *ia = &with->recs[with->ids.t[mix_find_id(with, "a")].val];
-    double indexed = mix_tf(with, ia, &c, &tg, &tf);
+    const mrec *ib = &with->recs[with->ids.t[mix_find_id(with, "b")].val];
+    double indexed = mix_tf(with, ia, ib, &c, &tg, &tf);
     /* The index that holds a has one more record; nothing else may differ. */
     assert_float_equal(queried, indexed, 0.05);
     assert_true(queried > 2.0); /* nobody else is called so */
@@ -260,9 +265,9 @@ static void test_name_frequency_is_read_within_an_agreeing_citizenship(void **st
     assert_ok(mrec_build(&r, &q));
     mcmp c = {.lv = {NL_EXACT, NL_DIFF, DL_MISSING, BL_MISSING, BL_AGREE}};
     double tg_cit, tg_all, tf;
-    mix_tf(ix, &q, &c, &tg_cit, &tf);
+    mix_tf(ix, &q, &q, &c, &tg_cit, &tf);
     c.lv[MF_CIT] = BL_MISSING;
-    mix_tf(ix, &q, &c, &tg_all, &tf);
+    mix_tf(ix, &q, &q, &c, &tg_all, &tf);
     assert_true(tg_all > 1.0);          /* rare among everyone */
     assert_true(tg_cit < tg_all - 2.0); /* every Cuban here is a Yoandri */
     mrec_clear(&q);
