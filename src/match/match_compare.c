@@ -316,10 +316,14 @@ void mcompare(const mrec *a, const mrec *b, mcmp *out) {
 
 /* ---- reasons ----------------------------------------------------------------- */
 
-static void add_reason(match_candidate *c, const char *code, const char *fmt, const char *arg) {
+/* Adds a reason whose text is the parts joined (NULL parts are left out); no format
+ * strings, so a name can never be read as one. */
+static void add_reason(match_candidate *c, const char *code, const char *p1, const char *p2,
+                       const char *p3) {
     if (c->n_reasons >= MATCH_MAX_REASONS) return;
     snprintf(c->reason_codes[c->n_reasons], sizeof c->reason_codes[0], "%s", code);
-    snprintf(c->reasons[c->n_reasons], sizeof c->reasons[0], fmt, arg ? arg : "");
+    snprintf(c->reasons[c->n_reasons], sizeof c->reasons[0], "%s%s%s", p1, p2 ? p2 : "",
+             p3 ? p3 : "");
     c->n_reasons++;
 }
 
@@ -328,25 +332,22 @@ static void name_reason(match_candidate *c, int level, const char *field, const 
     char codebuf[48];
     static const char *const suffix[] = {"equal", "phonetic", "similar",
                                          "close", "partial",  "differs"};
-    static const char *const text[] = {"%s equal",
-                                       "%s sounds alike",
-                                       "%s spelled similarly",
-                                       "%s one sound or letter apart",
-                                       "%s shares a part",
-                                       "%s differs"};
+    static const char *const text[] = {
+        " equal",         " sounds alike", " spelled similarly", " one sound or letter apart",
+        " shares a part", " differs"};
     if (level == NL_MISSING) {
         snprintf(codebuf, sizeof codebuf, "%s_missing", code);
-        add_reason(c, codebuf, "%s missing on one record", field);
+        add_reason(c, codebuf, field, " missing on one record", NULL);
         return;
     }
     snprintf(codebuf, sizeof codebuf, "%s_%s", code, suffix[level]);
-    add_reason(c, codebuf, text[level], field);
+    add_reason(c, codebuf, field, text[level], NULL);
     if ((level == NL_EXACT || level == NL_PHONETIC) && tf_bits < -0.5) {
         snprintf(codebuf, sizeof codebuf, "%s_common", code);
-        add_reason(c, codebuf, "%s is common (weighs less)", field);
+        add_reason(c, codebuf, field, " is common (weighs less)", NULL);
     } else if ((level == NL_EXACT || level == NL_PHONETIC) && tf_bits > 1.5) {
         snprintf(codebuf, sizeof codebuf, "%s_rare", code);
-        add_reason(c, codebuf, "%s is rare (weighs more)", field);
+        add_reason(c, codebuf, field, " is rare (weighs more)", NULL);
     }
 }
 
@@ -382,24 +383,24 @@ void mreasons(const mrec *a, const mrec *b, const mcmp *c, double given_tf, doub
     out->n_reasons = 0;
     name_reason(out, c->lv[MF_FAMILY], "family name", "family_name", family_tf);
     name_reason(out, c->lv[MF_GIVEN], "given name", "given_name", given_tf);
-    if (c->swapped) add_reason(out, "names_swapped", "given and family names swapped", NULL);
+    if (c->swapped) add_reason(out, "names_swapped", "given and family names swapped", NULL, NULL);
     uint8_t sa = c->native_a ? a->native->script : a->script;
     uint8_t sb = c->native_b ? b->native->script : b->script;
     if (c->native_a || c->native_b)
         add_reason(out, "name_native_form", "names agree as written in the person's own script",
-                   NULL);
+                   NULL, NULL);
     else if (sa != sb) {
         uint8_t s = sa != SCRIPT_LATIN ? sa : sb;
-        add_reason(out, "name_other_script", "name written in %s script on one record",
-                   script_name(s));
+        add_reason(out, "name_other_script", "name written in ", script_name(s),
+                   " script on one record");
     }
-    add_reason(out, date_code[c->lv[MF_DATE]], "%s", date_text[c->lv[MF_DATE]]);
-    if (c->lv[MF_SEX] == BL_DIFF) add_reason(out, "sex_differs", "sex differs", NULL);
+    add_reason(out, date_code[c->lv[MF_DATE]], date_text[c->lv[MF_DATE]], NULL, NULL);
+    if (c->lv[MF_SEX] == BL_DIFF) add_reason(out, "sex_differs", "sex differs", NULL, NULL);
     if (c->lv[MF_CIT] == BL_AGREE)
-        add_reason(out, "citizenship_equal", "citizenship equal", NULL);
+        add_reason(out, "citizenship_equal", "citizenship equal", NULL, NULL);
     else if (c->lv[MF_CIT] == BL_DIFF)
-        add_reason(out, "citizenship_differs", "citizenship differs", NULL);
+        add_reason(out, "citizenship_differs", "citizenship differs", NULL, NULL);
     else
-        add_reason(out, "citizenship_missing", "citizenship unknown on one record", NULL);
-    if (c->lv[MF_SEX] == BL_AGREE) add_reason(out, "sex_equal", "sex equal", NULL);
+        add_reason(out, "citizenship_missing", "citizenship unknown on one record", NULL, NULL);
+    if (c->lv[MF_SEX] == BL_AGREE) add_reason(out, "sex_equal", "sex equal", NULL, NULL);
 }

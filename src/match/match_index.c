@@ -611,7 +611,10 @@ void match_index_describe_model(const match_index *ix, FILE *f) {
             m->rho);
     for (int k = 0; k < MF_COUNT; k++) {
         for (int l = 0; l < mlevel_count[k] - 1; l++) {
-            const char *ln = k <= MF_FAMILY ? names[l] : k == MF_DATE ? dates[l] : simple[l];
+            /* sex and citizenship have two levels besides "missing": l is 0 or 1 there */
+            const char *ln = k <= MF_FAMILY ? names[l]
+                             : k == MF_DATE ? dates[l]
+                                            : simple[l < 2 ? l : 1];
             fprintf(f, "  %-12s %-24s m=%.4f u=%.4f weight=%+.2f bits", fields[k], ln, m->m[k][l],
                     m->u[k][l], m->w[k][l]);
             if (k == MF_SEX || k == MF_CIT || (k <= MF_FAMILY && l <= NL_PHONETIC))

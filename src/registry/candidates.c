@@ -14,10 +14,11 @@
  * as different people, and the person's own merged records are dropped here. */
 #define MAX_ASKED 30
 /* A registrar looks at every suggestion and decides, so the desk asks for recall: a
- * candidate with a one-in-ten chance of being the same person is worth a look. The
- * engine's own default threshold maximises F1 for unattended deduplication and would
- * hide many true returns behind common names (score is the model's posterior). */
-#define DESK_MIN_SCORE 0.1
+ * candidate with a one-in-twenty chance of being the same person is worth a look (at
+ * most ten are shown, best first). The engine's own default threshold maximises F1 for
+ * unattended deduplication and would hide true returns behind common names (the score
+ * is the model's posterior probability). */
+#define DESK_MIN_SCORE 0.05
 
 static const char candidate_sql[] =
     "SELECT p.id, p.given_name, p.family_name, p.birth_date, p.citizenship, p.reg_no, " REGISTRY_PERSON_SCOPE

@@ -168,16 +168,17 @@ static void test_registration_gives_number_and_candidates(void **state) {
  * its own: registering goes on, and the trained model comes into use when ready. */
 static void test_registrations_retrain_the_match_model_in_the_background(void **state) {
     (void)state;
-    static const char *const given[] = {"Jawad", "Farid", "Omid", "Bilal", "Nasir", "Karim",
+    static const char *const given[] = {"Jawad", "Farid", "Omid",  "Bilal", "Nasir", "Karim",
                                         "Zaher", "Hamid", "Wahid", "Samir", "Rahim", "Sultan"};
-    static const char *const family[] = {"Rahimi", "Noori", "Safi", "Ahmadi", "Hakimi",
+    static const char *const family[] = {"Rahimi",  "Noori",  "Safi",  "Ahmadi", "Hakimi",
                                          "Sultani", "Qaderi", "Amiri", "Naseri", "Rasuli"};
     store *s = test_db_open();
     json_t *lipa = site(s, "Lipa", 1500);
     char date[16];
     for (int i = 0; i < 120; i++) {
         snprintf(date, sizeof date, "%04d-%02d-%02d", 1970 + i % 30, 1 + i % 12, 1 + i % 28);
-        json_decref(register_person(s, &admin, person_input(lipa, given[i % 12], family[i % 10], date)));
+        json_decref(
+            register_person(s, &admin, person_input(lipa, given[i % 12], family[i % 10], date)));
     }
     match_index *ix = NULL;
     assert_ok(registry_match_index(s, &ix));
