@@ -46,26 +46,26 @@ test('board_of_1500_people_pages_searches_sorts_and_checks_out', async () => {
   assert.match(await page.locator('#board-figures').innerText(), /1,500 present · 2,000 beds · 500 free/);
 
   await page.getByRole('button', { name: 'Next page' }).click();
-  await page.getByText('Showing 51–100 of 1,500').waitFor();
+  await page.locator('#board-count', { hasText: 'Showing 51–100 of 1,500' }).waitFor();
   assert.match(page.url(), /page=1/);
 
   await page.getByRole('button', { name: 'Bed' }).click();
-  await page.getByText('Showing 1–50 of 1,500').waitFor();
+  await page.locator('#board-count', { hasText: 'Showing 1–50 of 1,500' }).waitFor();
   assert.equal(await page.locator('th[aria-sort]').getAttribute('aria-sort'), 'ascending');
   await page.getByRole('button', { name: 'Bed' }).click();
   await page.locator('th[aria-sort="descending"]').waitFor();
 
   await page.getByLabel('Find a resident').fill('Board0777');
-  await page.getByText('Showing 1–1 of 1').waitFor();
+  await page.locator('#board-count', { hasText: 'Showing 1–1 of 1' }).waitFor();
   const row = page.locator('#residents tbody tr');
   assert.match(await row.innerText(), /Board0777/);
   await row.getByRole('button', { name: /Check out/ }).click();
   await page.getByLabel('Reason').selectOption('transferred');
   await page.getByLabel('Note (optional)').fill('to TRC Lipa');
   await page.locator('#checkout-confirm').click();
-  await page.getByText('No resident matches.').waitFor();
+  await page.locator('td', { hasText: 'No resident matches.' }).waitFor();
   await page.getByLabel('Find a resident').fill('');
-  await page.getByText('Showing 1–50 of 1,499').waitFor();
+  await page.locator('#board-count', { hasText: 'Showing 1–50 of 1,499' }).waitFor();
   assert.match(await page.locator('#board-figures').innerText(), /1,499 present/);
   assert.deepEqual(errors, []);
 });
