@@ -33,6 +33,11 @@ int cli_fail(herr *e);
 /* Prints usage text on stderr (or stdout for --help) and returns 2 (or 0). */
 int cli_usage(const char *text, int help);
 
+/* Reads a whole number for --option from text, within [min, max]. ERR_INVALID naming
+ * the option when text is empty, has anything after the digits, or is out of range. */
+herr *cli_number(const char *text, const char *option, long long min, long long max,
+                 long long *out);
+
 /* Starts libsodium and opens an existing, migrated database. */
 herr *cli_open_db(const char *path, store **out);
 

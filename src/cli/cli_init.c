@@ -96,16 +96,21 @@ int cli_cmd_init(int argc, char **argv) {
             key_file = optarg;
         else if (c == 'D')
             demo = 1;
-        else if (c == 'n')
-            people = atoi(optarg);
-        else if (c == 's')
-            seed = strtoull(optarg, NULL, 10);
-        else if (c == 'l')
+        else if (c == 'n' || c == 's') {
+            long long v = 0;
+            herr *bad = cli_number(optarg, c == 'n' ? "demo-people" : "seed", 0,
+                                   c == 'n' ? 1000000 : 9223372036854775807LL, &v);
+            if (bad) return cli_fail(bad);
+            if (c == 'n')
+                people = (int)v;
+            else
+                seed = (unsigned long long)v;
+        } else if (c == 'l')
             logins_file = optarg;
         else
             return cli_usage(init_usage, c == 'h');
     }
-    if (!db || optind != argc || people < 0 || people > 1000000) return cli_usage(init_usage, 0);
+    if (!db || optind != argc) return cli_usage(init_usage, 0);
     store *s = NULL;
     json_t *logins = json_array(), *demo_logins = NULL;
     char key_path[4096];

@@ -260,8 +260,10 @@ int cli_cmd_match_dedup(int argc, char **argv) {
             if (!*optarg || *end || threshold < 0 || threshold > 1)
                 return cli_usage(dedup_usage, 0);
         } else if (c == 'j') {
-            threads = (int)strtol(optarg, &end, 10);
-            if (!*optarg || *end || threads < 1 || threads > 64) return cli_usage(dedup_usage, 0);
+            long long v = 0;
+            herr *bad = cli_number(optarg, "threads", 1, 64, &v);
+            if (bad) return cli_fail(bad);
+            threads = (int)v;
         } else
             return cli_usage(dedup_usage, c == 'h');
     }
@@ -345,15 +347,18 @@ int cli_cmd_demo_people(int argc, char **argv) {
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-        char *end = NULL;
         if (c == 'o')
             out = optarg;
         else if (c == 'n') {
-            n = strtol(optarg, &end, 10);
-            if (!*optarg || *end || n < 1 || n > 100000000) return cli_usage(demo_usage, 0);
+            long long v = 0;
+            herr *bad = cli_number(optarg, "n", 1, 100000000, &v);
+            if (bad) return cli_fail(bad);
+            n = (long)v;
         } else if (c == 's') {
-            seed = strtoull(optarg, &end, 10);
-            if (!*optarg || *end) return cli_usage(demo_usage, 0);
+            long long v = 0;
+            herr *bad = cli_number(optarg, "seed", 0, 9223372036854775807LL, &v);
+            if (bad) return cli_fail(bad);
+            seed = (unsigned long long)v;
         } else
             return cli_usage(demo_usage, c == 'h');
     }

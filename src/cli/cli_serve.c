@@ -86,9 +86,12 @@ int cli_cmd_serve(int argc, char **argv) {
             listen = optarg;
         else if (c == 'w')
             web = optarg;
-        else if (c == 't')
-            threads = atoi(optarg);
-        else if (c == 's')
+        else if (c == 't') {
+            long long v = 0;
+            herr *bad = cli_number(optarg, "threads", 1, 64, &v);
+            if (bad) return cli_fail(bad);
+            threads = (int)v;
+        } else if (c == 's')
             secure = 1;
         else if (c == 'q')
             log_set_quiet(1);
@@ -97,7 +100,7 @@ int cli_cmd_serve(int argc, char **argv) {
         else
             return cli_usage(serve_usage, c == 'h');
     }
-    if (!db || optind != argc || threads < 1 || threads > 64) return cli_usage(serve_usage, 0);
+    if (!db || optind != argc) return cli_usage(serve_usage, 0);
     char host[64], web_dir[PATH_MAX];
     uint16_t port = 0;
     herr *e = parse_listen(listen, host, &port);

@@ -1,4 +1,6 @@
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "cli/cli_commands.h"
 #include "core/crypto.h"
@@ -28,4 +30,16 @@ herr *cli_open_db(const char *path, store **out) {
         *out = NULL;
     }
     return e;
+}
+
+herr *cli_number(const char *text, const char *option, long long min, long long max,
+                 long long *out) {
+    char *end = NULL;
+    errno = 0;
+    long long n = strtoll(text, &end, 10);
+    if (!*text || *end || errno == ERANGE || n < min || n > max)
+        return err_invalid(option, "--%s must be a whole number from %lld to %lld (got '%s')",
+                           option, min, max, text);
+    *out = n;
+    return NULL;
 }
