@@ -9,9 +9,24 @@
 #   make vendor  copy the npm libraries the web interface uses into web/vendor/
 #   make screenshots  retake docs/screenshots/*.png (the README's) with the browser tests
 
-APT_PACKAGES := build-essential cmake pkg-config libsqlite3-dev libmicrohttpd-dev \
-	libjansson-dev libsodium-dev libicu-dev libcmocka-dev libxlsxwriter-dev \
-	chromium sqlite3 postgresql postgresql-contrib
+# One package a line: what each is for is in DESIGN.md's dependency table.
+APT_PACKAGES := build-essential cmake pkg-config \
+	libsqlite3-dev sqlite3 \
+	libmicrohttpd-dev \
+	libjansson-dev \
+	libsodium-dev \
+	libicu-dev \
+	libcmocka-dev \
+	libxlsxwriter-dev \
+	libglpk-dev \
+	libqrencode-dev \
+	libpango1.0-dev libcairo2-dev fonts-noto-core \
+	libespeak-ng-dev espeak-ng \
+	libzip-dev libxml2-dev \
+	libpq-dev postgresql postgresql-contrib \
+	clang libclang-rt-14-dev \
+	wrk \
+	chromium
 JOBS ?= $(shell nproc)
 DB ?= var/haven.db
 LISTEN ?= 127.0.0.1:8080

@@ -6,8 +6,27 @@ import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 const WEB = process.env.HAVEN_WEB || new URL('../../web', import.meta.url).pathname;
-const load = (code) => JSON.parse(readFileSync(join(WEB, 'i18n', `${code}.json`), 'utf8'));
+// The bundles named in i18n.js are the folders of web/i18n, each with every locale.
+const bundleSource = readFileSync(join(WEB, 'js', 'i18n.js'), 'utf8').match(/export const BUNDLES = \[([^\]]*)\]/);
+const BUNDLES = [...bundleSource[1].matchAll(/'([a-z_-]+)'/g)].map((m) => m[1]);
+const readJson = (...p) => JSON.parse(readFileSync(join(WEB, 'i18n', ...p), 'utf8'));
+// Every message of a locale: the core file and each bundle, no key defined twice.
+const load = (code) => {
+  const all = readJson(`${code}.json`);
+  for (const b of BUNDLES) {
+    for (const [k, v] of Object.entries(readJson(b, `${code}.json`))) {
+      assert.ok(!(k in all), `${b}/${code}.json: ${k} is defined twice`);
+      all[k] = v;
+    }
+  }
+  return all;
+};
 const en = load('en');
+
+test('every_message_folder_is_a_bundle_the_interface_loads', () => {
+  const folders = readdirSync(join(WEB, 'i18n')).filter((f) => statSync(join(WEB, 'i18n', f)).isDirectory());
+  assert.deepEqual(folders.sort(), [...BUNDLES].sort());
+});
 const base = (k) => k.replace(/\.(zero|one|two|few|many|other)$/, '');
 
 function sources(dir) {

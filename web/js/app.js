@@ -22,16 +22,18 @@ const ROUTES = [
   { re: /^\/login$/, page: 'login', perm: null },
 ];
 
+// The menu. Each entry belongs to a group (the work it serves); later modules add
+// their entries to a group of their own.
 const NAV = [
-  { href: '/', key: 'nav.dashboard', perm: 'report.read' },
-  { href: '/register', key: 'nav.register', perm: 'person.write' },
-  { href: '/sites', key: 'nav.sites', perm: 'site.read' },
-  { href: '/stays', key: 'nav.stays', perm: 'stay.read' },
-  { href: '/search', key: 'nav.search', perm: 'person.read' },
-  { href: '/protection', key: 'nav.protection', perm: 'protection.details' },
-  { href: '/admin/sites', key: 'nav.admin_sites', perm: 'site.write' },
-  { href: '/admin/users', key: 'nav.admin_users', perm: 'user.read' },
-  { href: '/stats', key: 'nav.stats', perm: 'stats.read' },
+  { href: '/', key: 'nav.dashboard', perm: 'report.read', group: 'reception' },
+  { href: '/register', key: 'nav.register', perm: 'person.write', group: 'reception' },
+  { href: '/sites', key: 'nav.sites', perm: 'site.read', group: 'reception' },
+  { href: '/stays', key: 'nav.stays', perm: 'stay.read', group: 'reception' },
+  { href: '/search', key: 'nav.search', perm: 'person.read', group: 'reception' },
+  { href: '/protection', key: 'nav.protection', perm: 'protection.details', group: 'protection' },
+  { href: '/admin/sites', key: 'nav.admin_sites', perm: 'site.write', group: 'admin' },
+  { href: '/admin/users', key: 'nav.admin_users', perm: 'user.read', group: 'admin' },
+  { href: '/stats', key: 'nav.stats', perm: 'stats.read', group: 'stats' },
 ];
 
 const state = { me: null, sites: null, expired: false, returnTo: null, rendered: 0, shown: false };

@@ -1,5 +1,8 @@
 // Messages, plural forms, and locale-aware dates, numbers and code names.
-// Message files: web/i18n/<locale>.json, flat {"key": "text with {placeholders}"}.
+// Message files are flat {"key": "text with {placeholders}"}: web/i18n/<locale>.json
+// holds the frame and the reception pages; each later module keeps its own messages
+// in web/i18n/<bundle>/<locale>.json, named in BUNDLES, so that a module owns its
+// words as it owns its tables.
 import { get } from './api.js';
 
 export const LOCALES = [
@@ -8,15 +11,24 @@ export const LOCALES = [
   { code: 'sr-Cyrl', label: 'Српски (ћирилица)', intl: 'sr-Cyrl-BA', html: 'sr-Cyrl' },
 ];
 
+// Module message bundles (web/i18n/<bundle>/<locale>.json), loaded with the core file.
+export const BUNDLES = [];
+
 let current = LOCALES[0];
 let messages = {};
 let english = {};
 const codeLists = {}; // "countries:bs" -> Map(code -> name)
 
-async function loadFile(code) {
-  const res = await fetch(`/i18n/${code}.json`, { credentials: 'same-origin' });
-  if (!res.ok) throw new Error(`cannot load messages for ${code}`);
+async function fetchJson(path) {
+  const res = await fetch(path, { credentials: 'same-origin' });
+  if (!res.ok) throw new Error(`cannot load messages ${path}`);
   return res.json();
+}
+
+// The core messages of a locale merged with every bundle's.
+async function loadFile(code) {
+  const parts = await Promise.all([`/i18n/${code}.json`, ...BUNDLES.map((b) => `/i18n/${b}/${code}.json`)].map(fetchJson));
+  return Object.assign({}, ...parts);
 }
 
 export function localeCode() { return current.code; }
