@@ -5,17 +5,24 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/text.h"
+
 static herr oom_error = {ERR_INTERNAL, "out of memory", ""};
 
 herr *err_new(err_code code, const char *field, const char *fmt, ...) {
     herr *e = calloc(1, sizeof *e);
     if (!e) return &oom_error;
     e->code = code;
+    /* Messages echo input (paths, keys): format with room to spare, then keep what fits
+     * as well-formed UTF-8 cut at a character boundary, so that building the JSON error
+     * body from it cannot fail. */
+    char text[2 * sizeof e->message];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(e->message, sizeof e->message, fmt, ap);
+    vsnprintf(text, sizeof text, fmt, ap);
     va_end(ap);
-    if (field) snprintf(e->field, sizeof e->field, "%s", field);
+    text_utf8_copy(e->message, sizeof e->message, text);
+    if (field) text_utf8_copy(e->field, sizeof e->field, field);
     return e;
 }
 
@@ -38,6 +45,7 @@ static const struct {
     {ERR_RATE_LIMITED, "rate_limited", 429},
     {ERR_IO, "io", 500},
     {ERR_INTERNAL, "internal", 500},
+    {ERR_UNAVAILABLE, "unavailable", 503},
 };
 
 const char *err_code_name(err_code code) {

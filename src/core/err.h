@@ -17,7 +17,8 @@ typedef enum {
     ERR_UNSUPPORTED,     /* unsupported media type: 415 */
     ERR_RATE_LIMITED,    /* 429 */
     ERR_IO,              /* file or database trouble: 500 */
-    ERR_INTERNAL         /* a bug: 500 */
+    ERR_INTERNAL,        /* a bug: 500 */
+    ERR_UNAVAILABLE      /* busy for now, try again shortly: 503 */
 } err_code;
 
 typedef struct herr {
@@ -26,8 +27,10 @@ typedef struct herr {
     char field[64];
 } herr;
 
-/* Returns a new error with a printf-style message; field may be NULL. Never fails
- * (out of memory returns a shared static error that err_free ignores). */
+/* Returns a new error with a printf-style message; field may be NULL. Message and
+ * field are kept as well-formed UTF-8, cut at a character boundary to fit, invalid
+ * bytes replaced by U+FFFD. Never fails (out of memory returns a shared static error
+ * that err_free ignores). */
 herr *err_new(err_code code, const char *field, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 

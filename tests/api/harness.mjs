@@ -25,7 +25,9 @@ function parseLogins(text) {
   return logins;
 }
 
-// Starts a server on a new database. options.demo adds demo data (options.people of them).
+// Starts a server on a new database. options.demo adds demo data (options.people of them);
+// options.args are more `haven serve` arguments, options.env more environment;
+// options.quiet: false keeps the request log on stderr.
 export async function startServer(options = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'haven-api-'));
   const db = join(dir, 'haven.db');
@@ -34,10 +36,12 @@ export async function startServer(options = {}) {
   const init = haven(args);
   if (init.status !== 0) throw new Error(`haven init failed: ${init.stderr}`);
   const logins = parseLogins(init.stdout);
-  const serveArgs = ['serve', '--db', db, '--listen', '127.0.0.1:0', '--quiet'];
+  const serveArgs = ['serve', '--db', db, '--listen', '127.0.0.1:0'];
+  if (options.quiet !== false) serveArgs.push('--quiet');
   if (existsSync(WEB)) serveArgs.push('--web', WEB);
+  serveArgs.push(...(options.args ?? []));
   const proc = spawn(BIN, serveArgs,
-    { stdio: ['ignore', 'pipe', 'pipe'] });
+    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...(options.env ?? {}) } });
   let stderr = '';
   proc.stderr.on('data', (d) => { stderr += d; });
   const port = await new Promise((resolve, reject) => {

@@ -1,0 +1,49 @@
+// The HTTP server under hostile or clumsy input (issue 10): error paths that cannot fail,
+// log lines that cannot be forged. Each test failed before its fix.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer } from './harness.mjs';
+import { rawRequest } from './rawhttp.mjs';
+
+let srv;
+before(async () => { srv = await startServer({ quiet: false }); });
+after(async () => { await srv.stop(); });
+
+const port = () => Number(new URL(srv.base).port);
+
+test('a path that is not UTF-8 gets a JSON 404 and the server lives on', async () => {
+  const r = await rawRequest(port(), 'GET /api/v1/%ff HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+  assert.equal(r.status, 404);
+  const body = JSON.parse(r.body);
+  assert.equal(body.error.code, 'not_found');
+  assert.match(body.error.message, /\uFFFD/, 'the invalid byte is shown as U+FFFD');
+  const again = await rawRequest(port(), 'GET /api/v1/%c3%28/%e2%82 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+  assert.equal(again.status, 404);
+  JSON.parse(again.body);
+  const health = await srv.request('GET', '/healthz');
+  assert.equal(health.status, 200);
+});
+
+test('a login body with a key of 40 "é" gets a clean 400 naming a whole-character field', async () => {
+  const key = 'é'.repeat(40);
+  const r = await srv.request('POST', '/api/v1/session', { raw: `{"${key}":"x"}`, headers: { 'Content-Type': 'application/json' } });
+  assert.equal(r.status, 400);
+  assert.equal(r.body.error.code, 'invalid');
+  assert.ok(key.startsWith(r.body.error.field), 'the field is a prefix cut between characters');
+  assert.ok(Buffer.byteLength(r.body.error.field) < 64);
+  assert.ok(!r.text.includes('\uFFFD'));
+  const long = await srv.request('GET', `/api/v1/${'ž'.repeat(300)}`);
+  assert.equal(long.status, 404);
+  assert.ok(!long.body.error.message.includes('\uFFFD'), 'a long path is cut between characters');
+});
+
+test('paths with a newline or terminal codes are escaped in the log', async () => {
+  await rawRequest(port(), 'GET /api/v1/%0aFAKE%20200%20OK HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+  await rawRequest(port(), 'GET /api/v1/%1b[31mred HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+  await srv.request('GET', '/healthz');
+  const lines = srv.stderr.split('\n');
+  assert.ok(!lines.some((l) => l.startsWith('FAKE')), 'no forged line');
+  assert.ok(!srv.stderr.includes('\x1b'), 'no escape character reaches the log');
+  assert.ok(lines.some((l) => l.includes('/api/v1/\\x0aFAKE 200 OK 404')), srv.stderr);
+  assert.ok(lines.some((l) => l.includes('/api/v1/\\x1b[31mred 404')), srv.stderr);
+});
