@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -161,7 +162,8 @@ static void take_in_memory(conn_ctx *ctx, const char *data, size_t n) {
         ctx->reserved += more;
     }
     if (need + 1 > ctx->cap) {
-        size_t cap = ctx->cap ? ctx->cap * 2 : 4096;
+        /* With a Content-Length the whole body is reserved: one allocation of that size. */
+        size_t cap = ctx->cap ? ctx->cap * 2 : ctx->reserved ? ctx->reserved + 1 : 4096;
         while (cap < need + 1) cap *= 2;
         if (cap > ctx->reserved + 1) cap = ctx->reserved + 1;
         ctx->body = mem_realloc(ctx->body, cap);
@@ -429,6 +431,10 @@ herr *api_server_start(const api_config *cfg, api_server **out) {
     srv->health.min_free_disk = cfg->min_free_disk ? cfg->min_free_disk : 64u * 1024 * 1024;
     srv->inflight_max = cfg->inflight_bytes ? cfg->inflight_bytes : DEFAULT_INFLIGHT;
     crypto_password_concurrency(hashers);
+    /* Bodies of 256 KiB and more are mapped and unmapped on their own rather than left in
+     * malloc's arenas: memory goes back to the system when a burst of uploads is over
+     * (glibc would otherwise raise this threshold after the first large free). */
+    mallopt(M_MMAP_THRESHOLD, 256 * 1024);
     conn_guard_config gc = {.header_seconds = cfg->header_timeout,
                             .per_address = cfg->per_address ? cfg->per_address : DEFAULT_PER_ADDR,
                             .exempt = cfg->trusted_proxy};
