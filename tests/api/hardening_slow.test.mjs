@@ -1,0 +1,91 @@
+// Slow clients (issue 10): hundreds of sockets that dribble header bytes must not take
+// the server off the air; their headers have a deadline that a byte now and then does not
+// extend; one address cannot hold more than its share of connections.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer } from './harness.mjs';
+import { openSocket } from './rawhttp.mjs';
+
+let srv;
+let admin;
+before(async () => {
+  srv = await startServer({ args: ['--header-timeout', '2', '--per-address-limit', '120'] });
+  admin = await srv.login('admin');
+});
+after(async () => { await srv.stop(); });
+
+const port = () => Number(new URL(srv.base).port);
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+async function timed(fn) {
+  const t0 = Date.now();
+  const r = await fn();
+  return { ...r, ms: Date.now() - t0 };
+}
+
+test('600 sockets dribbling headers: /healthz and a logged-in user are served, the dribblers cut at the deadline', async () => {
+  // 100 from each of six loopback addresses (under the per-address limit).
+  const socks = [];
+  for (let a = 2; a <= 7; a++) {
+    const batch = await Promise.all(Array.from({ length: 100 }, () => openSocket(port(), { localAddress: `127.0.0.${a}` })));
+    socks.push(...batch.filter(Boolean));
+  }
+  assert.equal(socks.length, 600);
+  for (const s of socks) { s.on('error', () => {}); s.write('GET /healthz HTTP/1.1\r\nHost: x\r\n'); }
+  let i = 0;
+  const dribble = setInterval(() => {
+    for (const s of socks) if (!s.closedByServer && !s.destroyed) s.write(`X-${i}: y\r\n`);
+    i++;
+  }, 300);
+  try {
+    await sleep(500);
+    assert.ok(socks.every((s) => !s.closedByServer), 'the dribblers are all still open');
+    const health = await timed(() => srv.request('GET', '/healthz'));
+    assert.equal(health.status, 200);
+    assert.ok(health.ms < 1000, `/healthz in ${health.ms} ms`);
+    const me = await timed(() => srv.request('GET', '/api/v1/me', { token: admin }));
+    assert.equal(me.status, 200);
+    assert.ok(me.ms < 1000, `/api/v1/me in ${me.ms} ms`);
+    // The deadline is 2 s from connecting, whatever they send; the guard looks 4 times a second.
+    await sleep(2500);
+    const open = socks.filter((s) => !s.closedByServer).length;
+    assert.equal(open, 0, `${open} dribblers still open after the header deadline`);
+  } finally {
+    clearInterval(dribble);
+    for (const s of socks) s.destroy();
+  }
+});
+
+test('one address holds at most --per-address-limit connections; others are still served', async () => {
+  const socks = (await Promise.all(Array.from({ length: 150 }, () => openSocket(port(), { localAddress: '127.0.0.9' })))).filter(Boolean);
+  for (const s of socks) s.on('error', () => {});
+  await sleep(300);
+  const refused = socks.filter((s) => s.closedByServer).length;
+  assert.equal(refused, 30, `${refused} of 150 refused`);
+  const health = await timed(() => srv.request('GET', '/healthz'));
+  assert.equal(health.status, 200);
+  assert.ok(health.ms < 1000);
+  for (const s of socks) s.destroy();
+  await sleep(200);
+  const again = await openSocket(port(), { localAddress: '127.0.0.9' });
+  again.on('error', () => {});
+  await sleep(200);
+  assert.ok(!again.closedByServer, 'closed connections free their places');
+  again.destroy();
+});
+
+test('a keep-alive connection idle past the deadline is closed; one that answers in time is kept', async () => {
+  const s = await openSocket(port());
+  s.on('error', () => {});
+  let got = '';
+  s.on('data', (d) => { got += d; });
+  s.write('GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n');
+  await sleep(1000);
+  assert.match(got, /^HTTP\/1\.1 200/);
+  s.write('GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n'); // within 2 s of the first answer
+  await sleep(1200);
+  assert.equal(got.match(/HTTP\/1\.1 200/g).length, 2);
+  assert.ok(!s.closedByServer);
+  await sleep(1600);
+  assert.ok(s.closedByServer, 'idle longer than the header deadline: closed');
+});
