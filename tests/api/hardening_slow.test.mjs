@@ -4,12 +4,15 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer } from './harness.mjs';
+import { readFileSync } from 'node:fs';
 import { openSocket } from './rawhttp.mjs';
 
 let srv;
 let admin;
 before(async () => {
-  srv = await startServer({ args: ['--header-timeout', '2', '--per-address-limit', '120'] });
+  // Without the sanitizers' quarantine the RSS shows what the code holds.
+  const env = { ASAN_OPTIONS: 'detect_leaks=1:quarantine_size_mb=0:thread_local_quarantine_size_kb=0' };
+  srv = await startServer({ env, args: ['--header-timeout', '2', '--per-address-limit', '120'] });
   admin = await srv.login('admin');
 });
 after(async () => { await srv.stop(); });
@@ -88,4 +91,36 @@ test('a keep-alive connection idle past the deadline is closed; one that answers
   assert.ok(!s.closedByServer);
   await sleep(1600);
   assert.ok(s.closedByServer, 'idle longer than the header deadline: closed');
+});
+
+test('a storm of 6 logins: at most two hashes at once, reads stay quick', async () => {
+  const status = () => Object.fromEntries(readFileSync(`/proc/${srv.proc.pid}/status`, 'utf8')
+    .split('\n').map((l) => l.split(':')).filter((p) => p.length === 2).map(([k, v]) => [k, parseInt(v, 10)]));
+  const before = status();
+  const latencies = [];
+  let storming = true;
+  const reader = (async () => {
+    while (storming) {
+      const t0 = performance.now();
+      const r = await srv.request('GET', '/api/v1/me', { token: admin });
+      latencies.push(performance.now() - t0);
+      assert.equal(r.status, 200);
+    }
+  })();
+  const t0 = Date.now();
+  const logins = await Promise.all(Array.from({ length: 6 }, () =>
+    srv.request('POST', '/api/v1/session', { body: { username: 'admin', password: srv.logins.admin.password } })));
+  const stormMs = Date.now() - t0;
+  storming = false;
+  await reader;
+  assert.deepEqual([...new Set(logins.map((r) => r.status))], [201]);
+  latencies.sort((a, b) => a - b);
+  const p99 = latencies[Math.floor(latencies.length * 0.99)];
+  const after = status();
+  const grew = after.VmHWM - before.VmRSS; // KiB
+  console.log(`login storm ${stormMs} ms; reads during it: n=${latencies.length} p50=${latencies[latencies.length >> 1].toFixed(1)} p99=${p99.toFixed(1)} ms; peak RSS +${grew} KiB`);
+  assert.ok(latencies.length >= 20, 'reads went on during the storm');
+  assert.ok(p99 < 300, `p99 of reads during the storm: ${p99} ms`);
+  // Two Argon2id hashes of 64 MiB at once, not six (384 MiB).
+  assert.ok(grew < 3 * 64 * 1024 + 32 * 1024, `peak RSS grew ${grew} KiB`);
 });
