@@ -26,7 +26,8 @@ APT_PACKAGES := build-essential cmake pkg-config \
 	libpq-dev postgresql postgresql-contrib \
 	clang libclang-rt-14-dev \
 	wrk \
-	chromium
+	chromium \
+	openssl
 JOBS ?= $(shell nproc)
 DB ?= var/haven.db
 LISTEN ?= 127.0.0.1:8080

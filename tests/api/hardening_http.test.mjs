@@ -2,6 +2,10 @@
 // log lines that cannot be forged. Each test failed before its fix.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { startServer } from './harness.mjs';
 import { rawRequest } from './rawhttp.mjs';
 
@@ -46,4 +50,61 @@ test('paths with a newline or terminal codes are escaped in the log', async () =
   assert.ok(!srv.stderr.includes('\x1b'), 'no escape character reaches the log');
   assert.ok(lines.some((l) => l.includes('/api/v1/\\x0aFAKE 200 OK 404')), srv.stderr);
   assert.ok(lines.some((l) => l.includes('/api/v1/\\x1b[31mred 404')), srv.stderr);
+});
+
+test('/healthz checks the database with a write, the key and the disk', async () => {
+  const r = await srv.request('GET', '/healthz');
+  assert.equal(r.status, 200);
+  assert.equal(r.body.status, 'ok');
+  assert.deepEqual(r.body.failing, []);
+  assert.equal(r.body.checks.database.ok, true);
+  assert.equal(r.body.checks.key.ok, true);
+  assert.equal(r.body.checks.disk.ok, true);
+  assert.ok(r.body.checks.disk.free_mb > 0);
+});
+
+test('/healthz is 503 naming the disk when free space is under the threshold', async () => {
+  // The threshold is a real setting; one larger than any disk shows the failing answer.
+  const low = await startServer({ args: ['--min-free-disk-mb', String(1 << 30)] });
+  try {
+    const r = await low.request('GET', '/healthz');
+    assert.equal(r.status, 503);
+    assert.equal(r.body.status, 'failing');
+    assert.deepEqual(r.body.failing, ['disk']);
+    assert.match(low.stderr, /health check failing: \["disk"\]/);
+  } finally {
+    await low.stop();
+  }
+});
+
+test('/healthz on a really full disk: 503 naming the database and the disk (root only: a small tmpfs)', async (t) => {
+  const mnt = mkdtempSync(join(tmpdir(), 'haven-full-'));
+  if (process.getuid?.() !== 0 || spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=6m', 'tmpfs', mnt]).status !== 0) {
+    rmSync(mnt, { recursive: true, force: true });
+    t.skip('needs root to mount a small tmpfs');
+    return;
+  }
+  const saved = process.env.TMPDIR;
+  process.env.TMPDIR = mnt;
+  let full;
+  try {
+    full = await startServer({ args: ['--min-free-disk-mb', '1'] });
+    assert.equal((await full.request('GET', '/healthz')).status, 200);
+    // Fill the disk to the last block.
+    spawnSync('dd', ['if=/dev/zero', `of=${join(mnt, 'filler')}`, 'bs=64k'], { stdio: 'ignore' });
+    await new Promise((r) => setTimeout(r, 2100)); // past the probe's two seconds
+    const r = await full.request('GET', '/healthz');
+    assert.equal(r.status, 503);
+    assert.deepEqual(r.body.failing, ['database', 'disk'], JSON.stringify(r.body));
+    console.log(`full disk: ${JSON.stringify(r.body)}`);
+    rmSync(join(mnt, 'filler'));
+    await new Promise((r) => setTimeout(r, 2100));
+    assert.equal((await full.request('GET', '/healthz')).status, 200);
+  } finally {
+    process.env.TMPDIR = saved ?? '';
+    if (saved === undefined) delete process.env.TMPDIR;
+    if (full) await full.stop().catch(() => {});
+    spawnSync('umount', [mnt]);
+    rmSync(mnt, { recursive: true, force: true });
+  }
 });

@@ -48,7 +48,7 @@ export async function startServer(options = {}) {
     let out = '';
     proc.stdout.on('data', (d) => {
       out += d;
-      const m = out.match(/http:\/\/127\.0\.0\.1:(\d+)\//);
+      const m = out.match(/https?:\/\/127\.0\.0\.1:(\d+)\//);
       if (m) resolve(Number(m[1]));
     });
     proc.on('exit', (code) => reject(new Error(`haven serve exited ${code}: ${stderr}`)));
