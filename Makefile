@@ -13,6 +13,7 @@
 APT_PACKAGES := build-essential cmake pkg-config \
 	libsqlite3-dev sqlite3 \
 	libmicrohttpd-dev \
+	zlib1g-dev \
 	libjansson-dev \
 	libsodium-dev \
 	libicu-dev \

@@ -302,7 +302,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         conn_guard_headers_done(conn, length);
         if (!body) return MHD_YES; /* answered below, when the request is complete */
         if (!ctx->is_api) {        /* the web interface takes no bodies */
-            status = api_static_file(srv->web_dir, method, url, &r);
+            status = api_static_file(conn, srv->web_dir, method, url, &r);
             return answer(conn, ctx, status, r);
         }
         herr *e = judge_headers(ctx, length, header(conn, "Content-Length") != NULL);
@@ -325,7 +325,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     }
     conn_guard_request_received(conn);
     if (!ctx->is_api) {
-        status = api_static_file(srv->web_dir, method, url, &r);
+        status = api_static_file(conn, srv->web_dir, method, url, &r);
         return answer(conn, ctx, status, r);
     }
     if (hashes_password(ctx->route) && !ctx->queued) {
@@ -462,6 +462,7 @@ void api_server_stop(api_server *srv) {
     if (srv->daemon) MHD_stop_daemon(srv->daemon);
     conn_guard_stop(srv->guard);
     store_pool_close(srv->pool);
+    api_static_cache_clear();
     mem_free(srv->web_dir);
     mem_free(srv->tls_cert);
     if (srv->tls_key) crypto_wipe(srv->tls_key, strlen(srv->tls_key));
