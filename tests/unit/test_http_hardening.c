@@ -55,6 +55,11 @@ static void test_error_message_and_field_are_whole_characters(void **state) {
     e = err_new(ERR_NOT_FOUND, NULL, "no endpoint GET /api/v1/%s", "\xff");
     assert_string_equal(e->message, "no endpoint GET /api/v1/\xef\xbf\xbd");
     err_free(e);
+    /* Translatable parameters echo input as well. */
+    e = err_with(err_invalid(key, "unknown field"), "unknown_field", "name", key, NULL);
+    assert_true(text_utf8_valid(e->params[0].value, strlen(e->params[0].value)));
+    assert_int_equal(strlen(e->params[0].value) % 2, 0);
+    err_free(e);
 }
 
 static void test_log_escape_defuses_newlines_and_terminal_codes(void **state) {
