@@ -67,8 +67,7 @@ typedef struct {
     bool is_api, path_known;
     bool authenticated; /* at the headers, for a request with a body */
     bool too_large, busy, io_failed;
-    herr *early; /* found at the headers, for a request without a body */
-    char *body;  /* in memory ... */
+    char *body; /* in memory ... */
     size_t len, cap, reserved, max;
     int fd; /* ... or in an unlinked temporary file (-1: none) */
     bool streaming;
@@ -252,11 +251,8 @@ static enum MHD_Result answer(struct MHD_Connection *conn, conn_ctx *ctx, int st
 }
 
 static int run_api(conn_ctx *ctx, struct MHD_Response **out) {
-    api_request *req = &ctx->req;
-    herr *e = ctx->early;
-    ctx->early = NULL;
-    if (!e) e = body_ready(ctx);
-    return api_handle(req, ctx->route, ctx->srv->pool, ctx->authenticated, e, out);
+    return api_handle(&ctx->req, ctx->route, ctx->srv->pool, ctx->authenticated, body_ready(ctx),
+                      out);
 }
 
 /* True when the client has closed its side (a login it no longer waits for). */
@@ -274,6 +270,7 @@ static void login_job(void *arg) {
     if (client_gone(ctx->req.conn)) {
         herr *e = err_new(ERR_UNAVAILABLE, NULL, "the client left before its login ran");
         ctx->answer_status = api_error_response(e, &ctx->answer);
+        api_finish_response(ctx->answer, NULL);
         err_free(e);
         ctx->answered = true;
         MHD_resume_connection(ctx->req.conn);
@@ -352,12 +349,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         ctx->queued = true;
         MHD_suspend_connection(conn);
         if (api_workers_submit(srv->workers, login_job, ctx)) return MHD_YES;
-        ctx->early = err_new(ERR_UNAVAILABLE, NULL, "too many logins at once; try again shortly");
-        status = api_error_response(ctx->early, &ctx->answer);
+        herr *busy = err_new(ERR_UNAVAILABLE, NULL, "too many logins at once; try again shortly");
+        ctx->answer_status = api_error_response(busy, &ctx->answer);
         api_finish_response(ctx->answer, NULL);
-        err_free(ctx->early);
-        ctx->early = NULL;
-        ctx->answer_status = status;
+        err_free(busy);
         ctx->answered = true;
         MHD_resume_connection(conn);
         return MHD_YES;
@@ -375,7 +370,6 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     if (!ctx) return;
     json_decref(ctx->req.body);
     actor_clear(&ctx->req.actor);
-    err_free(ctx->early);
     if (ctx->answer) MHD_destroy_response(ctx->answer);
     drop_body(ctx);
     if (ctx->map) munmap(ctx->map, ctx->len);
