@@ -77,25 +77,26 @@ l=$(cat "$dir/logins.txt")
 echo "    mixed:  $(field "$m" rps) req/s, p50 $(field "$m" p50_ms) ms, p99 $(field "$m" p99_ms) ms, errors $(field "$m" errors)"
 echo "    logins: $(field "$l" rps) req/s, p50 $(field "$l" p50_ms) ms, p99 $(field "$l" p99_ms) ms, errors $(field "$l" errors)"
 
-echo "  soak: mixed load (with logins) for $SOAK_SECONDS s; server RSS every 10 s (KiB)"
+echo "  soak: mixed load with logins on one connection beside it for $SOAK_SECONDS s;"
+echo "        server RSS every 10 s (KiB; a login in flight adds its 64 MiB Argon2id)"
 echo "    start $(rss) (before the loads above: $rss0)"
 DURATION=$SOAK_SECONDS
-MODE=login wrk -t1 -c2 -d"${SOAK_SECONDS}s" --timeout 60s -s "$LUA" "$url" >/dev/null &
+MODE=login wrk -t1 -c1 -d"${SOAK_SECONDS}s" --timeout 60s -s "$LUA" "$url" >/dev/null &
 lw=$!
-MODE=mixed wrk -t"$THREADS" -c$(( CONNECTIONS - 2 )) -d"${SOAK_SECONDS}s" --latency -s "$LUA" "$url" >"$dir/soak.txt" &
+MODE=mixed wrk -t"$THREADS" -c$(( CONNECTIONS - 1 )) -d"${SOAK_SECONDS}s" --timeout 20s --latency -s "$LUA" "$url" >"$dir/soak.txt" &
 sw=$!
 elapsed=0
 curve=""
 while [ "$elapsed" -lt "$SOAK_SECONDS" ]; do
   sleep 10
   elapsed=$((elapsed + 10))
-  curve="$curve $(rss)"
-  echo "    ${elapsed}s $(rss)"
+  now=$(rss)
+  curve="$curve $now"
+  echo "    ${elapsed}s $now"
 done
 wait "$sw" "$lw"
 s=$(grep '^RESULT' "$dir/soak.txt")
-first=$(echo "$curve" | awk '{ print $1 }'); last=$(echo "$curve" | awk '{ print $NF }')
-echo "    soak mixed: $(field "$s" rps) req/s, p99 $(field "$s" p99_ms) ms, errors $(field "$s" errors);" \
-  "RSS first sample $first KiB, last $last KiB"
+half=$(echo "$curve" | awk '{ n = NF / 2; a = 1e12; b = 1e12; for (i = 1; i <= NF; i++) if (i <= n) { if ($i < a) a = $i } else if ($i < b) b = $i; printf "lowest in the first half %d KiB, in the second half %d KiB", a, b }')
+echo "    soak mixed: $(field "$s" rps) req/s, p99 $(field "$s" p99_ms) ms, errors $(field "$s" errors); RSS $half"
 sleep 2
 echo "    after the load: $(rss) KiB"
