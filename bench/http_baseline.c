@@ -74,11 +74,14 @@ static void *run(void *arg) {
             char id[64];
             snprintf(id, sizeof id, "%p-%ld", (void *)j, k++);
             sqlite3_bind_text(st, 1, person_id, -1, SQLITE_STATIC);
-            if (sqlite3_bind_parameter_index(st, "?2")) sqlite3_bind_text(st, 2, site_id, -1, SQLITE_STATIC);
-            if (sqlite3_bind_parameter_index(st, "?3")) sqlite3_bind_text(st, 3, now_iso, -1, SQLITE_STATIC);
+            if (sqlite3_bind_parameter_index(st, "?2"))
+                sqlite3_bind_text(st, 2, site_id, -1, SQLITE_STATIC);
+            if (sqlite3_bind_parameter_index(st, "?3"))
+                sqlite3_bind_text(st, 3, now_iso, -1, SQLITE_STATIC);
             if (sqlite3_bind_parameter_index(st, "?4"))
                 sqlite3_bind_text(st, 4, month_ago_iso, -1, SQLITE_STATIC);
-            if (sqlite3_bind_parameter_index(st, "?5")) sqlite3_bind_text(st, 5, id, -1, SQLITE_TRANSIENT);
+            if (sqlite3_bind_parameter_index(st, "?5"))
+                sqlite3_bind_text(st, 5, id, -1, SQLITE_TRANSIENT);
             if (j->kind == REGISTER) sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
             while (sqlite3_step(st) == SQLITE_ROW) {
             }

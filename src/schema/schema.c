@@ -8,8 +8,8 @@
 
 /* Order matters: a module's tables may reference those of modules before it. */
 static herr *(*const migrations[])(store *) = {
-    audit_migrate, registry_migrate, auth_migrate, protection_migrate, stats_migrate,
-    store_health_migrate,
+    audit_migrate,      registry_migrate, auth_migrate,
+    protection_migrate, stats_migrate,    store_health_migrate,
 };
 
 herr *schema_migrate_all(store *s) {
