@@ -43,6 +43,7 @@
 #define MAX_STREAMING     4                          /* uploads to temporary files at once */
 #define LOGIN_QUEUE       64                         /* logins waiting for a hash thread */
 #define DEFAULT_PER_ADDR  256
+#define TOO_LARGE_DRAIN   4 /* a body up to 4 times its limit is read, dropped, then 413 */
 #define DEFAULT_MAX_CONNS 4096
 
 struct api_server {
@@ -126,12 +127,22 @@ static herr *judge_headers(conn_ctx *ctx, uint64_t length, bool has_length) {
         return err_new(ERR_NOT_FOUND, NULL,
                        ctx->path_known ? "%s is not supported on %s" : "no endpoint %s %s",
                        req->method, req->path);
-    if (has_length && length > ctx->max)
-        return err_new(ERR_TOO_LARGE, "body", "the request body is larger than %zu bytes",
-                       ctx->max);
+    if (has_length && length > ctx->max) {
+        /* At once when the client waits for our go (Expect: 100-continue) or the body is
+         * far over the limit. A body a little over it is read and dropped, then answered:
+         * a client that sends without waiting (a browser, fetch) then reads the 413, where
+         * an early answer would often reach it as a reset connection (libmicrohttpd closes
+         * the socket with the body still arriving). */
+        const char *expect = header(req->conn, "Expect");
+        if ((expect && !strcasecmp(expect, "100-continue")) || length > TOO_LARGE_DRAIN * ctx->max)
+            return err_new(ERR_TOO_LARGE, "body", "the request body is larger than %zu bytes",
+                           ctx->max);
+        ctx->too_large = true;
+    }
     herr *e = api_authenticate(req, ctx->route, ctx->srv->pool);
     if (e) return e;
     ctx->authenticated = true;
+    if (ctx->too_large) return NULL; /* nothing of it is kept */
     if (streams_to_file(ctx->route)) {
         if (atomic_fetch_add(&ctx->srv->streaming, 1) >= MAX_STREAMING) {
             atomic_fetch_sub(&ctx->srv->streaming, 1);

@@ -52,12 +52,23 @@ test('an unauthenticated 60 MB POST gets 401 before its body is sent', async () 
   assert.ok(r.ms < 1000, `answered in ${r.ms} ms`);
 });
 
-test('an announced body over the route\'s limit gets 413 at once', async () => {
-  const r = await sendHead(post('/api/v1/persons', 2 * 1024 * 1024, `Authorization: Bearer ${admin}\r\n`));
+test('an announced body far over the route\'s limit, or sent after Expect: 100-continue, gets 413 at once', async () => {
+  const r = await sendHead(post('/api/v1/persons', 10 * 1024 * 1024, `Authorization: Bearer ${admin}\r\n`));
   r.sock.destroy();
   assert.equal(r.status, 413);
   assert.equal(JSON.parse(r.body).error.code, 'too_large');
   assert.ok(r.ms < 1000);
+  const waiting = await sendHead(post('/api/v1/persons', 2 * 1024 * 1024, `Authorization: Bearer ${admin}\r\nExpect: 100-continue\r\n`));
+  waiting.sock.destroy();
+  assert.equal(waiting.status, 413);
+  assert.ok(waiting.ms < 1000);
+});
+
+test('a body a little over the limit sent without waiting is read, dropped and answered 413', async () => {
+  for (let i = 0; i < 5; i++) {
+    const r = await srv.request('POST', '/api/v1/persons', { token: admin, raw: 'x'.repeat(2 * 1024 * 1024), headers: { 'Content-Type': 'application/json' } });
+    assert.equal(r.status, 413);
+  }
 });
 
 test('a chunked body with no Content-Length is cut at the limit', async () => {

@@ -58,14 +58,19 @@ export function rssKiB(pid) {
 }
 
 // Opens a socket and keeps it open; resolves with the socket once connected (or null
-// when the connection failed). The caller writes to it and destroys it.
+// when the connection failed). The caller writes to it and destroys it. The socket
+// gets openedAt and, once the other side closes it, closedByServer and closedAt (ms).
 export function openSocket(port, { localAddress, host = '127.0.0.1' } = {}) {
   return new Promise((resolve) => {
     const sock = net.connect({ port, host, localAddress });
     sock.closedByServer = false;
-    sock.on('connect', () => resolve(sock));
-    sock.on('error', () => { sock.closedByServer = true; resolve(sock.connecting ? null : sock); });
-    sock.on('end', () => { sock.closedByServer = true; });
-    sock.on('close', () => { sock.closedByServer = true; });
+    const closed = () => {
+      if (!sock.closedByServer) sock.closedAt = Date.now();
+      sock.closedByServer = true;
+    };
+    sock.on('connect', () => { sock.openedAt = Date.now(); resolve(sock); });
+    sock.on('error', () => { closed(); resolve(sock.connecting ? null : sock); });
+    sock.on('end', closed);
+    sock.on('close', closed);
   });
 }
