@@ -113,8 +113,13 @@ test('a storm of 6 logins: at most two hashes at once, reads stay quick', async 
     }
   })();
   const t0 = Date.now();
-  const logins = await Promise.all(Array.from({ length: 6 }, () =>
-    srv.request('POST', '/api/v1/session', { body: { username: 'admin', password: srv.logins.admin.password } })));
+  const loginMs = [];
+  const logins = await Promise.all(Array.from({ length: 6 }, async () => {
+    const t = performance.now();
+    const r = await srv.request('POST', '/api/v1/session', { body: { username: 'admin', password: srv.logins.admin.password } });
+    loginMs.push(performance.now() - t);
+    return r;
+  }));
   const stormMs = Date.now() - t0;
   storming = false;
   await reader;
@@ -123,9 +128,12 @@ test('a storm of 6 logins: at most two hashes at once, reads stay quick', async 
   const p99 = latencies[Math.floor(latencies.length * 0.99)];
   const after = status();
   const grew = after.VmHWM - before.VmRSS; // KiB
-  console.log(`login storm ${stormMs} ms; reads during it: n=${latencies.length} p50=${latencies[latencies.length >> 1].toFixed(1)} p99=${p99.toFixed(1)} ms; peak RSS +${grew} KiB`);
+  console.log(`login storm ${stormMs} ms, quickest login ${Math.min(...loginMs).toFixed(0)} ms; reads during it: n=${latencies.length} p50=${latencies[latencies.length >> 1].toFixed(1)} p99=${p99.toFixed(1)} ms; peak RSS +${grew} KiB`);
   assert.ok(latencies.length >= 20, 'reads went on during the storm');
-  assert.ok(p99 < 300, `p99 of reads during the storm: ${p99} ms`);
+  // A read that waited behind a login would take at least one hash; the quickest login
+  // is one hash (its length depends on the machine's load, hence the relative bound).
+  const hash = Math.min(...loginMs);
+  assert.ok(p99 < hash / 2, `p99 of reads during the storm ${p99} ms, one hash ${hash} ms`);
   // Two Argon2id hashes of 64 MiB at once, not six (384 MiB).
   assert.ok(grew < 3 * 64 * 1024 + 32 * 1024, `peak RSS grew ${grew} KiB`);
 });
