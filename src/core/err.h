@@ -26,8 +26,10 @@ typedef struct herr {
     char field[64];
 } herr;
 
-/* Returns a new error with a printf-style message; field may be NULL. Never fails
- * (out of memory returns a shared static error that err_free ignores). */
+/* Returns a new error with a printf-style message; field may be NULL. Message and
+ * field are cut to their size at a character boundary and made valid UTF-8 (invalid
+ * bytes become '?'), so that they can always be sent as JSON. Never fails (out of
+ * memory returns a shared static error that err_free ignores). */
 herr *err_new(err_code code, const char *field, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
