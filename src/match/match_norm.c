@@ -193,16 +193,21 @@ static const char *const abd_prefixes[] = {"abdoul", "abdul", "abdel", "abdal",
 /* Abbreviations registrars write for Muhammad. */
 static const char *const muhammad_short[] = {"md", "mohd", "muhd", "mhd", NULL};
 
+/* Rewrites until nothing changes, so that a normal form normalises to itself: "abd" +
+ * "ulaziz" is "abdulaziz" again, whose prefix goes too (found by fuzz_names). */
 static void canonical_word(char *w) {
     if (in_list(w, muhammad_short)) {
         strcpy(w, "muhammad");
         return;
     }
-    for (const char *const *p = abd_prefixes; *p; p++) {
-        size_t k = strlen(*p);
-        if (!strncmp(w, *p, k) && strlen(w + k) >= 3) {
-            memmove(w + 3, w + k, strlen(w + k) + 1);
-            return;
+    for (bool again = true; again;) {
+        again = false;
+        for (const char *const *p = abd_prefixes; *p && !again; p++) {
+            size_t k = strlen(*p);
+            if (!strncmp(w, *p, k) && strlen(w + k) >= 3) {
+                memmove(w + 3, w + k, strlen(w + k) + 1);
+                again = true;
+            }
         }
     }
 }
@@ -216,8 +221,10 @@ static void join_particles(char words[][MATCH_NAME_MAX + 1], size_t n, char *out
         if (i + 1 < n && in_list(words[i], articles)) continue;
         const char *w = words[i];
         joined[0] = '\0';
-        /* A joiner takes the next word (skipping an article between them). */
-        while (i + 1 < n && in_list(w, joiners)) {
+        /* A joiner takes the next word (skipping an article between them); so does a
+         * joined word that is itself a joiner ("abd" + "ul" is "abdul"), or the normal
+         * form would join again when normalised (found by fuzz_names). */
+        while (i + 1 < n && (in_list(w, joiners) || in_list(joined, joiners))) {
             size_t j = i + 1;
             if (j + 1 < n && in_list(words[j], articles)) j++;
             const char *head = !strcmp(w, "ibn") || !strcmp(w, "bn") ? "bin" : w;
@@ -226,7 +233,6 @@ static void join_particles(char words[][MATCH_NAME_MAX + 1], size_t n, char *out
             strcat(joined, words[j]);
             i = j;
             w = words[j];
-            if (!in_list(w, joiners)) break;
         }
         char word[MATCH_NAME_MAX + 1];
         strcpy(word, joined[0] ? joined : w);

@@ -43,8 +43,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         char iso[CLOCK_ISO_LEN];
         clock_format_iso(t, iso);
         int64_t again = 0;
-        FUZZ_ASSERT(clock_parse_iso(iso, &again) && again == t, "%s -> %s does not parse back",
-                    s, iso);
+        FUZZ_ASSERT(clock_parse_iso(iso, &again) && again == t, "%s -> %s does not parse back", s,
+                    iso);
     }
     mem_free(s);
     return 0;

@@ -192,13 +192,12 @@ fuzz_world *fuzz_world_get(void) {
     json_t *out = NULL;
     must(auth_user_create(world.s, &world.admin, in, &out), "user");
     role_actor(&world.protection, "officer", "protection", 0);
-    snprintf(world.protection.user_id, sizeof world.protection.user_id, "%s",
-             json_str(out, "id"));
+    snprintf(world.protection.user_id, sizeof world.protection.user_id, "%s", json_str(out, "id"));
     json_decref(in);
     json_decref(out);
-    in = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:b}", "given_name", "Ahmad", "family_name",
-                   "Rahimi", "sex", "M", "citizenship", "AF", "birth_date", "1999-03-14",
-                   "site_id", world.site[0], "check_in", 1);
+    in = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:b}", "given_name", "Ahmad", "family_name", "Rahimi",
+                   "sex", "M", "citizenship", "AF", "birth_date", "1999-03-14", "site_id",
+                   world.site[0], "check_in", 1);
     out = NULL;
     must(registry_person_register(world.s, &world.admin, in, &out), "person");
     snprintf(world.person, ID_LEN, "%s", json_str(out, "id"));

@@ -102,6 +102,25 @@ static void test_particles_joined_or_split_agree(void **state) {
     assert_norm("Md. Rahim", "muhammad rahim");
 }
 
+/* Found by fuzz_names (corpus/names/crash_not_idempotent): "Abdul Ullah" gave
+ * "abdullah", which normalises again to "abdlah"; now both give "abdlah" at once. */
+static void test_a_normal_form_normalises_to_itself(void **state) {
+    (void)state;
+    assert_norm("Abdul Ullah", "abdlah");
+    static const char *const names[] = {
+        "Abdul Ullah",     "Ab al-abdul ulaAnmuhalid", "Abdoul Abdul Ulaziz",
+        "Abd ul ul Karim", "Abu Bakr al-Baghdadi",     "Мохамед Абдулах",
+        "عبدالرحمن"};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        char *once = NULL, *twice = NULL;
+        assert_ok(match_normalize_name(names[i], &once));
+        assert_ok(match_normalize_name(once, &twice));
+        assert_string_equal(once, twice);
+        mem_free(once);
+        mem_free(twice);
+    }
+}
+
 static void test_arabic_script_matches_latin_skeleton(void **state) {
     (void)state;
     assert_same_key("محمد", "Mohammad");
@@ -143,6 +162,7 @@ int main(void) {
         cmocka_unit_test(test_hussain_variants_agree_and_hassan_stays_apart),
         cmocka_unit_test(test_consonant_classes),
         cmocka_unit_test(test_particles_joined_or_split_agree),
+        cmocka_unit_test(test_a_normal_form_normalises_to_itself),
         cmocka_unit_test(test_arabic_script_matches_latin_skeleton),
         cmocka_unit_test(test_invalid_utf8_is_rejected),
         cmocka_unit_test(test_jaro_winkler_known_values),
