@@ -34,7 +34,7 @@ DB ?= var/haven.db
 LISTEN ?= 127.0.0.1:8080
 
 .PHONY: all deps build build-test build-fuzz build-tsan run test unit-test api-test e2e-test \
-	fuzz-test fuzz bench lint clean npm-deps vendor screenshots
+	fuzz-test tsan-test fuzz bench lint clean npm-deps vendor screenshots
 
 all: build
 
@@ -82,11 +82,11 @@ build-fuzz: deps
 	  -DCMAKE_C_FLAGS_RELWITHDEBINFO="-O1 -g" >/dev/null
 	cmake --build build-fuzz -j $(JOBS)
 
-# haven under ThreadSanitizer, for the concurrent test in tests/tsan/.
+# haven and the programs of tests/tsan/ under ThreadSanitizer (clang), for the race tests.
 build-tsan: deps
 	CC=clang cmake -S . -B build-tsan -DHAVEN_TSAN=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo \
 	  -DCMAKE_C_FLAGS_RELWITHDEBINFO="-O1 -g" >/dev/null
-	cmake --build build-tsan -j $(JOBS) --target haven
+	cmake --build build-tsan -j $(JOBS)
 
 run: build npm-deps vendor
 	@mkdir -p var
@@ -110,6 +110,9 @@ e2e-test: build-test npm-deps vendor
 
 fuzz-test: build-test build-fuzz
 	cd build-test && ctest --output-on-failure -L fuzz -j $(JOBS)
+
+tsan-test: build-test build-tsan npm-deps
+	cd build-test && ctest --output-on-failure -L tsan
 
 # Fuzzes each harness for FUZZ_SECONDS (default 60), one after another, keeping new
 # coverage in FUZZ_CORPUS (default var/fuzz/, outside the tree). FUZZERS=person,dates

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 
+/* Set by single-threaded tests only (0 in the server): no lock. */
 static int64_t fake_now;
 
 int64_t clock_now(void) { return fake_now ? fake_now : (int64_t)time(NULL); }

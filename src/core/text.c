@@ -55,7 +55,7 @@ bool text_is_single_line(const char *s) {
 }
 
 static pthread_mutex_t fold_lock = PTHREAD_MUTEX_INITIALIZER;
-static UTransliterator *fold_trans;
+static UTransliterator *fold_trans; /* guarded by fold_lock, and used only with it held */
 
 static herr *fold_open(void) {
     if (fold_trans) return NULL;

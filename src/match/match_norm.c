@@ -27,10 +27,12 @@
 
 #define POOL_MAX 16
 
+/* Transliterators are not thread-safe: each thread takes one from the pool (or a
+ * clone of master) and gives it back. */
 static pthread_mutex_t pool_lock = PTHREAD_MUTEX_INITIALIZER;
-static UTransliterator *master;
-static UTransliterator *pool[POOL_MAX];
-static int pool_n;
+static UTransliterator *master;         /* guarded by pool_lock */
+static UTransliterator *pool[POOL_MAX]; /* guarded by pool_lock */
+static int pool_n;                      /* guarded by pool_lock */
 
 static herr *translit_take(UTransliterator **out) {
     herr *e = NULL;
