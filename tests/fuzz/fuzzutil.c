@@ -65,6 +65,14 @@ void fuzz_check_err(herr *e) {
                   e->message, "field", e->field[0] ? json_string(e->field) : json_null());
     FUZZ_ASSERT(body != NULL, "error body cannot be built from: %s", e->message);
     json_decref(body);
+    fuzz_check_utf8("error key", e->key, strnlen(e->key, sizeof e->key));
+    for (int i = 0; i < e->n_params; i++) {
+        fuzz_check_utf8("error param name", e->params[i].name, strlen(e->params[i].name));
+        fuzz_check_utf8("error param value", e->params[i].value, strlen(e->params[i].value));
+        json_t *v = json_string(e->params[i].value);
+        FUZZ_ASSERT(v != NULL, "param %s cannot be sent", e->params[i].name);
+        json_decref(v);
+    }
     err_free(e);
 }
 
