@@ -75,6 +75,10 @@ static void test_errors_are_valid_utf8_whatever_they_echo(void **state) {
     e = err_new(ERR_INVALID, "x", "%s", msg);
     assert_int_equal(strlen(e->message), 318);
     err_free(e);
+    e = err_with(err_invalid("x", "bad"), "bad_value", "value", key, NULL); /* 96 bytes of é */
+    assert_true(text_utf8_valid(e->params[0].value, strlen(e->params[0].value)));
+    assert_int_equal(strlen(e->params[0].value), 94);
+    err_free(e);
 }
 
 static void test_days_from_civil_matches_known_days(void **state) {
