@@ -17,12 +17,19 @@ static void make_utf8(char *buf) {
     size_t len = strlen(buf);
     for (size_t i = 0; i < len;) {
         unsigned c = s[i];
-        size_t n = c < 0x80 ? 1 : c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 1;
-        if (i + n > len) { /* cut inside a character */
-            s[i] = '\0';
-            break;
+        size_t n = c >= 0xc2 && c <= 0xdf   ? 2
+                   : c >= 0xe0 && c <= 0xef ? 3
+                   : c >= 0xf0 && c <= 0xf4 ? 4
+                                            : 1;
+        if (i + n > len) {
+            size_t k = i + 1;
+            while (k < len && (s[k] & 0xc0) == 0x80) k++;
+            if (k == len) { /* cut inside a character */
+                s[i] = '\0';
+                break;
+            }
         }
-        if (c >= 0x80 && !text_utf8_valid(buf + i, n)) {
+        if (c >= 0x80 && (i + n > len || !text_utf8_valid(buf + i, n))) {
             s[i] = '?';
             n = 1;
         }

@@ -14,15 +14,14 @@
 #include "cli/cli_commands.h"
 #include "fuzzutil.h"
 
-static char path[64];
+static char path[300];
 
 static void remove_file(void) { unlink(path); }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     if (!path[0]) {
         if (!freopen("/dev/null", "w", stdout)) abort();
-        snprintf(path, sizeof path, "%s/haven-fuzz-dedup-XXXXXX",
-                 access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp");
+        snprintf(path, sizeof path, "%s/haven-fuzz-dedup-XXXXXX", fuzz_tmpdir());
         int fd = mkstemp(path);
         if (fd < 0) abort();
         close(fd);

@@ -33,6 +33,14 @@ char *fuzz_cstr(const uint8_t *data, size_t size) {
     return s;
 }
 
+const char *fuzz_tmpdir(void) {
+    const char *dir = getenv("FUZZ_TMPDIR");
+    if (dir && dir[0]) return dir;
+    if (access("/dev/shm", W_OK) == 0) return "/dev/shm";
+    dir = getenv("TMPDIR");
+    return dir && dir[0] ? dir : "/tmp";
+}
+
 void fuzz_check_utf8(const char *what, const char *s, size_t len) {
     FUZZ_ASSERT(s != NULL, "%s is NULL", what);
     FUZZ_ASSERT(text_utf8_valid(s, len), "%s is not valid UTF-8", what);
@@ -166,8 +174,7 @@ static const unsigned char fuzz_key[CRYPTO_KEY_LEN] = "fuzz-key-fuzz-key-fuzz-ke
 fuzz_world *fuzz_world_get(void) {
     if (world_made) return &world;
     log_set_quiet(1);
-    const char *dir = access("/dev/shm", W_OK) == 0 ? "/dev/shm" : getenv("TMPDIR");
-    snprintf(db_path, sizeof db_path, "%s/haven-fuzz-XXXXXX", dir ? dir : "/tmp");
+    snprintf(db_path, sizeof db_path, "%s/haven-fuzz-XXXXXX", fuzz_tmpdir());
     int fd = mkstemp(db_path);
     if (fd < 0) abort();
     close(fd);

@@ -28,7 +28,11 @@ void fuzz_fail(const char *file, int line, const char *cond, const char *fmt, ..
  * functions see the prefix, as they would from an HTTP argument. */
 char *fuzz_cstr(const uint8_t *data, size_t size);
 
-/* The shared world, made on first call: a database in /dev/shm (or $TMPDIR) with every
+/* Where harnesses put their files: $FUZZ_TMPDIR (run.sh sets it to a directory it
+ * removes, even after a crash), else /dev/shm, else $TMPDIR or /tmp. */
+const char *fuzz_tmpdir(void);
+
+/* The shared world, made on first call: a database in fuzz_tmpdir() with every
  * module's schema and the protection test key, two sites, one registered and checked-in
  * person, a protection provider, and actors: admin (all sites), registrar and protection
  * officer of site 0. Removed at exit. */

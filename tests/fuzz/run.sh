@@ -38,17 +38,22 @@ fi
 # -fno-sanitize-recover) and prints where.
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:allocator_may_return_null=1}"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
+# The harnesses' own files (the shared database) go to a scratch directory removed on
+# any exit, a crash included.
+scratch=$(mktemp -d /dev/shm/haven-fuzz-$name-XXXXXX 2>/dev/null ||
+    mktemp -d "${TMPDIR:-/tmp}/haven-fuzz-$name-XXXXXX")
+export FUZZ_TMPDIR="$scratch"
+trap 'rm -rf "$scratch"' EXIT
 case $mode in
 smoke)
-    work=$(mktemp -d "${TMPDIR:-/tmp}/haven-fuzz-$name-XXXXXX")
-    trap 'rm -rf "$work"' EXIT
+    mkdir "$scratch/corpus"
     # shellcheck disable=SC2086
     "$bin" $opts -max_total_time="${FUZZ_SMOKE_SECONDS:-6}" -artifact_prefix="$crashes/$name-" \
-        "$work" "$seeds" 2>"$work/log" || {
-        tail -n 60 "$work/log" >&2
+        "$scratch/corpus" "$seeds" 2>"$scratch/log" || {
+        tail -n 60 "$scratch/log" >&2
         exit 1
     }
-    grep -E '^#[0-9]+ +(INITED|DONE)' "$work/log" | sed "s/^/$name: /"
+    grep -E '^#[0-9]+ +(INITED|DONE)' "$scratch/log" | sed "s/^/$name: /"
     ;;
 fuzz)
     corpus=${FUZZ_CORPUS:-$root/var/fuzz}/$name
@@ -56,7 +61,8 @@ fuzz)
     # shellcheck disable=SC2086
     "$bin" $opts -max_total_time="${FUZZ_SECONDS:-60}" -artifact_prefix="$crashes/$name-" \
         "$corpus" "$seeds"
-    merged=$(mktemp -d "${TMPDIR:-/tmp}/haven-fuzz-$name-XXXXXX")
+    merged=$scratch/merged
+    mkdir "$merged"
     # shellcheck disable=SC2086
     "$bin" $opts -merge=1 "$merged" "$corpus" >/dev/null 2>&1 &&
         rm -rf "$corpus" && mv "$merged" "$corpus" || rm -rf "$merged"

@@ -68,6 +68,9 @@ static void test_errors_are_valid_utf8_whatever_they_echo(void **state) {
     e = err_new(ERR_NOT_FOUND, NULL, "no endpoint %s %s", "GET", "/api/v1/\xff\xc3x\xed\xa0\x80");
     assert_string_equal(e->message, "no endpoint GET /api/v1/??x???");
     err_free(e);
+    e = err_new(ERR_NOT_FOUND, NULL, "no endpoint %s", "/api/v1/\xff");
+    assert_string_equal(e->message, "no endpoint /api/v1/?");
+    err_free(e);
     char msg[400];
     memset(msg, 'a', sizeof msg);
     memcpy(msg + 318, "\xe2\x82\xac", 3); /* a euro sign across the 320-byte limit */
