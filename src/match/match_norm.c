@@ -126,19 +126,28 @@ static herr *transliterate(const char *s, char *out, size_t out_size) {
     UErrorCode st = U_ZERO_ERROR;
     size_t n = strlen(s);
     int32_t cap = (int32_t)(n * 4 + 16), len = 0;
-    buf = mem_alloc((size_t)cap * sizeof(UChar));
-    buf[0] = ' ';
-    u_strFromUTF8(buf + 1, cap - 1, &len, s, (int32_t)n, &st);
-    if (U_FAILURE(st)) {
+    bool bad_utf8 = false;
+    e = translit_take(&t);
+    if (e) goto cleanup;
+    /* NFKC alone can make 18 characters of one (U+FDFA), and transliteration adds more:
+     * on overflow start again with a larger buffer (found by fuzz_names). */
+    for (int attempt = 0; attempt < 4; attempt++, cap *= 4) {
+        st = U_ZERO_ERROR;
+        mem_free(buf);
+        buf = mem_alloc((size_t)cap * sizeof(UChar));
+        buf[0] = ' ';
+        u_strFromUTF8(buf + 1, cap - 1, &len, s, (int32_t)n, &st);
+        if ((bad_utf8 = U_FAILURE(st))) break;
+        len += 1;
+        int32_t limit = len;
+        utrans_transUChars(t, buf, &len, cap, 0, &limit, &st);
+        if (st != U_BUFFER_OVERFLOW_ERROR) break;
+    }
+    translit_give(t);
+    if (bad_utf8) {
         e = err_invalid("name", "name is not valid UTF-8");
         goto cleanup;
     }
-    len += 1;
-    e = translit_take(&t);
-    if (e) goto cleanup;
-    int32_t limit = len;
-    utrans_transUChars(t, buf, &len, cap, 0, &limit, &st);
-    translit_give(t);
     if (U_FAILURE(st)) {
         e = err_new(ERR_INTERNAL, NULL, "transliteration failed: %s", u_errorName(st));
         goto cleanup;
