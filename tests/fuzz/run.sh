@@ -53,7 +53,7 @@ smoke)
         tail -n 60 "$scratch/log" >&2
         exit 1
     }
-    grep -E '^#[0-9]+ +(INITED|DONE)' "$scratch/log" | sed "s/^/$name: /"
+    grep -E '^#[0-9]+[[:space:]]+(INITED|DONE)' "$scratch/log" | sed "s/^/$name: /"
     ;;
 fuzz)
     corpus=${FUZZ_CORPUS:-$root/var/fuzz}/$name

@@ -114,6 +114,11 @@ static void test_fold_removes_accents_case_and_script(void **state) {
     assert_true(strlen(out) > 0); /* Arabic becomes Latin letters */
     for (const char *p = out; *p; p++) assert_true(*p >= 'a' && *p <= 'z');
     mem_free(out);
+    /* Found by fuzz_names: U+FDFA grows eighteen-fold and overflowed the buffer. */
+    out = NULL;
+    assert_ok(text_fold("\xef\xb7\xba \xef\xb7\xba \xef\xb7\xba \xef\xb7\xba", &out));
+    assert_true(strlen(out) > 10);
+    mem_free(out);
 }
 
 static void test_utf8_validation(void **state) {
