@@ -6,6 +6,7 @@
 #include "core/clock.h"
 #include "core/text.h"
 
+/* Set once at start, before any server thread runs; read-only afterwards. */
 static int log_quiet;
 
 void log_set_quiet(int quiet) { log_quiet = quiet; }

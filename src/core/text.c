@@ -43,10 +43,8 @@ bool text_utf8_valid(const char *str, size_t len) {
     return true;
 }
 
-/* Shared by the two copies below: log escapes controls and backslashes as \xNN and
- * invalid bytes the same way; otherwise invalid bytes become U+FFFD. */
-static size_t utf8_copy(char *dst, size_t size, const char *src, bool for_log) {
-    static const char replacement[] = "\xef\xbf\xbd", hex[] = "0123456789abcdef";
+size_t text_log_escape(char *dst, size_t size, const char *src) {
+    static const char hex[] = "0123456789abcdef";
     if (!size) return 0;
     const unsigned char *s = (const unsigned char *)(src ? src : "");
     size_t len = strlen((const char *)s), w = 0;
@@ -57,29 +55,19 @@ static size_t utf8_copy(char *dst, size_t size, const char *src, bool for_log) {
         size_t piece_len = n;
         bool control = n == 1 && (s[i] < 0x20 || s[i] == 0x7f || s[i] == '\\');
         if (n == 2 && s[i] == 0xc2 && s[i + 1] <= 0x9f) control = true; /* C1 */
-        if (for_log && (!n || control)) {
+        if (!n || control) {
             /* One byte at a time: a C1 control's two bytes each get their escape. */
             esc[0] = '\\', esc[1] = 'x', esc[2] = hex[s[i] >> 4], esc[3] = hex[s[i] & 15];
             esc[4] = '\0';
             piece = esc, piece_len = 4, n = 1;
-        } else if (!n) {
-            piece = replacement, piece_len = 3, n = 1;
         }
-        if (w + piece_len >= size) break; /* never cut inside a character */
+        if (w + piece_len >= size) break; /* never cut inside a character or an escape */
         memcpy(dst + w, piece, piece_len);
         w += piece_len;
         i += n;
     }
     dst[w] = '\0';
     return w;
-}
-
-size_t text_utf8_copy(char *dst, size_t size, const char *src) {
-    return utf8_copy(dst, size, src, false);
-}
-
-size_t text_log_escape(char *dst, size_t size, const char *src) {
-    return utf8_copy(dst, size, src, true);
 }
 
 size_t text_utf8_length(const char *s) {
@@ -98,7 +86,7 @@ bool text_is_single_line(const char *s) {
 }
 
 static pthread_mutex_t fold_lock = PTHREAD_MUTEX_INITIALIZER;
-static UTransliterator *fold_trans;
+static UTransliterator *fold_trans; /* guarded by fold_lock, and used only with it held */
 
 static herr *fold_open(void) {
     if (fold_trans) return NULL;
@@ -141,21 +129,27 @@ herr *text_fold(const char *s, char **out) {
         e = err_new(ERR_INVALID, NULL, "text is not valid UTF-8");
         goto cleanup;
     }
-    /* Transliteration can grow text (one Arabic letter becomes "sh"): leave room. */
+    /* Transliteration can grow text (one Arabic letter becomes "sh", U+FDFA eighteen
+     * letters and their Latin): leave room, and start again with more when it was not
+     * enough (found by tests/fuzz/fuzz_names.c). */
     int32_t cap = len * 4 + 16;
-    buf = mem_alloc((size_t)cap * sizeof(UChar));
-    status = U_ZERO_ERROR;
-    u_strFromUTF8(buf, cap, &len, s, -1, &status);
-    if (U_FAILURE(status)) {
-        e = err_new(ERR_INVALID, NULL, "text is not valid UTF-8");
-        goto cleanup;
+    for (int attempt = 0; attempt < 4; attempt++, cap *= 4) {
+        mem_free(buf);
+        buf = mem_alloc((size_t)cap * sizeof(UChar));
+        status = U_ZERO_ERROR;
+        u_strFromUTF8(buf, cap, &len, s, -1, &status);
+        if (U_FAILURE(status)) {
+            e = err_new(ERR_INVALID, NULL, "text is not valid UTF-8");
+            goto cleanup;
+        }
+        pthread_mutex_lock(&fold_lock);
+        e = fold_open();
+        int32_t limit = len;
+        if (!e) utrans_transUChars(fold_trans, buf, &len, cap, 0, &limit, &status);
+        pthread_mutex_unlock(&fold_lock);
+        if (e) goto cleanup;
+        if (status != U_BUFFER_OVERFLOW_ERROR) break;
     }
-    pthread_mutex_lock(&fold_lock);
-    e = fold_open();
-    int32_t limit = len;
-    if (!e) utrans_transUChars(fold_trans, buf, &len, cap, 0, &limit, &status);
-    pthread_mutex_unlock(&fold_lock);
-    if (e) goto cleanup;
     if (U_FAILURE(status)) {
         e = err_new(ERR_INTERNAL, NULL, "transliteration failed: %s", u_errorName(status));
         goto cleanup;

@@ -15,15 +15,11 @@
 /* True when s[0..len) is well-formed UTF-8 (no overlongs, no surrogates). */
 bool text_utf8_valid(const char *s, size_t len);
 
-/* Copies src (NULL: "") into dst of size bytes as well-formed UTF-8, always
- * NUL-terminated when size > 0: every byte that does not start a well-formed sequence
- * becomes U+FFFD, and the copy stops before a character that would not fit, so the
- * result is never cut inside a character. Returns the bytes written. Cannot fail. */
-size_t text_utf8_copy(char *dst, size_t size, const char *src);
-
-/* Like text_utf8_copy, for one line of a log: control characters (C0, DEL, C1), the
- * backslash and bytes that are not well-formed UTF-8 are written as \xNN, so that input
- * cannot start a new line, move the cursor or colour a terminal. */
+/* Copies src (NULL: "") into dst of size bytes for one line of a log, always
+ * NUL-terminated when size > 0: control characters (C0, DEL, C1), the backslash and
+ * bytes that are not well-formed UTF-8 are written as \xNN, so that input cannot start a
+ * new line, move the cursor or colour a terminal; the copy stops before a character or
+ * escape that would not fit. Returns the bytes written. Cannot fail. */
 size_t text_log_escape(char *dst, size_t size, const char *src);
 
 /* Number of code points in a valid UTF-8 string. */

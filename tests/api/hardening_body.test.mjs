@@ -14,7 +14,7 @@ const env = { ASAN_OPTIONS: 'detect_leaks=1:quarantine_size_mb=0:thread_local_qu
 let srv;
 let admin;
 before(async () => {
-  srv = await startServer({ env, args: ['--max-inflight-mb', '48'] });
+  srv = await startServer({ env, serveArgs: ['--max-inflight-mb', '48'] });
   admin = await srv.login('admin');
 });
 after(async () => { await srv.stop(); });

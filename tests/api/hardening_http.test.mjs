@@ -20,7 +20,7 @@ test('a path that is not UTF-8 gets a JSON 404 and the server lives on', async (
   assert.equal(r.status, 404);
   const body = JSON.parse(r.body);
   assert.equal(body.error.code, 'not_found');
-  assert.match(body.error.message, /\uFFFD/, 'the invalid byte is shown as U+FFFD');
+  assert.match(body.error.message, /\/api\/v1\/\?/, 'the invalid byte is shown as ?');
   const again = await rawRequest(port(), 'GET /api/v1/%c3%28/%e2%82 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
   assert.equal(again.status, 404);
   JSON.parse(again.body);
@@ -35,10 +35,9 @@ test('a login body with a key of 40 "é" gets a clean 400 naming a whole-charact
   assert.equal(r.body.error.code, 'invalid');
   assert.ok(key.startsWith(r.body.error.field), 'the field is a prefix cut between characters');
   assert.ok(Buffer.byteLength(r.body.error.field) < 64);
-  assert.ok(!r.text.includes('\uFFFD'));
   const long = await srv.request('GET', `/api/v1/${'ž'.repeat(300)}`);
   assert.equal(long.status, 404);
-  assert.ok(!long.body.error.message.includes('\uFFFD'), 'a long path is cut between characters');
+  assert.ok(!long.body.error.message.includes('?'), 'a long path is cut between characters');
 });
 
 test('paths with a newline or terminal codes are escaped in the log', async () => {
@@ -65,7 +64,7 @@ test('/healthz checks the database with a write, the key and the disk', async ()
 
 test('/healthz is 503 naming the disk when free space is under the threshold', async () => {
   // The threshold is a real setting; one larger than any disk shows the failing answer.
-  const low = await startServer({ args: ['--min-free-disk-mb', String(1 << 30)] });
+  const low = await startServer({ serveArgs: ['--min-free-disk-mb', String(1 << 30)] });
   try {
     const r = await low.request('GET', '/healthz');
     assert.equal(r.status, 503);
@@ -88,7 +87,7 @@ test('/healthz on a really full disk: 503 naming the database and the disk (root
   process.env.TMPDIR = mnt;
   let full;
   try {
-    full = await startServer({ args: ['--min-free-disk-mb', '1'] });
+    full = await startServer({ serveArgs: ['--min-free-disk-mb', '1'] });
     assert.equal((await full.request('GET', '/healthz')).status, 200);
     // Fill the disk to the last block.
     spawnSync('dd', ['if=/dev/zero', `of=${join(mnt, 'filler')}`, 'bs=64k'], { stdio: 'ignore' });

@@ -12,7 +12,7 @@ let admin;
 before(async () => {
   // Without the sanitizers' quarantine the RSS shows what the code holds.
   const env = { ASAN_OPTIONS: 'detect_leaks=1:quarantine_size_mb=0:thread_local_quarantine_size_kb=0' };
-  srv = await startServer({ env, args: ['--header-timeout', '3', '--per-address-limit', '120'] });
+  srv = await startServer({ env, serveArgs: ['--header-timeout', '3', '--per-address-limit', '120'] });
   admin = await srv.login('admin');
 });
 after(async () => { await srv.stop(); });

@@ -14,7 +14,7 @@ import { startServer, WEB } from './harness.mjs';
 const web = mkdtempSync(join(tmpdir(), 'haven-web-'));
 cpSync(WEB, web, { recursive: true });
 let srv;
-before(async () => { srv = await startServer({ args: ['--web', web] }); });
+before(async () => { srv = await startServer({ serveArgs: ['--web', web] }); });
 after(async () => { await srv.stop(); rmSync(web, { recursive: true, force: true }); });
 
 // GET without automatic decompression; returns {status, headers, body: Buffer}.

@@ -43,7 +43,7 @@ const login = (srv, headers = {}) => srv.request('POST', '/api/v1/session',
 
 test('over libmicrohttpd\'s TLS the session cookie is Secure', async () => {
   const { key, cert } = selfSigned();
-  const srv = await startServer({ args: ['--tls-cert', cert, '--tls-key', key], base: 'https' });
+  const srv = await startServer({ serveArgs: ['--tls-cert', cert, '--tls-key', key] });
   try {
     const base = srv.base.replace('http://', 'https://');
     const ca = readFileSync(cert);
@@ -74,7 +74,7 @@ test('over plain HTTP it is not, and X-Forwarded-Proto from an untrusted peer ch
 });
 
 test('behind a trusted proxy: its X-Forwarded-Proto sets Secure, its X-Forwarded-For is the address', async () => {
-  const srv = await startServer({ args: ['--trusted-proxy', '127.0.0.1'] });
+  const srv = await startServer({ serveArgs: ['--trusted-proxy', '127.0.0.1'] });
   try {
     const r = await login(srv, { 'X-Forwarded-Proto': 'https', 'X-Forwarded-For': '198.51.100.1, 203.0.113.7' });
     assert.equal(r.status, 201);

@@ -26,8 +26,8 @@ function parseLogins(text) {
 }
 
 // Starts a server on a new database. options.demo adds demo data (options.people of them);
-// options.args are more `haven serve` arguments, options.env more environment;
-// options.quiet: false keeps the request log on stderr.
+// options.serveArgs are added to `haven serve` (e.g. ['--threads', '8']); options.env
+// is more environment; options.quiet: false keeps the request log on stderr.
 export async function startServer(options = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'haven-api-'));
   const db = join(dir, 'haven.db');
@@ -39,7 +39,7 @@ export async function startServer(options = {}) {
   const serveArgs = ['serve', '--db', db, '--listen', '127.0.0.1:0'];
   if (options.quiet !== false) serveArgs.push('--quiet');
   if (existsSync(WEB)) serveArgs.push('--web', WEB);
-  serveArgs.push(...(options.args ?? []));
+  serveArgs.push(...(options.serveArgs ?? []));
   const proc = spawn(BIN, serveArgs,
     { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...(options.env ?? {}) } });
   let stderr = '';
