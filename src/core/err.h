@@ -46,10 +46,10 @@ herr *err_new(err_code code, const char *field, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
 /* Gives e a message key and up to ERR_MAX_PARAMS parameters, as name/value string
- * pairs ended by NULL: err_with(err_invalid("name", "..."), "too_long", "max", "120",
- * NULL). Returns e, so it wraps an err_new call; NULL and the shared out-of-memory
- * error pass through unchanged. Pairs past the limit are dropped; names and values
- * are cut and made valid UTF-8 as err_new does. */
+ * pairs ended by a typed NULL (a plain NULL in varargs may be an int): err_with(
+ * err_invalid("name", "..."), "too_long", "max", "120", (const char *)NULL). Returns e, so it wraps
+ * an err_new call; NULL and the shared out-of-memory error pass through unchanged. Pairs past the
+ * limit are dropped; names and values are cut and made valid UTF-8 as err_new does. */
 herr *err_with(herr *e, const char *key, ...);
 
 /* Frees an error; NULL is fine. */
@@ -66,6 +66,6 @@ int err_http_status(err_code code);
 
 /* A required field that is missing (key "required"). */
 #define err_required(field)                                                                        \
-    err_with(err_invalid((field), "%s is required", (field)), "required", NULL)
+    err_with(err_invalid((field), "%s is required", (field)), "required", (const char *)NULL)
 
 #endif

@@ -36,10 +36,10 @@ static herr *check_string(const char *name, const char *s, json_field_type type,
     snprintf(max_text, sizeof max_text, "%zu", max);
     if (max && text_utf8_length(s) > max)
         return err_with(err_invalid(name, "%s is longer than %zu characters", name, max),
-                        "too_long", "max", max_text, NULL);
+                        "too_long", "max", max_text, (const char *)NULL);
     if (type != JF_TEXT && !text_is_single_line(s))
         return err_with(err_invalid(name, "%s must be one line without control characters", name),
-                        "one_line", NULL);
+                        "one_line", (const char *)NULL);
     return NULL;
 }
 
@@ -60,7 +60,7 @@ static herr *check_member(const json_field *f, const json_t *v) {
     }
     if (!ok)
         return err_with(err_invalid(f->name, "%s must be %s", f->name, type_name(f->type)),
-                        "wrong_type", "type", type_key(f->type), NULL);
+                        "wrong_type", "type", type_key(f->type), (const char *)NULL);
     if (f->type == JF_STRING || f->type == JF_TEXT)
         return check_string(f->name, json_string_value(v), f->type, f->max_len);
     if (f->type == JF_STRING_ARRAY || f->type == JF_ARRAY) {
@@ -68,7 +68,7 @@ static herr *check_member(const json_field *f, const json_t *v) {
             char max_text[24];
             snprintf(max_text, sizeof max_text, "%zu", f->max_len);
             return err_with(err_invalid(f->name, "%s has more than %zu items", f->name, f->max_len),
-                            "too_many_items", "max", max_text, NULL);
+                            "too_many_items", "max", max_text, (const char *)NULL);
         }
         if (f->type == JF_ARRAY) return NULL;
         size_t i;
@@ -76,7 +76,7 @@ static herr *check_member(const json_field *f, const json_t *v) {
         json_array_foreach(v, i, item) {
             if (!json_is_string(item))
                 return err_with(err_invalid(f->name, "%s must be an array of strings", f->name),
-                                "wrong_type", "type", "string_array", NULL);
+                                "wrong_type", "type", "string_array", (const char *)NULL);
             herr *e = check_string(f->name, json_string_value(item), JF_STRING, 64);
             if (e) return e;
         }
@@ -87,7 +87,7 @@ static herr *check_member(const json_field *f, const json_t *v) {
 herr *json_check(const json_t *body, const json_field *fields, size_t n) {
     if (!json_is_object(body))
         return err_with(err_invalid("body", "the request body must be a JSON object"), "wrong_type",
-                        "type", "object", NULL);
+                        "type", "object", (const char *)NULL);
     const char *key;
     json_t *v;
     json_object_foreach((json_t *)body, key, v) {
@@ -97,14 +97,14 @@ herr *json_check(const json_t *body, const json_field *fields, size_t n) {
         /* An empty key ({"": 1}) still names a field: the body (found by fuzz_person). */
         if (!f)
             return err_with(err_invalid(key[0] ? key : "body", "unknown field \"%s\"", key),
-                            "unknown_field", NULL);
+                            "unknown_field", (const char *)NULL);
         herr *e = check_member(f, v);
         if (e) return e;
     }
     for (size_t i = 0; i < n; i++)
         if (fields[i].required && !json_object_get(body, fields[i].name))
             return err_with(err_invalid(fields[i].name, "%s is required", fields[i].name),
-                            "required", NULL);
+                            "required", (const char *)NULL);
     return NULL;
 }
 
@@ -123,7 +123,7 @@ herr *json_parse_body(const char *data, size_t len, json_t **out) {
         snprintf(column, sizeof column, "%d", jerr.column);
         return err_with(err_invalid("body", "malformed JSON at line %d, column %d: %s", jerr.line,
                                     jerr.column, jerr.text),
-                        "malformed_json", "line", line, "column", column, NULL);
+                        "malformed_json", "line", line, "column", column, (const char *)NULL);
     }
     return NULL;
 }
