@@ -4,11 +4,13 @@
 #include "auth/auth.h"
 #include "protection/protection.h"
 #include "registry/registry.h"
+#include "sessions/sessions.h"
 #include "stats/stats.h"
 
 /* Order matters: a module's tables may reference those of modules before it. */
 static herr *(*const migrations[])(store *) = {
-    audit_migrate, registry_migrate, auth_migrate, protection_migrate, stats_migrate,
+    audit_migrate,      registry_migrate, auth_migrate,
+    protection_migrate, stats_migrate,    sessions_migrate,
 };
 
 herr *schema_migrate_all(store *s) {
