@@ -30,8 +30,8 @@ static herr *patch_settings(api_request *req, api_response *res) {
 
 static herr *get_compare(api_request *req, api_response *res) {
     const char *indicator = api_query(req, "indicator"), *period = api_query(req, "period");
-    if (!indicator) return err_invalid("indicator", "indicator is required");
-    if (!period) return err_invalid("period", "period is required");
+    if (!indicator) return err_required("indicator");
+    if (!period) return err_required("period");
     json_t *out = NULL;
     herr *e = stats_compare(req->db, indicator, period, api_query(req, "sex"),
                             api_query(req, "age"), &out);

@@ -48,8 +48,18 @@ void api_add_security_headers(struct MHD_Response *r) {
 }
 
 static json_t *error_body(const herr *e) {
-    return json_pack("{s:{s:s,s:s,s:o}}", "error", "code", err_code_name(e->code), "message",
-                     e->message, "field", e->field[0] ? json_string(e->field) : json_null());
+    json_t *body =
+        json_pack("{s:{s:s,s:s,s:o}}", "error", "code", err_code_name(e->code), "message",
+                  e->message, "field", e->field[0] ? json_string(e->field) : json_null());
+    json_t *inner = json_object_get(body, "error");
+    if (inner && e->key[0]) {
+        json_t *params = json_object();
+        for (int i = 0; i < e->n_params; i++)
+            json_object_set_new(params, e->params[i].name, json_string(e->params[i].value));
+        json_object_set_new(inner, "key", json_string(e->key));
+        json_object_set_new(inner, "params", params);
+    }
+    return body;
 }
 
 static void client_address(struct MHD_Connection *conn, char out[64]) {

@@ -121,8 +121,8 @@ herr *auth_login(store *s, const char *username, const char *password, const cha
     store_stmt *st = NULL;
     char user_id[ID_LEN] = "", hash[CRYPTO_PWHASH_LEN] = "";
     bool active = false, row = false;
-    if (!username || !username[0]) return err_invalid("username", "username is required");
-    if (!password || !password[0]) return err_invalid("password", "password is required");
+    if (!username || !username[0]) return err_required("username");
+    if (!password || !password[0]) return err_required("password");
     if (strlen(username) > 64 || strlen(password) > 200)
         return err_new(ERR_UNAUTHENTICATED, NULL, "wrong username or password");
     herr *e = check_rate_limit(s, username, address);

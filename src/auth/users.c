@@ -73,9 +73,8 @@ static herr *check_user_input(store *s, const json_t *in, bool creating) {
     herr *e = json_check(in, user_fields, N_USER_FIELDS);
     if (e) return e;
     const char *v;
-    if (creating && !json_str(in, "username"))
-        return err_invalid("username", "username is required");
-    if (creating && !json_str(in, "role")) return err_invalid("role", "role is required");
+    if (creating && !json_str(in, "username")) return err_required("username");
+    if (creating && !json_str(in, "role")) return err_required("role");
     if (!creating && json_has(in, "username"))
         return err_invalid("username", "username cannot be changed");
     if ((v = json_str(in, "username")) && (e = check_username(v))) return e;

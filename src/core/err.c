@@ -19,6 +19,23 @@ herr *err_new(err_code code, const char *field, const char *fmt, ...) {
     return e;
 }
 
+herr *err_with(herr *e, const char *key, ...) {
+    if (!e || e == &oom_error) return e;
+    snprintf(e->key, sizeof e->key, "%s", key ? key : "");
+    va_list ap;
+    va_start(ap, key);
+    const char *name;
+    while ((name = va_arg(ap, const char *))) {
+        const char *value = va_arg(ap, const char *);
+        if (e->n_params == ERR_MAX_PARAMS) continue;
+        snprintf(e->params[e->n_params].name, sizeof e->params[0].name, "%s", name);
+        snprintf(e->params[e->n_params].value, sizeof e->params[0].value, "%s", value ? value : "");
+        e->n_params++;
+    }
+    va_end(ap);
+    return e;
+}
+
 void err_free(herr *e) {
     if (e && e != &oom_error) free(e);
 }

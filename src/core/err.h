@@ -20,16 +20,33 @@ typedef enum {
     ERR_INTERNAL         /* a bug: 500 */
 } err_code;
 
+#define ERR_MAX_PARAMS 4
+
+/* message is English, for logs and the command line. key and params let the web
+ * interface say the same in the user's language: it shows its message errors.key.<key>
+ * with each {name} filled by the param of that name. */
 typedef struct herr {
     err_code code;
     char message[320];
     char field[64];
+    char key[48]; /* "" when the error has no translatable message */
+    struct {
+        char name[24];
+        char value[96];
+    } params[ERR_MAX_PARAMS];
+    int n_params;
 } herr;
 
 /* Returns a new error with a printf-style message; field may be NULL. Never fails
  * (out of memory returns a shared static error that err_free ignores). */
 herr *err_new(err_code code, const char *field, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+
+/* Gives e a message key and up to ERR_MAX_PARAMS parameters, as name/value string
+ * pairs ended by NULL: err_with(err_invalid("name", "..."), "too_long", "max", "120",
+ * NULL). Returns e, so it wraps an err_new call; NULL and the shared out-of-memory
+ * error pass through unchanged. Pairs past the limit are dropped. */
+herr *err_with(herr *e, const char *key, ...);
 
 /* Frees an error; NULL is fine. */
 void err_free(herr *e);
@@ -42,5 +59,9 @@ int err_http_status(err_code code);
 
 /* Shorthand for the common validation error. */
 #define err_invalid(field, ...) err_new(ERR_INVALID, (field), __VA_ARGS__)
+
+/* A required field that is missing (key "required"). */
+#define err_required(field)                                                                        \
+    err_with(err_invalid((field), "%s is required", (field)), "required", NULL)
 
 #endif

@@ -42,7 +42,7 @@ herr *prot_check_time(const json_t *in, const char *field, int64_t def, char out
 
 herr *prot_check_not_blank(const json_t *in, const char *field, bool required) {
     const char *v = json_str(in, field);
-    if (!v) return required ? err_invalid(field, "%s is required", field) : NULL;
+    if (!v) return required ? err_required(field) : NULL;
     for (const char *p = v; *p; p++)
         if (!strchr(" \t\r\n", *p)) return NULL;
     return err_invalid(field, "%s cannot be empty", field);

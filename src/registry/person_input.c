@@ -27,7 +27,7 @@ static bool blank(const char *s) {
 
 static herr *check_name(const json_t *in, const char *field, bool required) {
     if (!json_has(in, field)) {
-        if (required) return err_invalid(field, "%s is required", field);
+        if (required) return err_required(field);
         return NULL;
     }
     const char *v = json_str(in, field);
@@ -117,7 +117,7 @@ herr *person_input_check(const json_t *in, bool registering, person_input *out) 
                 return err_invalid(fixed[i], "%s cannot be changed here", fixed[i]);
         return NULL;
     }
-    if (!json_str(in, "site_id")) return err_invalid("site_id", "site_id is required");
+    if (!json_str(in, "site_id")) return err_required("site_id");
     const char *at = json_str(in, "registered_at");
     out->registered_at = clock_now();
     if (at) {

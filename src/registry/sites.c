@@ -54,10 +54,9 @@ static herr *check_code(const char *code) {
 static herr *check_site_input(const json_t *in, bool creating) {
     herr *e = json_check(in, site_fields, N_SITE_FIELDS);
     if (e) return e;
-    if (creating && !json_str(in, "name")) return err_invalid("name", "name is required");
-    if (creating && !json_str(in, "kind")) return err_invalid("kind", "kind is required");
-    if (creating && !json_has(in, "capacity"))
-        return err_invalid("capacity", "capacity is required");
+    if (creating && !json_str(in, "name")) return err_required("name");
+    if (creating && !json_str(in, "kind")) return err_required("kind");
+    if (creating && !json_has(in, "capacity")) return err_required("capacity");
     if (json_has(in, "name") && (!json_str(in, "name") || !json_str(in, "name")[0]))
         return err_invalid("name", "name cannot be empty");
     if (json_has(in, "kind") && (!json_str(in, "kind") || !kind_valid(json_str(in, "kind"))))

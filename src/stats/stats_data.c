@@ -95,7 +95,7 @@ static herr *cell_code(const json_t *cell, size_t i, const char *name, bool want
         return NULL;
     }
     const char *code = json_string_value(v);
-    if (!code) return err_invalid(field, "%s is required", field);
+    if (!code) return err_required(field);
     const stats_cat *cat = stats_cat_get();
     bool ok = !strcmp(name, "citizen") ? stats_citizen_valid(code)
               : !strcmp(name, "sex")   ? stats_cat_sex(cat, code) >= 0

@@ -48,6 +48,29 @@ test('every_key_used_in_the_code_is_in_english', () => {
   assert.deepEqual(missing, []);
 });
 
+// Every message key the server gives with an error (err_with(..., "key", ...) in
+// src/) has a message in the interface, so the user reads it in their language.
+test('every_error_key_of_the_server_has_a_message', () => {
+  const src = new URL('../../src', import.meta.url).pathname;
+  const files = (function walk(dir) {
+    return readdirSync(dir).flatMap((f) => {
+      const p = join(dir, f);
+      return statSync(p).isDirectory() ? walk(p) : p.endsWith('.c') ? [p] : [];
+    });
+  })(src);
+  const missing = [];
+  let seen = 0;
+  for (const file of files) {
+    const text = readFileSync(file, 'utf8');
+    for (const m of text.matchAll(/err_with\(\s*(?:[^;]*?\)\s*,|[a-z_]+\s*,)\s*"([a-z0-9_]+)"/gs)) {
+      seen++;
+      if (!(`errors.key.${m[1]}` in en)) missing.push(`${file.slice(src.length)}: ${m[1]}`);
+    }
+  }
+  assert.ok(seen > 0, 'no err_with call found: the pattern is out of date');
+  assert.deepEqual(missing, []);
+});
+
 for (const code of ['bs', 'sr-Cyrl']) {
   test(`${code}_has_every_english_message_and_the_same_placeholders`, () => {
     const other = load(code);

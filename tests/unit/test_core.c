@@ -117,6 +117,25 @@ static void test_json_check_names_the_bad_field(void **state) {
     assert_err(json_parse_body("{\"a\":1,\"a\":2}", 13, &parsed), ERR_INVALID, "body");
 }
 
+static void test_err_with_gives_key_and_parameters(void **state) {
+    (void)state;
+    herr *e = err_with(err_invalid("name", "name is longer than %d characters", 120), "too_long",
+                       "max", "120", NULL);
+    assert_string_equal(e->field, "name");
+    assert_string_equal(e->key, "too_long");
+    assert_int_equal(e->n_params, 1);
+    assert_string_equal(e->params[0].name, "max");
+    assert_string_equal(e->params[0].value, "120");
+    err_free(e);
+    /* More parameters than fit are dropped, not written past the array. */
+    e = err_with(err_invalid(NULL, "x"), "k", "a", "1", "b", "2", "c", "3", "d", "4", "e", "5",
+                 NULL);
+    assert_int_equal(e->n_params, ERR_MAX_PARAMS);
+    assert_string_equal(e->params[ERR_MAX_PARAMS - 1].value, "4");
+    err_free(e);
+    assert_null(err_with(NULL, "k", NULL));
+}
+
 static void test_country_and_language_codes(void **state) {
     (void)state;
     assert_true(codes_country_valid("AF"));
@@ -146,6 +165,7 @@ int main(void) {
         cmocka_unit_test(test_fold_removes_accents_case_and_script),
         cmocka_unit_test(test_utf8_validation),
         cmocka_unit_test(test_json_check_names_the_bad_field),
+        cmocka_unit_test(test_err_with_gives_key_and_parameters),
         cmocka_unit_test(test_country_and_language_codes),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,12 +1,17 @@
 // The one way the interface talks to the server. The session is an HttpOnly cookie
 // the browser sends by itself: no token is ever held in JavaScript.
 
+// key and params, when the server gives them, name a message of the interface's own
+// (errors.key.<key>, with {param} placeholders) that says the same in the user's
+// language; message is the server's English.
 export class ApiError extends Error {
-  constructor(status, code, message, field) {
+  constructor(status, code, message, field, key, params) {
     super(message);
     this.status = status;
     this.code = code;
     this.field = field || null;
+    this.key = key || null;
+    this.params = params || {};
   }
 }
 
@@ -32,7 +37,7 @@ export async function api(method, path, body) {
   const json = await res.json().catch(() => null);
   if (!res.ok) {
     const e = (json && json.error) || {};
-    const err = new ApiError(res.status, e.code || `http_${res.status}`, e.message || res.statusText, e.field);
+    const err = new ApiError(res.status, e.code || `http_${res.status}`, e.message || res.statusText, e.field, e.key, e.params);
     if (res.status === 401 && path !== '/api/v1/session' && onUnauthenticated) onUnauthenticated(err);
     throw err;
   }

@@ -23,12 +23,17 @@ export function fieldset({ legend, children, name, className, hint }) {
     h('legend', {}, legend), hint ? h('p', { class: 'hint' }, hint) : null, children, errEl);
 }
 
-// The text to show for an API error: a message-file string for the field or the
-// code (errors.field.<field>, errors.<context>.<code>, errors.<code>), else the
-// server's own (English) message.
+// The text to show for an API error, most particular first: a message-file string for
+// this form's field (errors.<context>.field.<field>); the server's message key with its
+// parameters (errors.key.<key>: "at most {max} characters"), except that a missing
+// required field reads better as the field's own prompt (errors.field.<field>); the
+// code (errors.<context>.<code>, errors.<code>); else the server's own English.
 export function errorMessage(err, context) {
+  const keyed = err.key && has(`errors.key.${err.key}`) ? t(`errors.key.${err.key}`, err.params) : null;
   if (context && err.field && has(`errors.${context}.field.${err.field}`)) return t(`errors.${context}.field.${err.field}`);
+  if (keyed && err.key !== 'required') return keyed;
   if (err.code === 'invalid' && err.field && has(`errors.field.${err.field}`)) return t(`errors.field.${err.field}`);
+  if (keyed) return keyed;
   if (context && has(`errors.${context}.${err.code}`)) return t(`errors.${context}.${err.code}`);
   if (err.code !== 'invalid' && has(`errors.${err.code}`)) return t(`errors.${err.code}`);
   return err.message || t('errors.internal');

@@ -5,16 +5,33 @@
 // words as it owns its tables.
 import { get } from './api.js';
 
+// intl lists the formatting locales to try, best first. Browsers claim Bosnian but
+// some (Chromium) ship no Bosnian dates and fall back to "2026 M11 5"; Serbian Latin
+// of Bosnia writes dates, months and numbers as Bosnian does ("5. nov 2026.",
+// "1.500"), so it stands in.
 export const LOCALES = [
-  { code: 'en', label: 'English', intl: 'en-GB', html: 'en' },
-  { code: 'bs', label: 'Bosanski / Hrvatski / Srpski', intl: 'bs-Latn-BA', html: 'bs' },
-  { code: 'sr-Cyrl', label: 'Српски (ћирилица)', intl: 'sr-Cyrl-BA', html: 'sr-Cyrl' },
+  { code: 'en', label: 'English', intl: ['en-GB'], html: 'en' },
+  { code: 'bs', label: 'Bosanski / Hrvatski / Srpski', intl: ['bs-Latn-BA', 'sr-Latn-BA', 'hr-BA'], html: 'bs' },
+  { code: 'sr-Cyrl', label: 'Српски (ћирилица)', intl: ['sr-Cyrl-BA', 'sr-Cyrl'], html: 'sr-Cyrl' },
 ];
+
+// The first of the candidates whose month names the browser really has: a locale
+// without data names November "M11".
+function workingIntl(candidates) {
+  const november = new Date(Date.UTC(2026, 10, 5));
+  for (const c of candidates) {
+    try {
+      const month = new Intl.DateTimeFormat(c, { month: 'long', timeZone: 'UTC' }).format(november);
+      if (!/^M\d/.test(month)) return c;
+    } catch { /* an unknown tag: try the next */ }
+  }
+  return candidates[candidates.length - 1];
+}
 
 // Module message bundles (web/i18n/<bundle>/<locale>.json), loaded with the core file.
 export const BUNDLES = [];
 
-let current = LOCALES[0];
+let current = { ...LOCALES[0], intl: 'en-GB' };
 let messages = {};
 let english = {};
 const codeLists = {}; // "countries:bs" -> Map(code -> name)
@@ -44,7 +61,7 @@ export async function setLocale(code) {
   const next = pickLocale(code);
   if (!Object.keys(english).length) english = await loadFile('en');
   messages = next.code === 'en' ? english : await loadFile(next.code);
-  current = next;
+  current = { ...next, intl: workingIntl(next.intl) };
   document.documentElement.lang = next.html;
   document.documentElement.dir = 'ltr';
 }
@@ -115,7 +132,7 @@ export async function codeList(kind, lang = current.code) {
   const key = `${kind}:${lang}`;
   if (!codeLists[key]) {
     const r = await get(`/api/v1/codes/${kind}?lang=${encodeURIComponent(lang)}`);
-    const coll = new Intl.Collator(pickLocale(lang).intl);
+    const coll = new Intl.Collator(workingIntl(pickLocale(lang).intl));
     const items = r.items.slice().sort((a, b) => coll.compare(a.name, b.name));
     codeLists[key] = { items, byCode: new Map(items.map((i) => [i.code, i.name])) };
   }
