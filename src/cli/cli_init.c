@@ -11,6 +11,7 @@
 #include "core/crypto.h"
 #include "core/json.h"
 #include "demo/demo.h"
+#include "distributions/distributions.h"
 #include "sessions/sessions.h"
 #include "protection/protection.h"
 #include "registry/registry.h"
@@ -69,7 +70,20 @@ static herr *write_logins(const char *path, const json_t *logins) {
 static herr *(*const module_demos[])(store *, unsigned long long) = {
     protection_demo_load,
     sessions_demo_load,
+    distributions_demo_load,
 };
+
+/* The default catalogue of distributed items, in every new database. */
+static herr *seed_catalogue(store *s) {
+    int added = 0;
+    herr *e = store_begin(s);
+    if (e) return e;
+    if ((e = distributions_catalogue_seed(s, &added))) {
+        store_rollback(s);
+        return e;
+    }
+    return store_commit(s);
+}
 
 static herr *load_module_demos(store *s, unsigned long long seed) {
     for (size_t i = 0; i < sizeof module_demos / sizeof module_demos[0]; i++) {
@@ -129,6 +143,7 @@ int cli_cmd_init(int argc, char **argv) {
     if (!e) e = schema_migrate_all(s);
     if (!e) e = protection_key_setup(s, key_path, true);
     if (!e) e = create_admin(s, logins);
+    if (!e) e = seed_catalogue(s);
     if (!e && demo) e = demo_load(s, seed, people, &demo_logins);
     if (!e && demo) e = load_module_demos(s, seed);
     if (!e && demo_logins) json_array_extend(logins, demo_logins);

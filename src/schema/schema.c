@@ -2,6 +2,7 @@
 
 #include "audit/audit.h"
 #include "auth/auth.h"
+#include "distributions/distributions.h"
 #include "protection/protection.h"
 #include "registry/registry.h"
 #include "sessions/sessions.h"
@@ -9,8 +10,8 @@
 
 /* Order matters: a module's tables may reference those of modules before it. */
 static herr *(*const migrations[])(store *) = {
-    audit_migrate,      registry_migrate, auth_migrate,
-    protection_migrate, stats_migrate,    sessions_migrate,
+    audit_migrate, registry_migrate, auth_migrate,          protection_migrate,
+    stats_migrate, sessions_migrate, distributions_migrate,
 };
 
 herr *schema_migrate_all(store *s) {

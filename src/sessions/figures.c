@@ -52,11 +52,11 @@ static void add_to(json_t *obj, const char *key, json_int_t n) {
 static bool is_child_group(const json_t *groups, const char *code) {
     size_t i;
     json_t *g;
-    json_array_foreach(groups, i,
-                       g) if (!strcmp(json_str(g, "code"),
-                                      code)) return json_integer_value(json_object_get(g, "min")) >=
-            0 &&
-        json_integer_value(json_object_get(g, "max")) < 18;
+    json_array_foreach(groups, i, g) {
+        if (strcmp(json_str(g, "code"), code)) continue;
+        return json_integer_value(json_object_get(g, "min")) >= 0 &&
+               json_integer_value(json_object_get(g, "max")) < 18;
+    }
     return false;
 }
 

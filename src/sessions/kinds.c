@@ -36,9 +36,11 @@ json_t *sess_kind_find(const char *code) {
     json_t *kinds = sessions_kinds(NULL), *found = NULL;
     size_t i;
     json_t *k;
-    json_array_foreach(kinds, i, k) if (code && !strcmp(json_str(k, "code"), code)) {
-        found = json_incref(k);
-        break;
+    json_array_foreach(kinds, i, k) {
+        if (code && !strcmp(json_str(k, "code"), code)) {
+            found = json_incref(k);
+            break;
+        }
     }
     json_decref(kinds);
     return found;
