@@ -12,6 +12,7 @@
 #include "core/json.h"
 #include "demo/demo.h"
 #include "distributions/distributions.h"
+#include "feedback/feedback.h"
 #include "sessions/sessions.h"
 #include "protection/protection.h"
 #include "registry/registry.h"
@@ -71,6 +72,7 @@ static herr *(*const module_demos[])(store *, unsigned long long) = {
     protection_demo_load,
     sessions_demo_load,
     distributions_demo_load,
+    feedback_demo_load,
 };
 
 /* The default catalogue of distributed items, in every new database. */

@@ -120,7 +120,7 @@ static int fixture_teardown(void **state) {
 }
 
 /* Number of audit entries of the entity (and id, when given) with the action. */
-static int audit_count(fixture *f, const char *entity, const char *id, const char *action) {
+static inline int audit_count(fixture *f, const char *entity, const char *id, const char *action) {
     json_t *out = NULL;
     assert_ok(audit_list(f->s, entity, id, 1000, 0, &out));
     int n = 0;
@@ -133,7 +133,7 @@ static int audit_count(fixture *f, const char *entity, const char *id, const cha
 }
 
 /* Integer member at a dotted path of up to three keys ("attendance.total"). */
-static json_int_t int_at(const json_t *obj, const char *path) {
+static inline json_int_t int_at(const json_t *obj, const char *path) {
     char copy[128];
     snprintf(copy, sizeof copy, "%s", path);
     const json_t *cur = obj;
