@@ -5,6 +5,7 @@
 
 #include "api/api_internal.h"
 #include "core/json.h"
+#include "core/mem.h"
 #include "sessions/sessions.h"
 
 static herr *reply_or(herr *e, api_response *res, int status, json_t *out) {
@@ -90,7 +91,108 @@ static herr *person_sessions(api_request *req, api_response *res) {
     return reply_or(e, res, 200, out);
 }
 
+/* ---- trainings for officials ---- */
+
+static herr *list_trainings(api_request *req, api_response *res) {
+    json_t *out = NULL;
+    int limit = 100, offset = 0;
+    herr *e = api_query_int(req, "limit", 100, 1, 500, &limit);
+    if (!e) e = api_query_int(req, "offset", 0, 0, 1000000, &offset);
+    if (!e)
+        e = sessions_training_list(req->db, &req->actor, api_query(req, "from"),
+                                   api_query(req, "to"), limit, offset, &out);
+    return reply_or(e, res, 200, out);
+}
+
+static herr *create_training(api_request *req, api_response *res) {
+    json_t *out = NULL;
+    herr *e = sessions_training_create(req->db, &req->actor, req->body, &out);
+    return reply_or(e, res, 201, out);
+}
+
+static herr *training_figures(api_request *req, api_response *res) {
+    json_t *out = NULL;
+    herr *e = sessions_training_figures(req->db, &req->actor, api_query(req, "from"),
+                                        api_query(req, "to"), &out);
+    return reply_or(e, res, 200, out);
+}
+
+static herr *evaluation_form(api_request *req, api_response *res) {
+    (void)req;
+    return api_reply(res, 200, sessions_evaluation_form());
+}
+
+static herr *get_training(api_request *req, api_response *res) {
+    json_t *out = NULL;
+    herr *e = sessions_training_get(req->db, &req->actor, req->params[0], &out);
+    return reply_or(e, res, 200, out);
+}
+
+static herr *update_training(api_request *req, api_response *res) {
+    json_t *out = NULL;
+    herr *e = sessions_training_update(req->db, &req->actor, req->params[0], req->body, &out);
+    return reply_or(e, res, 200, out);
+}
+
+static herr *add_agenda(api_request *req, api_response *res) {
+    json_t *out = NULL;
+    herr *e = sessions_training_agenda_add(req->db, &req->actor, req->params[0], req->body, &out);
+    return reply_or(e, res, 201, out);
+}
+
+static herr *remove_agenda(api_request *req, api_response *res) {
+    json_t *out = NULL;
+    herr *e =
+        sessions_training_agenda_remove(req->db, &req->actor, req->params[0], req->params[1], &out);
+    return reply_or(e, res, 200, out);
+}
+
+static herr *add_participant(api_request *req, api_response *res) {
+    json_t *out = NULL;
+    herr *e = sessions_participant_add(req->db, &req->actor, req->params[0], req->body, &out);
+    return reply_or(e, res, 201, out);
+}
+
+static herr *update_participant(api_request *req, api_response *res) {
+    json_t *out = NULL;
+    herr *e = sessions_participant_update(req->db, &req->actor, req->params[0], req->params[1],
+                                          req->body, &out);
+    return reply_or(e, res, 200, out);
+}
+
+static herr *add_evaluation(api_request *req, api_response *res) {
+    json_t *out = NULL;
+    herr *e = sessions_evaluation_add(req->db, &req->actor, req->params[0], req->body, &out);
+    return reply_or(e, res, 201, out);
+}
+
+static herr *certificates(api_request *req, api_response *res) {
+    char *pdf = NULL;
+    size_t len = 0;
+    herr *e = sessions_certificates_pdf(req->db, &req->actor, req->params[0],
+                                        api_query(req, "participant"), &pdf, &len);
+    if (e) return e;
+    res->raw = pdf;
+    res->raw_len = len;
+    res->content_type = "application/pdf";
+    res->disposition = mem_strdup("inline; filename=\"certificates.pdf\"");
+    return NULL;
+}
+
 const api_route api_routes_sessions[] = {
+    {"GET", "/api/v1/trainings", "training.read", list_trainings, NULL, 0},
+    {"POST", "/api/v1/trainings", "training.write", create_training, NULL, 0},
+    {"GET", "/api/v1/trainings/figures", "training.read", training_figures, NULL, 0},
+    {"GET", "/api/v1/trainings/evaluation-form", "training.read", evaluation_form, NULL, 0},
+    {"GET", "/api/v1/trainings/{}", "training.read", get_training, NULL, 0},
+    {"PATCH", "/api/v1/trainings/{}", "training.write", update_training, NULL, 0},
+    {"POST", "/api/v1/trainings/{}/agenda", "training.write", add_agenda, NULL, 0},
+    {"DELETE", "/api/v1/trainings/{}/agenda/{}", "training.write", remove_agenda, NULL, 0},
+    {"POST", "/api/v1/trainings/{}/participants", "training.write", add_participant, NULL, 0},
+    {"PATCH", "/api/v1/trainings/{}/participants/{}", "training.write", update_participant, NULL,
+     0},
+    {"POST", "/api/v1/trainings/{}/evaluations", "training.write", add_evaluation, NULL, 0},
+    {"GET", "/api/v1/trainings/{}/certificates", "training.write", certificates, NULL, 0},
     {"GET", "/api/v1/sessions/kinds", "sessions.read", get_kinds, NULL, 0},
     {"GET", "/api/v1/sessions/figures", "sessions.read", get_figures, NULL, 0},
     {"GET", "/api/v1/sessions", "sessions.read", list_sessions, NULL, 0},

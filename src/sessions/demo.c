@@ -131,6 +131,103 @@ cleanup:
     return e;
 }
 
+/* ---- trainings for officials ------------------------------------------------------------ */
+
+static const char *const given_f[] = {"Amela", "Jasmina", "Lejla",   "Milica",
+                                      "Ivana", "Selma",   "Dragana", "Aida"};
+static const char *const given_m[] = {"Emir",  "Nenad", "Adnan", "Goran",
+                                      "Haris", "Dario", "Mirza", "Zoran"};
+static const char *const family[] = {"Hodžić", "Petrović", "Begović",   "Kovačević", "Delić",
+                                     "Marić",  "Šehić",    "Jovanović", "Mujić",     "Babić"};
+static const struct {
+    const char *name, *country;
+} organisations[] = {
+    {"Service for Foreigners' Affairs", "BA"},
+    {"Border Police of BiH", "BA"},
+    {"Ministry of Security", "BA"},
+    {"Centre for Social Work Bihać", "BA"},
+    {"Ministry of Interior of Serbia", "RS"},
+    {"Police Directorate of Montenegro", "ME"},
+};
+
+static const struct {
+    const char *title, *kind, *venue, *organiser;
+    int days, participants;
+    const char *agenda[4];
+} trainings[] = {
+    {"Identification of victims of trafficking in mixed migration flows",
+     "workshop",
+     "Hotel Hills, Sarajevo",
+     "IOM Bosnia and Herzegovina",
+     2,
+     18,
+     {"Indicators of trafficking", "Victim-centred interviewing", "Referral mechanisms",
+      "Simulation exercise"}},
+    {"Camp coordination and camp management",
+     "training",
+     "TRC Lipa, Bihać",
+     "IOM and the Service for Foreigners' Affairs",
+     1,
+     14,
+     {"Roles in a reception centre", "Data and registration", "Complaints and feedback", NULL}},
+    {"Return counselling for children and families",
+     "workshop",
+     "Ministry of Security, Sarajevo",
+     "IOM AVRR unit",
+     1,
+     21,
+     {"Rights of the child in return", "Best interests assessment", "Family counselling", NULL}},
+};
+
+static herr *one_training(store *s, const actor *a, demo_rng *r, size_t k, int64_t today) {
+    char from[CLOCK_DATE_LEN], to[CLOCK_DATE_LEN];
+    int64_t start = today - (int64_t)(3 + 9 * k + (size_t)below(r, 5)) * 86400;
+    clock_format_date(start, from);
+    clock_format_date(start + (trainings[k].days - 1) * 86400, to);
+    json_t *in =
+               json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "title", trainings[k].title, "kind",
+                         trainings[k].kind, "starts_on", from, "ends_on", to, "venue",
+                         trainings[k].venue, "organiser", trainings[k].organiser, "language", "bs"),
+           *out = NULL;
+    herr *e = sessions_training_create(s, a, in, &out);
+    json_decref(in);
+    if (e) return e;
+    char id[ID_LEN];
+    snprintf(id, sizeof id, "%s", json_str(out, "id"));
+    json_decref(out);
+    for (int i = 0; i < 4 && trainings[k].agenda[i] && !e; i++) {
+        char day[CLOCK_DATE_LEN], time[8];
+        clock_format_date(start + (i * trainings[k].days / 4) * 86400, day);
+        snprintf(time, sizeof time, "%02d:%02d", 9 + 2 * (i % 2), i % 2 ? 30 : 0);
+        in = json_pack("{s:s,s:s,s:s,s:s}", "day", day, "time", time, "title",
+                       trainings[k].agenda[i], "speaker", i % 2 ? "IOM expert" : "SFA trainer");
+        e = sessions_training_agenda_add(s, a, id, in, &out);
+        json_decref(in);
+        json_decref(out);
+    }
+    for (int i = 0; i < trainings[k].participants && !e; i++) {
+        bool female = unit(r) < 0.46;
+        size_t o = (size_t)below(r, 6);
+        char name[80];
+        snprintf(name, sizeof name, "%s %s", female ? given_f[below(r, 8)] : given_m[below(r, 8)],
+                 family[below(r, 10)]);
+        in = json_pack("{s:s,s:s,s:s,s:s,s:b}", "name", name, "organisation", organisations[o].name,
+                       "country", organisations[o].country, "sex", female ? "F" : "M", "attended",
+                       unit(r) < 0.93);
+        e = sessions_participant_add(s, a, id, in, &out);
+        json_decref(in);
+        json_decref(out);
+        if (e || unit(r) < 0.3) continue;
+        in = json_pack("{s:{s:i,s:i,s:i,s:i}}", "answers", "relevance", 3 + below(r, 3),
+                       "knowledge", 3 + below(r, 3), "trainers", 4 + below(r, 2), "organisation",
+                       3 + below(r, 3));
+        e = sessions_evaluation_add(s, a, id, in, &out);
+        json_decref(in);
+        json_decref(out);
+    }
+    return e;
+}
+
 herr *sessions_demo_load(store *s, unsigned long long seed) {
     actor a;
     actor_system(&a, "demo");
@@ -156,6 +253,8 @@ herr *sessions_demo_load(store *s, unsigned long long seed) {
         json_decref(residents);
         if (e) break;
     }
+    for (size_t k = 0; k < sizeof trainings / sizeof trainings[0] && !e; k++)
+        e = one_training(s, &a, &r, k, today);
     json_decref(sites);
     return e;
 }

@@ -141,9 +141,9 @@ static herr *figures(store *s, const figure_scope *f, const char *from, const ch
 }
 
 /* from..to with defaults (the last 12 months) and their ISO bounds. */
-static herr *period(const char *from_in, const char *to_in, char from[CLOCK_DATE_LEN],
-                    char to[CLOCK_DATE_LEN], char from_iso[CLOCK_ISO_LEN],
-                    char to_iso[CLOCK_ISO_LEN]) {
+herr *sess_period(const char *from_in, const char *to_in, char from[CLOCK_DATE_LEN],
+                  char to[CLOCK_DATE_LEN], char from_iso[CLOCK_ISO_LEN],
+                  char to_iso[CLOCK_ISO_LEN]) {
     herr *e = check_date_text("from", from_in, false, from);
     if (!e) e = check_date_text("to", to_in, false, to);
     if (e) return e;
@@ -163,7 +163,7 @@ static herr *period(const char *from_in, const char *to_in, char from[CLOCK_DATE
 herr *sessions_figures(store *s, const actor *a, const char *site_id, const char *from,
                        const char *to, json_t **out) {
     char f[CLOCK_DATE_LEN], t[CLOCK_DATE_LEN], fi[CLOCK_ISO_LEN], ti[CLOCK_ISO_LEN];
-    herr *e = period(from, to, f, t, fi, ti);
+    herr *e = sess_period(from, to, f, t, fi, ti);
     if (e) return e;
     if (site_id && !actor_has_site(a, site_id))
         return err_new(ERR_NOT_FOUND, "site", "no site with id %s among your sites", site_id);
@@ -176,7 +176,7 @@ herr *sessions_figures(store *s, const actor *a, const char *site_id, const char
 
 herr *sessions_period_figures(store *s, const char *from, const char *to, json_t **out) {
     char f[CLOCK_DATE_LEN], t[CLOCK_DATE_LEN], fi[CLOCK_ISO_LEN], ti[CLOCK_ISO_LEN];
-    herr *e = period(from, to, f, t, fi, ti);
+    herr *e = sess_period(from, to, f, t, fi, ti);
     if (e) return e;
     figure_scope fs = {true, ",", NULL, fi, ti};
     return figures(s, &fs, f, t, out);

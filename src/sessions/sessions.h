@@ -127,10 +127,77 @@ herr *sessions_figures(store *s, const actor *a, const char *site_id, const char
  * caller decides who sees aggregates. */
 herr *sessions_period_figures(store *s, const char *from, const char *to, json_t **out);
 
+/* ---- trainings and events for officials ---------------------------------------------
+ * Trainings, workshops, conferences and study visits for officials of ministries, the
+ * border police, the Service for Foreigners' Affairs and partners: 550 of them in 2023.
+ * Not scoped to sites (they happen in hotels and ministries); roles with training.read
+ * read them, training.write change them. Participants are officials, not registered
+ * migrants. The evaluation form is data (data/training_evaluation.json). */
+
+/* Fields: title (required), kind (training | workshop | conference | study_visit |
+ * meeting), starts_on, ends_on (YYYY-MM-DD, required, ends_on not before starts_on),
+ * venue, site_id (optional: when held at a centre), organiser, language (ISO 639),
+ * description (text), certificate_text (the line printed on certificates, default
+ * "has successfully completed"). *out as sessions_training_get. */
+herr *sessions_training_create(store *s, const actor *a, const json_t *in, json_t **out);
+herr *sessions_training_update(store *s, const actor *a, const char *id, const json_t *in,
+                               json_t **out);
+
+/* The training with "agenda" (by day and time), "participants", "evaluation" (results:
+ * {"responses","questions":{id:{"n","mean"}},"comments":[...]}) and "figures"
+ * ({"participants","female","male","other","attended","countries"}). */
+herr *sessions_training_get(store *s, const actor *a, const char *id, json_t **out);
+
+/* {"total","items":[training with figures, no participants]} newest first; from..to on
+ * starts_on (YYYY-MM-DD, optional). */
+herr *sessions_training_list(store *s, const actor *a, const char *from, const char *to, int limit,
+                             int offset, json_t **out);
+
+/* Agenda item: {"day" (YYYY-MM-DD within the training),"time" (HH:MM),"title","speaker"}. */
+herr *sessions_training_agenda_add(store *s, const actor *a, const char *training_id,
+                                   const json_t *in, json_t **out);
+herr *sessions_training_agenda_remove(store *s, const actor *a, const char *training_id,
+                                      const char *item_id, json_t **out);
+
+/* Participant: {"name" (required),"organisation" (required),"country" (ISO 3166),"sex"
+ * (F | M | X),"position","email","attended" (bool, default true)}. Update takes the same
+ * fields. */
+herr *sessions_participant_add(store *s, const actor *a, const char *training_id, const json_t *in,
+                               json_t **out);
+herr *sessions_participant_update(store *s, const actor *a, const char *training_id,
+                                  const char *participant_id, const json_t *in, json_t **out);
+
+/* An evaluation: {"participant_id" (optional: evaluations may be anonymous),"answers":
+ * {question id: 1..5 | text}} against data/training_evaluation.json. One per
+ * participant (ERR_CONFLICT). */
+herr *sessions_evaluation_add(store *s, const actor *a, const char *training_id, const json_t *in,
+                              json_t **out);
+
+/* data/training_evaluation.json (caller owns). */
+json_t *sessions_evaluation_form(void);
+
+/* Certificates as a PDF: one A4 landscape page per participant who attended (or only
+ * participant_id), with name, organisation, the training's title, dates and venue, and a
+ * certificate number (assigned on first issue, kept). Rendered with Pango and Cairo, so
+ * any script prints. *pdf (mem_alloc'ed) and *len; ERR_CONFLICT when nobody attended.
+ * Audited. */
+herr *sessions_certificates_pdf(store *s, const actor *a, const char *training_id,
+                                const char *participant_id, char **pdf, size_t *len);
+
+/* Releases the font state certificates leave behind (at exit: keeps leak checkers quiet).
+ * No certificate may be in the making. */
+void sessions_shutdown(void);
+
+/* Per month for from..to (default 12 months): {"months":[{"month","trainings",
+ * "participants","female","male","other"}],"totals":{...},"by_organisation":{...}}. */
+herr *sessions_training_figures(store *s, const actor *a, const char *from, const char *to,
+                                json_t **out);
+
 /* ---- demo ---------------------------------------------------------------------------- */
 
 /* Adds a month of sessions of every kind at the demo's sites with registered attendees
- * (people checked in there) and anonymous counts, inside the caller's transaction. */
+ * (people checked in there) and anonymous counts, and a few trainings for officials with
+ * agenda, participants and evaluations, inside the caller's transaction. */
 herr *sessions_demo_load(store *s, unsigned long long seed);
 
 #endif

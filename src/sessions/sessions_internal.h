@@ -44,4 +44,9 @@ char *sess_scope(const actor *a);
  * exclusive upper bound of an inclusive day range. */
 void sess_day_after(const char *date, char out[21]);
 
+/* from..to (YYYY-MM-DD; default the last 12 months) into from/to and the ISO bounds
+ * [from_iso, to_iso). ERR_INVALID naming "from" or "to". */
+herr *sess_period(const char *from_in, const char *to_in, char from[11], char to[11],
+                  char from_iso[21], char to_iso[21]);
+
 #endif

@@ -44,8 +44,58 @@ static const char migration_1[] =
     " count INTEGER NOT NULL CHECK (count BETWEEN 0 AND 10000),"
     " PRIMARY KEY (session_id, sex, age_group));";
 
+static const char migration_2[] =
+    "CREATE TABLE trainings ("
+    " id TEXT PRIMARY KEY,"
+    " title TEXT NOT NULL,"
+    " kind TEXT NOT NULL CHECK (kind IN ('training', 'workshop', 'conference', 'study_visit',"
+    "  'meeting')),"
+    " starts_on TEXT NOT NULL,"
+    " ends_on TEXT NOT NULL,"
+    " venue TEXT,"
+    " site_id TEXT REFERENCES sites (id),"
+    " organiser TEXT,"
+    " language TEXT,"
+    " description TEXT,"
+    " certificate_text TEXT,"
+    " by_id TEXT NOT NULL,"
+    " by_name TEXT NOT NULL,"
+    " created_at TEXT NOT NULL,"
+    " updated_at TEXT NOT NULL,"
+    " CHECK (ends_on >= starts_on));"
+    "CREATE INDEX trainings_starts ON trainings (starts_on);"
+    "CREATE TABLE training_agenda ("
+    " id TEXT PRIMARY KEY,"
+    " training_id TEXT NOT NULL REFERENCES trainings (id),"
+    " day TEXT NOT NULL,"
+    " time TEXT NOT NULL,"
+    " title TEXT NOT NULL,"
+    " speaker TEXT);"
+    "CREATE INDEX training_agenda_training ON training_agenda (training_id, day, time);"
+    "CREATE TABLE training_participants ("
+    " id TEXT PRIMARY KEY,"
+    " training_id TEXT NOT NULL REFERENCES trainings (id),"
+    " name TEXT NOT NULL,"
+    " organisation TEXT NOT NULL,"
+    " country TEXT,"
+    " sex TEXT CHECK (sex IN ('F', 'M', 'X')),"
+    " position TEXT,"
+    " email TEXT,"
+    " attended INTEGER NOT NULL DEFAULT 1,"
+    " certificate_no TEXT UNIQUE,"
+    " created_at TEXT NOT NULL);"
+    "CREATE INDEX training_participants_training ON training_participants (training_id);"
+    "CREATE TABLE training_evaluations ("
+    " id TEXT PRIMARY KEY,"
+    " training_id TEXT NOT NULL REFERENCES trainings (id),"
+    " participant_id TEXT UNIQUE REFERENCES training_participants (id),"
+    " answers TEXT NOT NULL,"
+    " submitted_at TEXT NOT NULL);"
+    "CREATE INDEX training_evaluations_training ON training_evaluations (training_id);";
+
 static const store_migration migrations[] = {
     {1, migration_1},
+    {2, migration_2},
 };
 
 herr *sessions_migrate(store *s) {

@@ -112,3 +112,30 @@ test('kinds, filters and monthly figures', async () => {
   assert.equal(bad.status, 400);
   assert.equal(bad.body.error.field, 'from');
 });
+
+test('a training for officials: participants, evaluation, certificates as PDF', async () => {
+  const created = await call('POST', '/api/v1/trainings', 'trainer', {
+    title: 'Camp coordination and camp management', kind: 'training', starts_on: '2024-05-14', ends_on: '2024-05-15', venue: 'TRC Lipa',
+  });
+  assert.equal(created.status, 201, created.text);
+  const id = created.body.id;
+  assert.equal((await call('POST', '/api/v1/trainings', 'registrar', { title: 'x' })).status, 403);
+  for (const [name, sex] of [['Amela Hodžić', 'F'], ['Ненад Петровић', 'M']]) {
+    const p = await call('POST', `/api/v1/trainings/${id}/participants`, 'trainer', { name, sex, organisation: 'SFA', country: 'BA' });
+    assert.equal(p.status, 201, p.text);
+  }
+  const agenda = await call('POST', `/api/v1/trainings/${id}/agenda`, 'trainer', { day: '2024-05-14', time: '09:00', title: 'Roles in a centre' });
+  assert.equal(agenda.status, 201, agenda.text);
+  const ev = await call('POST', `/api/v1/trainings/${id}/evaluations`, 'trainer', { answers: { relevance: 4, comment: 'Useful' } });
+  assert.equal(ev.status, 201, ev.text);
+  assert.equal(ev.body.figures.female, 1);
+  const pdf = await server.request('GET', `/api/v1/trainings/${id}/certificates`, { token: tok.trainer });
+  assert.equal(pdf.status, 200);
+  assert.equal(pdf.headers.get('content-type'), 'application/pdf');
+  assert.ok(pdf.text.startsWith('%PDF'));
+  const viewer = await call('GET', `/api/v1/trainings/${id}`, 'viewer');
+  assert.equal(viewer.status, 200);
+  assert.ok(viewer.body.participants.every((p) => p.certificate_no));
+  const fig = await call('GET', '/api/v1/trainings/figures?from=2024-05-01&to=2024-05-31', 'viewer');
+  assert.equal(fig.body.totals.participants, 2);
+});
