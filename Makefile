@@ -2,7 +2,9 @@
 # missing, then drives it.
 #
 #   make run     build, create var/haven.db with demo data if absent, serve :8080
-#   make test    build with ASan+UBSan, run unit, API and browser tests
+#   make test    build with ASan+UBSan, run unit, API and browser tests, the fuzz
+#                smoke (clang tree build-fuzz/) and the race test (build-tsan/)
+#   make fuzz    fuzz every parser for FUZZ_SECONDS each (docs/fuzzing.md)
 #   make bench   build optimised, run the benchmarks
 #   make build   optimised binary at build/haven
 #   make lint    clang-format check and cppcheck
@@ -31,8 +33,8 @@ JOBS ?= $(shell nproc)
 DB ?= var/haven.db
 LISTEN ?= 127.0.0.1:8080
 
-.PHONY: all deps build build-test run test unit-test api-test e2e-test bench lint clean npm-deps vendor \
-	screenshots
+.PHONY: all deps build build-test build-fuzz build-tsan run test unit-test api-test e2e-test \
+	fuzz-test tsan-test fuzz bench lint clean npm-deps vendor screenshots
 
 all: build
 
@@ -73,6 +75,19 @@ build-test: deps
 	cmake -S . -B build-test -DCMAKE_BUILD_TYPE=Debug -DHAVEN_SANITIZE=ON >/dev/null
 	cmake --build build-test -j $(JOBS)
 
+# The fuzzers: clang, libFuzzer, ASan+UBSan, -O1 with asserts kept. Separate from the
+# gcc trees, which this does not touch.
+build-fuzz: deps
+	CC=clang cmake -S . -B build-fuzz -DHAVEN_FUZZ=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	  -DCMAKE_C_FLAGS_RELWITHDEBINFO="-O1 -g" >/dev/null
+	cmake --build build-fuzz -j $(JOBS)
+
+# haven and the programs of tests/tsan/ under ThreadSanitizer (clang), for the race tests.
+build-tsan: deps
+	CC=clang cmake -S . -B build-tsan -DHAVEN_TSAN=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	  -DCMAKE_C_FLAGS_RELWITHDEBINFO="-O1 -g" >/dev/null
+	cmake --build build-tsan -j $(JOBS)
+
 run: build npm-deps vendor
 	@mkdir -p var
 	@if [ ! -f $(DB) ]; then \
@@ -81,7 +96,7 @@ run: build npm-deps vendor
 	@echo "Demo logins (from var/demo-logins.txt):"; cat var/demo-logins.txt 2>/dev/null || true
 	./build/haven serve --db $(DB) --listen $(LISTEN) --web web
 
-test: build-test npm-deps vendor
+test: build-test build-fuzz build-tsan npm-deps vendor
 	cd build-test && ctest --output-on-failure -j $(JOBS)
 
 unit-test: build-test
@@ -92,6 +107,24 @@ api-test: build-test
 
 e2e-test: build-test npm-deps vendor
 	cd build-test && ctest --output-on-failure -L e2e
+
+fuzz-test: build-test build-fuzz
+	cd build-test && ctest --output-on-failure -L fuzz -j $(JOBS)
+
+tsan-test: build-test build-tsan npm-deps
+	cd build-test && ctest --output-on-failure -L tsan
+
+# Fuzzes each harness for FUZZ_SECONDS (default 60), one after another, keeping new
+# coverage in FUZZ_CORPUS (default var/fuzz/, outside the tree). FUZZERS=person,dates
+# picks some.
+FUZZ_SECONDS ?= 60
+fuzz: build-fuzz
+	@for b in build-fuzz/fuzz_*; do \
+	  n=$${b#build-fuzz/fuzz_}; \
+	  if [ -n "$(FUZZERS)" ] && ! echo ",$(FUZZERS)," | grep -q ",$$n,"; then continue; fi; \
+	  echo "== fuzz_$$n for $(FUZZ_SECONDS) s"; \
+	  FUZZ_SECONDS=$(FUZZ_SECONDS) tests/fuzz/run.sh fuzz $$b || exit 1; \
+	done
 
 screenshots: build-test npm-deps vendor
 	HAVEN_BIN=build-test/haven HAVEN_WEB=web HAVEN_SCREENSHOTS=docs/screenshots \
@@ -106,4 +139,4 @@ lint:
 	  --suppress=missingIncludeSystem --include=/usr/include/jansson.h -I src src
 
 clean:
-	rm -rf build build-test
+	rm -rf build build-test build-fuzz build-tsan

@@ -21,6 +21,8 @@ typedef struct {
     unsigned roles; /* bit i: roles[i] has it */
 } permission_entry;
 
+/* Written once by load() under pthread_once (`loaded`), read-only afterwards: every
+ * reader calls pthread_once first, which orders it after the load. */
 static role_entry roles[MAX_ROLES];
 static size_t n_roles;
 static permission_entry permissions[MAX_PERMISSIONS];

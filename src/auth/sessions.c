@@ -108,6 +108,7 @@ cleanup:
     return e;
 }
 
+/* Written once under pthread_once (dummy_once), read-only afterwards. */
 static char dummy_hash[CRYPTO_PWHASH_LEN];
 static pthread_once_t dummy_once = PTHREAD_ONCE_INIT;
 

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 
+/* Set by single-threaded tests only (0 in the server): no lock. */
 static int64_t fake_now;
 
 int64_t clock_now(void) { return fake_now ? fake_now : (int64_t)time(NULL); }
@@ -114,6 +115,12 @@ bool clock_parse_iso(const char *s, int64_t *out) {
     } else {
         return false;
     }
-    *out = clock_days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + se - offset;
+    int64_t t = clock_days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + se - offset;
+    /* An offset can push the instant out of the years 1..9999 that clock_format_iso
+     * writes back (found by tests/fuzz/fuzz_dates.c). */
+    if (t < clock_days_from_civil(1, 1, 1) * 86400 ||
+        t >= clock_days_from_civil(10000, 1, 1) * 86400)
+        return false;
+    *out = t;
     return true;
 }

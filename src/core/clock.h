@@ -21,7 +21,8 @@ void clock_format_date(int64_t t, char out[CLOCK_DATE_LEN]);
 
 /* Parses "YYYY-MM-DDTHH:MM:SS" followed by "Z" or "+HH:MM"/"-HH:MM" (an optional
  * fraction of seconds is ignored). Returns false on anything else, including
- * impossible dates such as February 30th. */
+ * impossible dates such as February 30th and instants whose UTC year is outside
+ * 1..9999 (what clock_format_iso can write back). */
 bool clock_parse_iso(const char *s, int64_t *out);
 
 /* Parses a real calendar date "YYYY-MM-DD"; false otherwise. */

@@ -37,15 +37,18 @@ typedef struct herr {
     int n_params;
 } herr;
 
-/* Returns a new error with a printf-style message; field may be NULL. Never fails
- * (out of memory returns a shared static error that err_free ignores). */
+/* Returns a new error with a printf-style message; field may be NULL. Message and
+ * field are cut to their size at a character boundary and made valid UTF-8 (invalid
+ * bytes become '?'), so that they can always be sent as JSON. Never fails (out of
+ * memory returns a shared static error that err_free ignores). */
 herr *err_new(err_code code, const char *field, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
 /* Gives e a message key and up to ERR_MAX_PARAMS parameters, as name/value string
  * pairs ended by NULL: err_with(err_invalid("name", "..."), "too_long", "max", "120",
  * NULL). Returns e, so it wraps an err_new call; NULL and the shared out-of-memory
- * error pass through unchanged. Pairs past the limit are dropped. */
+ * error pass through unchanged. Pairs past the limit are dropped; names and values
+ * are cut and made valid UTF-8 as err_new does. */
 herr *err_with(herr *e, const char *key, ...);
 
 /* Frees an error; NULL is fine. */

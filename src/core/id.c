@@ -13,8 +13,8 @@
  * are ordered "by time, then id" (a consent and its withdrawal, a referral's steps) keep
  * their order even when written within one clock tick. */
 static pthread_mutex_t id_lock = PTHREAD_MUTEX_INITIALIZER;
-static uint64_t id_last_ms;
-static unsigned id_counter;
+static uint64_t id_last_ms; /* guarded by id_lock */
+static unsigned id_counter; /* guarded by id_lock */
 
 void id_new(char out[ID_LEN]) {
     unsigned char b[16];

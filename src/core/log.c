@@ -5,6 +5,7 @@
 
 #include "core/clock.h"
 
+/* Set once at start, before any server thread runs; read-only afterwards. */
 static int log_quiet;
 
 void log_set_quiet(int quiet) { log_quiet = quiet; }

@@ -55,7 +55,7 @@ bool text_is_single_line(const char *s) {
 }
 
 static pthread_mutex_t fold_lock = PTHREAD_MUTEX_INITIALIZER;
-static UTransliterator *fold_trans;
+static UTransliterator *fold_trans; /* guarded by fold_lock, and used only with it held */
 
 static herr *fold_open(void) {
     if (fold_trans) return NULL;
@@ -98,21 +98,27 @@ herr *text_fold(const char *s, char **out) {
         e = err_new(ERR_INVALID, NULL, "text is not valid UTF-8");
         goto cleanup;
     }
-    /* Transliteration can grow text (one Arabic letter becomes "sh"): leave room. */
+    /* Transliteration can grow text (one Arabic letter becomes "sh", U+FDFA eighteen
+     * letters and their Latin): leave room, and start again with more when it was not
+     * enough (found by tests/fuzz/fuzz_names.c). */
     int32_t cap = len * 4 + 16;
-    buf = mem_alloc((size_t)cap * sizeof(UChar));
-    status = U_ZERO_ERROR;
-    u_strFromUTF8(buf, cap, &len, s, -1, &status);
-    if (U_FAILURE(status)) {
-        e = err_new(ERR_INVALID, NULL, "text is not valid UTF-8");
-        goto cleanup;
+    for (int attempt = 0; attempt < 4; attempt++, cap *= 4) {
+        mem_free(buf);
+        buf = mem_alloc((size_t)cap * sizeof(UChar));
+        status = U_ZERO_ERROR;
+        u_strFromUTF8(buf, cap, &len, s, -1, &status);
+        if (U_FAILURE(status)) {
+            e = err_new(ERR_INVALID, NULL, "text is not valid UTF-8");
+            goto cleanup;
+        }
+        pthread_mutex_lock(&fold_lock);
+        e = fold_open();
+        int32_t limit = len;
+        if (!e) utrans_transUChars(fold_trans, buf, &len, cap, 0, &limit, &status);
+        pthread_mutex_unlock(&fold_lock);
+        if (e) goto cleanup;
+        if (status != U_BUFFER_OVERFLOW_ERROR) break;
     }
-    pthread_mutex_lock(&fold_lock);
-    e = fold_open();
-    int32_t limit = len;
-    if (!e) utrans_transUChars(fold_trans, buf, &len, cap, 0, &limit, &status);
-    pthread_mutex_unlock(&fold_lock);
-    if (e) goto cleanup;
     if (U_FAILURE(status)) {
         e = err_new(ERR_INTERNAL, NULL, "transliteration failed: %s", u_errorName(status));
         goto cleanup;

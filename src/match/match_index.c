@@ -567,11 +567,29 @@ herr *match_index_explain(match_index *ix, const match_record *a, const match_re
     return NULL;
 }
 
-double match_default_threshold(const match_index *ix) { return ix->model.threshold; }
+/* Both read under the shared lock: additions write n_live and training installs a new
+ * model while the registry asks (a data race ThreadSanitizer found under concurrent
+ * registrations; tests/tsan/tsan_match_index.c). The lock is not const; the index
+ * is, as far as the caller can tell. */
+double match_default_threshold(const match_index *ix) {
+    pthread_rwlock_t *lock = (pthread_rwlock_t *)&ix->lock;
+    pthread_rwlock_rdlock(lock);
+    double t = ix->model.threshold;
+    pthread_rwlock_unlock(lock);
+    return t;
+}
 
-size_t match_index_size(const match_index *ix) { return ix->n_live; }
+size_t match_index_size(const match_index *ix) {
+    pthread_rwlock_t *lock = (pthread_rwlock_t *)&ix->lock;
+    pthread_rwlock_rdlock(lock);
+    size_t n = ix->n_live;
+    pthread_rwlock_unlock(lock);
+    return n;
+}
 
 size_t match_index_memory(const match_index *ix) {
+    pthread_rwlock_t *lock = (pthread_rwlock_t *)&ix->lock;
+    pthread_rwlock_rdlock(lock);
     size_t b = sizeof *ix + ix->cap_slots * (sizeof *ix->recs + sizeof *ix->hot) +
                ix->cap_free * sizeof *ix->free_slots + ix->cap_lists * sizeof *ix->lists +
                mmap_memory(&ix->ids) + mmap_memory(&ix->post) + mmap_memory(&ix->freq[0]) +
@@ -580,6 +598,7 @@ size_t match_index_memory(const match_index *ix) {
     for (size_t i = 0; i < ix->n_slots; i++) b += mrec_memory(&ix->recs[i]);
     for (size_t i = 0; i < ix->n_lists; i++)
         if (ix->lists[i].cap) b += ix->lists[i].cap * sizeof(uint32_t);
+    pthread_rwlock_unlock(lock);
     return b;
 }
 
@@ -599,7 +618,11 @@ void match_index_describe_model(const match_index *ix, FILE *f) {
                                         "year +-1, day/month differ",
                                         "different"};
     static const char *const simple[] = {"agree", "differ"};
-    const mmodel *m = &ix->model;
+    pthread_rwlock_t *lock = (pthread_rwlock_t *)&ix->lock;
+    pthread_rwlock_rdlock(lock);
+    mmodel model = ix->model; /* a copy: training may install another meanwhile */
+    pthread_rwlock_unlock(lock);
+    const mmodel *m = &model;
     fprintf(f, "model: %s, %zu pairs, %d EM iterations, lambda %.3g, threshold %.3f\n",
             m->trained ? "trained by EM" : "prior (untrained)", m->train_pairs, m->iterations,
             m->lambda, m->threshold);

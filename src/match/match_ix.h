@@ -13,6 +13,9 @@
 #define MATCH_BLOCK_CAP 100
 
 struct match_index {
+    /* Guards every field below: queries and training's sampling hold it shared; add,
+     * remove and installing a trained model hold it alone. Readers of single fields
+     * (match_index_size, match_default_threshold) take it too. */
     pthread_rwlock_t lock;
     mrec *recs; /* by slot; a free slot has id == NULL */
     mhot *hot;  /* by slot: what mix_may_reach reads */

@@ -27,10 +27,12 @@
 
 #define POOL_MAX 16
 
+/* Transliterators are not thread-safe: each thread takes one from the pool (or a
+ * clone of master) and gives it back. */
 static pthread_mutex_t pool_lock = PTHREAD_MUTEX_INITIALIZER;
-static UTransliterator *master;
-static UTransliterator *pool[POOL_MAX];
-static int pool_n;
+static UTransliterator *master;         /* guarded by pool_lock */
+static UTransliterator *pool[POOL_MAX]; /* guarded by pool_lock */
+static int pool_n;                      /* guarded by pool_lock */
 
 static herr *translit_take(UTransliterator **out) {
     herr *e = NULL;
@@ -124,19 +126,28 @@ static herr *transliterate(const char *s, char *out, size_t out_size) {
     UErrorCode st = U_ZERO_ERROR;
     size_t n = strlen(s);
     int32_t cap = (int32_t)(n * 4 + 16), len = 0;
-    buf = mem_alloc((size_t)cap * sizeof(UChar));
-    buf[0] = ' ';
-    u_strFromUTF8(buf + 1, cap - 1, &len, s, (int32_t)n, &st);
-    if (U_FAILURE(st)) {
+    bool bad_utf8 = false;
+    e = translit_take(&t);
+    if (e) goto cleanup;
+    /* NFKC alone can make 18 characters of one (U+FDFA), and transliteration adds more:
+     * on overflow start again with a larger buffer (found by fuzz_names). */
+    for (int attempt = 0; attempt < 4; attempt++, cap *= 4) {
+        st = U_ZERO_ERROR;
+        mem_free(buf);
+        buf = mem_alloc((size_t)cap * sizeof(UChar));
+        buf[0] = ' ';
+        u_strFromUTF8(buf + 1, cap - 1, &len, s, (int32_t)n, &st);
+        if ((bad_utf8 = U_FAILURE(st))) break;
+        len += 1;
+        int32_t limit = len;
+        utrans_transUChars(t, buf, &len, cap, 0, &limit, &st);
+        if (st != U_BUFFER_OVERFLOW_ERROR) break;
+    }
+    translit_give(t);
+    if (bad_utf8) {
         e = err_invalid("name", "name is not valid UTF-8");
         goto cleanup;
     }
-    len += 1;
-    e = translit_take(&t);
-    if (e) goto cleanup;
-    int32_t limit = len;
-    utrans_transUChars(t, buf, &len, cap, 0, &limit, &st);
-    translit_give(t);
     if (U_FAILURE(st)) {
         e = err_new(ERR_INTERNAL, NULL, "transliteration failed: %s", u_errorName(st));
         goto cleanup;
@@ -193,16 +204,21 @@ static const char *const abd_prefixes[] = {"abdoul", "abdul", "abdel", "abdal",
 /* Abbreviations registrars write for Muhammad. */
 static const char *const muhammad_short[] = {"md", "mohd", "muhd", "mhd", NULL};
 
+/* Rewrites until nothing changes, so that a normal form normalises to itself: "abd" +
+ * "ulaziz" is "abdulaziz" again, whose prefix goes too (found by fuzz_names). */
 static void canonical_word(char *w) {
     if (in_list(w, muhammad_short)) {
         strcpy(w, "muhammad");
         return;
     }
-    for (const char *const *p = abd_prefixes; *p; p++) {
-        size_t k = strlen(*p);
-        if (!strncmp(w, *p, k) && strlen(w + k) >= 3) {
-            memmove(w + 3, w + k, strlen(w + k) + 1);
-            return;
+    for (bool again = true; again;) {
+        again = false;
+        for (const char *const *p = abd_prefixes; *p && !again; p++) {
+            size_t k = strlen(*p);
+            if (!strncmp(w, *p, k) && strlen(w + k) >= 3) {
+                memmove(w + 3, w + k, strlen(w + k) + 1);
+                again = true;
+            }
         }
     }
 }
@@ -216,8 +232,10 @@ static void join_particles(char words[][MATCH_NAME_MAX + 1], size_t n, char *out
         if (i + 1 < n && in_list(words[i], articles)) continue;
         const char *w = words[i];
         joined[0] = '\0';
-        /* A joiner takes the next word (skipping an article between them). */
-        while (i + 1 < n && in_list(w, joiners)) {
+        /* A joiner takes the next word (skipping an article between them); so does a
+         * joined word that is itself a joiner ("abd" + "ul" is "abdul"), or the normal
+         * form would join again when normalised (found by fuzz_names). */
+        while (i + 1 < n && (in_list(w, joiners) || in_list(joined, joiners))) {
             size_t j = i + 1;
             if (j + 1 < n && in_list(words[j], articles)) j++;
             const char *head = !strcmp(w, "ibn") || !strcmp(w, "bn") ? "bin" : w;
@@ -226,7 +244,6 @@ static void join_particles(char words[][MATCH_NAME_MAX + 1], size_t n, char *out
             strcat(joined, words[j]);
             i = j;
             w = words[j];
-            if (!in_list(w, joiners)) break;
         }
         char word[MATCH_NAME_MAX + 1];
         strcpy(word, joined[0] ? joined : w);

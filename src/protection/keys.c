@@ -21,9 +21,10 @@
 #include "protection/protection.h"
 #include "protection/protection_internal.h"
 
+/* The process's key, shared by every server thread. */
 static pthread_mutex_t key_lock = PTHREAD_MUTEX_INITIALIZER;
-static unsigned char process_key[CRYPTO_KEY_LEN];
-static bool key_loaded;
+static unsigned char process_key[CRYPTO_KEY_LEN]; /* guarded by key_lock */
+static bool key_loaded;                           /* guarded by key_lock */
 
 void protection_key_use(const unsigned char key[CRYPTO_KEY_LEN]) {
     pthread_mutex_lock(&key_lock);

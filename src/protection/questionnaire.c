@@ -14,6 +14,8 @@
 
 #define MAX_TEXT_ANSWER 2000
 
+/* Written once under pthread_once (`loaded`), read-only afterwards (readers call
+ * pthread_once first). */
 static json_t *questionnaire;
 static pthread_once_t loaded = PTHREAD_ONCE_INIT;
 

@@ -18,14 +18,14 @@
  * reloads the index. (Switching databases while another thread queries is not
  * supported: the server never does.) */
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
-static match_index *index_of_db;
-static char index_path[PATH_MAX];
-static size_t trained_at; /* records indexed at the last training */
+static match_index *index_of_db;  /* guarded by lock (the index has its own rwlock inside) */
+static char index_path[PATH_MAX]; /* guarded by lock */
+static size_t trained_at;         /* guarded by lock: records indexed at the last training */
 /* Retraining runs on its own thread so that the registration which doubled the index
  * does not wait for it (queries go on meanwhile; other additions wait for the sample).
  * It is joined before the index is replaced or freed. */
-static pthread_t trainer;
-static bool trainer_running;
+static pthread_t trainer;    /* guarded by lock */
+static bool trainer_running; /* guarded by lock */
 
 /* Waits for a retraining still running. Called with `lock` held. */
 static void trainer_join(void) {

@@ -12,6 +12,7 @@
 #include "core/mem.h"
 #include "stats/stats_internal.h"
 
+/* Written once under pthread_once (catalogue_once), read-only afterwards. */
 static stats_cat catalogue;
 static pthread_once_t catalogue_once = PTHREAD_ONCE_INIT;
 

@@ -66,7 +66,7 @@ static herr *check_settings(const json_t *in, char values[4][32]) {
     json_object_foreach((json_t *)in, key, v) {
         int k = 0;
         while (k < 4 && strcmp(keys[k], key)) k++;
-        if (k == 4) return err_invalid(key, "unknown field %s", key);
+        if (k == 4) return err_invalid(key[0] ? key : "body", "unknown field \"%s\"", key);
     }
     for (int k = 0; k < 4; k++) {
         json_t *val = json_object_get(in, keys[k]);

@@ -7,10 +7,10 @@
 
 struct store_pool {
     pthread_mutex_t lock;
-    pthread_cond_t available;
-    store **free_list;
-    int n_free;
-    int size;
+    pthread_cond_t available; /* signalled under lock when a handle comes back */
+    store **free_list;        /* guarded by lock */
+    int n_free;               /* guarded by lock */
+    int size;                 /* set at open, read-only afterwards */
 };
 
 herr *store_pool_open(const char *path, int size, store_pool **out) {

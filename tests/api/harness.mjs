@@ -25,7 +25,8 @@ function parseLogins(text) {
   return logins;
 }
 
-// Starts a server on a new database. options.demo adds demo data (options.people of them).
+// Starts a server on a new database. options.demo adds demo data (options.people of them);
+// options.serveArgs are added to `haven serve` (e.g. ['--threads', '8']).
 export async function startServer(options = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'haven-api-'));
   const db = join(dir, 'haven.db');
@@ -36,6 +37,7 @@ export async function startServer(options = {}) {
   const logins = parseLogins(init.stdout);
   const serveArgs = ['serve', '--db', db, '--listen', '127.0.0.1:0', '--quiet'];
   if (existsSync(WEB)) serveArgs.push('--web', WEB);
+  serveArgs.push(...(options.serveArgs ?? []));
   const proc = spawn(BIN, serveArgs,
     { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';

@@ -37,6 +37,53 @@ static void test_impossible_dates_are_rejected(void **state) {
     assert_false(clock_parse_iso("2023-05-14T08:30:00", &t));
 }
 
+/* Found by fuzz_dates: an offset moved the instant past year 9999, which formatted
+ * as year 0000 (tests/fuzz/corpus/dates/crash_year_10000). */
+static void test_iso_time_outside_years_1_to_9999_is_rejected(void **state) {
+    (void)state;
+    int64_t t;
+    assert_false(clock_parse_iso("9999-12-31T23:59:59-14:59", &t));
+    assert_false(clock_parse_iso("0001-01-01T00:00:00+00:01", &t));
+    assert_true(clock_parse_iso("9999-12-31T23:59:59Z", &t));
+    char out[CLOCK_ISO_LEN];
+    clock_format_iso(t, out);
+    assert_string_equal(out, "9999-12-31T23:59:59Z");
+    assert_true(clock_parse_iso("0001-01-01T00:00:00Z", &t));
+    clock_format_iso(t, out);
+    assert_string_equal(out, "0001-01-01T00:00:00Z");
+}
+
+/* Found by fuzz_person (tests/fuzz/corpus/person/crash_long_unicode_key.json): a field
+ * name of 48 "é" was cut inside a character, and the error body could not be built;
+ * the same for the bytes of a path such as /api/v1/%ff echoed in a message. */
+static void test_errors_are_valid_utf8_whatever_they_echo(void **state) {
+    (void)state;
+    char key[200] = "";
+    for (int i = 0; i < 48; i++) strcat(key, "\xc3\xa9");
+    herr *e = err_invalid(key, "unknown field %s", key);
+    assert_true(text_utf8_valid(e->field, strlen(e->field)));
+    assert_true(text_utf8_valid(e->message, strlen(e->message)));
+    assert_int_equal(strlen(e->field), 62); /* 31 whole characters of 2 bytes */
+    err_free(e);
+    e = err_new(ERR_NOT_FOUND, NULL, "no endpoint %s %s", "GET", "/api/v1/\xff\xc3x\xed\xa0\x80");
+    assert_string_equal(e->message, "no endpoint GET /api/v1/??x???");
+    err_free(e);
+    e = err_new(ERR_NOT_FOUND, NULL, "no endpoint %s", "/api/v1/\xff");
+    assert_string_equal(e->message, "no endpoint /api/v1/?");
+    err_free(e);
+    char msg[400];
+    memset(msg, 'a', sizeof msg);
+    memcpy(msg + 318, "\xe2\x82\xac", 3); /* a euro sign across the 320-byte limit */
+    msg[sizeof msg - 1] = '\0';
+    e = err_new(ERR_INVALID, "x", "%s", msg);
+    assert_int_equal(strlen(e->message), 318);
+    err_free(e);
+    e = err_with(err_invalid("x", "bad"), "bad_value", "value", key, NULL); /* 96 bytes of é */
+    assert_true(text_utf8_valid(e->params[0].value, strlen(e->params[0].value)));
+    assert_int_equal(strlen(e->params[0].value), 94);
+    err_free(e);
+}
+
 static void test_days_from_civil_matches_known_days(void **state) {
     (void)state;
     assert_int_equal(clock_days_from_civil(1970, 1, 1), 0);
@@ -66,6 +113,11 @@ static void test_fold_removes_accents_case_and_script(void **state) {
     assert_ok(text_fold("محمد", &out));
     assert_true(strlen(out) > 0); /* Arabic becomes Latin letters */
     for (const char *p = out; *p; p++) assert_true(*p >= 'a' && *p <= 'z');
+    mem_free(out);
+    /* Found by fuzz_names: U+FDFA grows eighteen-fold and overflowed the buffer. */
+    out = NULL;
+    assert_ok(text_fold("\xef\xb7\xba \xef\xb7\xba \xef\xb7\xba \xef\xb7\xba", &out));
+    assert_true(strlen(out) > 10);
     mem_free(out);
 }
 
@@ -107,6 +159,9 @@ static void test_json_check_names_the_bad_field(void **state) {
     expect_check_fails("{\"name\":\"ab\",\"tags\":[1]}", "tags");
     expect_check_fails("{\"name\":\"a\\nb\"}", "name");
     expect_check_fails("[1,2]", "body");
+    /* Found by fuzz_person (corpus/person/crash_empty_key.json): an unknown empty key
+     * gave a validation error with no field. */
+    expect_check_fails("{\"\":\"x\"}", "body");
     json_t *ok =
         json_loads("{\"name\":\"Bihać\",\"note\":\"two\\nlines\",\"count\":null}", 0, NULL);
     assert_ok(json_check(ok, fields, 4));
@@ -161,6 +216,8 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_iso_time_round_trips),
         cmocka_unit_test(test_impossible_dates_are_rejected),
+        cmocka_unit_test(test_iso_time_outside_years_1_to_9999_is_rejected),
+        cmocka_unit_test(test_errors_are_valid_utf8_whatever_they_echo),
         cmocka_unit_test(test_days_from_civil_matches_known_days),
         cmocka_unit_test(test_fold_removes_accents_case_and_script),
         cmocka_unit_test(test_utf8_validation),

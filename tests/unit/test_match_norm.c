@@ -102,6 +102,25 @@ static void test_particles_joined_or_split_agree(void **state) {
     assert_norm("Md. Rahim", "muhammad rahim");
 }
 
+/* Found by fuzz_names (corpus/names/crash_not_idempotent): "Abdul Ullah" gave
+ * "abdullah", which normalises again to "abdlah"; now both give "abdlah" at once. */
+static void test_a_normal_form_normalises_to_itself(void **state) {
+    (void)state;
+    assert_norm("Abdul Ullah", "abdlah");
+    static const char *const names[] = {
+        "Abdul Ullah",     "Ab al-abdul ulaAnmuhalid", "Abdoul Abdul Ulaziz",
+        "Abd ul ul Karim", "Abu Bakr al-Baghdadi",     "Мохамед Абдулах",
+        "عبدالرحمن"};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        char *once = NULL, *twice = NULL;
+        assert_ok(match_normalize_name(names[i], &once));
+        assert_ok(match_normalize_name(once, &twice));
+        assert_string_equal(once, twice);
+        mem_free(once);
+        mem_free(twice);
+    }
+}
+
 static void test_arabic_script_matches_latin_skeleton(void **state) {
     (void)state;
     assert_same_key("محمد", "Mohammad");
@@ -110,6 +129,23 @@ static void test_arabic_script_matches_latin_skeleton(void **state) {
     assert_same_key("علی", "Ali");
     assert_same_key("احمدی", "Ahmadi");
     assert_norm("الحسيني", "hsini"); /* the article becomes a word and is dropped */
+}
+
+/* Found by fuzz_names (corpus/names/crash_ligature_overflow): U+FDFA, written after
+ * the Prophet's name, is 18 letters after NFKC and overflowed the transliteration
+ * buffer: an internal error, and a registration with it answered 500. */
+static void test_ligatures_that_expand_are_transliterated(void **state) {
+    (void)state;
+    char *n = NULL;
+    assert_ok(match_normalize_name("\xef\xb7\xba \xef\xb7\xba", &n));
+    assert_true(strlen(n) > 10);
+    mem_free(n);
+    char many[400] = "";
+    for (int i = 0; i < 40; i++) strcat(many, "\xef\xb7\xba"); /* 40 of them, 720 letters */
+    assert_ok(match_normalize_name(many, &n));
+    mem_free(n);
+    assert_ok(match_phonetic_key("\xd9\x85\xd8\xad\xd9\x85\xd8\xaf \xef\xb7\xba", &n));
+    mem_free(n);
 }
 
 static void test_invalid_utf8_is_rejected(void **state) {
@@ -143,7 +179,9 @@ int main(void) {
         cmocka_unit_test(test_hussain_variants_agree_and_hassan_stays_apart),
         cmocka_unit_test(test_consonant_classes),
         cmocka_unit_test(test_particles_joined_or_split_agree),
+        cmocka_unit_test(test_a_normal_form_normalises_to_itself),
         cmocka_unit_test(test_arabic_script_matches_latin_skeleton),
+        cmocka_unit_test(test_ligatures_that_expand_are_transliterated),
         cmocka_unit_test(test_invalid_utf8_is_rejected),
         cmocka_unit_test(test_jaro_winkler_known_values),
     };
