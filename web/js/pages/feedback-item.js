@@ -47,7 +47,7 @@ export default async function render({ root, params, app }) {
       });
     });
     body.replaceChildren(
-      h('dl', { class: 'facts', id: 'fb-facts' }, facts.map(([k, v]) => [h('dt', {}, t(k)), h('dd', {}, v)])),
+      h('dl', { class: 'facts spaced', id: 'fb-facts' }, facts.map(([k, v]) => [h('dt', {}, t(k)), h('dd', {}, v)])),
       h('section', { class: 'card', 'aria-labelledby': 'fb-sum-h' }, h('h2', { id: 'fb-sum-h' }, t('fb.summary')), h('p', { dir: 'auto' }, item.summary)),
       h('section', { class: 'card', 'aria-labelledby': 'fb-steps-h' }, h('h2', { id: 'fb-steps-h' }, t('fb.steps')),
         item.events.length ? h('ol', { class: 'timeline', id: 'fb-steps' }, item.events.map((ev) => h('li', {},

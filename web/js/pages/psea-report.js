@@ -33,7 +33,7 @@ export default async function render({ root, params, app }) {
         } catch (err) { showError(form, err, 'psea'); }
       });
     });
-    body.replaceChildren(h('dl', { class: 'facts' }, facts.map(([k, v]) => [h('dt', {}, t(k)), h('dd', { dir: 'auto' }, v)])),
+    body.replaceChildren(h('dl', { class: 'facts spaced' }, facts.map(([k, v]) => [h('dt', {}, t(k)), h('dd', { dir: 'auto' }, v)])),
       h('section', { class: 'card', 'aria-labelledby': 'psea-sum-h' }, h('h2', { id: 'psea-sum-h' }, t('psea.summary')), h('p', { dir: 'auto', id: 'psea-text' }, r.summary)),
       h('section', { class: 'card', 'aria-labelledby': 'psea-steps-h' }, h('h2', { id: 'psea-steps-h' }, t('psea.steps')),
         r.events.length ? h('ol', { class: 'timeline' }, r.events.map((ev) => h('li', {}, h('strong', {}, t(`psea.state.${ev.state}`)), ' · ', fmtDateTime(ev.at), ' · ', ev.by_name,

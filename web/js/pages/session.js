@@ -52,7 +52,7 @@ export default async function render({ root, params, app }) {
       } catch (err) { addMsg.textContent = err.status === 409 ? t('ses.already') : err.message; }
     } }) : null;
     body.replaceChildren(
-      h('dl', { class: 'facts' }, [['ses.kind', label(kind)], ['ses.when', fmtDateTime(s.starts_at)], ['centres.site', s.site_name],
+      h('dl', { class: 'facts spaced' }, [['ses.kind', label(kind)], ['ses.when', fmtDateTime(s.starts_at)], ['centres.site', s.site_name],
         ['ses.facilitator', s.facilitator], ['ses.language', s.language], ['ses.interpreter', s.interpreter || '—']].map(([k, v]) => [h('dt', {}, t(k)), h('dd', {}, v)])),
       h('div', { class: 'kpis' }, kpi(t('ses.registered'), s.attendance.registered, 'kpi-registered'), kpi(t('ses.anonymous'), s.attendance.anonymous, 'kpi-anonymous'),
         kpi(t('ses.total'), s.attendance.total, 'kpi-total')),

@@ -35,7 +35,7 @@ export default async function render({ root, params, app }) {
     });
     const ratings = evalForm.questions.filter((q) => q.type === 'rating');
     body.replaceChildren(
-      h('dl', { class: 'facts' }, [['tr.kind_label', t(`tr.kind.${tr.kind}`)], ['tr.from', fmtDate(tr.starts_on)], ['tr.to', fmtDate(tr.ends_on)],
+      h('dl', { class: 'facts spaced' }, [['tr.kind_label', t(`tr.kind.${tr.kind}`)], ['tr.from', fmtDate(tr.starts_on)], ['tr.to', fmtDate(tr.ends_on)],
         ['tr.venue', tr.venue || '—'], ['tr.organiser', tr.organiser || '—']].map(([k, v]) => [h('dt', {}, t(k)), h('dd', {}, v)])),
       h('div', { class: 'kpis' }, kpi(t('tr.participants'), tr.figures.participants, 'kpi-p'), kpi(t('tr.attended'), tr.figures.attended, 'kpi-attended'),
         kpi(t('tr.women'), tr.figures.female, 'kpi-w'), kpi(t('tr.evaluations'), tr.evaluation.responses, 'kpi-e')),
