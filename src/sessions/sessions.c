@@ -299,7 +299,7 @@ void sess_day_after(const char *date, char out[CLOCK_ISO_LEN]) {
 }
 
 herr *sessions_list(store *s, const actor *a, const sessions_query *q, json_t **out) {
-    char from[CLOCK_DATE_LEN], to[CLOCK_DATE_LEN], to_bound[CLOCK_ISO_LEN];
+    char from[CLOCK_DATE_LEN] = "", to[CLOCK_DATE_LEN] = "", to_bound[CLOCK_ISO_LEN];
     int limit = q->limit ? q->limit : 100;
     store_stmt *st = NULL;
     json_t *items = json_array(), *owned = NULL;

@@ -381,7 +381,7 @@ static herr *write_agenda(store *s, const actor *a, const char *training_id, con
 
 herr *sessions_training_agenda_add(store *s, const actor *a, const char *training_id,
                                    const json_t *in, json_t **out) {
-    char id[ID_LEN], day[CLOCK_DATE_LEN];
+    char id[ID_LEN], day[CLOCK_DATE_LEN] = "";
     json_t *t = NULL;
     herr *e = json_check(in, agenda_fields, 4);
     if (!e) e = check_date(in, "day", true, day);
