@@ -15,6 +15,7 @@
 APT_PACKAGES := build-essential cmake pkg-config \
 	libsqlite3-dev sqlite3 \
 	libmicrohttpd-dev \
+	zlib1g-dev \
 	libjansson-dev \
 	libsodium-dev \
 	libicu-dev \
@@ -28,7 +29,8 @@ APT_PACKAGES := build-essential cmake pkg-config \
 	libpq-dev postgresql postgresql-contrib \
 	clang libclang-rt-14-dev \
 	wrk \
-	chromium
+	chromium \
+	openssl
 JOBS ?= $(shell nproc)
 DB ?= var/haven.db
 LISTEN ?= 127.0.0.1:8080

@@ -14,11 +14,22 @@
 
 typedef struct {
     const char *db_path;
-    const char *host;    /* "127.0.0.1" */
-    uint16_t port;       /* 0: any free port */
-    const char *web_dir; /* NULL: serve no web interface */
-    int threads;         /* 0: 4 */
-    bool secure_cookie;  /* add Secure to the session cookie (behind HTTPS) */
+    const char *host;          /* "127.0.0.1" */
+    uint16_t port;             /* 0: any free port */
+    const char *web_dir;       /* NULL: serve no web interface */
+    int threads;               /* 0: 4 */
+    bool secure_cookie;        /* always add Secure to the session cookie (it follows TLS anyway) */
+    const char *tls_cert;      /* PEM text of the certificate chain: serve HTTPS; NULL: HTTP */
+    const char *tls_key;       /* PEM text of its private key */
+    const char *trusted_proxy; /* a reverse proxy's address whose X-Forwarded-For and
+                                  X-Forwarded-Proto are believed; NULL: none */
+    unsigned header_timeout;   /* seconds a request's headers may take; 0: 10 */
+    unsigned per_address;      /* open connections per client address; 0: 256 */
+    unsigned max_connections;  /* 0: 4096 (lowered to what the open-file limit allows) */
+    size_t inflight_bytes;     /* request bodies held in memory, all together; 0: 64 MiB */
+    int hash_threads;          /* password hashes at once (64 MiB each); 0: 2 */
+    uint64_t min_free_disk;    /* /healthz fails below this many bytes free beside the
+                                  database; 0: 64 MiB */
 } api_config;
 
 typedef struct api_server api_server;

@@ -15,6 +15,12 @@
 #define API_MAX_PARAMS       4
 #define API_DEFAULT_MAX_BODY (1024 * 1024)
 
+/* What /healthz checks beyond the database connection. */
+typedef struct {
+    const char *db_path;
+    uint64_t min_free_disk; /* bytes */
+} api_health_config;
+
 typedef struct api_request {
     const char *method;
     const char *path;
@@ -26,8 +32,9 @@ typedef struct api_request {
     store *db;
     actor actor;           /* filled for routes with a permission */
     char token[TOKEN_LEN]; /* the session token used, if any */
-    char address[64];
-    bool secure_cookie;
+    char address[64];      /* the client's (through a trusted proxy: the one it names) */
+    bool secure_cookie;    /* the client reached us over HTTPS (or Secure is forced) */
+    const api_health_config *health;
 } api_request;
 
 typedef struct api_response {

@@ -1,4 +1,5 @@
 /* haven serve, haven permissions, haven routes. */
+#include <arpa/inet.h>
 #include <getopt.h>
 #include <limits.h>
 #include <pthread.h>
@@ -12,7 +13,9 @@
 #include "api/api.h"
 #include "auth/auth.h"
 #include "cli/cli_commands.h"
+#include "core/crypto.h"
 #include "core/log.h"
+#include "core/mem.h"
 #include "core/text.h"
 #include "protection/protection.h"
 #include "registry/registry.h"
@@ -20,12 +23,40 @@
 
 static const char serve_usage[] =
     "usage: haven serve --db PATH [--listen HOST:PORT] [--web DIR] [--threads N]\n"
+    "                   [--tls-cert FILE --tls-key FILE] [--trusted-proxy ADDR]\n"
     "                   [--secure-cookie] [--quiet] [--key-file FILE]\n"
+    "                   [--header-timeout S] [--per-address-limit N] [--max-connections N]\n"
+    "                   [--max-inflight-mb N] [--hash-threads N] [--min-free-disk-mb N]\n"
     "Serves the API under /api/v1 and the web interface. --listen defaults to\n"
     "127.0.0.1:8080; port 0 picks a free port. The address served is printed on start.\n"
     "--web defaults to ./web, or web/ beside the binary's parent directory.\n"
     "--key-file is the key that encrypts protection data (default $HAVEN_KEY_FILE, else\n"
-    "PATH.key); it must be the database's own key.\n";
+    "PATH.key); it must be the database's own key.\n"
+    "--tls-cert/--tls-key (PEM) serve HTTPS. --trusted-proxy is the address of a reverse\n"
+    "proxy (nginx) whose X-Forwarded-For and X-Forwarded-Proto are believed. The session\n"
+    "cookie is Secure whenever the client came over HTTPS; --secure-cookie forces it.\n"
+    "Limits (docs/security-http.md): request headers within --header-timeout seconds\n"
+    "(10); --per-address-limit open connections per client address (256; the trusted\n"
+    "proxy is exempt); --max-connections in all (4096); --max-inflight-mb of request\n"
+    "bodies in memory (64); --hash-threads password hashes at once (2, 64 MiB each);\n"
+    "/healthz fails below --min-free-disk-mb free beside the database (64).\n";
+
+/* Reads a PEM file whole into a new string (at most 1 MiB). */
+static herr *read_pem(const char *path, const char *option, char **out) {
+    *out = NULL;
+    FILE *f = fopen(path, "rb");
+    if (!f) return err_invalid(option, "cannot open %s", path);
+    char *buf = mem_alloc(1024 * 1024 + 1);
+    size_t n = fread(buf, 1, 1024 * 1024 + 1, f);
+    fclose(f);
+    if (n == 0 || n > 1024 * 1024) {
+        mem_free(buf);
+        return err_invalid(option, "%s is empty or larger than 1 MiB", path);
+    }
+    buf[n] = '\0';
+    *out = buf;
+    return NULL;
+}
 
 static herr *parse_listen(const char *listen, char host[64], uint16_t *port) {
     const char *colon = strrchr(listen, ':');
@@ -68,8 +99,25 @@ static void default_web_dir(char out[PATH_MAX]) {
 
 int cli_cmd_serve(int argc, char **argv) {
     const char *db = NULL, *listen = "127.0.0.1:8080", *web = NULL, *key_file = NULL;
+    const char *tls_cert = NULL, *tls_key = NULL, *proxy = NULL;
     int threads = 4, secure = 0;
+    long long limits[6] = {0}; /* header timeout, per address, connections, MiB, hashes, MiB */
+    static const struct {
+        const char *name;
+        long long min, max;
+    } limit_opts[6] = {{"header-timeout", 1, 3600},     {"per-address-limit", 1, 100000},
+                       {"max-connections", 16, 100000}, {"max-inflight-mb", 1, 65536},
+                       {"hash-threads", 1, 64},         {"min-free-disk-mb", 1, 1LL << 40}};
     static const struct option opts[] = {{"db", required_argument, 0, 'd'},
+                                         {"tls-cert", required_argument, 0, 'C'},
+                                         {"tls-key", required_argument, 0, 'K'},
+                                         {"trusted-proxy", required_argument, 0, 'P'},
+                                         {"header-timeout", required_argument, 0, 0},
+                                         {"per-address-limit", required_argument, 0, 1},
+                                         {"max-connections", required_argument, 0, 2},
+                                         {"max-inflight-mb", required_argument, 0, 3},
+                                         {"hash-threads", required_argument, 0, 4},
+                                         {"min-free-disk-mb", required_argument, 0, 5},
                                          {"listen", required_argument, 0, 'l'},
                                          {"web", required_argument, 0, 'w'},
                                          {"threads", required_argument, 0, 't'},
@@ -81,7 +129,17 @@ int cli_cmd_serve(int argc, char **argv) {
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-        if (c == 'd')
+        if (c >= 0 && c < 6) {
+            herr *bad = cli_number(optarg, limit_opts[c].name, limit_opts[c].min, limit_opts[c].max,
+                                   &limits[c]);
+            if (bad) return cli_fail(bad);
+        } else if (c == 'C')
+            tls_cert = optarg;
+        else if (c == 'K')
+            tls_key = optarg;
+        else if (c == 'P')
+            proxy = optarg;
+        else if (c == 'd')
             db = optarg;
         else if (c == 'l')
             listen = optarg;
@@ -111,6 +169,12 @@ int cli_cmd_serve(int argc, char **argv) {
     else
         default_web_dir(web_dir);
     if (web && !is_dir(web)) return cli_fail(err_invalid("web", "no directory %s", web));
+    if (!tls_cert != !tls_key)
+        return cli_fail(err_invalid("tls", "--tls-cert and --tls-key go together"));
+    unsigned char probe_addr[16];
+    if (proxy && inet_pton(AF_INET, proxy, probe_addr) != 1 &&
+        inet_pton(AF_INET6, proxy, probe_addr) != 1)
+        return cli_fail(err_invalid("trusted-proxy", "--trusted-proxy must be an IP address"));
 
     /* Migrate once before the pool opens its connections, load the protection key
      * (created for a database that has none yet) and the match index now rather
@@ -136,16 +200,35 @@ int cli_cmd_serve(int argc, char **argv) {
     pthread_sigmask(SIG_BLOCK, &stop, NULL); /* server threads inherit the mask */
     signal(SIGPIPE, SIG_IGN);
 
+    char *cert = NULL, *pem_key = NULL;
+    if (tls_cert && ((e = read_pem(tls_cert, "tls-cert", &cert)) ||
+                     (e = read_pem(tls_key, "tls-key", &pem_key)))) {
+        mem_free(cert);
+        return cli_fail(e);
+    }
     api_config cfg = {.db_path = db,
                       .host = host,
                       .port = port,
                       .web_dir = web_dir[0] ? web_dir : NULL,
                       .threads = threads,
-                      .secure_cookie = secure};
+                      .secure_cookie = secure,
+                      .tls_cert = cert,
+                      .tls_key = pem_key,
+                      .trusted_proxy = proxy,
+                      .header_timeout = (unsigned)limits[0],
+                      .per_address = (unsigned)limits[1],
+                      .max_connections = (unsigned)limits[2],
+                      .inflight_bytes = (size_t)limits[3] << 20,
+                      .hash_threads = (int)limits[4],
+                      .min_free_disk = (uint64_t)limits[5] << 20};
     api_server *srv = NULL;
-    if ((e = api_server_start(&cfg, &srv))) return cli_fail(e);
-    printf("Haven is serving http://%s:%u/ (database %s%s%s)\n", host, api_server_port(srv), db,
-           cfg.web_dir ? ", web interface from " : ", no web interface",
+    e = api_server_start(&cfg, &srv);
+    if (pem_key) crypto_wipe(pem_key, strlen(pem_key));
+    mem_free(cert);
+    mem_free(pem_key);
+    if (e) return cli_fail(e);
+    printf("Haven is serving %s://%s:%u/ (database %s%s%s)\n", tls_cert ? "https" : "http", host,
+           api_server_port(srv), db, cfg.web_dir ? ", web interface from " : ", no web interface",
            cfg.web_dir ? cfg.web_dir : "");
     fflush(stdout);
     int sig = 0;

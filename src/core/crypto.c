@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
+#include <pthread.h>
 #include <sodium.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -17,18 +18,57 @@ herr *crypto_init(void) {
     return NULL;
 }
 
+/* At most hash_limit Argon2id computations run at once, process-wide: each takes 64 MiB,
+ * so fifty logins at the same moment must queue rather than take 3 GiB. */
+static pthread_mutex_t hash_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t hash_free = PTHREAD_COND_INITIALIZER;
+static int hash_limit = 2, hash_running, hash_peak; /* guarded by hash_lock */
+
+void crypto_password_concurrency(int n) {
+    pthread_mutex_lock(&hash_lock);
+    hash_limit = n > 0 ? n : 1;
+    pthread_cond_broadcast(&hash_free);
+    pthread_mutex_unlock(&hash_lock);
+}
+
+int crypto_password_peak(void) {
+    pthread_mutex_lock(&hash_lock);
+    int n = hash_peak;
+    pthread_mutex_unlock(&hash_lock);
+    return n;
+}
+
+static void hash_enter(void) {
+    pthread_mutex_lock(&hash_lock);
+    while (hash_running >= hash_limit) pthread_cond_wait(&hash_free, &hash_lock);
+    if (++hash_running > hash_peak) hash_peak = hash_running;
+    pthread_mutex_unlock(&hash_lock);
+}
+
+static void hash_leave(void) {
+    pthread_mutex_lock(&hash_lock);
+    hash_running--;
+    pthread_cond_signal(&hash_free);
+    pthread_mutex_unlock(&hash_lock);
+}
+
 /* Argon2id cost: libsodium's "interactive" limits (2 passes, 64 MiB), about 0.1 s on the
  * reception laptops Haven runs on; enough against offline guessing of a stolen file,
  * cheap enough that a clerk's login does not wait. */
 herr *crypto_password_hash(const char *password, char out[CRYPTO_PWHASH_LEN]) {
-    if (crypto_pwhash_str(out, password, strlen(password), crypto_pwhash_OPSLIMIT_INTERACTIVE,
-                          crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
-        return err_new(ERR_INTERNAL, NULL, "password hashing ran out of memory");
+    hash_enter();
+    int rc = crypto_pwhash_str(out, password, strlen(password), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                               crypto_pwhash_MEMLIMIT_INTERACTIVE);
+    hash_leave();
+    if (rc != 0) return err_new(ERR_INTERNAL, NULL, "password hashing ran out of memory");
     return NULL;
 }
 
 bool crypto_password_verify(const char *stored, const char *password) {
-    return crypto_pwhash_str_verify(stored, password, strlen(password)) == 0;
+    hash_enter();
+    bool ok = crypto_pwhash_str_verify(stored, password, strlen(password)) == 0;
+    hash_leave();
+    return ok;
 }
 
 void crypto_hash_hex(const void *data, size_t len, char out[CRYPTO_HASH_HEX_LEN]) {

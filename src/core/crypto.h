@@ -13,7 +13,15 @@
 
 herr *crypto_init(void);
 
-/* Argon2id hash of a password in libsodium's self-describing string format. */
+/* How many password hashes (and verifications) may run at once in this process; the
+ * others wait their turn. Default 2; n < 1 means 1. */
+void crypto_password_concurrency(int n);
+
+/* The most hashes that have run at once so far (for tests and benchmarks). */
+int crypto_password_peak(void);
+
+/* Argon2id hash of a password in libsodium's self-describing string format. At most
+ * crypto_password_concurrency run at once. */
 herr *crypto_password_hash(const char *password, char out[CRYPTO_PWHASH_LEN]);
 
 /* True when password matches the stored hash. Takes the full Argon2id time either way. */

@@ -91,6 +91,7 @@ static const struct {
     {ERR_RATE_LIMITED, "rate_limited", 429},
     {ERR_IO, "io", 500},
     {ERR_INTERNAL, "internal", 500},
+    {ERR_UNAVAILABLE, "unavailable", 503},
 };
 
 const char *err_code_name(err_code code) {

@@ -17,7 +17,8 @@ typedef enum {
     ERR_UNSUPPORTED,     /* unsupported media type: 415 */
     ERR_RATE_LIMITED,    /* 429 */
     ERR_IO,              /* file or database trouble: 500 */
-    ERR_INTERNAL         /* a bug: 500 */
+    ERR_INTERNAL,        /* a bug: 500 */
+    ERR_UNAVAILABLE      /* busy for now, try again shortly: 503 */
 } err_code;
 
 #define ERR_MAX_PARAMS 4

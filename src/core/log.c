@@ -4,6 +4,7 @@
 #include <stdio.h>
 
 #include "core/clock.h"
+#include "core/text.h"
 
 /* Set once at start, before any server thread runs; read-only afterwards. */
 static int log_quiet;
@@ -13,9 +14,12 @@ void log_set_quiet(int quiet) { log_quiet = quiet; }
 static void log_line(const char *level, const char *fmt, va_list ap) {
     char ts[CLOCK_ISO_LEN];
     clock_format_iso(clock_now(), ts);
-    char msg[1024];
+    char msg[1024], line[2048];
     vsnprintf(msg, sizeof msg, fmt, ap);
-    fprintf(stderr, "%s %s %s\n", ts, level, msg);
+    /* Paths and names come from outside: one event stays one line, with no terminal
+     * codes (\n, ESC and friends are written as \xNN). */
+    text_log_escape(line, sizeof line, msg);
+    fprintf(stderr, "%s %s %s\n", ts, level, line);
 }
 
 void log_info(const char *fmt, ...) {

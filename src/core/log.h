@@ -1,5 +1,6 @@
 /* log: one line per event on stderr, with a UTC time stamp. No personal data goes
- * into logs: ids only, never names. */
+ * into logs: ids only, never names. Each message is escaped (text_log_escape) so that
+ * input echoed in it cannot forge a line or send terminal codes. */
 #ifndef HAVEN_CORE_LOG_H
 #define HAVEN_CORE_LOG_H
 

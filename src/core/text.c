@@ -7,36 +7,67 @@
 
 #include "core/mem.h"
 
+/* Length of the well-formed UTF-8 sequence at s[0..len) (1 to 4), or 0 when the bytes
+ * there are not one (stray continuation, overlong, surrogate, truncated, > U+10FFFF). */
+static size_t utf8_sequence(const unsigned char *s, size_t len) {
+    unsigned c = s[0];
+    size_t n;
+    unsigned cp;
+    if (c < 0x80) return 1;
+    if (c >= 0xc2 && c <= 0xdf)
+        n = 1, cp = c & 0x1f;
+    else if (c >= 0xe0 && c <= 0xef)
+        n = 2, cp = c & 0x0f;
+    else if (c >= 0xf0 && c <= 0xf4)
+        n = 3, cp = c & 0x07;
+    else
+        return 0;
+    if (n >= len) return 0; /* truncated sequence */
+    for (size_t k = 1; k <= n; k++) {
+        if ((s[k] & 0xc0) != 0x80) return 0;
+        cp = (cp << 6) | (s[k] & 0x3f);
+    }
+    if ((n == 2 && cp < 0x800) || (n == 3 && (cp < 0x10000 || cp > 0x10ffff)) ||
+        (cp >= 0xd800 && cp <= 0xdfff))
+        return 0;
+    return n + 1;
+}
+
 bool text_utf8_valid(const char *str, size_t len) {
     const unsigned char *s = (const unsigned char *)str;
-    size_t i = 0;
-    while (i < len) {
-        unsigned c = s[i];
-        size_t n;
-        unsigned cp;
-        if (c < 0x80) {
-            i++;
-            continue;
-        } else if (c >= 0xc2 && c <= 0xdf) {
-            n = 1, cp = c & 0x1f;
-        } else if (c >= 0xe0 && c <= 0xef) {
-            n = 2, cp = c & 0x0f;
-        } else if (c >= 0xf0 && c <= 0xf4) {
-            n = 3, cp = c & 0x07;
-        } else {
-            return false;
-        }
-        if (i + n >= len) return false; /* truncated sequence */
-        for (size_t k = 1; k <= n; k++) {
-            if ((s[i + k] & 0xc0) != 0x80) return false;
-            cp = (cp << 6) | (s[i + k] & 0x3f);
-        }
-        if ((n == 2 && cp < 0x800) || (n == 3 && (cp < 0x10000 || cp > 0x10ffff)) ||
-            (cp >= 0xd800 && cp <= 0xdfff))
-            return false;
-        i += n + 1;
+    for (size_t i = 0; i < len;) {
+        size_t n = utf8_sequence(s + i, len - i);
+        if (!n) return false;
+        i += n;
     }
     return true;
+}
+
+size_t text_log_escape(char *dst, size_t size, const char *src) {
+    static const char hex[] = "0123456789abcdef";
+    if (!size) return 0;
+    const unsigned char *s = (const unsigned char *)(src ? src : "");
+    size_t len = strlen((const char *)s), w = 0;
+    for (size_t i = 0; i < len;) {
+        size_t n = utf8_sequence(s + i, len - i);
+        char esc[5];
+        const char *piece = (const char *)s + i;
+        size_t piece_len = n;
+        bool control = n == 1 && (s[i] < 0x20 || s[i] == 0x7f || s[i] == '\\');
+        if (n == 2 && s[i] == 0xc2 && s[i + 1] <= 0x9f) control = true; /* C1 */
+        if (!n || control) {
+            /* One byte at a time: a C1 control's two bytes each get their escape. */
+            esc[0] = '\\', esc[1] = 'x', esc[2] = hex[s[i] >> 4], esc[3] = hex[s[i] & 15];
+            esc[4] = '\0';
+            piece = esc, piece_len = 4, n = 1;
+        }
+        if (w + piece_len >= size) break; /* never cut inside a character or an escape */
+        memcpy(dst + w, piece, piece_len);
+        w += piece_len;
+        i += n;
+    }
+    dst[w] = '\0';
+    return w;
 }
 
 size_t text_utf8_length(const char *s) {

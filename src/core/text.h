@@ -15,6 +15,13 @@
 /* True when s[0..len) is well-formed UTF-8 (no overlongs, no surrogates). */
 bool text_utf8_valid(const char *s, size_t len);
 
+/* Copies src (NULL: "") into dst of size bytes for one line of a log, always
+ * NUL-terminated when size > 0: control characters (C0, DEL, C1), the backslash and
+ * bytes that are not well-formed UTF-8 are written as \xNN, so that input cannot start a
+ * new line, move the cursor or colour a terminal; the copy stops before a character or
+ * escape that would not fit. Returns the bytes written. Cannot fail. */
+size_t text_log_escape(char *dst, size_t size, const char *src);
+
 /* Number of code points in a valid UTF-8 string. */
 size_t text_utf8_length(const char *s);
 

@@ -48,6 +48,13 @@ bool prot_key_get(unsigned char out[32]) {
     return ok;
 }
 
+bool protection_key_loaded(void) {
+    pthread_mutex_lock(&key_lock);
+    bool ok = key_loaded;
+    pthread_mutex_unlock(&key_lock);
+    return ok;
+}
+
 static herr *no_key(void) {
     return err_new(ERR_CONFLICT, NULL,
                    "the protection key is not loaded: start haven with the database's key "

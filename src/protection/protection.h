@@ -62,6 +62,9 @@ herr *protection_key_setup(store *s, const char *path, bool may_create);
 /* Uses key as the process's key without any file (tests). */
 void protection_key_use(const unsigned char key[CRYPTO_KEY_LEN]);
 
+/* True when the process has its key (for /healthz). */
+bool protection_key_loaded(void);
+
 /* Forgets the process's key (wiped from memory). */
 void protection_key_forget(void);
 

@@ -11,8 +11,9 @@
 
 /* Order matters: a module's tables may reference those of modules before it. */
 static herr *(*const migrations[])(store *) = {
-    audit_migrate, registry_migrate, auth_migrate,          protection_migrate,
-    stats_migrate, sessions_migrate, distributions_migrate, feedback_migrate,
+    audit_migrate,      registry_migrate,      auth_migrate,
+    protection_migrate, stats_migrate,         store_health_migrate,
+    sessions_migrate,   distributions_migrate, feedback_migrate,
 };
 
 herr *schema_migrate_all(store *s) {

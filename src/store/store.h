@@ -78,6 +78,13 @@ typedef struct {
 } store_migration;
 herr *store_migrate(store *s, const char *module, const store_migration *m, size_t n);
 
+/* The table of the write probe below (registered in schema.c). */
+herr *store_health_migrate(store *s);
+
+/* Writes and commits one row of a table kept for the purpose: NULL when the database
+ * takes a write now; the error (disk full, read-only, locked too long) otherwise. */
+herr *store_check_writable(store *s);
+
 /* Makes a table append-only: updates and deletes fail inside the database. */
 herr *store_make_append_only(store *s, const char *table);
 

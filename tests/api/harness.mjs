@@ -26,7 +26,8 @@ function parseLogins(text) {
 }
 
 // Starts a server on a new database. options.demo adds demo data (options.people of them);
-// options.serveArgs are added to `haven serve` (e.g. ['--threads', '8']).
+// options.serveArgs are added to `haven serve` (e.g. ['--threads', '8']); options.env
+// is more environment; options.quiet: false keeps the request log on stderr.
 export async function startServer(options = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'haven-api-'));
   const db = join(dir, 'haven.db');
@@ -35,18 +36,19 @@ export async function startServer(options = {}) {
   const init = haven(args);
   if (init.status !== 0) throw new Error(`haven init failed: ${init.stderr}`);
   const logins = parseLogins(init.stdout);
-  const serveArgs = ['serve', '--db', db, '--listen', '127.0.0.1:0', '--quiet'];
+  const serveArgs = ['serve', '--db', db, '--listen', '127.0.0.1:0'];
+  if (options.quiet !== false) serveArgs.push('--quiet');
   if (existsSync(WEB)) serveArgs.push('--web', WEB);
   serveArgs.push(...(options.serveArgs ?? []));
   const proc = spawn(BIN, serveArgs,
-    { stdio: ['ignore', 'pipe', 'pipe'] });
+    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...(options.env ?? {}) } });
   let stderr = '';
   proc.stderr.on('data', (d) => { stderr += d; });
   const port = await new Promise((resolve, reject) => {
     let out = '';
     proc.stdout.on('data', (d) => {
       out += d;
-      const m = out.match(/http:\/\/127\.0\.0\.1:(\d+)\//);
+      const m = out.match(/https?:\/\/127\.0\.0\.1:(\d+)\//);
       if (m) resolve(Number(m[1]));
     });
     proc.on('exit', (code) => reject(new Error(`haven serve exited ${code}: ${stderr}`)));

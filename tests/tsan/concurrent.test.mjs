@@ -103,3 +103,25 @@ test('concurrent registrations, searches, candidates, merges, screenings and log
   assert.ok(found.body.items.length > 0);
   assert.doesNotMatch(srv.stderr, /ThreadSanitizer/);
 });
+
+// The HTTP layer's own shared state (harden-http): the connection guard's list (its
+// lock), the body budget (atomic), the login threads' queue and the hash bound (their
+// locks), the static files' cache (its lock), /healthz's probe (its lock).
+test('the HTTP layer under many clients at once: files, health, early refusals, logins', async () => {
+  const files = ['/js/app.js', '/css/app.css', '/i18n/en.json', '/', '/favicon.svg'];
+  const body = 'x'.repeat(200 * 1024);
+  await Promise.all(Array.from({ length: 16 }, async (_, c) => {
+    for (let r = 0; r < 6; r++) {
+      const f = await fetch(srv.base + files[(c + r) % files.length], { headers: { 'Accept-Encoding': 'gzip' } });
+      assert.equal(f.status, 200);
+      await f.arrayBuffer();
+      ok(await srv.request('GET', '/healthz'), 200);
+      // refused at the headers (no session) and answered after the budget (bad JSON)
+      const anon = await srv.request('POST', '/api/v1/persons', { raw: body, headers: { 'Content-Type': 'application/json' } }).catch(() => null);
+      if (anon) ok(anon, 401);
+      ok(await srv.request('POST', '/api/v1/persons', { token: registrar, raw: body, headers: { 'Content-Type': 'application/json' } }), 400, 503);
+    }
+    if (c % 4 === 0) await srv.login('registrar');
+  }));
+  assert.doesNotMatch(srv.stderr, /ThreadSanitizer/);
+});
