@@ -130,7 +130,8 @@ fuzz: build-fuzz
 
 screenshots: build-test npm-deps vendor
 	HAVEN_BIN=build-test/haven HAVEN_WEB=web HAVEN_SCREENSHOTS=docs/screenshots \
-	  node --test tests/e2e/pages.test.mjs tests/e2e/stats.test.mjs tests/e2e/protection.test.mjs
+	  node --test tests/e2e/pages.test.mjs tests/e2e/stats.test.mjs tests/e2e/protection.test.mjs \
+	  tests/e2e/centres.test.mjs
 
 bench: build
 	./bench/run.sh

@@ -68,6 +68,9 @@ extern const api_route api_routes_users[];
 extern const api_route api_routes_audit[];
 extern const api_route api_routes_protection[];
 extern const api_route api_routes_stats[];
+extern const api_route api_routes_sessions[];
+extern const api_route api_routes_distributions[];
+extern const api_route api_routes_feedback[];
 
 /* Finds the route for method and path, filling req->params. *path_known is true when
  * the path exists with another method (405 rather than 404). */

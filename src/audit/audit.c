@@ -183,15 +183,17 @@ static const char list_sql[] =
     " FROM audit_log"
     " WHERE (:entity IS NULL OR entity = :entity) AND (:entity_id IS NULL OR entity_id = :entity_id)"
     " AND (:before = 0 OR seq < :before)"
+    " AND (:restricted = 1 OR entity NOT LIKE 'restricted.%')"
     " ORDER BY seq DESC LIMIT :limit";
 
-herr *audit_list(store *s, const char *entity, const char *entity_id, int limit, int64_t before,
-                 json_t **out) {
+static herr *list(store *s, const char *entity, const char *entity_id, int limit, int64_t before,
+                  bool restricted, json_t **out) {
     store_stmt *st = NULL;
     json_t *items = json_array();
     int64_t last = 0;
     herr *e = store_prepare(s, list_sql, &st);
     if (e) goto cleanup;
+    store_bind_int(st, ":restricted", restricted);
     store_bind_text(st, ":entity", entity);
     store_bind_text(st, ":entity_id", entity_id);
     store_bind_int(st, ":before", before);
@@ -219,4 +221,16 @@ cleanup:
     *out = json_pack("{s:o,s:o}", "items", items, "next_cursor",
                      more ? json_integer(last) : json_null());
     return NULL;
+}
+
+herr *audit_list(store *s, const char *entity, const char *entity_id, int limit, int64_t before,
+                 json_t **out) {
+    return list(s, entity, entity_id, limit, before, false, out);
+}
+
+herr *audit_list_restricted(store *s, const char *entity, const char *entity_id, int limit,
+                            json_t **out) {
+    if (!entity || strncmp(entity, AUDIT_RESTRICTED_PREFIX, strlen(AUDIT_RESTRICTED_PREFIX)))
+        return err_new(ERR_INTERNAL, "entity", "not a restricted entity: %s", entity);
+    return list(s, entity, entity_id, limit, 0, true, out);
 }

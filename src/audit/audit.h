@@ -33,10 +33,22 @@ herr *audit_record_read(store *s, const actor *a, const char *entity, const char
  * first broken entry's sequence number, and sets *broken_seq to it. */
 herr *audit_verify(store *s, int64_t *count, int64_t *broken_seq);
 
+/* Entities named with this prefix are restricted: their very existence is need to know
+ * (feedback's PSEA reports), so the general audit view leaves them out, and only their
+ * owner module shows them, to the roles that may know (audit_list_restricted). They are
+ * in the hash chain like every other entry. */
+#define AUDIT_RESTRICTED_PREFIX "restricted."
+
 /* Entries, newest first, filtered by entity and entity id when not NULL; before is
- * a sequence number for paging (0: from the newest). Caller owns *out: {"items":[...],
- * "next_cursor": seq or null}. */
+ * a sequence number for paging (0: from the newest). Restricted entities are never
+ * listed. Caller owns *out: {"items":[...], "next_cursor": seq or null}. */
 herr *audit_list(store *s, const char *entity, const char *entity_id, int limit, int64_t before,
                  json_t **out);
+
+/* The entries of one restricted entity (name starting with AUDIT_RESTRICTED_PREFIX),
+ * newest first; entity_id NULL for all of them. For the owner module only, after its own
+ * access check. ERR_INTERNAL for an entity that is not restricted. */
+herr *audit_list_restricted(store *s, const char *entity, const char *entity_id, int limit,
+                            json_t **out);
 
 #endif

@@ -11,6 +11,9 @@
 #include "core/crypto.h"
 #include "core/json.h"
 #include "demo/demo.h"
+#include "distributions/distributions.h"
+#include "feedback/feedback.h"
+#include "sessions/sessions.h"
 #include "protection/protection.h"
 #include "registry/registry.h"
 #include "schema/schema.h"
@@ -64,15 +67,37 @@ static herr *write_logins(const char *path, const json_t *logins) {
     return NULL;
 }
 
-/* The protection module's demo in one transaction of its own. */
-static herr *load_protection_demo(store *s, unsigned long long seed) {
+/* The modules' demos after the registry's, each in one transaction of its own. */
+static herr *(*const module_demos[])(store *, unsigned long long) = {
+    protection_demo_load,
+    sessions_demo_load,
+    distributions_demo_load,
+    feedback_demo_load,
+};
+
+/* The default catalogue of distributed items, in every new database. */
+static herr *seed_catalogue(store *s) {
+    int added = 0;
     herr *e = store_begin(s);
     if (e) return e;
-    if ((e = protection_demo_load(s, seed))) {
+    if ((e = distributions_catalogue_seed(s, &added))) {
         store_rollback(s);
         return e;
     }
     return store_commit(s);
+}
+
+static herr *load_module_demos(store *s, unsigned long long seed) {
+    for (size_t i = 0; i < sizeof module_demos / sizeof module_demos[0]; i++) {
+        herr *e = store_begin(s);
+        if (e) return e;
+        if ((e = module_demos[i](s, seed))) {
+            store_rollback(s);
+            return e;
+        }
+        if ((e = store_commit(s))) return e;
+    }
+    return NULL;
 }
 
 int cli_cmd_init(int argc, char **argv) {
@@ -120,8 +145,9 @@ int cli_cmd_init(int argc, char **argv) {
     if (!e) e = schema_migrate_all(s);
     if (!e) e = protection_key_setup(s, key_path, true);
     if (!e) e = create_admin(s, logins);
+    if (!e) e = seed_catalogue(s);
     if (!e && demo) e = demo_load(s, seed, people, &demo_logins);
-    if (!e && demo) e = load_protection_demo(s, seed);
+    if (!e && demo) e = load_module_demos(s, seed);
     if (!e && demo_logins) json_array_extend(logins, demo_logins);
     if (!e && logins_file && json_array_size(logins)) e = write_logins(logins_file, logins);
     store_close(s);
@@ -146,7 +172,8 @@ static const char user_add_usage[] =
     "usage: haven user add --db PATH --username U --role ROLE [--site SITE_ID]...\n"
     "                      [--display-name NAME] --password-stdin\n"
     "Adds an account; the password is read from the first line of standard input.\n"
-    "Roles: admin, registrar, protection, counsellor, interp, statistician, viewer.\n";
+    "Roles: admin, registrar, protection, counsellor, interp, statistician, viewer,\n"
+    "storekeeper, complaints, psea, trainer.\n";
 
 int cli_cmd_user_add(int argc, char **argv) {
     const char *db = NULL, *username = NULL, *role = NULL, *display = NULL;

@@ -19,6 +19,7 @@
 #include "core/text.h"
 #include "protection/protection.h"
 #include "registry/registry.h"
+#include "sessions/sessions.h"
 
 static const char serve_usage[] =
     "usage: haven serve --db PATH [--listen HOST:PORT] [--web DIR] [--threads N]\n"
@@ -235,6 +236,7 @@ int cli_cmd_serve(int argc, char **argv) {
     log_info("stopping on signal %d", sig);
     api_server_stop(srv);
     registry_shutdown();
+    sessions_shutdown();
     protection_key_forget();
     text_shutdown();
     return 0;

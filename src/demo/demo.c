@@ -141,6 +141,16 @@ static const demo_user demo_users[] = {
      "Programme manager",
      "viewer",
      {SITE_USIVAK, SITE_BLAZUJ, SITE_LIPA, SITE_BORICI, -1}},
+    {"storekeeper", "Mirza Hasić (Lipa store)", "storekeeper", {SITE_LIPA, SITE_BLAZUJ, -1}},
+    {"complaints",
+     "Aida Karić",
+     "complaints",
+     {SITE_USIVAK, SITE_BLAZUJ, SITE_LIPA, SITE_BORICI, -1}},
+    {"psea",
+     "Jasmina Delić (PSEA focal point)",
+     "psea",
+     {SITE_USIVAK, SITE_BLAZUJ, SITE_LIPA, SITE_BORICI, -1}},
+    {"trainer", "Haris Mujić", "trainer", {SITE_USIVAK, SITE_BLAZUJ, SITE_LIPA, SITE_BORICI, -1}},
 };
 
 static herr *create_sites(store *s, const actor *a, char ids[N_SITES][ID_LEN]) {

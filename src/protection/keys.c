@@ -118,6 +118,30 @@ herr *protection_key_path(const char *db_path, const char *explicit_path, char *
     return NULL;
 }
 
+herr *protection_seal_text(const char *table, const char *id, const char *column, const char *plain,
+                           char **out) {
+    unsigned char key[CRYPTO_KEY_LEN];
+    *out = NULL;
+    if (!prot_key_get(key)) return no_key();
+    char *ad = ad_of(table, id, column);
+    *out = crypto_seal_text(key, plain, strlen(plain), ad);
+    crypto_wipe(key, sizeof key);
+    mem_free(ad);
+    return NULL;
+}
+
+herr *protection_open_text(const char *table, const char *id, const char *column,
+                           const char *sealed, char **out) {
+    unsigned char key[CRYPTO_KEY_LEN];
+    *out = NULL;
+    if (!prot_key_get(key)) return no_key();
+    char *ad = ad_of(table, id, column);
+    herr *e = crypto_open_text(key, sealed, ad, out, NULL);
+    crypto_wipe(key, sizeof key);
+    mem_free(ad);
+    return e;
+}
+
 /* ---- the fingerprint in the database ------------------------------------------------ */
 
 static const char meta_get_sql[] = "SELECT value FROM protection_meta WHERE name = :name";
@@ -220,7 +244,8 @@ typedef struct {
             "UPDATE " t " SET " c " = :v WHERE id = :id"                                           \
     }
 
-/* Every sealed column of the module: a new one must be listed here to be rotated. */
+/* Every sealed column under the key: a new one must be listed here to be rotated. The
+ * feedback module's PSEA reports are sealed under the same key (protection_seal_text). */
 static const sealed_column sealed_columns[] = {
     SEALED("protection_screenings", "payload"), SEALED("protection_consents", "note"),
     SEALED("protection_referrals", "reason"),   SEALED("protection_referral_steps", "note"),
@@ -228,6 +253,7 @@ static const sealed_column sealed_columns[] = {
     SEALED("protection_cases", "close_note"),   SEALED("protection_case_actions", "description"),
     SEALED("protection_case_notes", "text"),    SEALED("protection_case_events", "note"),
     SEALED("protection_bia", "summary"),        SEALED("protection_break_glass", "reason"),
+    SEALED("psea_reports", "payload"),          SEALED("psea_events", "note"),
 };
 
 typedef struct {

@@ -75,6 +75,19 @@ void protection_key_forget(void);
  * Stop servers using the database first. *count receives the values re-encrypted. */
 herr *protection_key_rotate(store *s, const char *path, long *count);
 
+/* Seals plain (NUL-terminated) under the process key for the record table/id/column,
+ * for other modules that keep data under the same key (feedback's PSEA reports; their
+ * columns are listed in the key rotation). *out: base64 text the caller frees with
+ * mem_free. ERR_CONFLICT when no key is loaded. */
+herr *protection_seal_text(const char *table, const char *id, const char *column, const char *plain,
+                           char **out);
+
+/* Opens a value of protection_seal_text for the same table/id/column into a new string
+ * (*out, mem_free). ERR_CONFLICT without a key; ERR_IO when damaged, under another key
+ * or of another record. */
+herr *protection_open_text(const char *table, const char *id, const char *column,
+                           const char *sealed, char **out);
+
 /* ---- the questionnaire --------------------------------------------------------- */
 
 /* data/screening.json: {"version","categories":[...],"questions":[...]} with labels in

@@ -2,14 +2,18 @@
 
 #include "audit/audit.h"
 #include "auth/auth.h"
+#include "distributions/distributions.h"
+#include "feedback/feedback.h"
 #include "protection/protection.h"
 #include "registry/registry.h"
+#include "sessions/sessions.h"
 #include "stats/stats.h"
 
 /* Order matters: a module's tables may reference those of modules before it. */
 static herr *(*const migrations[])(store *) = {
-    audit_migrate,      registry_migrate, auth_migrate,
-    protection_migrate, stats_migrate,    store_health_migrate,
+    audit_migrate,      registry_migrate,      auth_migrate,
+    protection_migrate, stats_migrate,         store_health_migrate,
+    sessions_migrate,   distributions_migrate, feedback_migrate,
 };
 
 herr *schema_migrate_all(store *s) {

@@ -19,7 +19,7 @@ export function haven(args, input) {
 function parseLogins(text) {
   const logins = {};
   for (const line of text.split('\n')) {
-    const m = line.match(/^(\S+)\s+(admin|registrar|protection|counsellor|interp|statistician|viewer)\s+(\S+)$/);
+    const m = line.match(/^(\S+)\s+(admin|registrar|protection|counsellor|interp|statistician|viewer|storekeeper|complaints|psea|trainer)\s+(\S+)$/);
     if (m) logins[m[1]] = { role: m[2], password: m[3] };
   }
   return logins;

@@ -12,7 +12,8 @@ test('each route answers each role as the matrix says', async () => {
   const routes = JSON.parse(haven(['routes']).stdout);
   const matrix = JSON.parse(haven(['permissions']).stdout);
   const roles = matrix.roles.map((r) => r.code);
-  const users = { admin: 'admin', registrar: 'registrar', protection: 'protection', counsellor: 'counsellor', interp: 'interp', statistician: 'statistician', viewer: 'viewer' };
+  const users = { admin: 'admin', registrar: 'registrar', protection: 'protection', counsellor: 'counsellor', interp: 'interp', statistician: 'statistician', viewer: 'viewer',
+    storekeeper: 'storekeeper', complaints: 'complaints', psea: 'psea', trainer: 'trainer' };
   assert.deepEqual(Object.keys(users).sort(), [...roles].sort());
   const tokens = {};
   for (const role of roles) tokens[role] = await srv.login(users[role]);

@@ -19,6 +19,20 @@ const ROUTES = [
   { re: /^\/admin\/sites$/, page: 'admin-sites', perm: 'site.write' },
   { re: /^\/admin\/users$/, page: 'admin-users', perm: 'user.read' },
   { re: /^\/stats$/, page: 'stats', perm: 'stats.read' },
+  { re: /^\/distributions$/, page: 'distributions', perm: 'distribution.write' },
+  { re: /^\/distributions\/stock$/, page: 'distributions-stock', perm: 'distribution.read' },
+  { re: /^\/distributions\/reports$/, page: 'distributions-reports', perm: 'distribution.read' },
+  { re: /^\/feedback$/, page: 'feedback', perm: 'feedback.read' },
+  { re: /^\/feedback\/new$/, page: 'feedback-new', perm: 'feedback.record' },
+  { re: /^\/feedback\/([^/]+)$/, page: 'feedback-item', perm: 'feedback.read' },
+  { re: /^\/psea\/new$/, page: 'psea-new', perm: 'psea.record' },
+  { re: /^\/psea$/, page: 'psea', perm: 'psea.read' },
+  { re: /^\/psea\/([^/]+)$/, page: 'psea-report', perm: 'psea.read' },
+  { re: /^\/surveys$/, page: 'surveys', perm: ['survey.read', 'survey.write'] },
+  { re: /^\/sessions$/, page: 'sessions', perm: 'sessions.read' },
+  { re: /^\/sessions\/([^/]+)$/, page: 'session', perm: 'sessions.read' },
+  { re: /^\/trainings$/, page: 'trainings', perm: 'training.read' },
+  { re: /^\/trainings\/([^/]+)$/, page: 'training', perm: 'training.read' },
   { re: /^\/login$/, page: 'login', perm: null },
 ];
 
@@ -34,6 +48,16 @@ const NAV = [
   { href: '/admin/sites', key: 'nav.admin_sites', perm: 'site.write', group: 'admin' },
   { href: '/admin/users', key: 'nav.admin_users', perm: 'user.read', group: 'admin' },
   { href: '/stats', key: 'nav.stats', perm: 'stats.read', group: 'stats' },
+  { href: '/distributions', key: 'nav.dist_desk', perm: 'distribution.write', group: 'centres' },
+  { href: '/distributions/stock', key: 'nav.dist_stock', perm: 'distribution.read', group: 'centres' },
+  { href: '/distributions/reports', key: 'nav.dist_reports', perm: 'distribution.read', group: 'centres' },
+  { href: '/sessions', key: 'nav.sessions', perm: 'sessions.read', group: 'centres' },
+  { href: '/trainings', key: 'nav.trainings', perm: 'training.read', group: 'centres' },
+  { href: '/feedback', key: 'nav.feedback', perm: 'feedback.read', group: 'feedback' },
+  { href: '/feedback/new', key: 'nav.feedback_new', perm: 'feedback.record', group: 'feedback' },
+  { href: '/surveys', key: 'nav.surveys', perm: ['survey.read', 'survey.write'], group: 'feedback' },
+  { href: '/psea', key: 'nav.psea', perm: 'psea.read', group: 'feedback' },
+  { href: '/psea/new', key: 'nav.psea_new', perm: 'psea.record', group: 'feedback' },
 ];
 
 const state = { me: null, sites: null, expired: false, returnTo: null, rendered: 0, shown: false };
@@ -42,7 +66,11 @@ const state = { me: null, sites: null, expired: false, returnTo: null, rendered:
 export const app = {
   get me() { return state.me; },
   get expired() { return state.expired; },
-  can(perm) { return Boolean(state.me && state.me.permissions.includes(perm)); },
+  // perm may be a list: any of them.
+  can(perm) {
+    if (Array.isArray(perm)) return perm.some((p) => app.can(p));
+    return Boolean(state.me && state.me.permissions.includes(perm));
+  },
   // The sites this user may see (cached; refresh after a change).
   async sites(refresh = false) {
     if (!state.sites || refresh) state.sites = (await get('/api/v1/sites')).items;
@@ -99,9 +127,12 @@ function renderFrame(currentPath) {
   document.querySelector('.skip-link').textContent = t('app.skip');
   const items = state.me ? NAV.filter((n) => app.can(n.perm)) : [];
   nav.setAttribute('aria-label', t('nav.label'));
+  // The longest entry that starts the path is the current one (/feedback/new, not /feedback).
+  const matches = (n) => (n.href === '/' ? currentPath === '/' : (currentPath === n.href || currentPath.startsWith(`${n.href}/`))
+    && !(n.href === '/sites' && currentPath.startsWith('/admin')));
+  const current = items.filter(matches).sort((a, b) => b.href.length - a.href.length)[0];
   nav.replaceChildren(h('ul', {}, items.map((n) => {
-    const active = n.href === '/' ? currentPath === '/' : currentPath.startsWith(n.href)
-      && !(n.href === '/sites' && currentPath.startsWith('/admin'));
+    const active = n === current;
     return h('li', {}, h('a', { href: n.href, 'aria-current': active ? 'page' : null }, t(n.key)));
   })));
   const lang = h('select', { id: 'locale-select', onchange: (e) => changeLocale(e.target.value) },

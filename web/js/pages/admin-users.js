@@ -5,7 +5,8 @@ import { t } from '../i18n.js';
 import { field, fieldset, select, showError, clearErrors, busy } from '../forms.js';
 import { confirmDialog } from '../components/confirm.js';
 
-const ROLES = ['admin', 'registrar', 'protection', 'counsellor', 'interp', 'statistician', 'viewer'];
+const ROLES = ['admin', 'registrar', 'protection', 'counsellor', 'interp', 'statistician', 'viewer',
+  'storekeeper', 'complaints', 'psea', 'trainer'];
 
 // A password to hand over once: 14 characters without look-alikes (0/O, 1/l/I).
 export function newPassword() {
