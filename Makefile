@@ -60,7 +60,8 @@ node_modules/.package-lock.json: package.json package-lock.json
 
 # The web interface is served as plain files with no CDN: the libraries it uses are
 # copied from node_modules into web/vendor/ (gitignored) here.
-VENDOR_FILES := web/vendor/chart.umd.min.js
+VENDOR_FILES := web/vendor/chart.umd.min.js web/vendor/leaflet/leaflet.js web/vendor/pmtiles.js \
+	web/vendor/protomaps-leaflet.js web/vendor/boundaries.json
 
 vendor: $(VENDOR_FILES)
 
@@ -68,6 +69,27 @@ web/vendor/chart.umd.min.js: node_modules/.package-lock.json
 	@mkdir -p web/vendor
 	cp node_modules/chart.js/dist/chart.umd.min.js $@
 	cp node_modules/chart.js/LICENSE.md web/vendor/chart.js.LICENSE.md
+
+# The outreach map: Leaflet (BSD-2-Clause), PMTiles readers (BSD-3-Clause), and the
+# region's boundaries built from Natural Earth (public domain) by tools/boundaries.mjs.
+web/vendor/leaflet/leaflet.js: node_modules/.package-lock.json
+	@mkdir -p web/vendor/leaflet
+	cp -r node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.css \
+	  node_modules/leaflet/dist/images web/vendor/leaflet/
+	cp node_modules/leaflet/LICENSE web/vendor/leaflet/LICENSE
+
+web/vendor/pmtiles.js: node_modules/.package-lock.json
+	@mkdir -p web/vendor
+	cp node_modules/pmtiles/dist/pmtiles.js $@
+	node -e 'console.log("pmtiles " + require("./node_modules/pmtiles/package.json").license)' > web/vendor/pmtiles.LICENSE
+
+web/vendor/protomaps-leaflet.js: node_modules/.package-lock.json
+	@mkdir -p web/vendor
+	cp node_modules/protomaps-leaflet/dist/protomaps-leaflet.js $@
+	cp node_modules/protomaps-leaflet/LICENSE web/vendor/protomaps-leaflet.LICENSE
+
+web/vendor/boundaries.json: node_modules/.package-lock.json tools/boundaries.mjs
+	node tools/boundaries.mjs $@
 
 build: deps
 	cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
@@ -131,7 +153,8 @@ fuzz: build-fuzz
 screenshots: build-test npm-deps vendor
 	HAVEN_BIN=build-test/haven HAVEN_WEB=web HAVEN_SCREENSHOTS=docs/screenshots \
 	  node --test tests/e2e/pages.test.mjs tests/e2e/stats.test.mjs tests/e2e/protection.test.mjs \
-	  tests/e2e/centres.test.mjs
+	  tests/e2e/centres.test.mjs \
+	  tests/e2e/outreach.test.mjs
 
 bench: build
 	./bench/run.sh

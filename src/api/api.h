@@ -17,6 +17,7 @@ typedef struct {
     const char *host;          /* "127.0.0.1" */
     uint16_t port;             /* 0: any free port */
     const char *web_dir;       /* NULL: serve no web interface */
+    const char *tiles;         /* a PMTiles file served at /tiles/region.pmtiles, or NULL */
     int threads;               /* 0: 4 */
     bool secure_cookie;        /* always add Secure to the session cookie (it follows TLS anyway) */
     const char *tls_cert;      /* PEM text of the certificate chain: serve HTTPS; NULL: HTTP */

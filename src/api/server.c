@@ -32,6 +32,7 @@
 #include "api/conn_guard.h"
 #include "api/server_internal.h"
 #include "api/static_files.h"
+#include "api/tiles.h"
 #include "api/workers.h"
 #include "auth/auth.h"
 #include "core/crypto.h"
@@ -52,6 +53,7 @@ struct api_server {
     conn_guard *guard;
     api_workers *workers;
     char *web_dir;
+    char *tiles;              /* the map's tile file, or NULL */
     char *tls_cert, *tls_key; /* PEM, kept while the daemon runs */
     bool force_secure, tls;
     char trusted_proxy[64];
@@ -352,6 +354,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         return answer(conn, ctx, ctx->answer_status, r);
     }
     conn_guard_request_received(conn);
+    if (!ctx->is_api && !strcmp(url, API_TILES_URL)) {
+        status = api_tiles_file(srv->tiles, method, header(conn, "Range"), &r);
+        return answer(conn, ctx, status, r);
+    }
     if (!ctx->is_api) {
         status = api_static_file(conn, srv->web_dir, method, url, &r);
         return answer(conn, ctx, status, r);
@@ -444,6 +450,7 @@ herr *api_server_start(const api_config *cfg, api_server **out) {
     herr *e = store_pool_open(cfg->db_path, threads + hashers + 1, &srv->pool);
     if (e) goto fail;
     srv->web_dir = mem_strdup(cfg->web_dir);
+    srv->tiles = mem_strdup(cfg->tiles);
     srv->force_secure = cfg->secure_cookie;
     srv->tls = cfg->tls_cert && cfg->tls_key;
     if (srv->tls) {
@@ -489,6 +496,7 @@ void api_server_stop(api_server *srv) {
     store_pool_close(srv->pool);
     api_static_cache_clear();
     mem_free(srv->web_dir);
+    mem_free(srv->tiles);
     mem_free(srv->tls_cert);
     if (srv->tls_key) crypto_wipe(srv->tls_key, strlen(srv->tls_key));
     mem_free(srv->tls_key);

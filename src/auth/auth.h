@@ -24,6 +24,9 @@ herr *auth_migrate(store *s);
 /* True when role is one of data/roles.tsv. */
 bool auth_role_valid(const char *role);
 
+/* Writes the roles' codes, comma-separated, into out (cut at size). */
+void auth_role_codes(char *out, size_t size);
+
 /* True when the matrix grants the permission to the role. Unknown permissions and
  * roles are denied. */
 bool auth_allows(const char *role, const char *permission);

@@ -8,7 +8,7 @@
 #include "core/datafile.h"
 #include "core/log.h"
 
-#define MAX_ROLES       16
+#define MAX_ROLES       32 /* bits of permission_entry.roles */
 #define MAX_PERMISSIONS 128
 
 typedef struct {
@@ -38,7 +38,11 @@ static int role_index(const char *code) {
 static void load_role(char *line, void *ctx) {
     (void)ctx;
     char *f[4];
-    if (datafile_split_tabs(line, f, 4) < 4 || n_roles == MAX_ROLES) return;
+    if (datafile_split_tabs(line, f, 4) < 4) return;
+    if (n_roles == MAX_ROLES) {
+        log_error("data/roles.tsv: more than %d roles; '%s' ignored", MAX_ROLES, f[0]);
+        return;
+    }
     role_entry *r = &roles[n_roles++];
     snprintf(r->code, sizeof r->code, "%s", f[0]);
     snprintf(r->en, sizeof r->en, "%s", f[1]);
@@ -70,6 +74,17 @@ static void load(void) {
 bool auth_role_valid(const char *role) {
     pthread_once(&loaded, load);
     return role && role_index(role) >= 0;
+}
+
+void auth_role_codes(char *out, size_t size) {
+    pthread_once(&loaded, load);
+    size_t used = 0;
+    if (size) out[0] = '\0';
+    for (size_t i = 0; i < n_roles && used < size; i++) {
+        int n = snprintf(out + used, size - used, "%s%s", i ? ", " : "", roles[i].code);
+        if (n < 0) break;
+        used += (size_t)n;
+    }
 }
 
 bool auth_allows(const char *role, const char *permission) {

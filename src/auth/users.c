@@ -78,10 +78,11 @@ static herr *check_user_input(store *s, const json_t *in, bool creating) {
     if (!creating && json_has(in, "username"))
         return err_invalid("username", "username cannot be changed");
     if ((v = json_str(in, "username")) && (e = check_username(v))) return e;
-    if (json_has(in, "role") && !auth_role_valid(json_str(in, "role")))
-        return err_invalid("role", "role must be one of admin, registrar, protection, counsellor, "
-                                   "interp, statistician, viewer, storekeeper, complaints, psea, "
-                                   "trainer");
+    if (json_has(in, "role") && !auth_role_valid(json_str(in, "role"))) {
+        char codes[512];
+        auth_role_codes(codes, sizeof codes);
+        return err_invalid("role", "role must be one of %s", codes);
+    }
     if ((v = json_str(in, "password")) && (e = check_password(v))) return e;
     if ((v = json_str(in, "locale")) && (e = check_locale(v))) return e;
     if (json_has(in, "display_name") && json_str(in, "display_name") &&

@@ -14,6 +14,7 @@
 #include "distributions/distributions.h"
 #include "feedback/feedback.h"
 #include "sessions/sessions.h"
+#include "outreach/outreach.h"
 #include "protection/protection.h"
 #include "registry/registry.h"
 #include "schema/schema.h"
@@ -73,6 +74,7 @@ static herr *(*const module_demos[])(store *, unsigned long long) = {
     sessions_demo_load,
     distributions_demo_load,
     feedback_demo_load,
+    outreach_demo_load,
 };
 
 /* The default catalogue of distributed items, in every new database. */
@@ -172,8 +174,7 @@ static const char user_add_usage[] =
     "usage: haven user add --db PATH --username U --role ROLE [--site SITE_ID]...\n"
     "                      [--display-name NAME] --password-stdin\n"
     "Adds an account; the password is read from the first line of standard input.\n"
-    "Roles: admin, registrar, protection, counsellor, interp, statistician, viewer,\n"
-    "storekeeper, complaints, psea, trainer.\n";
+    "ROLE is one of the codes `haven permissions` lists (data/roles.tsv).\n";
 
 int cli_cmd_user_add(int argc, char **argv) {
     const char *db = NULL, *username = NULL, *role = NULL, *display = NULL;

@@ -24,7 +24,7 @@
 static const char serve_usage[] =
     "usage: haven serve --db PATH [--listen HOST:PORT] [--web DIR] [--threads N]\n"
     "                   [--tls-cert FILE --tls-key FILE] [--trusted-proxy ADDR]\n"
-    "                   [--secure-cookie] [--quiet] [--key-file FILE]\n"
+    "                   [--secure-cookie] [--quiet] [--key-file FILE] [--tiles FILE]\n"
     "                   [--header-timeout S] [--per-address-limit N] [--max-connections N]\n"
     "                   [--max-inflight-mb N] [--hash-threads N] [--min-free-disk-mb N]\n"
     "Serves the API under /api/v1 and the web interface. --listen defaults to\n"
@@ -39,7 +39,8 @@ static const char serve_usage[] =
     "(10); --per-address-limit open connections per client address (256; the trusted\n"
     "proxy is exempt); --max-connections in all (4096); --max-inflight-mb of request\n"
     "bodies in memory (64); --hash-threads password hashes at once (2, 64 MiB each);\n"
-    "/healthz fails below --min-free-disk-mb free beside the database (64).\n";
+    "/healthz fails below --min-free-disk-mb free beside the database (64).\n"
+    "--tiles is a PMTiles file of OpenStreetMap for the outreach map (docs/outreach.md).\n";
 
 /* Reads a PEM file whole into a new string (at most 1 MiB). */
 static herr *read_pem(const char *path, const char *option, char **out) {
@@ -99,6 +100,7 @@ static void default_web_dir(char out[PATH_MAX]) {
 
 int cli_cmd_serve(int argc, char **argv) {
     const char *db = NULL, *listen = "127.0.0.1:8080", *web = NULL, *key_file = NULL;
+    const char *tiles = NULL;
     const char *tls_cert = NULL, *tls_key = NULL, *proxy = NULL;
     int threads = 4, secure = 0;
     long long limits[6] = {0}; /* header timeout, per address, connections, MiB, hashes, MiB */
@@ -124,6 +126,7 @@ int cli_cmd_serve(int argc, char **argv) {
                                          {"secure-cookie", no_argument, 0, 's'},
                                          {"quiet", no_argument, 0, 'q'},
                                          {"key-file", required_argument, 0, 'k'},
+                                         {"tiles", required_argument, 0, 'T'},
                                          {"help", no_argument, 0, 'h'},
                                          {0, 0, 0, 0}};
     int c;
@@ -156,6 +159,8 @@ int cli_cmd_serve(int argc, char **argv) {
             log_set_quiet(1);
         else if (c == 'k')
             key_file = optarg;
+        else if (c == 'T')
+            tiles = optarg;
         else
             return cli_usage(serve_usage, c == 'h');
     }
@@ -210,6 +215,7 @@ int cli_cmd_serve(int argc, char **argv) {
                       .host = host,
                       .port = port,
                       .web_dir = web_dir[0] ? web_dir : NULL,
+                      .tiles = tiles,
                       .threads = threads,
                       .secure_cookie = secure,
                       .tls_cert = cert,

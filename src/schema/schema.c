@@ -4,6 +4,7 @@
 #include "auth/auth.h"
 #include "distributions/distributions.h"
 #include "feedback/feedback.h"
+#include "outreach/outreach.h"
 #include "protection/protection.h"
 #include "registry/registry.h"
 #include "sessions/sessions.h"
@@ -14,6 +15,7 @@ static herr *(*const migrations[])(store *) = {
     audit_migrate,      registry_migrate,      auth_migrate,
     protection_migrate, stats_migrate,         store_health_migrate,
     sessions_migrate,   distributions_migrate, feedback_migrate,
+    outreach_migrate,
 };
 
 herr *schema_migrate_all(store *s) {

@@ -1,7 +1,7 @@
 // Shared by the API and browser tests: a real `haven` on a loopback port with a fresh
 // database in a temporary directory.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -15,12 +15,16 @@ export function haven(args, input) {
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
+// The roles' codes, from the one list the server reads (data/roles.tsv).
+const ROLES = readFileSync(new URL('../../data/roles.tsv', import.meta.url), 'utf8')
+  .split('\n').filter((l) => l && !l.startsWith('#')).map((l) => l.split('\t')[0]);
+
 // Parses the logins table printed by `haven init`.
 function parseLogins(text) {
   const logins = {};
   for (const line of text.split('\n')) {
-    const m = line.match(/^(\S+)\s+(admin|registrar|protection|counsellor|interp|statistician|viewer|storekeeper|complaints|psea|trainer)\s+(\S+)$/);
-    if (m) logins[m[1]] = { role: m[2], password: m[3] };
+    const m = line.match(/^(\S+)\s+(\S+)\s+(\S+)$/);
+    if (m && ROLES.includes(m[2])) logins[m[1]] = { role: m[2], password: m[3] };
   }
   return logins;
 }

@@ -167,6 +167,7 @@ test('every_centres_page_in_three_languages_passes_axe', async () => {
         assert.ok(!/\b(dist|fb|ses|tr|psea|sv|centres)\.[a-z_]+/.test(body), `${path} in ${locale} shows a message key`);
       }
       await page.locator('#locale-select').selectOption('en');
+      await page.locator('html[lang="en"]').waitFor({ state: 'attached' });
       await page.locator('#logout').click();
     }
     await login(page, server, 'trainer');

@@ -2,8 +2,11 @@
 // pages/*.js; each default-exports async render(ctx) that fills ctx.root.
 import { h, announce } from './dom.js';
 import { get, patch, del, setUnauthenticatedHandler, ApiError } from './api.js';
-import { t, setLocale, localeCode, LOCALES, pickLocale, loadCodeNames } from './i18n.js';
+import { t, tn, setLocale, localeCode, LOCALES, pickLocale, loadCodeNames } from './i18n.js';
 import { errorMessage } from './forms.js';
+import { setOwner, startAutoFlush, unsentCount } from './outbox.js';
+import { cacheGet, cachePut, clearDeviceData } from './offline.js';
+import { confirmDialog } from './components/confirm.js';
 
 const ROUTES = [
   { re: /^\/$/, page: 'dashboard', perm: 'report.read' },
@@ -33,6 +36,14 @@ const ROUTES = [
   { re: /^\/sessions\/([^/]+)$/, page: 'session', perm: 'sessions.read' },
   { re: /^\/trainings$/, page: 'trainings', perm: 'training.read' },
   { re: /^\/trainings\/([^/]+)$/, page: 'training', perm: 'training.read' },
+  { re: /^\/outreach\/?$/, page: 'outreach', perm: 'outreach.read', offline: true },
+  { re: /^\/outreach\/visits\/new$/, page: 'outreach-visit', perm: 'outreach.write', offline: true },
+  { re: /^\/outreach\/locations$/, page: 'outreach-locations', perm: 'outreach.read', offline: true },
+  { re: /^\/outreach\/map$/, page: 'outreach-map', perm: 'outreach.read', offline: true },
+  { re: /^\/outreach\/forms$/, page: 'outreach-forms', perm: 'outreach.read', offline: true },
+  { re: /^\/outreach\/forms\/([^/]+)$/, page: 'outreach-form', perm: 'outreach.read' },
+  { re: /^\/outreach\/forms\/([^/]+)\/fill$/, page: 'outreach-fill', perm: 'outreach.write', offline: true },
+  { re: /^\/outreach\/arrivals$/, page: 'outreach-arrivals', perm: 'outreach.arrival' },
   { re: /^\/login$/, page: 'login', perm: null },
 ];
 
@@ -58,9 +69,15 @@ const NAV = [
   { href: '/surveys', key: 'nav.surveys', perm: ['survey.read', 'survey.write'], group: 'feedback' },
   { href: '/psea', key: 'nav.psea', perm: 'psea.read', group: 'feedback' },
   { href: '/psea/new', key: 'nav.psea_new', perm: 'psea.record', group: 'feedback' },
+  { href: '/outreach/', key: 'nav.outreach', perm: 'outreach.read', group: 'outreach' },
+  { href: '/outreach/arrivals', key: 'nav.outreach_arrivals', perm: 'outreach.arrival', group: 'reception' },
 ];
 
-const state = { me: null, sites: null, expired: false, returnTo: null, rendered: 0, shown: false };
+const state = { me: null, sites: null, expired: false, returnTo: null, rendered: 0, shown: false, offline: false };
+
+// Roles that work offline (the outreach teams) keep their session's description on the
+// device, so that their pages open with no network; it is wiped at logout.
+const OFFLINE_PERMISSION = 'outreach.write';
 
 // The interface's view of the session, handed to every page.
 export const app = {
@@ -71,6 +88,8 @@ export const app = {
     if (Array.isArray(perm)) return perm.some((p) => app.can(p));
     return Boolean(state.me && state.me.permissions.includes(perm));
   },
+  // True when the page was opened with no network, from the session kept on the device.
+  get offline() { return state.offline; },
   // The sites this user may see (cached; refresh after a change).
   async sites(refresh = false) {
     if (!state.sites || refresh) state.sites = (await get('/api/v1/sites')).items;
@@ -90,22 +109,38 @@ export const app = {
     app.navigate(to, { replace: true });
   },
   async logout() {
+    const unsent = await unsentCount().catch(() => 0);
+    if (unsent > 0 && !(await confirmDialog({ title: t('app.logout_unsent_title'),
+      text: tn('app.logout_unsent', unsent), confirm: t('app.logout_anyway') }))) return;
     try { await del('/api/v1/session'); } catch { /* the session is gone either way */ }
+    await clearDeviceData();
+    setOwner(null);
     state.me = null;
     state.sites = null;
+    state.offline = false;
     app.navigate('/login', { replace: true });
   },
   setTitle(text) { document.title = `${text} – Haven`; },
   rerender() { render(); },
 };
 
-async function startSession(user) {
+async function startSession(user, { offline = false } = {}) {
   const me = user.permissions ? user : await get('/api/v1/me');
   state.me = me;
   state.sites = null;
+  state.offline = offline;
   await setLocale(me.locale || localeCode());
   localStorage.setItem('haven.locale', localeCode());
-  await loadCodeNames();
+  if (me.permissions.includes(OFFLINE_PERMISSION)) {
+    if (!offline) await cachePut('me', me);
+    setOwner(me.username);
+    startAutoFlush();
+  }
+  try {
+    await loadCodeNames();
+  } catch (e) {
+    if (!offline) throw e; // offline: pages show codes where names are not kept
+  }
 }
 
 // Any 401 after login means the session ended (idle timeout, logout elsewhere, account
@@ -150,8 +185,9 @@ function renderFrame(currentPath) {
 
 async function changeLocale(code) {
   const chosen = pickLocale(code).code;
-  await setLocale(chosen);
+  // Kept first, so that a reload or a logout while the messages load keeps the choice.
   localStorage.setItem('haven.locale', chosen);
+  await setLocale(chosen);
   if (state.me) {
     try {
       state.me = { ...state.me, ...(await patch('/api/v1/me', { locale: chosen })), permissions: state.me.permissions };
@@ -191,6 +227,9 @@ async function render({ keepFocus = false } = {}) {
   if (!route) {
     app.setTitle(t('state.not_found_title'));
     root.append(messageState('state.not_found_title', 'state.page_not_found', h('p', {}, h('a', { href: '/' }, t('nav.dashboard')))));
+  } else if (state.offline && !route.offline) {
+    app.setTitle(t('state.offline_title'));
+    root.append(messageState('state.offline_title', 'state.offline', h('p', {}, h('a', { href: '/outreach/' }, t('nav.outreach')))));
   } else if (route.perm && !app.can(route.perm)) {
     app.setTitle(t('state.forbidden_title'));
     root.append(messageState('state.forbidden_title', 'state.forbidden_page'));
@@ -249,12 +288,28 @@ document.addEventListener('click', (e) => {
 });
 window.addEventListener('popstate', () => render());
 
+// Opened offline and the network is back: check the session again (the outbox sends
+// with it), so that the other pages open once more.
+window.addEventListener('online', async () => {
+  if (!state.offline) return;
+  try {
+    await startSession(await get('/api/v1/me'));
+    render({ keepFocus: true });
+  } catch { /* still unreachable, or the session ended: the 401 handler shows the login */ }
+});
+
 async function boot() {
   await setLocale(localStorage.getItem('haven.locale') || 'en');
   try {
     await startSession(await get('/api/v1/me'));
   } catch (e) {
-    if (!(e instanceof ApiError) || e.status !== 401) console.error(e);
+    if (e instanceof ApiError && e.status === 0) {
+      // No network: an outreach team's kept session opens the pages that work offline.
+      const me = await cacheGet('me');
+      if (me) await startSession(me, { offline: true });
+    } else if (!(e instanceof ApiError) || e.status !== 401) {
+      console.error(e);
+    }
   }
   await render();
 }

@@ -3,7 +3,7 @@
 // holds the frame and the reception pages; each later module keeps its own messages
 // in web/i18n/<bundle>/<locale>.json, named in BUNDLES, so that a module owns its
 // words as it owns its tables.
-import { get } from './api.js';
+import { cachedGet } from './offline.js';
 
 // intl lists the formatting locales to try, best first. Browsers claim Bosnian but
 // some (Chromium) ship no Bosnian dates and fall back to "2026 M11 5"; Serbian Latin
@@ -29,7 +29,7 @@ function workingIntl(candidates) {
 }
 
 // Module message bundles (web/i18n/<bundle>/<locale>.json), loaded with the core file.
-export const BUNDLES = ['http', 'centres'];
+export const BUNDLES = ['http', 'centres', 'outreach'];
 
 let current = { ...LOCALES[0], intl: 'en-GB' };
 let messages = {};
@@ -131,7 +131,8 @@ export function daysBetween(fromIso, toIso) {
 export async function codeList(kind, lang = current.code) {
   const key = `${kind}:${lang}`;
   if (!codeLists[key]) {
-    const r = await get(`/api/v1/codes/${kind}?lang=${encodeURIComponent(lang)}`);
+    // Kept on the device too, for the pages that work offline (not personal data).
+    const r = await cachedGet(`/api/v1/codes/${kind}?lang=${encodeURIComponent(lang)}`);
     const coll = new Intl.Collator(workingIntl(pickLocale(lang).intl));
     const items = r.items.slice().sort((a, b) => coll.compare(a.name, b.name));
     codeLists[key] = { items, byCode: new Map(items.map((i) => [i.code, i.name])) };
