@@ -90,7 +90,7 @@ herr *prot_case_items(store *s, json_t *c) {
 /* Audits a case item write and commits it. */
 static herr *finish(store *s, const actor *a, const char *action, const char *entity,
                     const char *item_id, const json_t *c, const json_t *in) {
-    json_t *detail = prot_field_names(in);
+    json_t *detail = check_field_names(in);
     json_object_set_new(detail, "case_id", json_string(json_str(c, "id")));
     json_object_set_new(detail, "person_id", json_string(json_str(c, "person_id")));
     herr *e = audit_record(s, a, action, entity, item_id, detail);
@@ -117,8 +117,8 @@ herr *protection_case_action_add(store *s, const actor *a, const char *case_id, 
     herr *e =
         json_check(in, action_add_fields, sizeof action_add_fields / sizeof action_add_fields[0]);
     char due[CLOCK_DATE_LEN], id[ID_LEN], now[CLOCK_ISO_LEN];
-    if (!e) e = prot_check_not_blank(in, "description", true);
-    if (!e) e = prot_check_date(in, "due_date", true, due);
+    if (!e) e = check_not_blank(in, "description", true);
+    if (!e) e = check_date(in, "due_date", true, due);
     if (e) return e;
     id_new(id);
     clock_format_iso(clock_now(), now);
@@ -174,9 +174,9 @@ herr *protection_case_action_update(store *s, const actor *a, const char *case_i
     if (!e && json_object_size(in) == 0)
         e = err_invalid("body", "give at least one field to change");
     if (!e && json_has(in, "status"))
-        e = prot_check_code("status", json_str(in, "status"), action_statuses);
-    if (!e) e = prot_check_date(in, "due_date", false, due);
-    if (!e) e = prot_check_not_blank(in, "description", false);
+        e = check_code("status", json_str(in, "status"), action_statuses);
+    if (!e) e = check_date(in, "due_date", false, due);
+    if (!e) e = check_not_blank(in, "description", false);
     if (e) return e;
     clock_format_iso(clock_now(), now);
     if ((e = store_begin(s))) return e;
@@ -234,9 +234,9 @@ herr *protection_case_note_add(store *s, const actor *a, const char *case_id, co
     herr *e = json_check(in, note_fields, sizeof note_fields / sizeof note_fields[0]);
     const char *kind = json_str(in, "kind") ? json_str(in, "kind") : "note";
     char next[CLOCK_DATE_LEN], id[ID_LEN], now[CLOCK_ISO_LEN];
-    if (!e) e = prot_check_code("kind", kind, note_kinds);
-    if (!e) e = prot_check_not_blank(in, "text", true);
-    if (!e) e = prot_check_date(in, "next_follow_up", false, next);
+    if (!e) e = check_code("kind", kind, note_kinds);
+    if (!e) e = check_not_blank(in, "text", true);
+    if (!e) e = check_date(in, "next_follow_up", false, next);
     if (e) return e;
     id_new(id);
     clock_format_iso(clock_now(), now);
@@ -292,9 +292,9 @@ herr *protection_case_bia_add(store *s, const actor *a, const char *case_id, con
     bool began = false;
     herr *e = json_check(in, bia_fields, sizeof bia_fields / sizeof bia_fields[0]);
     char at[CLOCK_ISO_LEN], id[ID_LEN], now[CLOCK_ISO_LEN];
-    if (!e) e = prot_check_code("outcome", json_str(in, "outcome"), bia_outcomes);
-    if (!e) e = prot_check_not_blank(in, "summary", true);
-    if (!e) e = prot_check_time(in, "assessed_at", clock_now(), at);
+    if (!e) e = check_code("outcome", json_str(in, "outcome"), bia_outcomes);
+    if (!e) e = check_not_blank(in, "summary", true);
+    if (!e) e = check_time(in, "assessed_at", clock_now(), 86400, at);
     if (e) return e;
     id_new(id);
     clock_format_iso(clock_now(), now);

@@ -193,7 +193,7 @@ herr *protection_case_open(store *s, const actor *a, const json_t *in, json_t **
     herr *e = json_check(in, open_fields, sizeof open_fields / sizeof open_fields[0]);
     if (e) return e;
     const char *level = json_str(in, "risk_level") ? json_str(in, "risk_level") : "high";
-    if ((e = prot_check_code("risk_level", level, risk_levels))) return e;
+    if ((e = check_code("risk_level", level, risk_levels))) return e;
     const char *person = json_str(in, "person_id");
     const char *worker = json_str(in, "worker_id") ? json_str(in, "worker_id") : a->user_id;
     char id[ID_LEN], now[CLOCK_ISO_LEN], site[ID_LEN] = "", wname[128];
@@ -272,7 +272,7 @@ herr *protection_case_update(store *s, const actor *a, const char *id, const jso
     if (e) return e;
     if (json_object_size(in) == 0) return err_invalid("body", "give at least one field to change");
     if (json_has(in, "risk_level") &&
-        (e = prot_check_code("risk_level", json_str(in, "risk_level"), risk_levels)))
+        (e = check_code("risk_level", json_str(in, "risk_level"), risk_levels)))
         return e;
     if (json_has(in, "worker_id") && !json_str(in, "worker_id"))
         return err_invalid("worker_id", "a case always has a worker");
@@ -307,7 +307,7 @@ herr *protection_case_update(store *s, const actor *a, const char *id, const jso
     if (json_str(in, "worker_id") &&
         (e = prot_case_event(s, a, id, "assigned", NULL, NULL, worker, NULL)))
         goto cleanup;
-    detail = prot_field_names(in);
+    detail = check_field_names(in);
     if ((e = audit_record(s, a, "update", "protection_case", id, detail))) goto cleanup;
     if ((e = store_commit(s))) goto cleanup;
     began = false;
@@ -433,7 +433,7 @@ herr *protection_case_close(store *s, const actor *a, const char *id, const json
         return err_new(ERR_FORBIDDEN, NULL, "your role (%s) may not close cases", a->role);
     herr *e = json_check(in, close_fields, sizeof close_fields / sizeof close_fields[0]);
     if (e) return e;
-    if ((e = prot_check_code("reason", json_str(in, "reason"), close_reasons))) return e;
+    if ((e = check_code("reason", json_str(in, "reason"), close_reasons))) return e;
     char now[CLOCK_ISO_LEN];
     clock_format_iso(clock_now(), now);
     if ((e = store_begin(s))) return e;
@@ -486,7 +486,7 @@ herr *protection_case_list(store *s, const actor *a, const char *state, bool min
     json_t *items = json_array();
     char *scope = NULL;
     herr *e = prot_check_lists(a);
-    if (!e && state) e = prot_check_code("state", state, case_states);
+    if (!e && state) e = check_code("state", state, case_states);
     if (!e) e = store_prepare(s, list_sql, &st);
     if (e) goto cleanup;
     prot_bind_scope(st, a, &scope);

@@ -35,14 +35,14 @@ herr *protection_consent_record(store *s, const actor *a, const char *person_id,
     herr *e = json_check(in, consent_fields, sizeof consent_fields / sizeof consent_fields[0]);
     if (e) return e;
     const char *kind = json_str(in, "kind"), *provider = json_str(in, "provider_id");
-    if ((e = prot_check_code("kind", kind, consent_kinds))) return e;
-    if ((e = prot_check_code("method", json_str(in, "method"), consent_methods))) return e;
+    if ((e = check_code("kind", kind, consent_kinds))) return e;
+    if ((e = check_code("method", json_str(in, "method"), consent_methods))) return e;
     if (!strcmp(kind, "referral") && !provider)
         return err_invalid("provider_id", "consent to referral names the provider (provider_id)");
     if (!strcmp(kind, "registration") && provider)
         return err_invalid("provider_id", "consent to registration names no provider");
     char id[ID_LEN], at[CLOCK_ISO_LEN], now[CLOCK_ISO_LEN], site[ID_LEN];
-    if ((e = prot_check_time(in, "given_at", clock_now(), at))) return e;
+    if ((e = check_time(in, "given_at", clock_now(), 86400, at))) return e;
     id_new(id);
     clock_format_iso(clock_now(), now);
     if ((e = store_begin(s))) return e;

@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "core/actor.h"
+#include "core/check.h"
 #include "core/clock.h"
 #include "core/err.h"
 #include "core/id.h"
@@ -69,23 +70,7 @@ herr *prot_check_worker(store *s, const char *user_id, const char *site_id, cons
 /* The site of the person's open stay into out ("" when none or not the actor's). */
 herr *prot_current_site(store *s, const actor *a, const char *person_id, char out[ID_LEN]);
 
-/* ---- small checks (util.c) ------------------------------------------------------- */
-
-/* ERR_INVALID on field unless value is one of codes (NULL-terminated). */
-herr *prot_check_code(const char *field, const char *value, const char *const *codes);
-
-/* An optional date field "YYYY-MM-DD" into out ("" when absent). */
-herr *prot_check_date(const json_t *in, const char *field, bool required, char out[CLOCK_DATE_LEN]);
-
-/* An optional time field into out (ISO 8601 UTC); def when absent. Times more than a
- * day ahead are refused. */
-herr *prot_check_time(const json_t *in, const char *field, int64_t def, char out[CLOCK_ISO_LEN]);
-
-/* ERR_INVALID unless a text field, when present, is not blank. */
-herr *prot_check_not_blank(const json_t *in, const char *field, bool required);
-
-/* {"fields":[names]} for audit details. */
-json_t *prot_field_names(const json_t *in);
+/* ---- small helpers (util.c; input checks are core/check.h's) ------------------- */
 
 /* Sets obj[key] to the column as a string or null. */
 void prot_set_col(json_t *obj, const char *key, store_stmt *st, int col);

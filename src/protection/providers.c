@@ -48,7 +48,7 @@ static herr *check_provider(const actor *a, const json_t *in, bool creating) {
                        a->role);
     herr *e = json_check(in, provider_fields, sizeof provider_fields / sizeof provider_fields[0]);
     if (e) return e;
-    if ((e = prot_check_not_blank(in, "name", creating))) return e;
+    if ((e = check_not_blank(in, "name", creating))) return e;
     if ((creating || json_has(in, "service_type")) &&
         !service_type_valid(json_str(in, "service_type")))
         return err_invalid("service_type",
@@ -203,7 +203,7 @@ static herr *provider_write(store *s, const actor *a, const char *id_in, const j
     if (json_is_array(json_object_get(in, "sites")) &&
         (e = set_sites(s, id, json_object_get(in, "sites"))))
         goto cleanup;
-    detail = prot_field_names(in);
+    detail = check_field_names(in);
     if ((e = audit_record(s, a, creating ? "create" : "update", "protection_provider", id, detail)))
         goto cleanup;
     if ((e = store_commit(s))) goto cleanup;

@@ -135,8 +135,8 @@ herr *protection_referral_create(store *s, const actor *a, const json_t *in, jso
     herr *e = json_check(in, create_fields, sizeof create_fields / sizeof create_fields[0]);
     if (e) return e;
     const char *urgency = json_str(in, "urgency") ? json_str(in, "urgency") : "normal";
-    if ((e = prot_check_code("urgency", urgency, urgencies))) return e;
-    if ((e = prot_check_not_blank(in, "reason", false))) return e;
+    if ((e = check_code("urgency", urgency, urgencies))) return e;
+    if ((e = check_not_blank(in, "reason", false))) return e;
     bool send = json_is_true(json_object_get(in, "send"));
     char id[ID_LEN], now[CLOCK_ISO_LEN], site[ID_LEN] = "", type[32], consent[ID_LEN];
     id_new(id);
@@ -314,9 +314,9 @@ herr *protection_referral_transition(store *s, const actor *a, const char *id, c
         json_check(in, transition_fields, sizeof transition_fields / sizeof transition_fields[0]);
     if (e) return e;
     const char *to = json_str(in, "to");
-    if ((e = prot_check_code("to", to, states))) return e;
+    if ((e = check_code("to", to, states))) return e;
     char at[CLOCK_ISO_LEN], now[CLOCK_ISO_LEN];
-    if ((e = prot_check_time(in, "at", clock_now(), at))) return e;
+    if ((e = check_time(in, "at", clock_now(), 86400, at))) return e;
     clock_format_iso(clock_now(), now);
     if ((e = store_begin(s))) return e;
     began = true;
@@ -415,7 +415,7 @@ herr *protection_referral_list(store *s, const actor *a, const protection_referr
     bool row;
     herr *e = prot_check_lists(a);
     if (e) goto cleanup;
-    if (q->state && (e = prot_check_code("state", q->state, states))) goto cleanup;
+    if (q->state && (e = check_code("state", q->state, states))) goto cleanup;
     int limit = q->limit > 0 && q->limit <= 500 ? q->limit : 100;
     int64_t cut = clock_now() - (int64_t)(q->overdue_days > 0 ? q->overdue_days : 0) * 86400;
     clock_format_iso(cut, cutoff);

@@ -60,7 +60,7 @@ herr *protection_screening_create(store *s, const actor *a, const char *person_i
         json_check(in, screening_fields, sizeof screening_fields / sizeof screening_fields[0]);
     if (e) return e;
     char id[ID_LEN], at[CLOCK_ISO_LEN], now[CLOCK_ISO_LEN];
-    if ((e = prot_check_time(in, "screened_at", clock_now(), at))) return e;
+    if ((e = check_time(in, "screened_at", clock_now(), 86400, at))) return e;
     if ((e = screening_risks(in, &risks))) return e;
     const char *note = json_str(in, "note"), *site_id = json_str(in, "site_id");
     payload = json_pack("{s:O,s:O,s:s?}", "answers", json_object_get(in, "answers"), "risks", risks,
