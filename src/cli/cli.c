@@ -36,6 +36,8 @@ static const struct {
     {"stats compare", "administrations side by side (--db --indicator --period)",
      cli_cmd_stats_compare},
     {"match dedup", "find probable duplicate people (INPUT.csv | --db PATH)", cli_cmd_match_dedup},
+    {"match screen", "input records probably on a watch list (--list WATCH.csv INPUT.csv)",
+     cli_cmd_match_screen},
     {"demo people", "write synthetic arrivals with known truth (--out DIR)", cli_cmd_demo_people},
 };
 

@@ -54,7 +54,7 @@ static int by_id_line(const void *x, const void *y) {
 
 /* Ids must be unique: every later use of an id is reported like a malformed line and
  * dropped. Returns how many were. */
-static size_t drop_duplicate_ids(record_set *s) {
+static size_t drop_duplicate_ids(const char *path, record_set *s) {
     size_t *idx = mem_alloc((s->n ? s->n : 1) * sizeof *idx);
     bool *drop = mem_alloc((s->n ? s->n : 1) * sizeof *drop);
     for (size_t i = 0; i < s->n; i++) idx[i] = i;
@@ -65,8 +65,8 @@ static size_t drop_duplicate_ids(record_set *s) {
         if (strcmp(s->recs[idx[i]].id, s->recs[idx[i - 1]].id) != 0) continue;
         drop[idx[i]] = true;
         dropped++;
-        fprintf(stderr, "haven: line %ld: id '%.60s' already used on line %ld (skipped)\n",
-                s->lines[idx[i]], s->recs[idx[i]].id, s->lines[idx[i - 1]]);
+        fprintf(stderr, "haven: %s: line %ld: id '%.60s' already used on line %ld (skipped)\n",
+                path, s->lines[idx[i]], s->recs[idx[i]].id, s->lines[idx[i - 1]]);
     }
     size_t k = 0;
     for (size_t i = 0; i < s->n; i++) {
@@ -151,7 +151,7 @@ static int read_csv(const char *path, record_set *set, size_t *bad) {
     for (int k = 0; k < COL_N; k++) col[k] = -1;
     size_t n_header = 0;
     while ((got = match_csv_next(csv, &fields, &n, &line, why, sizeof why)) == -1)
-        fprintf(stderr, "haven: line %ld: %s (skipped)\n", line, why), (*bad)++;
+        fprintf(stderr, "haven: %s: line %ld: %s (skipped)\n", path, line, why), (*bad)++;
     if (got == 1) {
         n_header = n;
         for (size_t i = 0; i < n; i++)
@@ -180,11 +180,11 @@ static int read_csv(const char *path, record_set *set, size_t *bad) {
             }
         }
         if (got == -1) {
-            fprintf(stderr, "haven: line %ld: %s (skipped)\n", line, why);
+            fprintf(stderr, "haven: %s: line %ld: %s (skipped)\n", path, line, why);
             (*bad)++;
         }
     }
-    *bad += drop_duplicate_ids(set);
+    *bad += drop_duplicate_ids(path, set);
 cleanup:
     match_csv_free(csv);
     if (f != stdin) fclose(f);
@@ -371,4 +371,100 @@ int cli_cmd_demo_people(int argc, char **argv) {
                d->n_persons, out);
     match_demo_free(d);
     return e ? cli_fail(e) : 0;
+}
+
+static const char screen_usage[] =
+    "usage: haven match screen --list WATCH.csv INPUT.csv [--threshold T] [--explain]\n"
+    "                          [--threads N]\n"
+    "Finds the records of INPUT.csv (a passenger manifest, a day's arrivals) that are\n"
+    "probably someone on the watch list WATCH.csv. Both files take the columns of\n"
+    "'haven match dedup' (id,given_name,family_name,sex,birth_date,citizenship).\n"
+    "Writes input_id,list_id,score (and reasons with --explain) to stdout, one line per\n"
+    "probable match, best first for each input record; the score is the probability\n"
+    "that the two records are one person and --threshold defaults to the fitted model's.\n"
+    "Malformed lines are reported on stderr with their file and line and skipped.\n"
+    "Exit status: 0 all lines read, 1 some malformed lines skipped (or a failure),\n"
+    "2 usage, unreadable input or a header without id, given_name, family_name.\n";
+
+int cli_cmd_match_screen(int argc, char **argv) {
+    const char *list_path = NULL;
+    double threshold = -1;
+    bool explain = false;
+    int threads = 0;
+    static const struct option opts[] = {
+        {"list", required_argument, 0, 'l'}, {"threshold", required_argument, 0, 't'},
+        {"explain", no_argument, 0, 'e'},    {"threads", required_argument, 0, 'j'},
+        {"help", no_argument, 0, 'h'},       {0, 0, 0, 0}};
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        char *end = NULL;
+        if (c == 'l')
+            list_path = optarg;
+        else if (c == 'e')
+            explain = true;
+        else if (c == 't') {
+            threshold = strtod(optarg, &end);
+            if (!*optarg || *end || threshold < 0 || threshold > 1)
+                return cli_usage(screen_usage, 0);
+        } else if (c == 'j') {
+            long long v = 0;
+            herr *bad = cli_number(optarg, "threads", 1, 64, &v);
+            if (bad) return cli_fail(bad);
+            threads = (int)v;
+        } else
+            return cli_usage(screen_usage, c == 'h');
+    }
+    if (!list_path || optind != argc - 1) return cli_usage(screen_usage, 0);
+    if (!strcmp(list_path, "-") && !strcmp(argv[optind], "-")) return cli_usage(screen_usage, 0);
+    record_set list = {0}, input = {0};
+    size_t bad = 0;
+    match_hit *hits = NULL;
+    size_t n_hits = 0;
+    double used = 0;
+    match_index *ix = NULL;
+    int rc = read_csv(list_path, &list, &bad);
+    if (!rc) rc = read_csv(argv[optind], &input, &bad);
+    if (rc) goto cleanup;
+    match_screen_options o = {.threshold = threshold, .threads = threads};
+    herr *e = match_screen(list.recs, list.n, input.recs, input.n, &o, &hits, &n_hits, &used,
+                           explain ? &ix : NULL);
+    if (e) {
+        rc = cli_fail(e);
+        goto cleanup;
+    }
+    fputs(explain ? "input_id,list_id,score,reasons\n" : "input_id,list_id,score\n", stdout);
+    for (size_t i = 0; i < n_hits; i++) {
+        const match_hit *h = &hits[i];
+        csv_out(input.recs[h->input].id);
+        putchar(',');
+        csv_out(list.recs[h->list].id);
+        printf(",%.4f", h->score);
+        if (explain) {
+            match_candidate cand;
+            char reasons[MATCH_MAX_REASONS * 100] = "";
+            if (!(e = match_screen_explain(ix, &input.recs[h->input], h->input,
+                                           &list.recs[h->list], h->list, &cand)))
+                for (size_t r = 0; r < cand.n_reasons; r++) {
+                    if (r) strcat(reasons, "; ");
+                    strcat(reasons, cand.reasons[r]);
+                }
+            err_free(e);
+            putchar(',');
+            csv_out(reasons);
+        }
+        putchar('\n');
+    }
+    fprintf(stderr, "haven: %zu input records against %zu on the list: %zu probable matches at "
+                    "threshold %.3f, %zu lines skipped\n",
+            input.n, list.n, n_hits, used, bad);
+    fflush(stdout);
+    rc = bad ? 1 : 0;
+cleanup:
+    match_index_free(ix);
+    mem_free(hits);
+    set_free(&list);
+    set_free(&input);
+    match_shutdown();
+    return rc;
 }

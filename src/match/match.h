@@ -190,4 +190,30 @@ void match_demo_free(match_demo *d);
  * DIR/truth.csv (id,person_id), creating DIR if needed. ERR_IO on failure. */
 herr *match_demo_write(const match_demo *d, const char *dir);
 
+/* ---- watch-list screening --------------------------------------------------------- */
+
+/* One input record that is probably someone on the list: indices into the two arrays. */
+typedef struct {
+    size_t input, list;
+    double score;
+} match_hit;
+
+typedef struct {
+    double threshold; /* < 0: the fitted model's default threshold */
+    int threads;      /* 0: number of online CPUs */
+} match_screen_options;
+
+/* For every input record, the list records it probably is (score >= threshold), sorted
+ * by input then best score first. The model is fitted on list and input together (see
+ * match_screen.c). *hits (caller frees with mem_free) is NULL when *n_hits is 0. With
+ * ix_out, the caller receives the index for match_screen_explain and frees it.
+ * ERR_INVALID naming the first bad record (which array, its position and id). */
+herr *match_screen(const match_record *list, size_t n_list, const match_record *input,
+                   size_t n_input, const match_screen_options *opt, match_hit **hits,
+                   size_t *n_hits, double *threshold_used, match_index **ix_out);
+
+/* Scores and explains one hit with the index match_screen returned. */
+herr *match_screen_explain(match_index *ix, const match_record *input_rec, size_t input_index,
+                           const match_record *list_rec, size_t list_index, match_candidate *out);
+
 #endif

@@ -2,6 +2,7 @@
 #include "testutil.h"
 
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -171,6 +172,111 @@ static int setup(void **state) {
     return 0;
 }
 
+static const char watch_csv[] =
+    "id,given_name,family_name,sex,birth_date,citizenship\n"
+    "W-17,Mohammad,Hussaini,M,1999-03-14,AF\n"
+    "W-18,Jean,Nkurunziza,M,1975-06-01,BI\n"
+    "W-19,Fatima,Zahra,F,1988-11-02,MA\n";
+
+static const char manifest_csv[] =
+    "id,given_name,family_name,sex,birth_date,citizenship\n"
+    "p1,HUSAINI,Muhamed,M,1999-03-14,AF\n"
+    "p2,Мохамед,Хусеини,M,14.03.1999,AF\n"
+    "p3,Ali,Rezaei,M,1990-05-05,IR\n"
+    "p4,Amina,Benali,F,2001-07-21,DZ\n";
+
+static void test_screen_finds_the_listed_man_under_other_spellings(void **state) {
+    (void)state;
+    char *list = write_temp(watch_csv), *in = write_temp(manifest_csv);
+    const char *args[] = {"match", "screen", "--list", list, in, NULL};
+    assert_int_equal(run(args), 0);
+    char *out = slurp(out_path);
+    assert_true(!strncmp(out, "input_id,list_id,score\n", 23));
+    assert_non_null(strstr(out, "\np1,W-17,"));
+    assert_non_null(strstr(out, "\np2,W-17,"));
+    assert_null(strstr(out, "p3,"));
+    assert_null(strstr(out, "p4,"));
+    assert_null(strstr(out, "W-18"));
+    mem_free(out);
+    const char *explain[] = {"match", "screen", "--list", list, in, "--explain", NULL};
+    assert_int_equal(run(explain), 0);
+    out = slurp(out_path);
+    assert_true(!strncmp(out, "input_id,list_id,score,reasons\n", 31));
+    assert_non_null(strstr(out, "p1,W-17,"));
+    mem_free(out);
+    unlink(list), unlink(in);
+    mem_free(list), mem_free(in);
+}
+
+static void test_screen_names_the_file_of_a_bad_line_and_needs_the_list(void **state) {
+    (void)state;
+    char *list = write_temp("id,given_name,family_name,sex,birth_date,citizenship\n"
+                            "W-1,Omar,Haddad,M,1980-13-40,SY\n"
+                            "W-2,Omar,Haddad,M,1980-01-20,SY\n");
+    char *in = write_temp(manifest_csv);
+    const char *args[] = {"match", "screen", "--list", list, in, NULL};
+    assert_int_equal(run(args), 1);
+    char *err = slurp(err_path);
+    char expect[200];
+    snprintf(expect, sizeof expect, "%s: line 2: birth_date", list);
+    assert_non_null(strstr(err, expect));
+    mem_free(err);
+    const char *no_list[] = {"match", "screen", in, NULL};
+    assert_int_equal(run(no_list), 2);
+    const char *both_stdin[] = {"match", "screen", "--list", "-", "-", NULL};
+    assert_int_equal(run(both_stdin), 2);
+    unlink(list), unlink(in);
+    mem_free(list), mem_free(in);
+}
+
+/* A list of one record per person for a fifth of the people of a generated set; every
+ * other record is a traveller. What the screen finds is scored against the truth. */
+static void test_screen_quality_on_generated_arrivals(void **state) {
+    (void)state;
+    match_demo *d = NULL;
+    assert_null(match_demo_generate(4000, 11, &d));
+    size_t *first = mem_alloc(d->n_persons * sizeof *first);
+    for (size_t p = 0; p < d->n_persons; p++) first[p] = SIZE_MAX;
+    match_record *list = mem_alloc(d->n * sizeof *list), *input = mem_alloc(d->n * sizeof *input);
+    uint32_t *list_person = mem_alloc(d->n * sizeof *list_person);
+    uint32_t *input_person = mem_alloc(d->n * sizeof *input_person);
+    size_t n_list = 0, n_input = 0;
+    for (size_t i = 0; i < d->n; i++) {
+        uint32_t p = d->person[i];
+        if (p % 5 == 0 && first[p] == SIZE_MAX) {
+            first[p] = i;
+            list_person[n_list] = p;
+            list[n_list++] = d->recs[i];
+        } else {
+            input_person[n_input] = p;
+            input[n_input++] = d->recs[i];
+        }
+    }
+    match_screen_options o = {.threshold = -1, .threads = 2};
+    match_hit *hits = NULL;
+    size_t n_hits = 0;
+    double used = 0;
+    assert_null(match_screen(list, n_list, input, n_input, &o, &hits, &n_hits, &used, NULL));
+    size_t expected = 0, found = 0, right = 0;
+    for (size_t i = 0; i < n_input; i++) expected += input_person[i] % 5 == 0;
+    for (size_t h = 0; h < n_hits; h++) {
+        if (h && hits[h].input == hits[h - 1].input) continue; /* best hit per input */
+        found++;
+        right += input_person[hits[h].input] == list_person[hits[h].list];
+    }
+    double precision = found ? (double)right / (double)found : 0;
+    double recall = expected ? (double)right / (double)expected : 0;
+    print_message("screen: %zu list, %zu input, %zu expected, precision %.3f recall %.3f "
+                  "(threshold %.3f)\n",
+                  n_list, n_input, expected, precision, recall, used);
+    assert_true(expected > 200);
+    assert_true(precision >= 0.8);
+    assert_true(recall >= 0.7);
+    mem_free(hits), mem_free(first), mem_free(list), mem_free(input);
+    mem_free(list_person), mem_free(input_person);
+    match_demo_free(d);
+}
+
 static int teardown(void **state) {
     (void)state;
     unlink(out_path);
@@ -186,6 +292,9 @@ int main(void) {
         cmocka_unit_test(test_malformed_lines_are_reported_and_exit_1),
         cmocka_unit_test(test_usage_errors_exit_2),
         cmocka_unit_test(test_demo_people_writes_data_and_truth),
+        cmocka_unit_test(test_screen_finds_the_listed_man_under_other_spellings),
+        cmocka_unit_test(test_screen_names_the_file_of_a_bad_line_and_needs_the_list),
+        cmocka_unit_test(test_screen_quality_on_generated_arrivals),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
