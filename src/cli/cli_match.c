@@ -3,7 +3,6 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "cli/cli_commands.h"
 #include "core/mem.h"
@@ -23,114 +22,12 @@ static const char dedup_usage[] =
     "Exit status: 0 all lines read, 1 some malformed lines skipped (or a failure),\n"
     "2 usage, unreadable input or a header without id, given_name, family_name.\n";
 
-/* Records read from CSV or the database, owning their strings. */
-typedef struct {
-    match_record *recs;
-    long *lines; /* CSV line of each record */
-    size_t n, cap;
-} record_set;
+typedef match_record_set record_set;
 
-static void set_free(record_set *s) {
-    for (size_t i = 0; i < s->n; i++) {
-        match_record *r = &s->recs[i];
-        mem_free((char *)r->id);
-        mem_free((char *)r->given_name);
-        mem_free((char *)r->family_name);
-        mem_free((char *)r->native_name);
-        mem_free((char *)r->citizenship);
-    }
-    mem_free(s->recs);
-    mem_free(s->lines);
-}
+static void set_free(record_set *s) { match_record_set_free(s); }
 
-static const record_set *sort_set;
-
-static int by_id_line(const void *x, const void *y) {
-    size_t a = *(const size_t *)x, b = *(const size_t *)y;
-    int c = strcmp(sort_set->recs[a].id, sort_set->recs[b].id);
-    if (c) return c;
-    return sort_set->lines[a] < sort_set->lines[b] ? -1 : 1;
-}
-
-/* Ids must be unique: every later use of an id is reported like a malformed line and
- * dropped. Returns how many were. */
-static size_t drop_duplicate_ids(const char *path, record_set *s) {
-    size_t *idx = mem_alloc((s->n ? s->n : 1) * sizeof *idx);
-    bool *drop = mem_alloc((s->n ? s->n : 1) * sizeof *drop);
-    for (size_t i = 0; i < s->n; i++) idx[i] = i;
-    sort_set = s;
-    qsort(idx, s->n, sizeof *idx, by_id_line);
-    size_t dropped = 0;
-    for (size_t i = 1; i < s->n; i++) {
-        if (strcmp(s->recs[idx[i]].id, s->recs[idx[i - 1]].id) != 0) continue;
-        drop[idx[i]] = true;
-        dropped++;
-        fprintf(stderr, "haven: %s: line %ld: id '%.60s' already used on line %ld (skipped)\n",
-                path, s->lines[idx[i]], s->recs[idx[i]].id, s->lines[idx[i - 1]]);
-    }
-    size_t k = 0;
-    for (size_t i = 0; i < s->n; i++) {
-        if (drop[i]) {
-            match_record *r = &s->recs[i];
-            mem_free((char *)r->id);
-            mem_free((char *)r->given_name);
-            mem_free((char *)r->family_name);
-            mem_free((char *)r->native_name);
-            mem_free((char *)r->citizenship);
-            continue;
-        }
-        s->recs[k] = s->recs[i];
-        s->lines[k++] = s->lines[i];
-    }
-    s->n = k;
-    mem_free(idx);
-    mem_free(drop);
-    return dropped;
-}
-
-static match_record *set_add(record_set *s) {
-    if (s->n == s->cap) {
-        s->cap = s->cap ? s->cap * 2 : 1024;
-        s->recs = mem_realloc(s->recs, s->cap * sizeof *s->recs);
-    }
-    match_record *r = &s->recs[s->n++];
-    memset(r, 0, sizeof *r);
-    return r;
-}
-
-enum { COL_ID, COL_GIVEN, COL_FAMILY, COL_SEX, COL_DATE, COL_CIT, COL_NATIVE, COL_N };
-static const char *const col_names[COL_N] = {"id",         "given_name",  "family_name", "sex",
-                                             "birth_date", "citizenship", "native_name"};
-
-/* Fills r from one CSV row; false with a reason when a value is not acceptable. */
-static bool row_to_record(char **f, const int *col, match_record *r, char *why, size_t size) {
-    const char *v[COL_N];
-    for (int k = 0; k < COL_N; k++) v[k] = col[k] >= 0 ? f[col[k]] : "";
-    if (!v[COL_ID][0] || strlen(v[COL_ID]) > 63) {
-        snprintf(why, size, "id is empty or longer than 63 bytes");
-        return false;
-    }
-    if (!v[COL_GIVEN][0] && !v[COL_FAMILY][0] && !v[COL_NATIVE][0]) {
-        snprintf(why, size, "no name");
-        return false;
-    }
-    const char *sx = v[COL_SEX];
-    if (sx[0] && (sx[1] || !strchr("MFXmfx", sx[0]))) {
-        snprintf(why, size, "sex must be M, F, X or empty");
-        return false;
-    }
-    if (!match_parse_birth_date(v[COL_DATE], &r->birth_year, &r->birth_month, &r->birth_day,
-                                &r->precision)) {
-        snprintf(why, size, "birth_date '%.20s' is not a date", v[COL_DATE]);
-        return false;
-    }
-    r->sex = sx[0] ? (char)(sx[0] & ~0x20) : 0;
-    r->id = mem_strdup(v[COL_ID]);
-    r->given_name = mem_strdup(v[COL_GIVEN]);
-    r->family_name = mem_strdup(v[COL_FAMILY]);
-    r->native_name = v[COL_NATIVE][0] ? mem_strdup(v[COL_NATIVE]) : NULL;
-    r->citizenship = mem_strdup(v[COL_CIT]);
-    return true;
+static void report_skipped(void *path, long line, const char *why) {
+    fprintf(stderr, "haven: %s: line %ld: %s (skipped)\n", (const char *)path, line, why);
 }
 
 /* Reads the CSV; returns 2 for an unusable file or header, else 0, counting skipped
@@ -141,54 +38,12 @@ static int read_csv(const char *path, record_set *set, size_t *bad) {
         fprintf(stderr, "haven: cannot open %s: %s\n", path, strerror(errno));
         return 2;
     }
-    match_csv *csv = NULL;
-    match_csv_open(f, &csv);
-    char **fields, why[160];
-    size_t n;
-    long line;
-    int rc = 0, got;
-    int col[COL_N];
-    for (int k = 0; k < COL_N; k++) col[k] = -1;
-    size_t n_header = 0;
-    while ((got = match_csv_next(csv, &fields, &n, &line, why, sizeof why)) == -1)
-        fprintf(stderr, "haven: %s: line %ld: %s (skipped)\n", path, line, why), (*bad)++;
-    if (got == 1) {
-        n_header = n;
-        for (size_t i = 0; i < n; i++)
-            for (int k = 0; k < COL_N; k++)
-                if (!strcasecmp(fields[i], col_names[k]) && col[k] < 0) col[k] = (int)i;
-    }
-    if (got != 1 || col[COL_ID] < 0 || col[COL_GIVEN] < 0 || col[COL_FAMILY] < 0) {
-        fprintf(stderr,
-                "haven: %s: the first line must be the header "
-                "id,given_name,family_name,sex,birth_date,citizenship\n",
-                path);
-        rc = 2;
-        goto cleanup;
-    }
-    while ((got = match_csv_next(csv, &fields, &n, &line, why, sizeof why)) != 0) {
-        if (got == 1 && n != n_header)
-            snprintf(why, sizeof why, "expected %zu fields, found %zu", n_header, n), got = -1;
-        if (got == 1) {
-            match_record *r = set_add(set);
-            if (!row_to_record(fields, col, r, why, sizeof why)) {
-                set->n--;
-                got = -1;
-            } else {
-                set->lines = mem_realloc(set->lines, set->cap * sizeof *set->lines);
-                set->lines[set->n - 1] = line;
-            }
-        }
-        if (got == -1) {
-            fprintf(stderr, "haven: %s: line %ld: %s (skipped)\n", path, line, why);
-            (*bad)++;
-        }
-    }
-    *bad += drop_duplicate_ids(path, set);
-cleanup:
-    match_csv_free(csv);
+    herr *e = match_records_read_csv(f, 0, set, report_skipped, (void *)path, bad);
     if (f != stdin) fclose(f);
-    return rc;
+    if (!e) return 0;
+    fprintf(stderr, "haven: %s: %s\n", path, e->message);
+    err_free(e);
+    return 2;
 }
 
 static const char persons_sql[] =
@@ -203,7 +58,7 @@ static herr *read_db(const char *path, record_set *set) {
     if (!e) e = store_prepare(s, persons_sql, &st);
     bool row = false;
     while (!e && !(e = store_step(st, &row)) && row) {
-        match_record *r = set_add(set);
+        match_record *r = match_record_set_add(set, 0);
         r->id = mem_strdup(store_text(st, 0));
         r->given_name = mem_strdup(store_text(st, 1));
         r->family_name = mem_strdup(store_text(st, 2));

@@ -155,6 +155,7 @@ static const demo_user demo_users[] = {
      "psea",
      {SITE_USIVAK, SITE_BLAZUJ, SITE_LIPA, SITE_BORICI, -1}},
     {"trainer", "Haris Mujić", "trainer", {SITE_USIVAK, SITE_BLAZUJ, SITE_LIPA, SITE_BORICI, -1}},
+    {"screening", "Border police liaison", "screening", {-1}},
 };
 
 static herr *create_sites(store *s, const actor *a, char ids[N_SITES][ID_LEN]) {

@@ -162,6 +162,31 @@ void match_csv_free(match_csv *c);
  * skipped and reading may continue. */
 int match_csv_next(match_csv *c, char ***fields, size_t *n, long *line, char *why, size_t why_size);
 
+/* Records read from CSV with the columns of `haven match dedup` (found by name:
+ * id, given_name, family_name required; sex, birth_date, citizenship, native_name
+ * optional), owning their strings; lines[i] is the CSV line of recs[i]. */
+typedef struct {
+    match_record *recs;
+    long *lines;
+    size_t n, cap;
+} match_record_set;
+
+/* Told of each line that is skipped, with its number and the reason. */
+typedef void (*match_skip_fn)(void *ctx, long line, const char *why);
+
+/* Reads every row of f into set. A malformed row (bad quoting, invalid UTF-8, wrong
+ * field count, no name, impossible date, bad sex, an id used before) is skipped, told
+ * to skip (may be NULL) and counted in *skipped. ERR_INVALID (key csv_header) for a
+ * missing or unusable header, (key too_many_records) past max_records (0: no limit). */
+herr *match_records_read_csv(FILE *f, size_t max_records, match_record_set *set,
+                             match_skip_fn skip, void *ctx, size_t *skipped);
+
+/* A new zeroed record at the end of set, read from the given line. */
+match_record *match_record_set_add(match_record_set *s, long line);
+
+/* Frees the records and their strings and empties the set; NULL is fine. */
+void match_record_set_free(match_record_set *s);
+
 /* Parses "YYYY-MM-DD", "YYYY-MM", "YYYY" or "" into year/month/day/precision (a
  * date of 1 January counts as year-only). False when it is not a real date or the year
  * is outside 1900..2100. */

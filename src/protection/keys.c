@@ -245,7 +245,8 @@ typedef struct {
     }
 
 /* Every sealed column under the key: a new one must be listed here to be rotated. The
- * feedback module's PSEA reports are sealed under the same key (protection_seal_text). */
+ * feedback module's PSEA reports and the screening module's watch lists are sealed under the
+ * same key (protection_seal_text). */
 static const sealed_column sealed_columns[] = {
     SEALED("protection_screenings", "payload"), SEALED("protection_consents", "note"),
     SEALED("protection_referrals", "reason"),   SEALED("protection_referral_steps", "note"),
@@ -254,6 +255,7 @@ static const sealed_column sealed_columns[] = {
     SEALED("protection_case_notes", "text"),    SEALED("protection_case_events", "note"),
     SEALED("protection_bia", "summary"),        SEALED("protection_break_glass", "reason"),
     SEALED("psea_reports", "payload"),          SEALED("psea_events", "note"),
+    SEALED("watch_lists", "sealed_csv"),
 };
 
 typedef struct {
