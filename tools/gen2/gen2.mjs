@@ -413,6 +413,17 @@ export function makeRecord(p, reg, rng) {
   return { given: out[0], family: out[1], sex, birth_date: formatDate(date, dstyle), citizenship: cc, kinds: uniq(kinds) };
 }
 
+// A copy of an earlier record, retyped (sometimes with a slip) or carried over as is.
+export function copyRecord(r, rng) {
+  const kinds = r.kinds.concat('copied');
+  let { given, family } = r;
+  if (chance(rng, 0.15)) {
+    given = keyboardError(given, rng);
+    kinds.push('keyboard');
+  }
+  return { ...r, given, family, kinds: uniq(kinds) };
+}
+
 const csv = (v) => (/[",\n\r]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
 
 // Generates n records: {records: [{id, given, family, sex, birth_date, citizenship}],
@@ -422,9 +433,18 @@ export function generate({ n, seed }) {
   const people = makePeople(rng, n);
   const rows = [];
   for (const p of people) {
+    const made = [];
     let reg = { year: 2018 + Math.floor(rng() * 6), month: 1 + Math.floor(rng() * 12), day: 1 + Math.floor(rng() * 28) };
     for (let k = 0; k < p.records; k++) {
-      const r = makeRecord(p, reg, rng);
+      // A later registration often copies an earlier one: the person shows the card of
+      // the previous camp, or the file is transferred between sites of one country.
+      let r;
+      if (made.length && chance(rng, 0.3)) {
+        r = copyRecord(pick(rng, made), rng);
+      } else {
+        r = makeRecord(p, reg, rng);
+      }
+      made.push(r);
       rows.push({ ...r, entity: p.entity, household: p.household });
       const months = 1 + Math.floor(rng() * 14);
       const m = reg.month - 1 + months;
