@@ -202,7 +202,10 @@ export function renderLatin(name, sys, lang, rng) {
     out += VOWELS.has(t) ? vowel(t, sys, lang, rng, toks, i) : consonant(t, sys, lang, rng, toks, i);
   }
   out = out.replace(/ +/g, ' ').trim();
-  const words = out.split(' ').map((w) => w.split('-').map((p, k) => (k > 0 && (p === 'al' || p === 'el') ? p : cap(p))).join('-'));
+  const words = out.split(' ').map((w, i) => {
+    const parts = w.split('-');
+    return parts.map((p, k) => ((k > 0 || (i > 0 && parts.length > 1)) && (p === 'al' || p === 'el') ? p : cap(p))).join('-');
+  });
   return words.join(' ');
 }
 
