@@ -291,7 +291,7 @@ async function main(argv) {
   }
   const results = [];
   for (const d of dirs) results.push(await evaluate(d, haven));
-  const rows = results.map((r) => ({ label: r.dir, n: r.n, seconds: r.seconds, stats: [r.engine, r.exact] }));
+  const rows = results.map((r) => ({ label: r.dir.split('/').pop(), n: r.n, seconds: r.seconds, stats: [r.engine, r.exact] }));
   if (results.length > 1) {
     rows.push({ label: 'pooled', n: results.reduce((s, r) => s + r.n, 0), seconds: results.reduce((s, r) => s + r.seconds, 0),
       stats: [concat(results, 'engine'), concat(results, 'exact')] });
