@@ -235,12 +235,54 @@ export function bootstrap(statsList, B, seed) {
   return point.map((m, k) => ({ ...m, f1CI: ci(reps[k].f1), clusterF1CI: ci(reps[k].clusterF1), diffCI: ci(reps[k].diff) }));
 }
 
+// Where the engine's errors are: recall over the true pairs touched by each kind of
+// variation (a pair counts for a kind if either record carries it), and the false pairs
+// by relation (same household: family, brothers, twins; same written name: namesakes).
+export function breakdown(records, truth, ent, pairs) {
+  const key = (i, j) => (i < j ? i * 4294967296 + j : j * 4294967296 + i);
+  const found = new Set(pairs.map(([a, b]) => key(a, b)));
+  const kinds = truth.map((t) => (t.kinds ? t.kinds.split(';') : []));
+  const byEnt = new Map();
+  ent.forEach((e, i) => {
+    if (!byEnt.has(e)) byEnt.set(e, []);
+    byEnt.get(e).push(i);
+  });
+  const per = new Map();
+  const bump = (k, hit) => {
+    if (!per.has(k)) per.set(k, [0, 0]);
+    const v = per.get(k);
+    v[0] += 1;
+    v[1] += hit ? 1 : 0;
+  };
+  for (const rs of byEnt.values()) {
+    for (let x = 0; x < rs.length; x++) {
+      for (let y = x + 1; y < rs.length; y++) {
+        const hit = found.has(key(rs[x], rs[y]));
+        const ks = new Set([...kinds[rs[x]], ...kinds[rs[y]]]);
+        if (!ks.size) bump('(none)', hit);
+        for (const k of ks) bump(k, hit);
+        bump('all true pairs', hit);
+      }
+    }
+  }
+  const fold = (r) => `${r.given_name}|${r.family_name}`.normalize('NFC').toLowerCase();
+  const fp = { household: 0, 'same written name': 0, other: 0 };
+  for (const [a, b] of pairs) {
+    if (ent[a] === ent[b]) continue;
+    if (truth[a].household === truth[b].household) fp.household++;
+    else if (fold(records[a]) === fold(records[b])) fp['same written name']++;
+    else fp.other++;
+  }
+  return { recall: [...per.entries()].sort((p, q) => q[1][0] - p[1][0]), fp };
+}
+
 // Loads a generated directory and scores engine and baseline; returns the per-entity
 // statistics too (for pooling).
-export async function evaluate(dir, haven) {
+export async function evaluate(dir, haven, byKind = false) {
   const records = readRows(`${dir}/records.csv`);
   const truth = readRows(`${dir}/truth.csv`);
   const entOf = new Map(truth.map((t) => [t.id, t.entity]));
+  const truthIndex = new Map(truth.map((t, i) => [t.id, i]));
   const entIds = new Map();
   const ent = new Int32Array(records.length);
   const index = new Map();
@@ -254,7 +296,9 @@ export async function evaluate(dir, haven) {
   const { pairs, seconds } = await runDedup(haven, `${dir}/records.csv`, index);
   const engine = entityStats(ent, entIds.size, pairs, clustersFromPairs(records.length, pairs));
   const exact = entityStats(ent, entIds.size, null, exactClusters(records));
-  return { dir, n: records.length, seconds, engine, exact };
+  const truthByRecord = records.map((r) => truth[truthIndex.get(r.id)]);
+  const kinds = byKind ? breakdown(records, truthByRecord, ent, pairs) : null;
+  return { dir, n: records.length, seconds, engine, exact, kinds };
 }
 
 function concat(list, key) {
@@ -278,19 +322,21 @@ async function main(argv) {
   let haven = new URL('../../build/haven', import.meta.url).pathname;
   let B = 1000;
   let json = false;
+  let byKind = false;
   const dirs = [];
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--haven') haven = argv[++i];
     else if (argv[i] === '--boot') B = Number(argv[++i]);
     else if (argv[i] === '--json') json = true;
+    else if (argv[i] === '--by-kind') byKind = true;
     else dirs.push(argv[i]);
   }
   if (!dirs.length || !(B >= 10)) {
-    process.stderr.write('usage: node tools/gen2/eval.mjs [--haven PATH] [--boot B] [--json] DIR...\n');
+    process.stderr.write('usage: node tools/gen2/eval.mjs [--haven PATH] [--boot B] [--json] [--by-kind] DIR...\n');
     process.exit(2);
   }
   const results = [];
-  for (const d of dirs) results.push(await evaluate(d, haven));
+  for (const d of dirs) results.push(await evaluate(d, haven, byKind));
   const rows = results.map((r) => ({ label: r.dir.split('/').pop(), n: r.n, seconds: r.seconds, stats: [r.engine, r.exact] }));
   if (results.length > 1) {
     rows.push({ label: 'pooled', n: results.reduce((s, r) => s + r.n, 0), seconds: results.reduce((s, r) => s + r.seconds, 0),
@@ -311,6 +357,15 @@ async function main(argv) {
     const e = o.engine;
     const x = o.exact;
     console.log(`| ${o.label} | ${o.records} | ${f(e.f1)} ${ci(e.f1CI)} | ${f(e.precision)} / ${f(e.recall)} | ${f(e.clusterF1)} ${ci(e.clusterF1CI)} | ${f(e.closureF1)} | ${f(x.f1)} ${ci(x.f1CI)} | ${f(x.precision)} / ${f(x.recall)} | ${f(e.f1 - x.f1)} ${ci(e.diffCI)} | ${o.dedupSeconds.toFixed(2)} |`);
+  }
+  for (const r of results) {
+    if (!r.kinds) continue;
+    console.log(`\n${r.dir.split('/').pop()}: recall of haven by variation kind (true pairs where either record has it)`);
+    console.log('| kind | true pairs | found by haven |');
+    console.log('|---|---|---|');
+    for (const [k, [n, hit]] of r.kinds.recall) console.log(`| ${k} | ${n} | ${f(hit / n)} |`);
+    const fp = r.kinds.fp;
+    console.log(`false pairs: ${fp.household} within a household (family, brothers, twins), ${fp['same written name']} namesakes written the same, ${fp.other} other`);
   }
 }
 
