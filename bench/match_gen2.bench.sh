@@ -27,5 +27,6 @@ for n in $sizes; do
   echo "-- gen2, $n records, seeds $seeds (generated in $(( $(date +%s) - t0 )) s; bootstrap $boot)"
   # shellcheck disable=SC2086
   node --max-old-space-size=6144 tools/gen2/eval.mjs --boot "$boot" $dirs
+  # shellcheck disable=SC2086
   rm -rf $dirs
 done

@@ -10,7 +10,17 @@ const MULTI = ['al-', 'aa', 'ii', 'uu', 'kh', 'sh', 'th', 'dh', 'gh', 'ch', 'zh'
 const VOWELS = new Set(['a', 'i', 'u', 'e', 'o', 'aa', 'ii', 'uu', 'ö', 'ü', 'I']);
 const SUN = new Set(['t', 'th', 'd', 'dh', 'r', 'z', 's', 'sh', 'S', 'D', 'T', 'Z', 'l', 'n']);
 
+const TOKENS = new Map();
 export function tokenize(s) {
+  let cached = TOKENS.get(s);
+  if (!cached) {
+    cached = tokenizeOnce(s);
+    TOKENS.set(s, cached);
+  }
+  return cached;
+}
+
+function tokenizeOnce(s) {
   const out = [];
   for (let i = 0; i < s.length;) {
     const m = MULTI.find((t) => s.startsWith(t, i));
