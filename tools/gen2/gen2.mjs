@@ -331,12 +331,6 @@ export function makeRecord(p, reg, rng) {
   const kinds = [];
   const office = weighted(rng, OFFICES);
   const rec = { docRng: null, source: 'ear', sys: null, cyr: null, upper: false };
-  const docSeed = `${p.entity}`;
-  rec.docRng = () => {
-    // The document spelling is the person's own: the same at every registration.
-    const r = makeRng(`doc:${docSeed}`);
-    return r;
-  };
   const s = rng();
   if (p.hasDoc && s < 0.55) {
     rec.source = 'document';
@@ -349,11 +343,16 @@ export function makeRecord(p, reg, rng) {
   } else {
     rec.sys = pick(rng, office.ear);
   }
-  // A fixed random source per person for the document: draw it once per name part.
-  const docRngs = {};
+  // The document spelling is the person's own, the same at every registration: its free
+  // choices come from a random source seeded by the person and the name part (one source
+  // per part and record, so a part written twice continues the same source).
+  const docRngs = new Map();
   const parts = nameParts(p, rng, kinds);
   const out = parts.map((part, k) => {
-    rec.docRng = () => (docRngs[part] ??= makeRng(`doc:${docSeed}:${part}`));
+    rec.docRng = () => {
+      if (!docRngs.has(part)) docRngs.set(part, makeRng(`doc:${p.entity}:${part}`));
+      return docRngs.get(part);
+    };
     let w = writeName(p, part, rec, rng, kinds);
     if (rec.source === 'document' && !rec.cyr && chance(rng, 0.12)) {
       w = ocrError(w, rng);

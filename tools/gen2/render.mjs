@@ -241,8 +241,7 @@ export function gajToCyrillic(s, variant) {
       c = SR[ch] ?? ch;
       if (variant === 'mk') c = c === 'ћ' ? 'ќ' : c === 'ђ' ? 'ѓ' : c;
     }
-    const upper = s[i] !== lower[i] || (s[i - 1] !== undefined && s[i - 1] !== lower[i - 1] && two === 'dž');
-    out += upper && out.length === 0 ? c.toUpperCase() : c;
+    out += c;
   }
   return out.split(' ').map(cap).join(' ');
 }
