@@ -179,3 +179,24 @@ test('the scorer counts pairs, clusters and the exact baseline right', () => {
   ];
   assert.deepEqual(exactClusters(recs), [[0, 1]]);
 });
+
+test('haven match dedup reads every generated line, and the scorer runs on its output', { skip: !process.env.HAVEN_BIN && 'HAVEN_BIN not set' }, async () => {
+  const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { evaluate } = await import('../../tools/gen2/eval.mjs');
+  const dir = mkdtempSync(`${tmpdir()}/gen2-`);
+  try {
+    const rows = generate({ n: 2000, seed: 11 });
+    writeFileSync(`${dir}/records.csv`, toCsv(rows));
+    writeFileSync(`${dir}/truth.csv`, truthCsv(rows));
+    // evaluate() throws unless dedup exits 0, i.e. no line was malformed.
+    const r = await evaluate(dir, process.env.HAVEN_BIN, true);
+    const [eng, ex] = bootstrap([r.engine, r.exact], 50, 'smoke');
+    assert.ok(eng.f1 > 0 && eng.f1 <= 1);
+    assert.ok(ex.precision > 0.9, `exact precision ${ex.precision}`);
+    assert.ok(eng.recall > ex.recall, `haven recall ${eng.recall} against exact ${ex.recall}`);
+    assert.equal(r.kinds.recall[0][0], 'all true pairs');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
