@@ -45,6 +45,8 @@ typedef struct api_response {
     const char *content_type;
     char *set_cookie;
     char *disposition; /* Content-Disposition for downloads */
+    const char *cache_control; /* NULL: no-store (every answer but a few kept on purpose) */
+    char *etag;                /* ETag header, mem_alloc'ed, or NULL */
 } api_response;
 
 typedef herr *(*api_handler)(api_request *req, api_response *res);
@@ -72,6 +74,7 @@ extern const api_route api_routes_sessions[];
 extern const api_route api_routes_distributions[];
 extern const api_route api_routes_feedback[];
 extern const api_route api_routes_outreach[];
+extern const api_route api_routes_phrasebook[];
 
 /* Finds the route for method and path, filling req->params. *path_known is true when
  * the path exists with another method (405 rather than 404). */

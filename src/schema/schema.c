@@ -5,6 +5,7 @@
 #include "distributions/distributions.h"
 #include "feedback/feedback.h"
 #include "outreach/outreach.h"
+#include "phrasebook/phrasebook.h"
 #include "protection/protection.h"
 #include "registry/registry.h"
 #include "sessions/sessions.h"
@@ -16,6 +17,7 @@ static herr *(*const migrations[])(store *) = {
     protection_migrate, stats_migrate,         store_health_migrate,
     sessions_migrate,   distributions_migrate, feedback_migrate,
     outreach_migrate,
+    phrasebook_migrate,
 };
 
 herr *schema_migrate_all(store *s) {
