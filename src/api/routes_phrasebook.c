@@ -49,8 +49,8 @@ static herr *get_audio(api_request *req, api_response *res) {
     res->etag = mem_printf("\"pba-%s\"", version);
     /* A URL that names the current version never changes content: keep it a year. */
     const char *v = api_query(req, "v");
-    res->cache_control = v && !strcmp(v, version) ? "private, max-age=31536000, immutable"
-                                                  : "private, no-cache";
+    res->cache_control =
+        v && !strcmp(v, version) ? "private, max-age=31536000, immutable" : "private, no-cache";
     return NULL;
 }
 
@@ -72,7 +72,6 @@ const api_route api_routes_phrasebook[] = {
     {"GET", "/api/v1/phrasebook", "phrasebook.read", get_catalogue, NULL, 0},
     {"GET", "/api/v1/phrasebook/cards", "phrasebook.read", get_cards, NULL, 0},
     {"GET", "/api/v1/phrasebook/audio/{}/{}", "phrasebook.read", get_audio, NULL, 0},
-    {"PATCH", "/api/v1/phrasebook/sentences/{}/texts/{}", "phrasebook.edit", update_text, NULL,
-     0},
+    {"PATCH", "/api/v1/phrasebook/sentences/{}/texts/{}", "phrasebook.edit", update_text, NULL, 0},
     {NULL, NULL, NULL, NULL, NULL, 0},
 };

@@ -125,9 +125,9 @@ cleanup:
 }
 
 static herr *no_voice(const json_t *lang) {
-    return err_with(err_new(ERR_NOT_FOUND, "lang", "espeak-ng has no voice for %s",
-                            json_str(lang, "name")),
-                    "phrasebook_no_voice", "lang", json_str(lang, "name"), (const char *)NULL);
+    return err_with(
+        err_new(ERR_NOT_FOUND, "lang", "espeak-ng has no voice for %s", json_str(lang, "name")),
+        "phrasebook_no_voice", "lang", json_str(lang, "name"), (const char *)NULL);
 }
 
 herr *phrasebook_speak(store *s, const char *lang, const char *text, char **wav, size_t *len) {
@@ -187,8 +187,8 @@ static void keep(store *s, const char *id, const char *lang, const char *v, cons
     err_free(e);
 }
 
-herr *phrasebook_audio(store *s, const char *sentence_id, const char *lang, char **wav,
-                       size_t *len, char version[PHRASEBOOK_VERSION_LEN]) {
+herr *phrasebook_audio(store *s, const char *sentence_id, const char *lang, char **wav, size_t *len,
+                       char version[PHRASEBOOK_VERSION_LEN]) {
     json_t *l = NULL, *t = NULL;
     *wav = NULL;
     *len = 0;
@@ -201,8 +201,7 @@ herr *phrasebook_audio(store *s, const char *sentence_id, const char *lang, char
     }
     pb_audio_version(json_str(l, "voice"), json_str(t, "text"), version);
     if ((e = kept(s, sentence_id, lang, version, wav, len)) || *wav) goto cleanup;
-    if ((e = synthesise(json_str(l, "voice"), json_str(l, "name"), json_str(t, "text"), wav,
-                        len)))
+    if ((e = synthesise(json_str(l, "voice"), json_str(l, "name"), json_str(t, "text"), wav, len)))
         goto cleanup;
     keep(s, sentence_id, lang, version, *wav, *len);
 cleanup:

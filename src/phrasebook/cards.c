@@ -149,8 +149,7 @@ static void draw_cards(cairo_t *cr, const json_t *lang, const json_t *cat, const
     cairo_show_page(cr);
 }
 
-herr *phrasebook_cards_pdf(store *s, const char *lang, const char *topic, char **pdf,
-                           size_t *len) {
+herr *phrasebook_cards_pdf(store *s, const char *lang, const char *topic, char **pdf, size_t *len) {
     json_t *l = NULL, *cat = NULL;
     pdf_buf b = {0};
     cairo_surface_t *surface = NULL;

@@ -14,8 +14,7 @@
 
 static const char languages_sql[] =
     "SELECT code, name, native, dir, voice, i_speak FROM phrasebook_languages ORDER BY position";
-static const char topics_sql[] =
-    "SELECT code, en, bs, sr FROM phrasebook_topics ORDER BY position";
+static const char topics_sql[] = "SELECT code, en, bs, sr FROM phrasebook_topics ORDER BY position";
 static const char texts_sql[] =
     "SELECT s.id, s.topic, t.lang, t.text, t.status, t.reviewer, t.reviewed_at, l.voice"
     " FROM phrasebook_sentences s JOIN phrasebook_topics p ON p.code = s.topic"
@@ -96,8 +95,8 @@ static json_t *text_json(store_stmt *st) {
         mem_free(url);
     }
     return json_pack("{s:s,s:s,s:o,s:o,s:o}", "text", store_text(st, 3), "status",
-                     store_text(st, 4), "reviewer", nullable(st, 5), "reviewed_at",
-                     nullable(st, 6), "audio", audio);
+                     store_text(st, 4), "reviewer", nullable(st, 5), "reviewed_at", nullable(st, 6),
+                     "audio", audio);
 }
 
 /* The sentences (all, or the one with id) as [{id, topic, texts}]. */
@@ -136,12 +135,11 @@ static herr *simple_list(store *s, const char *sql, bool languages, json_t **out
     herr *e = store_prepare(s, sql, &st);
     if (e) return e;
     while (!(e = store_step(st, &row)) && row) {
-        json_array_append_new(*out, languages ? language_json(st, false)
-                                              : json_pack("{s:s,s:s,s:s,s:s}", "code",
-                                                          store_text(st, 0), "en",
-                                                          store_text(st, 1), "bs",
-                                                          store_text(st, 2), "sr",
-                                                          store_text(st, 3)));
+        json_array_append_new(*out, languages
+                                        ? language_json(st, false)
+                                        : json_pack("{s:s,s:s,s:s,s:s}", "code", store_text(st, 0),
+                                                    "en", store_text(st, 1), "bs",
+                                                    store_text(st, 2), "sr", store_text(st, 3)));
     }
     store_done(st);
     return e;
@@ -217,12 +215,12 @@ static herr *next_status(const json_t *in, const json_t *cur, bool text_changed,
     return NULL;
 }
 
-herr *phrasebook_text_update(store *s, const actor *a, const char *sentence_id,
-                             const char *lang, const json_t *in, json_t **out) {
+herr *phrasebook_text_update(store *s, const actor *a, const char *sentence_id, const char *lang,
+                             const json_t *in, json_t **out) {
     static const json_field fields[] = {{"text", JF_STRING, false, PHRASEBOOK_TEXT_MAX},
                                         {"status", JF_STRING, false, 16},
                                         {"reviewer", JF_STRING, false, 120}};
-    json_t *cur = NULL, *detail = NULL, *list = NULL;
+    json_t *cur = NULL, *detail = NULL, *list = NULL, *language = NULL;
     store_stmt *st = NULL;
     bool began = false;
     *out = NULL;
@@ -243,6 +241,7 @@ herr *phrasebook_text_update(store *s, const actor *a, const char *sentence_id,
     }
     if ((e = store_begin(s))) goto cleanup;
     began = true;
+    if ((e = pb_language(s, lang, &language))) goto cleanup;
     if ((e = pb_text(s, sentence_id, lang, &cur))) goto cleanup;
     bool text_changed = text && strcmp(text, json_str(cur, "text"));
     const char *status, *reviewer;
@@ -279,6 +278,7 @@ herr *phrasebook_text_update(store *s, const actor *a, const char *sentence_id,
 cleanup:
     if (began) store_rollback(s);
     json_decref(cur);
+    json_decref(language);
     json_decref(detail);
     json_decref(list);
     return e;

@@ -28,7 +28,7 @@
 #include "core/err.h"
 #include "store/store.h"
 
-#define PHRASEBOOK_VERSION_LEN 17 /* 16 hex digits and NUL */
+#define PHRASEBOOK_VERSION_LEN 17  /* 16 hex digits and NUL */
 #define PHRASEBOOK_TEXT_MAX    400 /* code points of one translation */
 
 /* Creates or upgrades the module's tables (after audit) and loads what the data files
@@ -47,15 +47,15 @@ herr *phrasebook_catalogue(store *s, json_t **out, char version[PHRASEBOOK_VERSI
  * language; ERR_INVALID naming the field; English, the source, has no review status
  * (ERR_INVALID, field status). Validates, writes and audits in one transaction. *out
  * is the sentence as in the catalogue. */
-herr *phrasebook_text_update(store *s, const actor *a, const char *sentence_id,
-                             const char *lang, const json_t *in, json_t **out);
+herr *phrasebook_text_update(store *s, const actor *a, const char *sentence_id, const char *lang,
+                             const json_t *in, json_t **out);
 
 /* The audio of a sentence in a language as a WAV file (16-bit mono PCM): from the
  * database when made before for the same voice and text, else synthesised and kept.
  * ERR_NOT_FOUND for an unknown sentence or language, or a language without a voice
  * (key "no_voice"). *version receives the audio's version (its URL's v=). */
-herr *phrasebook_audio(store *s, const char *sentence_id, const char *lang, char **wav,
-                       size_t *len, char version[PHRASEBOOK_VERSION_LEN]);
+herr *phrasebook_audio(store *s, const char *sentence_id, const char *lang, char **wav, size_t *len,
+                       char version[PHRASEBOOK_VERSION_LEN]);
 
 /* Synthesises text in the voice of the phrasebook language lang: a WAV file in *wav.
  * ERR_NOT_FOUND (field lang) for a language the phrasebook does not have; ERR_NOT_FOUND
@@ -70,7 +70,6 @@ void phrasebook_speech_shutdown(void);
 /* Printable cards: a PDF with every sentence of topic (NULL: all topics) in lang and
  * English, the review status on each card, laid out by Pango so that Arabic script is
  * shaped and right to left. ERR_NOT_FOUND for an unknown language or topic. */
-herr *phrasebook_cards_pdf(store *s, const char *lang, const char *topic, char **pdf,
-                           size_t *len);
+herr *phrasebook_cards_pdf(store *s, const char *lang, const char *topic, char **pdf, size_t *len);
 
 #endif

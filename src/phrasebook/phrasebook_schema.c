@@ -102,8 +102,8 @@ static const char *cell(const json_t *row, size_t i) {
 }
 
 /* Runs sql once per row, binding the row's cells to names (NULL: skip that cell). */
-static herr *insert_rows(store *s, const char *sql, const json_t *rows,
-                         const char *const *names, size_t n_names, const char *position) {
+static herr *insert_rows(store *s, const char *sql, const json_t *rows, const char *const *names,
+                         size_t n_names, const char *position) {
     size_t i;
     json_t *row;
     json_array_foreach(rows, i, row) {
@@ -161,8 +161,8 @@ static herr *load_translations(store *s, const json_t *languages) {
 }
 
 static herr *load_data(store *s) {
-    static const char *const lang_names[] = {":code",  ":name",  ":native", ":dir",
-                                             ":voice", ":i_speak"};
+    static const char *const lang_names[] = {":code", ":name",  ":native",
+                                             ":dir",  ":voice", ":i_speak"};
     static const char *const topic_names[] = {":code", ":en", ":bs", ":sr"};
     static const char *const sentence_names[] = {":id", ":topic", NULL};
     static const char *const source_names[] = {":id", NULL, ":text"};

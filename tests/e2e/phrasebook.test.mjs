@@ -58,6 +58,7 @@ test('sentences and audio work offline after the first visit; an edit arrives at
     assert.equal(await first(page).locator('.pb-mine').textContent(), 'Hello, welcome.');
     assert.match(await first(page).locator('.pb-badge').textContent(), /Draft/);
     assert.match(await page.locator('.pb-drafts').textContent(), /native speaker/);
+    assert.doesNotMatch(await page.locator('#main').innerText(), /null|undefined/);
     // Right to left for real: the Arabic line ends at the right edge of its box.
     const box = await theirs.evaluate((el) => {
       const r = document.createRange();

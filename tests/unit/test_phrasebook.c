@@ -15,8 +15,8 @@
 #include "phrasebook/phrasebook.h"
 #include "sessions/sessions.h"
 
-static const char *const LANGUAGES[] = {"en", "bs", "sr-Cyrl", "ar", "fa", "ps",
-                                        "ur", "bn", "fr", "ckb", "tr"};
+static const char *const LANGUAGES[] = {"en", "bs", "sr-Cyrl", "ar",  "fa", "ps",
+                                        "ur", "bn", "fr",      "ckb", "tr"};
 
 static int setup(void **state) {
     *state = test_db_open();
@@ -110,7 +110,7 @@ static void test_reviewed_needs_a_named_reviewer_and_changes_nothing_without(voi
     json_decref(in);
     in = json_pack("{s:s}", "text", "x");
     assert_err(phrasebook_text_update(s, &a, "medical-99", "ar", in, &out), ERR_NOT_FOUND, NULL);
-    assert_err(phrasebook_text_update(s, &a, "medical-01", "xx", in, &out), ERR_NOT_FOUND, NULL);
+    assert_err(phrasebook_text_update(s, &a, "medical-01", "xx", in, &out), ERR_NOT_FOUND, "lang");
     json_decref(in);
     assert_ok(phrasebook_catalogue(s, &after, v2));
     assert_string_equal(v1, v2);

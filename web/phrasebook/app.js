@@ -154,7 +154,7 @@ function render() {
   const lang = language(state.lang);
   const list = state.cat.sentences.filter((s) => s.topic === state.topic);
   const focused = document.activeElement && document.activeElement.id;
-  main.replaceChildren(
+  main.replaceChildren(...[
     h('p', { class: 'pb-drafts', role: 'note' }, t('pb.drafts')),
     navigator.onLine ? null : h('p', { class: 'pb-note', id: 'offline-note' }, t('pb.offline')),
     iSpeakCard(),
@@ -165,7 +165,8 @@ function render() {
       h('ol', { class: 'pb-list' }, list.map((s) => sentenceItem(s, lang)))),
     h('footer', { class: 'pb-footer' },
       h('p', { id: 'audio-kept' }, lang.voice ? t('pb.audio_kept', state.audio) : t('pb.audio_none')),
-      h('p', {}, t('pb.version', { version: state.cat.version }))));
+      h('p', {}, t('pb.version', { version: state.cat.version }))),
+  ].filter(Boolean));
   if (focused && document.getElementById(focused)) document.getElementById(focused).focus();
 }
 
