@@ -4,7 +4,36 @@
 // versioned URL, refused clearly where espeak-ng has no voice; cards are a PDF.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { inflateSync } from 'node:zlib';
 import { startServer } from './harness.mjs';
+
+// The text a PDF's fonts can give back: the Unicode code points (hex, lower case) of
+// the ToUnicode maps of its embedded fonts, read from its deflated streams.
+function pdfCodePoints(pdf) {
+  const text = pdf.toString('latin1');
+  const points = new Set();
+  const re = /stream\r?\n/g;
+  let m;
+  while ((m = re.exec(text))) {
+    const start = m.index + m[0].length;
+    const end = text.indexOf('endstream', start);
+    let body;
+    try { body = inflateSync(pdf.subarray(start, end)).toString('latin1'); } catch { continue; }
+    if (!body.includes('begincmap')) continue;
+    for (const chars of body.matchAll(/beginbfchar([\s\S]*?)endbfchar/g)) {
+      for (const pair of chars[1].matchAll(/<[0-9a-fA-F]+>\s*<([0-9a-fA-F]+)>/g)) {
+        for (let i = 0; i + 4 <= pair[1].length; i += 4) points.add(pair[1].slice(i, i + 4).toLowerCase());
+      }
+    }
+    for (const ranges of body.matchAll(/beginbfrange([\s\S]*?)endbfrange/g)) {
+      for (const r of ranges[1].matchAll(/<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]{4})>/g)) {
+        const n = parseInt(r[2], 16) - parseInt(r[1], 16);
+        for (let i = 0; i <= n; i++) points.add((parseInt(r[3], 16) + i).toString(16).padStart(4, '0'));
+      }
+    }
+  }
+  return points;
+}
 
 let server, admin, viewer;
 
@@ -80,6 +109,14 @@ test('cards are a PDF for a language and topic', async () => {
   const pdf = Buffer.from(await res.arrayBuffer());
   assert.equal(pdf.toString('latin1', 0, 5), '%PDF-');
   assert.ok(pdf.includes('NotoNaskhArabic'));
+  // The Pashto text is in it: every letter of "تاسو د پناه غوښتلو حق لرئ" (ښ and پ are
+  // Pashto's own), and the English beside it.
+  const points = pdfCodePoints(pdf);
+  for (const ch of 'تاسودپناهغوښتلوحقلرئ' + 'You have the right to ask for asylum') {
+    if (ch === ' ') continue;
+    const hex = ch.codePointAt(0).toString(16).padStart(4, '0');
+    assert.ok(points.has(hex), `${ch} (U+${hex}) is not in the PDF's text`);
+  }
   const missing = await server.request('GET', '/api/v1/phrasebook/cards', { token: viewer });
   assert.equal(missing.status, 400);
   assert.equal(missing.body.error.field, 'lang');

@@ -125,7 +125,11 @@ test('Pashto says it has no voice; the interface speaks Serbian (Cyrillic); an a
     await page.locator('h1', { hasText: 'Речник фраза' }).waitFor();
     assert.equal(await page.evaluate(() => document.documentElement.lang), 'sr-Cyrl');
     await page.locator('.pb-ispeak-choice[data-lang="ps"]').click();
-    await page.locator('.pb-topic[data-topic="rights"]').click();
+    // By keyboard: the topic is chosen with Enter and the focus stays on it.
+    await page.locator('.pb-topic[data-topic="rights"]').focus();
+    await page.keyboard.press('Enter');
+    await page.locator('.pb-sentence[data-id="rights-01"]').waitFor();
+    assert.equal(await page.evaluate(() => document.activeElement.dataset.topic), 'rights');
     assert.match(await page.locator('.pb-novoice').textContent(), /Pashto/);
     assert.equal(await page.locator('.pb-play').count(), 0);
     const item = page.locator('.pb-sentence[data-id="rights-01"]');
@@ -134,6 +138,7 @@ test('Pashto says it has no voice; the interface speaks Serbian (Cyrillic); an a
     await checkA11y(page, 'phrasebook in Serbian, Pashto');
     // The edit form: reviewed without a reviewer is refused with the reason.
     await item.locator('.pb-edit-open').click();
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'edit-text');
     await page.locator('#edit-status').selectOption('reviewed');
     await page.locator('.pb-edit button[type="submit"]').click();
     await page.locator('.pb-error', { hasText: 'изворног говорника' }).waitFor();

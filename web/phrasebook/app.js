@@ -109,7 +109,7 @@ function editForm(s, lang) {
     error,
     h('div', { class: 'pb-actions' },
       h('button', { type: 'submit' }, t('pb.save')),
-      h('button', { type: 'button', onclick: () => { state.editing = null; render(); } }, t('pb.cancel'))));
+      h('button', { type: 'button', onclick: () => { state.editing = null; render(); focusEditButton(s.id); } }, t('pb.cancel'))));
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     const body = {};
@@ -121,6 +121,7 @@ function editForm(s, lang) {
       state.editing = null;
       await loadCatalogue();
       render();
+      focusEditButton(s.id);
       say(t('pb.saved'));
     } catch (err) {
       const key = err instanceof ApiError && err.key ? `pb.errors.${err.key}` : null;
@@ -128,6 +129,11 @@ function editForm(s, lang) {
     }
   });
   return form;
+}
+
+function focusEditButton(id) {
+  const button = document.querySelector(`.pb-sentence[data-id="${CSS.escape(id)}"] .pb-edit-open`);
+  if (button) button.focus();
 }
 
 function sentenceItem(s, lang) {
@@ -153,7 +159,7 @@ function render() {
   const main = document.getElementById('main');
   const lang = language(state.lang);
   const list = state.cat.sentences.filter((s) => s.topic === state.topic);
-  const focused = document.activeElement && document.activeElement.id;
+  const focused = focusKey(document.activeElement);
   main.replaceChildren(...[
     h('p', { class: 'pb-drafts', role: 'note' }, t('pb.drafts')),
     navigator.onLine ? null : h('p', { class: 'pb-note', id: 'offline-note' }, t('pb.offline')),
@@ -167,7 +173,20 @@ function render() {
       h('p', { id: 'audio-kept' }, lang.voice ? t('pb.audio_kept', state.audio) : t('pb.audio_none')),
       h('p', {}, t('pb.version', { version: state.cat.version }))),
   ].filter(Boolean));
-  if (focused && document.getElementById(focused)) document.getElementById(focused).focus();
+  // Keyboard users keep their place across a redraw; the edit form takes the focus.
+  const target = state.editing ? document.getElementById('edit-text') : focused && main.querySelector(focused);
+  if (target) target.focus();
+}
+
+// A selector that finds the focused control again after a redraw (null: none).
+function focusKey(el) {
+  if (!el || el === document.body) return null;
+  if (el.id) return `#${CSS.escape(el.id)}`;
+  if (el.dataset.topic) return `.pb-topic[data-topic="${CSS.escape(el.dataset.topic)}"]`;
+  if (el.dataset.lang) return `.pb-ispeak-choice[data-lang="${CSS.escape(el.dataset.lang)}"]`;
+  const item = el.closest('.pb-sentence');
+  if (item && el.classList.contains('pb-edit-open')) return `.pb-sentence[data-id="${CSS.escape(item.dataset.id)}"] .pb-edit-open`;
+  return null;
 }
 
 function choose(code) {
