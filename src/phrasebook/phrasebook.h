@@ -31,8 +31,9 @@
 #define PHRASEBOOK_VERSION_LEN 17  /* 16 hex digits and NUL */
 #define PHRASEBOOK_TEXT_MAX    400 /* code points of one translation */
 
-/* Creates or upgrades the module's tables (after audit) and loads what the data files
- * hold and the database does not (one transaction, audited when anything was added). */
+/* Creates or upgrades the module's tables and loads what the data files hold and the
+ * database does not, in one transaction (a step of the schema, like a migration: not
+ * audited; every later change is). */
 herr *phrasebook_migrate(store *s);
 
 /* The whole catalogue: {"version", "languages":[{code, name, native, dir, voice (bool),

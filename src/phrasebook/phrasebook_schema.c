@@ -6,6 +6,7 @@
  * a step of the schema (as distributions' default catalogue is), not a user's act, so
  * it is not audited; every later change is. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/datafile.h"
@@ -56,18 +57,35 @@ static const store_migration migrations[] = {
     {1, migration_1},
 };
 
+/* Upserts, not INSERT OR REPLACE: a replace deletes the row the texts refer to. */
 static const char language_sql[] =
-    "INSERT OR REPLACE INTO phrasebook_languages (code, name, native, dir, voice, i_speak,"
-    " position) VALUES (:code, :name, :native, :dir, :voice, :i_speak, :position)";
+    "INSERT INTO phrasebook_languages (code, name, native, dir, voice, i_speak, position)"
+    " VALUES (:code, :name, :native, :dir, :voice, :i_speak, :position)"
+    " ON CONFLICT (code) DO UPDATE SET name = excluded.name, native = excluded.native,"
+    " dir = excluded.dir, voice = excluded.voice, i_speak = excluded.i_speak,"
+    " position = excluded.position";
 static const char topic_sql[] =
-    "INSERT OR REPLACE INTO phrasebook_topics (code, en, bs, sr, position)"
-    " VALUES (:code, :en, :bs, :sr, :position)";
-static const char sentence_sql[] =
-    "INSERT OR IGNORE INTO phrasebook_sentences (id, topic, position) VALUES (:id, :topic, :pos)";
-static const char text_sql[] =
+    "INSERT INTO phrasebook_topics (code, en, bs, sr, position)"
+    " VALUES (:code, :en, :bs, :sr, :position)"
+    " ON CONFLICT (code) DO UPDATE SET en = excluded.en, bs = excluded.bs, sr = excluded.sr,"
+    " position = excluded.position";
+/* Sentences and texts go in one statement per file, the rows passed as one JSON array:
+ * a statement per row costs a thousand round trips through the store at every start. */
+static const char sentences_sql[] =
+    "INSERT OR IGNORE INTO phrasebook_sentences (id, topic, position)"
+    " SELECT r.value ->> 0, r.value ->> 1, r.key FROM json_each(:rows) r";
+static const char sources_sql[] =
+    "INSERT OR IGNORE INTO phrasebook_texts (sentence_id, lang, text, status)"
+    " SELECT r.value ->> 0, 'en', r.value ->> 2, 'source' FROM json_each(:rows) r";
+/* A file that says reviewed without a name is a draft. */
+static const char texts_sql[] =
     "INSERT OR IGNORE INTO phrasebook_texts (sentence_id, lang, text, status, reviewer)"
-    " SELECT :id, :lang, :text, :status, :reviewer"
-    " WHERE EXISTS (SELECT 1 FROM phrasebook_sentences WHERE id = :id)";
+    " SELECT r.value ->> 0, :lang, r.value ->> 3,"
+    "  CASE WHEN r.value ->> 1 = 'reviewed' AND r.value ->> 2 <> '-' THEN 'reviewed'"
+    "   ELSE 'draft' END,"
+    "  CASE WHEN r.value ->> 1 = 'reviewed' AND r.value ->> 2 <> '-' THEN r.value ->> 2 END"
+    " FROM json_each(:rows) r"
+    " WHERE EXISTS (SELECT 1 FROM phrasebook_sentences WHERE id = r.value ->> 0)";
 
 /* The data lines of one file, each split at tabs into an array of strings. */
 typedef struct {
@@ -124,8 +142,22 @@ static herr *insert_rows(store *s, const char *sql, const json_t *rows, const ch
     return NULL;
 }
 
+/* Runs sql with the rows as :rows (and lang as :lang when not NULL). */
+static herr *insert_json(store *s, const char *sql, const json_t *rows, const char *lang) {
+    char *text = json_dumps(rows, JSON_COMPACT);
+    store_stmt *st = NULL;
+    herr *e = NULL;
+    if (!text) return err_new(ERR_INTERNAL, NULL, "the phrasebook's rows could not be serialised");
+    if (!(e = store_prepare(s, sql, &st))) {
+        store_bind_text(st, ":rows", text);
+        if (lang) store_bind_text(st, ":lang", lang);
+        e = store_run(st);
+    }
+    free(text);
+    return e;
+}
+
 static herr *load_translations(store *s, const json_t *languages) {
-    static const char *const names[] = {":id", ":status", ":reviewer", ":text"};
     size_t i;
     json_t *lang;
     json_array_foreach(languages, i, lang) {
@@ -135,25 +167,7 @@ static herr *load_translations(store *s, const json_t *languages) {
         snprintf(file, sizeof file, "phrasebook/%s.tsv", code);
         json_t *rows = pb_data_rows(file, 4);
         if (!rows) continue; /* a language with no translations yet */
-        herr *e = NULL;
-        size_t r;
-        json_t *row;
-        json_array_foreach(rows, r, row) {
-            store_stmt *st = NULL;
-            if ((e = store_prepare(s, text_sql, &st))) break;
-            const char *status = cell(row, 1), *reviewer = cell(row, 2);
-            /* A file that says reviewed without a name is a draft. */
-            bool reviewed = !strcmp(status, "reviewed") && strcmp(reviewer, "-");
-            store_bind_text(st, names[0], cell(row, 0));
-            store_bind_text(st, ":lang", code);
-            store_bind_text(st, names[3], cell(row, 3));
-            store_bind_text(st, names[1], reviewed ? "reviewed" : "draft");
-            if (reviewed)
-                store_bind_text(st, names[2], reviewer);
-            else
-                store_bind_null(st, names[2]);
-            if ((e = store_run(st))) break;
-        }
+        herr *e = insert_json(s, texts_sql, rows, code);
         json_decref(rows);
         if (e) return e;
     }
@@ -164,8 +178,6 @@ static herr *load_data(store *s) {
     static const char *const lang_names[] = {":code", ":name",  ":native",
                                              ":dir",  ":voice", ":i_speak"};
     static const char *const topic_names[] = {":code", ":en", ":bs", ":sr"};
-    static const char *const sentence_names[] = {":id", ":topic", NULL};
-    static const char *const source_names[] = {":id", NULL, ":text"};
     herr *e = NULL;
     json_t *languages = pb_data_rows("phrasebook/languages.tsv", 6);
     json_t *topics = pb_data_rows("phrasebook/topics.tsv", 4);
@@ -176,12 +188,9 @@ static herr *load_data(store *s) {
     }
     if ((e = insert_rows(s, language_sql, languages, lang_names, 6, ":position"))) goto cleanup;
     if ((e = insert_rows(s, topic_sql, topics, topic_names, 4, ":position"))) goto cleanup;
-    if ((e = insert_rows(s, sentence_sql, sentences, sentence_names, 3, ":pos"))) goto cleanup;
+    if ((e = insert_json(s, sentences_sql, sentences, NULL))) goto cleanup;
     /* The English source, as a text of status "source". */
-    static const char source_sql[] =
-        "INSERT OR IGNORE INTO phrasebook_texts (sentence_id, lang, text, status)"
-        " VALUES (:id, 'en', :text, 'source')";
-    if ((e = insert_rows(s, source_sql, sentences, source_names, 3, NULL))) goto cleanup;
+    if ((e = insert_json(s, sources_sql, sentences, NULL))) goto cleanup;
     e = load_translations(s, languages);
 cleanup:
     json_decref(languages);
