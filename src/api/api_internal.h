@@ -45,8 +45,10 @@ typedef struct api_response {
     const char *content_type;
     char *set_cookie;
     char *disposition; /* Content-Disposition for downloads */
-    const char *cache_control; /* NULL: no-store (every answer but a few kept on purpose) */
-    char *etag;                /* ETag header, mem_alloc'ed, or NULL */
+    /* Cache-Control for an answer clients may keep (NULL: no-store, as for every other),
+     * and its ETag (mem_alloc'ed, or NULL). */
+    const char *cache_control;
+    char *etag;
 } api_response;
 
 typedef herr *(*api_handler)(api_request *req, api_response *res);
