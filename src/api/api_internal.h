@@ -45,6 +45,10 @@ typedef struct api_response {
     const char *content_type;
     char *set_cookie;
     char *disposition; /* Content-Disposition for downloads */
+    /* Cache-Control for an answer clients may keep (NULL: no-store, as for every other),
+     * and its ETag (mem_alloc'ed, or NULL). */
+    const char *cache_control;
+    char *etag;
 } api_response;
 
 typedef herr *(*api_handler)(api_request *req, api_response *res);
@@ -73,6 +77,7 @@ extern const api_route api_routes_distributions[];
 extern const api_route api_routes_feedback[];
 extern const api_route api_routes_outreach[];
 extern const api_route api_routes_screening[];
+extern const api_route api_routes_phrasebook[];
 
 /* Finds the route for method and path, filling req->params. *path_known is true when
  * the path exists with another method (405 rather than 404). */

@@ -222,6 +222,12 @@ int api_handle(api_request *req, const api_route *route, store_pool *pool, bool 
         err_free(fail);
     }
     api_finish_response(r, res.set_cookie);
+    if (r && res.cache_control) { /* a route that lets clients keep its answer */
+        MHD_del_response_header(r, "Cache-Control", "no-store");
+        MHD_add_response_header(r, "Cache-Control", res.cache_control);
+    }
+    if (r && res.etag) MHD_add_response_header(r, "ETag", res.etag);
+    mem_free(res.etag);
     json_decref(res.json);
     mem_free(res.raw);
     mem_free(res.set_cookie);

@@ -52,6 +52,7 @@ static const struct {
     {".txt", "text/plain; charset=utf-8", true},
     {".md", "text/plain; charset=utf-8", true},
     {".map", "application/json", true},
+    {".webmanifest", "application/manifest+json", true},
 };
 
 static const char *mime_type(const char *path, bool *text) {
@@ -254,6 +255,14 @@ int api_static_file(struct MHD_Connection *conn, const char *web_dir, const char
     if (fd >= 0 && (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode))) {
         close(fd);
         fd = -1;
+    }
+    if (fd < 0 && last[1] == '\0') { /* a folder with a page of its own: /phrasebook/ */
+        snprintf(path, sizeof path, "%s%sindex.html", web_dir, url);
+        fd = open(path, O_RDONLY);
+        if (fd >= 0 && (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode))) {
+            close(fd);
+            fd = -1;
+        }
     }
     if (fd < 0 && page) {
         snprintf(path, sizeof path, "%s/index.html", web_dir);

@@ -20,6 +20,7 @@
 #include "protection/protection.h"
 #include "registry/registry.h"
 #include "sessions/sessions.h"
+#include "phrasebook/phrasebook.h"
 
 static const char serve_usage[] =
     "usage: haven serve --db PATH [--listen HOST:PORT] [--web DIR] [--threads N]\n"
@@ -243,6 +244,7 @@ int cli_cmd_serve(int argc, char **argv) {
     api_server_stop(srv);
     registry_shutdown();
     sessions_shutdown();
+    phrasebook_speech_shutdown();
     protection_key_forget();
     text_shutdown();
     return 0;

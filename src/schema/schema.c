@@ -5,6 +5,7 @@
 #include "distributions/distributions.h"
 #include "feedback/feedback.h"
 #include "outreach/outreach.h"
+#include "phrasebook/phrasebook.h"
 #include "protection/protection.h"
 #include "registry/registry.h"
 #include "screening/screening.h"
@@ -18,6 +19,7 @@ static herr *(*const migrations[])(store *) = {
     sessions_migrate,   distributions_migrate, feedback_migrate,
     outreach_migrate,
     screening_migrate,
+    phrasebook_migrate,
 };
 
 herr *schema_migrate_all(store *s) {

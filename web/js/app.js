@@ -71,6 +71,7 @@ const NAV = [
   { href: '/psea/new', key: 'nav.psea_new', perm: 'psea.record', group: 'feedback' },
   { href: '/outreach/', key: 'nav.outreach', perm: 'outreach.read', group: 'outreach' },
   { href: '/outreach/arrivals', key: 'nav.outreach_arrivals', perm: 'outreach.arrival', group: 'reception' },
+  { href: '/phrasebook/', key: 'nav.phrasebook', perm: 'phrasebook.read', group: 'centres' },
 ];
 
 const state = { me: null, sites: null, expired: false, returnTo: null, rendered: 0, shown: false, offline: false };
@@ -282,6 +283,7 @@ document.addEventListener('click', (e) => {
   if (a.target || a.hasAttribute('download')) return;
   const url = new URL(a.href, location.href);
   if (url.origin !== location.origin || url.pathname.startsWith('/api/')) return;
+  if (url.pathname.startsWith('/phrasebook/')) return; // a page of its own (web/phrasebook/)
   if (a.getAttribute('href').startsWith('#')) return;
   e.preventDefault();
   app.navigate(url.pathname + url.search + url.hash);
