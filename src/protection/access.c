@@ -204,7 +204,7 @@ herr *protection_break_glass_open(store *s, const actor *a, const json_t *in, js
         goto cleanup;
     store_bind_text(st, ":opened_at", opened);
     store_bind_text(st, ":expires_at", expires);
-    if ((e = store_run(st))) goto cleanup;
+    if ((e = store_run_done(&st))) goto cleanup;
     st = NULL;
     detail = json_pack("{s:s,s:s,s:I}", "person_id", person_id, "expires_at", expires, "minutes",
                        minutes);
