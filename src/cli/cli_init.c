@@ -156,6 +156,7 @@ int cli_cmd_init(int argc, char **argv) {
     if (!e && logins_file && json_array_size(logins)) e = write_logins(logins_file, logins);
     store_close(s);
     registry_shutdown();
+    audit_anchor_forget();
     if (e) {
         json_decref(logins);
         json_decref(demo_logins);

@@ -2,6 +2,7 @@
 #include <getopt.h>
 #include <stdio.h>
 
+#include "audit/audit.h"
 #include "cli/cli_commands.h"
 #include "protection/protection.h"
 
@@ -39,10 +40,12 @@ int cli_cmd_key_rotate(int argc, char **argv) {
     if (!e) e = cli_db_lock(db, "key rotate", &lock);
     if (!e) e = cli_open_db(db, &s);
     if (!e) e = protection_key_setup(s, path, false);
+    if (!e) e = audit_anchor_use(s, path, true);
     if (!e) e = protection_key_rotate(s, path, &count);
     store_close(s);
     cli_db_unlock(lock);
     protection_key_forget();
+    audit_anchor_forget();
     if (e) return cli_fail(e);
     printf("protection data re-encrypted (%ld values); new key in %s\n", count, path);
     return 0;
