@@ -324,6 +324,13 @@ herr *registry_person_update(store *s, const actor *a, const char *id, const jso
         e = err_invalid("birth_date_precision", "birth_date_precision needs a birth_date");
         goto cleanup;
     }
+    /* Nobody was registered before being born (registration checks the same). */
+    const char *born = json_str(after, "birth_date"), *reg = json_str(after, "registered_at");
+    if (json_has(norm, "birth_date") && born && reg && strncmp(reg, born, 10) < 0) {
+        e = err_invalid("birth_date", "birth_date (%s) cannot be after the registration (%.10s)",
+                        born, reg);
+        goto cleanup;
+    }
     if ((e = registry_name_tokens(json_str(after, "given_name"), json_str(after, "family_name"),
                                   json_str(after, "native_name"), &tokens)))
         goto cleanup;

@@ -49,6 +49,11 @@ test('a registration dated 1970 or before the birth date is refused', async () =
   assert.match(before.body.error.message, /before birth_date/);
   const same = await register(person({ registered_at: '1999-03-14T12:00:00Z' }));
   assert.equal(same.status, 201, same.text);
+  // A correction cannot move the birth date after the registration either.
+  const later = await srv.request('PATCH', `/api/v1/persons/${same.body.id}`, { token: admin, body: { birth_date: '1999-03-15' } });
+  await refused(later, 'birth_date');
+  const earlier = await srv.request('PATCH', `/api/v1/persons/${same.body.id}`, { token: admin, body: { birth_date: '1999-03-01' } });
+  assert.equal(earlier.status, 200, earlier.text);
 });
 
 test('residents?q=% and q=_ match no one; a real name still matches', async () => {
