@@ -14,7 +14,7 @@
     "SELECT " REGISTRY_STAY_COLUMNS ", " REGISTRY_PERSON_COLUMNS ", COUNT(*) OVER ()"              \
     " FROM stays t JOIN persons p ON p.id = t.person_id"                                           \
     " WHERE t.site_id = :site AND t.checked_out_at IS NULL"                                        \
-    " AND (:q IS NULL OR p.search_key LIKE :q_like ESCAPE '\\' OR p.reg_no = :q_upper"            \
+    " AND (:q IS NULL OR p.search_key LIKE :q_like ESCAPE '\\' OR p.reg_no = :q_upper"             \
     " OR t.bed = :q)"                                                                              \
     " ORDER BY CASE :sort WHEN 'name' THEN lower(p.family_name || ' ' || p.given_name)"            \
     " WHEN 'bed' THEN t.bed WHEN 'citizenship' THEN p.citizenship"                                 \
