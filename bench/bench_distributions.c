@@ -164,7 +164,7 @@ static double bare_inserts(const char *path, const world *w) {
         store_bind_text(st, ":site", w->site);
         store_bind_text(st, ":item", w->item);
         store_bind_text(st, ":at", at);
-        die(store_run(st), "bare insert");
+        die(store_run_done(&st), "bare insert");
         die(store_commit(s), "bare commit");
     }
     double dt = now_s() - t0;

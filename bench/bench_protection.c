@@ -77,7 +77,7 @@ static herr *screen(store *s, const actor *a, const char *person, const char *si
             store_bind_text(st, ":person", person);
             store_bind_int(st, ":risk", k % 6 == 5);
             store_bind_text(st, ":payload", text);
-            e = store_run(st);
+            e = store_run_done(&st);
         }
         free(text);
         json_decref(payload);
@@ -106,7 +106,7 @@ static double bare_inserts(store *s, json_t *people) {
             json_string_value(json_array_get(people, (size_t)i % json_array_size(people))));
         store_bind_int(st, ":r", i % 6 == 5);
         store_bind_text(st, ":v", answers[i % 6]);
-        die(store_run(st), "insert");
+        die(store_run_done(&st), "insert");
         die(store_commit(s), "commit");
     }
     return now_s() - t0;

@@ -63,13 +63,17 @@ static herr *get_period(api_request *req, api_response *res) {
     json_t *out = NULL;
     herr *e = stats_get(req->db, api_query(req, "ref_area"), req->params[0],
                         api_query(req, "indicator"), &out);
-    return e ? e : api_reply(res, 200, out);
+    if (e) return e;
+    stats_protection_published(out); /* no count the published export hides */
+    return api_reply(res, 200, out);
 }
 
 static herr *post_compute(api_request *req, api_response *res) {
     json_t *out = NULL;
     herr *e = stats_compute(req->db, &req->actor, req->params[0], &out);
-    return e ? e : api_reply(res, 200, out);
+    if (e) return e;
+    stats_protection_published(out);
+    return api_reply(res, 200, out);
 }
 
 static herr *post_enter(api_request *req, api_response *res) {

@@ -1,11 +1,17 @@
 #include "audit/audit.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "core/clock.h"
 #include "core/crypto.h"
+#include "core/log.h"
 #include "core/mem.h"
 
 static const char migration_1[] =
@@ -53,6 +59,206 @@ static const char insert_sql[] =
     "INSERT INTO audit_log (seq, at, actor_id, actor_name, action, entity, entity_id, address,"
     " detail, prev_hash, hash) VALUES (:seq, :at, :actor_id, :actor_name, :action, :entity,"
     " :entity_id, :address, :detail, :prev_hash, :hash)";
+
+/* ---- the anchor ---------------------------------------------------------------------- */
+
+static pthread_mutex_t anchor_lock = PTHREAD_MUTEX_INITIALIZER;
+static bool anchor_on;
+static unsigned char anchor_key[CRYPTO_KEY_LEN];
+static char anchor_head_path[4096];
+static int64_t anchor_seq; /* the checkpoint on disk */
+static char anchor_hash[CRYPTO_HASH_HEX_LEN];
+
+static const char head_header[] = "haven-audit-head v1";
+
+static void head_mac(int64_t seq, const char *hash, char out[CRYPTO_HASH_HEX_LEN]) {
+    char text[96];
+    int n = snprintf(text, sizeof text, "%lld:%s", (long long)seq, hash);
+    unsigned char mac[32];
+    crypto_generichash(mac, sizeof mac, (const unsigned char *)text, (size_t)n, anchor_key,
+                       sizeof anchor_key);
+    sodium_bin2hex(out, CRYPTO_HASH_HEX_LEN, mac, sizeof mac);
+}
+
+/* Reads the checkpoint: ERR_NOT_FOUND when there is none, ERR_CONFLICT when it does not
+ * carry this key's MAC. */
+static herr *head_read(const char *path, int64_t *seq, char hash[CRYPTO_HASH_HEX_LEN]) {
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        if (errno == ENOENT)
+            return err_new(ERR_NOT_FOUND, NULL, "no audit head checkpoint %s", path);
+        return err_new(ERR_IO, NULL, "cannot read %s: %s", path, strerror(errno));
+    }
+    char header[32] = "", h[CRYPTO_HASH_HEX_LEN] = "", mac[CRYPTO_HASH_HEX_LEN] = "";
+    long long n = -1;
+    int got = fscanf(f, "%31[^\n] %lld %64s %64s", header, &n, h, mac);
+    fclose(f);
+    char want[CRYPTO_HASH_HEX_LEN];
+    if (got == 4 && n >= 0) head_mac(n, h, want);
+    if (got != 4 || n < 0 || strcmp(header, head_header) != 0 || !crypto_equal(want, mac))
+        return err_new(ERR_CONFLICT, NULL,
+                       "the audit head checkpoint %s was altered (or is not this key's)", path);
+    *seq = n;
+    snprintf(hash, CRYPTO_HASH_HEX_LEN, "%s", h);
+    return NULL;
+}
+
+static herr *head_write(const char *path, int64_t seq, const char *hash) {
+    char mac[CRYPTO_HASH_HEX_LEN], text[256];
+    head_mac(seq, hash, mac);
+    int n = snprintf(text, sizeof text, "%s\n%lld %s %s\n", head_header, (long long)seq, hash, mac);
+    char *tmp = mem_printf("%s.tmp", path);
+    herr *e = NULL;
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    bool ok = fd >= 0 && write(fd, text, (size_t)n) == n && fsync(fd) == 0;
+    if (fd >= 0) ok = close(fd) == 0 && ok;
+    if (!ok || rename(tmp, path) != 0) {
+        e = err_new(ERR_IO, NULL, "cannot write the audit head checkpoint %s: %s", path,
+                    strerror(errno));
+        unlink(tmp);
+        goto cleanup;
+    }
+    /* No fsync of the directory: if the rename is lost in a crash, the older checkpoint
+     * stays, and a log ahead of its checkpoint is fine; the file's own fsync above keeps
+     * a checkpoint that did land whole. */
+cleanup:
+    mem_free(tmp);
+    return e;
+}
+
+static const char hash_at_sql[] = "SELECT hash FROM audit_log WHERE seq = :seq";
+
+/* The hash of entry seq ("" when there is none; the genesis value for 0). */
+static herr *hash_at(store *s, int64_t seq, char out[CRYPTO_HASH_HEX_LEN]) {
+    out[0] = 0;
+    if (seq == 0) {
+        snprintf(out, CRYPTO_HASH_HEX_LEN, "%s", genesis_hash);
+        return NULL;
+    }
+    store_stmt *st = NULL;
+    bool row = false;
+    herr *e = store_prepare(s, hash_at_sql, &st);
+    if (e) return e;
+    store_bind_int(st, ":seq", seq);
+    e = store_step(st, &row);
+    if (!e && row) snprintf(out, CRYPTO_HASH_HEX_LEN, "%s", store_text(st, 0));
+    store_done(st);
+    return e;
+}
+
+static herr *head_of_log(store *s, int64_t *seq, char hash[CRYPTO_HASH_HEX_LEN]) {
+    store_stmt *st = NULL;
+    bool row = false;
+    herr *e = store_prepare(s, last_sql, &st);
+    if (e) return e;
+    e = store_step(st, &row);
+    *seq = row ? store_int(st, 0) : 0;
+    snprintf(hash, CRYPTO_HASH_HEX_LEN, "%s", row ? store_text(st, 1) : genesis_hash);
+    store_done(st);
+    return e;
+}
+
+/* After a commit that added entries: moves the checkpoint to the newest entry, but only
+ * when the entry the checkpoint names is still there unchanged. Called with the lock. */
+static herr *advance_checkpoint(store *s) {
+    int64_t seq;
+    char hash[CRYPTO_HASH_HEX_LEN], at_old[CRYPTO_HASH_HEX_LEN];
+    herr *e = head_of_log(s, &seq, hash);
+    if (!e) e = hash_at(s, anchor_seq, at_old);
+    if (e) return e;
+    if (seq < anchor_seq || strcmp(at_old, anchor_hash) != 0)
+        return err_new(ERR_CONFLICT, NULL,
+                       "the audit log no longer holds entry %lld of its checkpoint (truncated "
+                       "or rewritten); the checkpoint is kept: run haven audit verify",
+                       (long long)anchor_seq);
+    if (seq == anchor_seq) return NULL;
+    if ((e = head_write(anchor_head_path, seq, hash))) return e;
+    anchor_seq = seq;
+    snprintf(anchor_hash, sizeof anchor_hash, "%s", hash);
+    return NULL;
+}
+
+static void checkpoint_after_commit(store *s) {
+    pthread_mutex_lock(&anchor_lock);
+    herr *e = anchor_on ? advance_checkpoint(s) : NULL;
+    pthread_mutex_unlock(&anchor_lock);
+    if (e) log_error("audit anchor: %s", e->message);
+    err_free(e);
+}
+
+herr *audit_anchor_use(store *s, const char *key_path, bool may_create) {
+    char key_file[4096];
+    herr *e = NULL;
+    if ((size_t)snprintf(key_file, sizeof key_file, "%s.audit-key", key_path) >= sizeof key_file ||
+        (size_t)snprintf(anchor_head_path, sizeof anchor_head_path, "%s.audit-head", key_path) >=
+            sizeof anchor_head_path)
+        return err_invalid("key-file", "the key file's path is too long");
+    audit_anchor_forget();
+    pthread_mutex_lock(&anchor_lock);
+    e = crypto_key_file_read(key_file, anchor_key);
+    if (e && e->code == ERR_NOT_FOUND && may_create) {
+        err_free(e);
+        crypto_random(anchor_key, sizeof anchor_key);
+        e = crypto_key_file_write(key_file, anchor_key);
+    }
+    if (e) goto cleanup;
+    e = head_read(anchor_head_path, &anchor_seq, anchor_hash);
+    if (e && e->code == ERR_NOT_FOUND && may_create) {
+        /* The first checkpoint: it vouches for the log as it is now. */
+        err_free(e);
+        e = head_of_log(s, &anchor_seq, anchor_hash);
+        if (!e) e = head_write(anchor_head_path, anchor_seq, anchor_hash);
+    } else if (e && e->code == ERR_NOT_FOUND) {
+        /* The key is there, so a checkpoint was written: someone removed it. */
+        err_free(e);
+        e = err_new(ERR_CONFLICT, NULL, "the audit head checkpoint %s is missing",
+                    anchor_head_path);
+    }
+    if (e) goto cleanup;
+    anchor_on = true;
+cleanup:
+    if (e) crypto_wipe(anchor_key, sizeof anchor_key);
+    pthread_mutex_unlock(&anchor_lock);
+    return e;
+}
+
+void audit_anchor_forget(void) {
+    pthread_mutex_lock(&anchor_lock);
+    anchor_on = false;
+    anchor_seq = 0;
+    anchor_hash[0] = 0;
+    crypto_wipe(anchor_key, sizeof anchor_key);
+    pthread_mutex_unlock(&anchor_lock);
+}
+
+/* With an anchor: the log must reach the checkpoint, and hold its entry unchanged. */
+static herr *verify_against_anchor(store *s, int64_t count, int64_t *broken_seq) {
+    int64_t seq;
+    char hash[CRYPTO_HASH_HEX_LEN], at[CRYPTO_HASH_HEX_LEN];
+    pthread_mutex_lock(&anchor_lock);
+    bool on = anchor_on;
+    pthread_mutex_unlock(&anchor_lock);
+    if (!on) return NULL;
+    herr *e = head_read(anchor_head_path, &seq, hash);
+    if (e) return e;
+    if (count < seq) {
+        *broken_seq = count + 1;
+        return err_new(ERR_CONFLICT, NULL,
+                       "audit log truncated: %lld entries missing after #%lld (the checkpoint "
+                       "%s names #%lld)",
+                       (long long)(seq - count), (long long)count, anchor_head_path,
+                       (long long)seq);
+    }
+    if ((e = hash_at(s, seq, at))) return e;
+    if (strcmp(at, hash) != 0) {
+        *broken_seq = seq;
+        return err_new(ERR_CONFLICT, NULL,
+                       "audit entry %lld is not the one the checkpoint %s names (the log was "
+                       "rewritten)",
+                       (long long)seq, anchor_head_path);
+    }
+    return NULL;
+}
 
 herr *audit_record(store *s, const actor *a, const char *action, const char *entity,
                    const char *entity_id, const json_t *detail) {
@@ -106,8 +312,8 @@ herr *audit_record(store *s, const actor *a, const char *action, const char *ent
     store_bind_text(st, ":detail", f.detail);
     store_bind_text(st, ":prev_hash", f.prev_hash);
     store_bind_text(st, ":hash", hash);
-    e = store_run(st);
-    st = NULL;
+    if ((e = store_run_done(&st))) goto cleanup;
+    if (anchor_on) store_after_commit(s, checkpoint_after_commit);
 cleanup:
     store_done(st);
     free(detail_text); /* from json_dumps or mem_strdup: both plain malloc */
@@ -175,6 +381,7 @@ herr *audit_verify(store *s, int64_t *count, int64_t *broken_seq) {
         (*count)++;
     }
     store_done(st);
+    if (!e) e = verify_against_anchor(s, *count, broken_seq);
     return e;
 }
 

@@ -9,6 +9,7 @@
 #define HAVEN_AUDIT_AUDIT_H
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "core/actor.h"
@@ -32,6 +33,24 @@ herr *audit_record_read(store *s, const actor *a, const char *entity, const char
  * was changed, removed or reordered, returns ERR_CONFLICT whose message names the
  * first broken entry's sequence number, and sets *broken_seq to it. */
 herr *audit_verify(store *s, int64_t *count, int64_t *broken_seq);
+
+/* ---- the anchor outside the database -------------------------------------------------
+ * A chain inside the database cannot show that its newest entries were removed (with
+ * the append-only trigger dropped). The anchor is a head checkpoint kept beside the
+ * protection key file: "<key>.audit-head" holds the sequence number and hash of the
+ * newest committed entry, authenticated (keyed BLAKE2b) with the key in
+ * "<key>.audit-key" (mode 0600, created when missing and may_create). It is rewritten
+ * atomically after every transaction that adds an entry, but only while the entry it
+ * names is still in the chain, so a truncated log is never re-anchored. With an anchor
+ * in use, audit_verify also fails when entries after the checkpoint are missing
+ * ("truncated: N entries missing after #M") or the entry it names was changed.
+ * audit_anchor_use reads the key and the checkpoint (writing a first one when there is
+ * none and may_create; checking it otherwise). One anchor per process; set at start,
+ * before threads write. ERR_NOT_FOUND when there is no anchor key and !may_create. */
+herr *audit_anchor_use(store *s, const char *key_path, bool may_create);
+
+/* Stops using the anchor (wipes its key from memory). */
+void audit_anchor_forget(void);
 
 /* Entities named with this prefix are restricted: their very existence is need to know
  * (feedback's PSEA reports), so the general audit view leaves them out, and only their

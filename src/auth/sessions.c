@@ -63,7 +63,7 @@ static herr *record_failure(store *s, const char *username, const char *address)
     store_bind_text(st, ":username", username);
     store_bind_text(st, ":address", address);
     store_bind_text(st, ":at", now);
-    if ((e = store_run(st))) goto cleanup;
+    if ((e = store_run_done(&st))) goto cleanup;
     if ((e = audit_record(s, &a, "login_failed", "session", "", NULL))) goto cleanup;
     e = store_commit(s);
 cleanup:
@@ -90,17 +90,17 @@ static herr *open_session(store *s, const char *user_id, const char *username, c
     if (e) return e;
     if ((e = store_prepare(s, clear_failures_sql, &st))) goto cleanup;
     store_bind_text(st, ":username", username);
-    if ((e = store_run(st))) goto cleanup;
+    if ((e = store_run_done(&st))) goto cleanup;
     if ((e = store_prepare(s, prune_sql, &st))) goto cleanup;
     store_bind_text(st, ":now", now);
     store_bind_text(st, ":oldest", oldest);
-    if ((e = store_run(st))) goto cleanup;
+    if ((e = store_run_done(&st))) goto cleanup;
     if ((e = store_prepare(s, insert_session_sql, &st))) goto cleanup;
     store_bind_text(st, ":hash", hash);
     store_bind_text(st, ":user_id", user_id);
     store_bind_text(st, ":now", now);
     store_bind_text(st, ":expires", expires);
-    if ((e = store_run(st))) goto cleanup;
+    if ((e = store_run_done(&st))) goto cleanup;
     if ((e = audit_record(s, &a, "login", "user", user_id, NULL))) goto cleanup;
     e = store_commit(s);
 cleanup:
@@ -167,7 +167,7 @@ static herr *touch_session(store *s, const char *hash, int64_t t) {
     store_bind_text(st, ":now", now);
     store_bind_text(st, ":expires", expires);
     store_bind_text(st, ":hash", hash);
-    return store_run(st);
+    return store_run_done(&st);
 }
 
 herr *auth_session_actor(store *s, const char *token, const char *address, actor *out) {
@@ -224,7 +224,7 @@ herr *auth_logout(store *s, const actor *a, const char *token) {
     if (e) return e;
     if ((e = store_prepare(s, delete_session_sql, &st))) goto cleanup;
     store_bind_text(st, ":hash", hash);
-    if ((e = store_run(st))) goto cleanup;
+    if ((e = store_run_done(&st))) goto cleanup;
     if ((e = audit_record(s, a, "logout", "user", a->user_id, NULL))) goto cleanup;
     e = store_commit(s);
 cleanup:

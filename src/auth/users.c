@@ -193,14 +193,14 @@ static herr *set_sites(store *s, const char *id, const json_t *sites) {
     herr *e = store_prepare(s, clear_sites_sql, &st);
     if (e) return e;
     store_bind_text(st, ":id", id);
-    if ((e = store_run(st))) return e;
+    if ((e = store_run_done(&st))) return e;
     size_t i;
     json_t *v;
     json_array_foreach(sites, i, v) {
         if ((e = store_prepare(s, add_site_sql, &st))) return e;
         store_bind_text(st, ":id", id);
         store_bind_text(st, ":site", json_string_value(v));
-        e = store_run(st);
+        e = store_run_done(&st);
         if (e && e->code == ERR_CONFLICT) { /* listed twice: once is enough */
             err_free(e);
             e = NULL;
@@ -251,7 +251,7 @@ herr *auth_user_create(store *s, const actor *a, const json_t *in, json_t **out)
     store_bind_int(st, ":active", json_is_false(json_object_get(in, "active")) ? 0 : 1);
     store_bind_text(st, ":locale", json_str(in, "locale") ? json_str(in, "locale") : "en");
     store_bind_text(st, ":now", now);
-    if ((e = store_run(st))) goto cleanup;
+    if ((e = store_run_done(&st))) goto cleanup;
     st = NULL;
     json_t *sites = json_object_get(in, "sites");
     if (json_is_array(sites) && (e = set_sites(s, id, sites))) goto cleanup;
@@ -324,7 +324,7 @@ herr *auth_user_update(store *s, const actor *a, const char *id, const json_t *i
     store_bind_text(st, ":hash", password ? hash : NULL);
     store_bind_text(st, ":now", now);
     store_bind_text(st, ":id", id);
-    if ((e = store_run(st))) goto cleanup;
+    if ((e = store_run_done(&st))) goto cleanup;
     st = NULL;
     json_t *sites = json_object_get(in, "sites");
     if (json_is_array(sites) && (e = set_sites(s, id, sites))) goto cleanup;
@@ -332,7 +332,7 @@ herr *auth_user_update(store *s, const actor *a, const char *id, const json_t *i
     if (password || json_is_false(active) || json_str(in, "role")) {
         if ((e = store_prepare(s, end_sessions_sql, &st))) goto cleanup;
         store_bind_text(st, ":id", id);
-        if ((e = store_run(st))) goto cleanup;
+        if ((e = store_run_done(&st))) goto cleanup;
         st = NULL;
     }
     detail = json_object();

@@ -42,4 +42,11 @@ herr *cli_number(const char *text, const char *option, long long min, long long 
 /* Starts libsodium and opens an existing, migrated database. */
 herr *cli_open_db(const char *path, store **out);
 
+/* The lock a running server holds on its database ("<db>.lock", flock): haven serve
+ * takes it for its whole run, haven key rotate for the rotation; either refuses while
+ * the other holds it, naming the holder's process id. *fd stays open (the lock) until
+ * cli_db_unlock. what: "serve" or "key rotate", written into the file. */
+herr *cli_db_lock(const char *db, const char *what, int *fd);
+void cli_db_unlock(int fd);
+
 #endif

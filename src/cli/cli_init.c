@@ -5,6 +5,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "audit/audit.h"
 #include "auth/auth.h"
 #include "cli/cli_commands.h"
 #include "core/actor.h"
@@ -146,6 +147,7 @@ int cli_cmd_init(int argc, char **argv) {
     if (!e) e = store_open(db, true, &s);
     if (!e) e = schema_migrate_all(s);
     if (!e) e = protection_key_setup(s, key_path, true);
+    if (!e) e = audit_anchor_use(s, key_path, true);
     if (!e) e = create_admin(s, logins);
     if (!e) e = seed_catalogue(s);
     if (!e && demo) e = demo_load(s, seed, people, &demo_logins);
@@ -154,6 +156,7 @@ int cli_cmd_init(int argc, char **argv) {
     if (!e && logins_file && json_array_size(logins)) e = write_logins(logins_file, logins);
     store_close(s);
     registry_shutdown();
+    audit_anchor_forget();
     if (e) {
         json_decref(logins);
         json_decref(demo_logins);

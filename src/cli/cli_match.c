@@ -80,12 +80,16 @@ static herr *read_db(const char *path, record_set *set) {
     return e;
 }
 
+/* One CSV cell. A cell that a spreadsheet would read as a formula (starting with = + - @,
+ * tab or CR: OWASP's CSV injection rule) gets a leading ' inside quotes. */
 static void csv_out(const char *s) {
-    if (!strpbrk(s, ",\"\r\n")) {
+    bool formula = s[0] && strchr("=+-@\t\r", s[0]);
+    if (!formula && !strpbrk(s, ",\"\r\n")) {
         fputs(s, stdout);
         return;
     }
     putchar('"');
+    if (formula) putchar('\'');
     for (; *s; s++) {
         if (*s == '"') putchar('"');
         putchar(*s);

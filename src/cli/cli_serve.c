@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "api/api.h"
+#include "audit/audit.h"
 #include "auth/auth.h"
 #include "cli/cli_commands.h"
 #include "core/crypto.h"
@@ -187,9 +188,16 @@ int cli_cmd_serve(int argc, char **argv) {
      * than at the first registration. */
     store *s = NULL;
     char key_path[4096];
+    int lock = -1;
     if ((e = protection_key_path(db, key_file, key_path, sizeof key_path))) return cli_fail(e);
-    if ((e = cli_open_db(db, &s))) return cli_fail(e);
+    /* Held until the server stops: haven key rotate refuses while it is. */
+    if ((e = cli_db_lock(db, "serve", &lock))) return cli_fail(e);
+    if ((e = cli_open_db(db, &s))) {
+        cli_db_unlock(lock);
+        return cli_fail(e);
+    }
     e = protection_key_setup(s, key_path, true);
+    if (!e) e = audit_anchor_use(s, key_path, true);
     json_t *probe = json_pack("{s:s}", "family_name", "-"), *none = NULL;
     actor system;
     actor_system(&system, "serve");
@@ -197,7 +205,10 @@ int cli_cmd_serve(int argc, char **argv) {
     json_decref(probe);
     json_decref(none);
     store_close(s);
-    if (e) return cli_fail(e);
+    if (e) {
+        cli_db_unlock(lock);
+        return cli_fail(e);
+    }
 
     sigset_t stop;
     sigemptyset(&stop);
@@ -210,6 +221,7 @@ int cli_cmd_serve(int argc, char **argv) {
     if (tls_cert && ((e = read_pem(tls_cert, "tls-cert", &cert)) ||
                      (e = read_pem(tls_key, "tls-key", &pem_key)))) {
         mem_free(cert);
+        cli_db_unlock(lock);
         return cli_fail(e);
     }
     api_config cfg = {.db_path = db,
@@ -233,7 +245,10 @@ int cli_cmd_serve(int argc, char **argv) {
     if (pem_key) crypto_wipe(pem_key, strlen(pem_key));
     mem_free(cert);
     mem_free(pem_key);
-    if (e) return cli_fail(e);
+    if (e) {
+        cli_db_unlock(lock);
+        return cli_fail(e);
+    }
     printf("Haven is serving %s://%s:%u/ (database %s%s%s)\n", tls_cert ? "https" : "http", host,
            api_server_port(srv), db, cfg.web_dir ? ", web interface from " : ", no web interface",
            cfg.web_dir ? cfg.web_dir : "");
@@ -246,7 +261,9 @@ int cli_cmd_serve(int argc, char **argv) {
     sessions_shutdown();
     phrasebook_speech_shutdown();
     protection_key_forget();
+    audit_anchor_forget();
     text_shutdown();
+    cli_db_unlock(lock);
     return 0;
 }
 

@@ -2,7 +2,9 @@
 
 #include <pthread.h>
 #include <string.h>
+#include <unicode/uchar.h>
 #include <unicode/ustring.h>
+#include <unicode/utf8.h>
 #include <unicode/utrans.h>
 
 #include "core/mem.h"
@@ -74,6 +76,26 @@ size_t text_utf8_length(const char *s) {
     size_t n = 0;
     for (; *s; s++)
         if (((unsigned char)*s & 0xc0) != 0x80) n++;
+    return n;
+}
+
+size_t text_visible_length(const char *s) {
+    size_t n = 0;
+    int32_t i = 0, len = s ? (int32_t)strlen(s) : 0;
+    while (i < len) {
+        UChar32 c;
+        U8_NEXT(s, i, len, c);
+        if (c < 0) continue; /* not UTF-8: not a visible character */
+        int8_t type = u_charType(c);
+        if (u_isUWhiteSpace(c) || type == U_CONTROL_CHAR || type == U_FORMAT_CHAR ||
+            type == U_UNASSIGNED || type == U_SURROGATE || type == U_PRIVATE_USE_CHAR ||
+            type == U_NON_SPACING_MARK || type == U_ENCLOSING_MARK ||
+            u_hasBinaryProperty(c, UCHAR_DEFAULT_IGNORABLE_CODE_POINT) ||
+            u_hasBinaryProperty(c, UCHAR_BIDI_CONTROL) ||
+            u_hasBinaryProperty(c, UCHAR_VARIATION_SELECTOR))
+            continue;
+        n++;
+    }
     return n;
 }
 

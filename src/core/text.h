@@ -25,6 +25,12 @@ size_t text_log_escape(char *dst, size_t size, const char *src);
 /* Number of code points in a valid UTF-8 string. */
 size_t text_utf8_length(const char *s);
 
+/* Number of characters in s that show: not white space, controls, format characters
+ * (zero-width, direction controls), default-ignorable code points, variation selectors,
+ * combining marks alone, unassigned or private-use code points (ICU's properties).
+ * 0 for a text that would look empty however long it is. */
+size_t text_visible_length(const char *s);
+
 /* True when s has no control characters (C0, DEL, C1): fit for a one-line field. */
 bool text_is_single_line(const char *s);
 

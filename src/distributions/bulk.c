@@ -109,7 +109,7 @@ herr *distributions_bulk(store *s, const actor *a, const json_t *in, json_t **ou
     store_bind_text(st, ":by_id", a->user_id);
     store_bind_text(st, ":by_name", a->username);
     store_bind_text(st, ":at", at);
-    if ((e = store_run(st))) goto rollback;
+    if ((e = store_run_done(&st))) goto rollback;
     json_array_foreach(entitled, i, p) {
         char id[ID_LEN];
         id_new(id);
@@ -123,7 +123,7 @@ herr *distributions_bulk(store *s, const actor *a, const json_t *in, json_t **ou
         store_bind_text(st, ":bulk", bulk_id);
         store_bind_text(st, ":by_id", a->user_id);
         store_bind_text(st, ":by_name", a->username);
-        if ((e = store_run(st))) goto rollback;
+        if ((e = store_run_done(&st))) goto rollback;
     }
     detail = json_pack("{s:s,s:s,s:I,s:I,s:I}", "site_id", site, "item_id", json_str(item, "id"),
                        "quantity_each", (json_int_t)q, "recipients", (json_int_t)n, "skipped",

@@ -188,7 +188,7 @@ static herr *write_item(store *s, const actor *a, const char *id, const json_t *
     if (e) return e;
     if ((e = store_prepare(s, creating ? insert_sql : update_sql, &st))) goto rollback;
     bind_item(st, id, merged, now);
-    if ((e = store_run(st))) {
+    if ((e = store_run_done(&st))) {
         if (e->code == ERR_CONFLICT)
             e = err_with(e, "duplicate_code", "code", json_str(merged, "code"), NULL);
         goto rollback;
@@ -360,7 +360,7 @@ static herr *flag_write(store *s, const actor *a, const char *person_id, const c
         store_bind_text(st, ":by_id", a->user_id);
         store_bind_text(st, ":by_name", a->username);
     }
-    if ((e = store_run(st))) goto rollback;
+    if ((e = store_run_done(&st))) goto rollback;
     json_t *detail = json_pack("{s:s}", "flag", flag);
     e = audit_record(s, a, set ? "flag_set" : "flag_clear", "person", person_id, detail);
     json_decref(detail);

@@ -273,7 +273,7 @@ static herr *insert_given(store *s, const actor *a, const char *id, const char *
     store_bind_text(st, ":bulk", bulk);
     store_bind_text(st, ":by_id", a->user_id);
     store_bind_text(st, ":by_name", a->username);
-    return store_run(st);
+    return store_run_done(&st);
 }
 
 /* Checks the body and gathers the person, members and items (validated, nothing
@@ -388,7 +388,7 @@ herr *distributions_give(store *s, const actor *a, const json_t *in, json_t **ou
             if ((e = store_prepare(s, member_sql, &st))) goto rollback;
             store_bind_text(st, ":id", id);
             store_bind_text(st, ":person", json_string_value(m));
-            if ((e = store_run(st))) goto rollback;
+            if ((e = store_run_done(&st))) goto rollback;
         }
         json_array_append_new(ids, json_string(id));
     }

@@ -55,13 +55,13 @@ herr *dist_stock_change(store *s, const actor *a, const char *site_id, const cha
     store_bind_text(st, ":site", site_id);
     store_bind_text(st, ":item", item_id);
     store_bind_text(st, ":now", now);
-    if ((e = store_run(st))) return e;
+    if ((e = store_run_done(&st))) return e;
     if ((e = store_prepare(s, change_sql, &st))) return e;
     store_bind_int(st, ":delta", delta);
     store_bind_text(st, ":now", now);
     store_bind_text(st, ":site", site_id);
     store_bind_text(st, ":item", item_id);
-    if ((e = store_run(st))) return e;
+    if ((e = store_run_done(&st))) return e;
     if (store_changes(s) != 1) {
         int64_t left = 0;
         if ((e = dist_stock_of(s, site_id, item_id, &left))) return e;
@@ -88,7 +88,7 @@ herr *dist_stock_change(store *s, const actor *a, const char *site_id, const cha
     store_bind_text(st, ":by_id", a->user_id);
     store_bind_text(st, ":by_name", a->username);
     store_bind_text(st, ":at", at ? at : now);
-    if ((e = store_run(st))) return e;
+    if ((e = store_run_done(&st))) return e;
     if (balance) *balance = after;
     return NULL;
 }

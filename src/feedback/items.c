@@ -200,7 +200,7 @@ herr *feedback_create(store *s, const actor *a, const json_t *in, json_t **out) 
     store_bind_text(st, ":by_id", a->user_id);
     store_bind_text(st, ":by_name", a->username);
     store_bind_text(st, ":now", now);
-    if ((e = store_run(st))) goto rollback;
+    if ((e = store_run_done(&st))) goto rollback;
     json_t *detail = check_field_names(in);
     e = audit_record(s, a, "create", "feedback", id, detail);
     json_decref(detail);
@@ -347,7 +347,7 @@ herr *feedback_act(store *s, const actor *a, const char *id, const json_t *in, j
     store_bind_text(st, ":loop", loop);
     store_bind_text(st, ":id", id);
     store_bind_text(st, ":from", from);
-    if ((e = store_run(st))) goto rollback;
+    if ((e = store_run_done(&st))) goto rollback;
     if (store_changes(s) != 1) {
         e = err_new(ERR_CONFLICT, "action", "the feedback changed meanwhile: reload it");
         goto rollback;
@@ -360,7 +360,7 @@ herr *feedback_act(store *s, const actor *a, const char *id, const json_t *in, j
     store_bind_text(st, ":now", now);
     store_bind_text(st, ":by_id", a->user_id);
     store_bind_text(st, ":by_name", a->username);
-    if ((e = store_run(st))) goto rollback;
+    if ((e = store_run_done(&st))) goto rollback;
     json_t *detail = json_pack("{s:s,s:s}", "from", from, "to", to);
     e = audit_record(s, a, action, "feedback", id, detail);
     json_decref(detail);

@@ -97,7 +97,7 @@ herr *feedback_psea_record(store *s, const actor *a, const json_t *in, json_t **
     store_bind_text(st, ":site", json_str(in, "site_id"));
     store_bind_text(st, ":now", now);
     store_bind_text(st, ":payload", sealed);
-    if ((e = store_run(st))) goto rollback;
+    if ((e = store_run_done(&st))) goto rollback;
     json_t *detail = check_field_names(in);
     e = audit_record(s, a, "record", FEEDBACK_PSEA_ENTITY, id, detail);
     json_decref(detail);
@@ -288,7 +288,7 @@ herr *feedback_psea_act(store *s, const actor *a, const char *id, const json_t *
     store_bind_text(st, ":state", json_str(in, "state"));
     store_bind_text(st, ":now", now);
     store_bind_text(st, ":id", id);
-    if ((e = store_run(st))) goto rollback;
+    if ((e = store_run_done(&st))) goto rollback;
     if ((e = store_prepare(s, event_sql, &st))) goto rollback;
     store_bind_text(st, ":id", event_id);
     store_bind_text(st, ":report", id);
@@ -297,7 +297,7 @@ herr *feedback_psea_act(store *s, const actor *a, const char *id, const json_t *
     store_bind_text(st, ":now", now);
     store_bind_text(st, ":by_id", a->user_id);
     store_bind_text(st, ":by_name", a->username);
-    if ((e = store_run(st))) goto rollback;
+    if ((e = store_run_done(&st))) goto rollback;
     json_t *detail =
         json_pack("{s:s,s:s}", "from", json_str(r, "state"), "to", json_str(in, "state"));
     e = audit_record(s, a, "step", FEEDBACK_PSEA_ENTITY, id, detail);

@@ -95,7 +95,7 @@ herr *feedback_survey_answer(store *s, const actor *a, const json_t *in, json_t 
     store_bind_text(st, ":answers", answers);
     store_bind_text(st, ":by_id", a->user_id);
     store_bind_text(st, ":by_name", a->username);
-    if ((e = store_run(st))) goto rollback;
+    if ((e = store_run_done(&st))) goto rollback;
     json_t *detail = json_pack("{s:s}", "form", json_str(in, "form"));
     e = audit_record(s, a, "answer", "survey_response", id, detail);
     json_decref(detail);

@@ -53,7 +53,7 @@ static herr *store_version(store *s, const actor *a, const char *id, int version
         store_bind_text(st, ":now", now);
         store_bind_text(st, ":by_id", a->user_id);
         store_bind_text(st, ":by_name", a->username);
-        e = store_run(st);
+        e = store_run_done(&st);
     }
     free(text);
     return e;
@@ -104,7 +104,7 @@ herr *outreach_form_import(store *s, const actor *a, const void *xlsx, size_t le
     }
     store_bind_text(st, ":title", json_str(def, "title"));
     store_bind_text(st, ":now", now);
-    if ((e = store_run(st))) goto cleanup;
+    if ((e = store_run_done(&st))) goto cleanup;
     st = NULL;
     if ((e = store_version(s, a, id, version, def, xlsx, len, now))) goto cleanup;
     detail = json_pack("{s:s,s:i,s:I}", "form_id", json_str(def, "form_id"), "version", version,
@@ -258,7 +258,7 @@ static herr *insert_submission(store *s, const actor *a, const char *id, const c
     store_bind_text(st, ":hash", hash);
     store_bind_text(st, ":by_id", a->user_id);
     store_bind_text(st, ":by_name", a->username);
-    e = store_run(st);
+    e = store_run_done(&st);
     free(data);
     return e;
 }

@@ -143,7 +143,7 @@ herr *outreach_location_create(store *s, const actor *a, const json_t *in, json_
     store_bind_text(st, ":now", now);
     store_bind_text(st, ":by_id", a->user_id);
     store_bind_text(st, ":by_name", a->username);
-    if ((e = store_run(st))) goto cleanup;
+    if ((e = store_run_done(&st))) goto cleanup;
     st = NULL;
     detail = or_field_names(in);
     if ((e = audit_record(s, a, "create", "outreach_location", id, detail))) goto cleanup;
@@ -203,7 +203,7 @@ herr *outreach_location_update(store *s, const actor *a, const char *id, const j
     else
         store_bind_null(st, ":active");
     store_bind_text(st, ":now", now);
-    if ((e = store_run(st))) goto cleanup;
+    if ((e = store_run_done(&st))) goto cleanup;
     st = NULL;
     detail = or_field_names(in);
     if ((e = audit_record(s, a, "update", "outreach_location", id, detail))) goto cleanup;

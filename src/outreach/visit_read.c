@@ -257,7 +257,7 @@ herr *outreach_transport_arrival(store *s, const actor *a, const char *id, const
     store_bind_text(st, ":now", now);
     store_bind_text(st, ":by_id", a->user_id);
     store_bind_text(st, ":by_name", a->username);
-    if ((e = store_run(st))) goto cleanup;
+    if ((e = store_run_done(&st))) goto cleanup;
     st = NULL;
     detail = json_pack("{s:I}", "arrived", arrived);
     if ((e = audit_record(s, a, "arrival", "outreach_transport", id, detail))) goto cleanup;

@@ -184,21 +184,21 @@ static herr *insert_parts(store *s, const char *id, const json_t *in, const json
         store_bind_text(st, ":sex", json_str(v, "sex"));
         store_bind_text(st, ":age", json_str(v, "age_group"));
         store_bind_int(st, ":count", json_integer_value(json_object_get(v, "count")));
-        if ((e = store_run(st))) return e;
+        if ((e = store_run_done(&st))) return e;
     }
     json_array_foreach(persons, i, v) {
         if ((e = store_prepare(s, person_sql, &st))) return e;
         store_bind_text(st, ":visit", id);
         store_bind_text(st, ":person", json_string_value(json_array_get(v, 0)));
         store_bind_text(st, ":reg_no", json_string_value(json_array_get(v, 1)));
-        if ((e = store_run(st))) return e;
+        if ((e = store_run_done(&st))) return e;
     }
     json_object_foreach(json_object_get(in, "services"), key, v) {
         if ((e = store_prepare(s, service_sql, &st))) return e;
         store_bind_text(st, ":visit", id);
         store_bind_text(st, ":service", key);
         store_bind_int(st, ":people", json_integer_value(v));
-        if ((e = store_run(st))) return e;
+        if ((e = store_run_done(&st))) return e;
     }
     json_array_foreach(json_object_get(in, "transports"), i, v) {
         char tid[ID_LEN];
@@ -208,7 +208,7 @@ static herr *insert_parts(store *s, const char *id, const json_t *in, const json
         store_bind_text(st, ":visit", id);
         store_bind_text(st, ":site", json_str(v, "site_id"));
         store_bind_int(st, ":people", json_integer_value(json_object_get(v, "people")));
-        if ((e = store_run(st))) return e;
+        if ((e = store_run_done(&st))) return e;
     }
     return NULL;
 }
@@ -279,7 +279,7 @@ herr *outreach_visit_create(store *s, const actor *a, const json_t *in, json_t *
     store_bind_text(st, ":now", now);
     store_bind_text(st, ":by_id", a->user_id);
     store_bind_text(st, ":by_name", a->username);
-    e = store_run(st);
+    e = store_run_done(&st);
     st = NULL;
     free(team);
     if (e) goto cleanup;

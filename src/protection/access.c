@@ -185,7 +185,7 @@ herr *protection_break_glass_open(store *s, const actor *a, const json_t *in, js
     if (minutes < 1 || minutes > PROTECTION_BREAK_GLASS_MAX_MINUTES)
         return err_invalid("minutes", "minutes must be from 1 to %d",
                            PROTECTION_BREAK_GLASS_MAX_MINUTES);
-    if (text_utf8_length(reason) < 10)
+    if (text_visible_length(reason) < 10) /* spaces or invisible characters are no reason */
         return err_invalid("reason", "give a reason of at least 10 characters");
     char id[ID_LEN], opened[CLOCK_ISO_LEN], expires[CLOCK_ISO_LEN];
     int64_t now = clock_now();
@@ -204,7 +204,7 @@ herr *protection_break_glass_open(store *s, const actor *a, const json_t *in, js
         goto cleanup;
     store_bind_text(st, ":opened_at", opened);
     store_bind_text(st, ":expires_at", expires);
-    if ((e = store_run(st))) goto cleanup;
+    if ((e = store_run_done(&st))) goto cleanup;
     st = NULL;
     detail = json_pack("{s:s,s:s,s:I}", "person_id", person_id, "expires_at", expires, "minutes",
                        minutes);

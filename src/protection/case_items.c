@@ -135,7 +135,7 @@ herr *protection_case_action_add(store *s, const actor *a, const char *case_id, 
     if ((e = prot_bind_sealed(st, ":description", "protection_case_actions", id, "description",
                               json_str(in, "description"))))
         goto cleanup;
-    if ((e = store_run(st))) goto cleanup;
+    if ((e = store_run_done(&st))) goto cleanup;
     st = NULL;
     if ((e = finish(s, a, "create", "protection_case_action", id, c, in))) goto cleanup;
     began = false;
@@ -202,7 +202,7 @@ herr *protection_case_action_update(store *s, const actor *a, const char *case_i
     if ((e = prot_bind_sealed(st, ":description", "protection_case_actions", action_id,
                               "description", json_str(in, "description"))))
         goto cleanup;
-    if ((e = store_run(st))) goto cleanup;
+    if ((e = store_run_done(&st))) goto cleanup;
     st = NULL;
     if ((e = finish(s, a, "update", "protection_case_action", action_id, c, in))) goto cleanup;
     began = false;
@@ -254,14 +254,14 @@ herr *protection_case_note_add(store *s, const actor *a, const char *case_id, co
     if ((e = prot_bind_sealed(st, ":text", "protection_case_notes", id, "text",
                               json_str(in, "text"))))
         goto cleanup;
-    if ((e = store_run(st))) goto cleanup;
+    if ((e = store_run_done(&st))) goto cleanup;
     st = NULL;
     if (next[0]) {
         if ((e = store_prepare(s, follow_up_sql, &st))) goto cleanup;
         store_bind_text(st, ":next", next);
         store_bind_text(st, ":now", now);
         store_bind_text(st, ":id", case_id);
-        if ((e = store_run(st))) goto cleanup;
+        if ((e = store_run_done(&st))) goto cleanup;
         st = NULL;
     }
     if ((e = finish(s, a, "create", "protection_case_note", id, c, in))) goto cleanup;
@@ -312,7 +312,7 @@ herr *protection_case_bia_add(store *s, const actor *a, const char *case_id, con
     if ((e = prot_bind_sealed(st, ":summary", "protection_bia", id, "summary",
                               json_str(in, "summary"))))
         goto cleanup;
-    if ((e = store_run(st))) goto cleanup;
+    if ((e = store_run_done(&st))) goto cleanup;
     st = NULL;
     if ((e = finish(s, a, "create", "protection_bia", id, c, in))) goto cleanup;
     began = false;

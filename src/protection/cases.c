@@ -143,7 +143,7 @@ herr *prot_case_event(store *s, const actor *a, const char *case_id, const char 
         store_done(st);
         return e;
     }
-    return store_run(st);
+    return store_run_done(&st);
 }
 
 /* The display name of a worker (already checked), or "". */
@@ -234,7 +234,7 @@ herr *protection_case_open(store *s, const actor *a, const json_t *in, json_t **
         (e = prot_bind_sealed(st, ":summary", "protection_cases", id, "summary",
                               json_str(in, "summary"))))
         goto cleanup;
-    if ((e = store_run(st))) goto cleanup;
+    if ((e = store_run_done(&st))) goto cleanup;
     st = NULL;
     if ((e = prot_case_event(s, a, id, "opened", NULL, site, worker, NULL))) goto cleanup;
     detail = json_pack("{s:s,s:s,s:s}", "person_id", person, "site_id", site, "worker_id", worker);
@@ -302,7 +302,7 @@ herr *protection_case_update(store *s, const actor *a, const char *id, const jso
     if ((e = prot_bind_sealed(st, ":guardian", "protection_cases", id, "guardian", guardian)) ||
         (e = prot_bind_sealed(st, ":summary", "protection_cases", id, "summary", summary)))
         goto cleanup;
-    if ((e = store_run(st))) goto cleanup;
+    if ((e = store_run_done(&st))) goto cleanup;
     st = NULL;
     if (json_str(in, "worker_id") &&
         (e = prot_case_event(s, a, id, "assigned", NULL, NULL, worker, NULL)))
@@ -393,7 +393,7 @@ herr *protection_case_transfer(store *s, const actor *a, const char *id, const j
     store_bind_text(st, ":worker_name", wname);
     store_bind_text(st, ":now", now);
     store_bind_text(st, ":id", id);
-    if ((e = store_run(st))) goto cleanup;
+    if ((e = store_run_done(&st))) goto cleanup;
     st = NULL;
     if ((e = prot_case_event(s, a, id, "transferred", json_str(c, "site_id"), to, worker,
                              json_str(in, "note"))))
@@ -446,7 +446,7 @@ herr *protection_case_close(store *s, const actor *a, const char *id, const json
     if ((e = prot_bind_sealed(st, ":note", "protection_cases", id, "close_note",
                               json_str(in, "note"))))
         goto cleanup;
-    if ((e = store_run(st))) goto cleanup;
+    if ((e = store_run_done(&st))) goto cleanup;
     st = NULL;
     if ((e = prot_case_event(s, a, id, "closed", NULL, NULL, NULL, NULL))) goto cleanup;
     detail = json_pack("{s:s,s:s}", "person_id", json_str(c, "person_id"), "reason",

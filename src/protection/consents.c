@@ -66,7 +66,7 @@ herr *protection_consent_record(store *s, const actor *a, const char *person_id,
     if ((e = prot_bind_sealed(st, ":note", "protection_consents", id, "note",
                               json_str(in, "note"))))
         goto cleanup;
-    if ((e = store_run(st))) goto cleanup;
+    if ((e = store_run_done(&st))) goto cleanup;
     st = NULL;
     detail = json_pack("{s:s,s:s,s:b}", "person_id", person_id, "kind", kind, "given",
                        json_is_true(json_object_get(in, "given")));

@@ -171,7 +171,7 @@ static herr *set_fingerprint(store *s, const char *fp, const char *action) {
     if (e) return e;
     store_bind_text(st, ":name", "key_fingerprint");
     store_bind_text(st, ":value", fp);
-    if ((e = store_run(st))) return e;
+    if ((e = store_run_done(&st))) return e;
     char prefix[17];
     snprintf(prefix, sizeof prefix, "%.16s", fp);
     json_t *detail = json_pack("{s:s}", "fingerprint_prefix", prefix);
@@ -295,7 +295,7 @@ static herr *reseal_column(store *s, const sealed_column *c, const unsigned char
         if ((e = store_prepare(s, c->update_sql, &st))) break;
         store_bind_text(st, ":v", rows[i].sealed);
         store_bind_text(st, ":id", rows[i].id);
-        e = store_run(st);
+        e = store_run_done(&st);
         (*count)++;
     }
     for (size_t i = 0; i < n; i++) mem_free(rows[i].sealed);

@@ -134,7 +134,7 @@ static herr *set_sites(store *s, const char *id, const json_t *sites) {
     herr *e = store_prepare(s, clear_sites_sql, &st);
     if (e) return e;
     store_bind_text(st, ":id", id);
-    if ((e = store_run(st))) return e;
+    if ((e = store_run_done(&st))) return e;
     size_t i;
     json_t *v;
     json_array_foreach(sites, i, v) {
@@ -150,7 +150,7 @@ static herr *set_sites(store *s, const char *id, const json_t *sites) {
         if ((e = store_prepare(s, add_site_sql, &st))) return e;
         store_bind_text(st, ":id", id);
         store_bind_text(st, ":site", json_string_value(v));
-        if ((e = store_run(st))) return e;
+        if ((e = store_run_done(&st))) return e;
     }
     return NULL;
 }
@@ -198,7 +198,7 @@ static herr *provider_write(store *s, const actor *a, const char *id_in, const j
     else
         store_bind_null(st, ":active");
     store_bind_text(st, ":now", now);
-    if ((e = store_run(st))) goto cleanup;
+    if ((e = store_run_done(&st))) goto cleanup;
     st = NULL;
     if (json_is_array(json_object_get(in, "sites")) &&
         (e = set_sites(s, id, json_object_get(in, "sites"))))

@@ -71,7 +71,7 @@ static herr *add_step(store *s, const actor *a, const char *referral_id, const c
         store_done(st);
         return e;
     }
-    return store_run(st);
+    return store_run_done(&st);
 }
 
 static const json_field create_fields[] = {
@@ -160,7 +160,7 @@ herr *protection_referral_create(store *s, const actor *a, const json_t *in, jso
     if ((e = prot_bind_sealed(st, ":reason", "protection_referrals", id, "reason",
                               json_str(in, "reason"))))
         goto cleanup;
-    if ((e = store_run(st))) goto cleanup;
+    if ((e = store_run_done(&st))) goto cleanup;
     st = NULL;
     if ((e = add_step(s, a, id, NULL, "draft", now, NULL))) goto cleanup;
     if (send && (e = add_step(s, a, id, "draft", "sent", now, NULL))) goto cleanup;
@@ -341,7 +341,7 @@ herr *protection_referral_transition(store *s, const actor *a, const char *id, c
     store_bind_text(st, ":now", now);
     store_bind_text(st, ":id", id);
     store_bind_text(st, ":from", from);
-    if ((e = store_run(st))) goto cleanup;
+    if ((e = store_run_done(&st))) goto cleanup;
     st = NULL;
     if (store_changes(s) != 1) {
         e = err_new(ERR_CONFLICT, "to", "the referral changed meanwhile; reload it");

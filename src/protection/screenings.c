@@ -88,7 +88,7 @@ herr *protection_screening_create(store *s, const actor *a, const char *person_i
     if ((e = prot_bind_sealed(st, ":payload", "protection_screenings", id, "payload",
                               payload_text)))
         goto cleanup;
-    if ((e = store_run(st))) goto cleanup;
+    if ((e = store_run_done(&st))) goto cleanup;
     st = NULL;
     detail = json_pack("{s:s,s:s}", "person_id", person_id, "site_id", site_id);
     if ((e = audit_record(s, a, "create", "protection_screening", id, detail))) goto cleanup;

@@ -7,6 +7,7 @@
 #include "core/clock.h"
 #include "core/codes.h"
 #include "core/json.h"
+#include "core/text.h"
 #include "registry/person_input.h"
 
 static const json_field person_fields[] = {
@@ -19,11 +20,8 @@ static const json_field person_fields[] = {
     {"bed", JF_STRING, false, 40},
 };
 
-static bool blank(const char *s) {
-    for (; s && *s; s++)
-        if (!isspace((unsigned char)*s)) return false;
-    return true;
-}
+/* Nothing that shows: spaces, zero-width or direction-control characters only. */
+static bool blank(const char *s) { return text_visible_length(s) == 0; }
 
 static herr *check_name(const json_t *in, const char *field, bool required) {
     if (!json_has(in, field)) {
@@ -33,6 +31,8 @@ static herr *check_name(const json_t *in, const char *field, bool required) {
     const char *v = json_str(in, field);
     if ((required || json_has(in, field)) && blank(v) && strcmp(field, "native_name") != 0)
         return err_invalid(field, "%s cannot be empty", field);
+    if (v && v[0] && blank(v)) /* a native name may be left out, not made invisible */
+        return err_invalid(field, "%s has no visible character", field);
     return NULL;
 }
 
@@ -126,7 +126,16 @@ herr *person_input_check(const json_t *in, bool registering, person_input *out) 
                                "registered_at must be a time like 2026-11-23T08:30:00Z");
         if (out->registered_at > clock_now() + 300)
             return err_invalid("registered_at", "registered_at cannot be in the future");
+        if (out->registered_at < 86400)
+            return err_invalid("registered_at", "registered_at must be after 1970-01-01");
     }
+    /* Nobody is registered before being born. */
+    const char *birth = json_str(in, "birth_date");
+    char day[CLOCK_DATE_LEN];
+    clock_format_date(out->registered_at, day);
+    if (birth && strcmp(day, birth) < 0)
+        return err_invalid("registered_at", "registered_at (%s) cannot be before birth_date (%s)",
+                           day, birth);
     if (json_has(in, "bed") && !json_is_true(json_object_get(in, "check_in")) &&
         json_str(in, "bed"))
         return err_invalid("bed", "bed needs check_in: true");

@@ -63,14 +63,14 @@ static herr *write_tokens(store *s, const char *id, const json_t *tokens) {
     herr *e = store_prepare(s, token_delete_sql, &st);
     if (e) return e;
     store_bind_text(st, ":id", id);
-    if ((e = store_run(st))) return e;
+    if ((e = store_run_done(&st))) return e;
     size_t i;
     json_t *t;
     json_array_foreach(tokens, i, t) {
         if ((e = store_prepare(s, token_insert_sql, &st))) return e;
         store_bind_text(st, ":token", json_string_value(t));
         store_bind_text(st, ":id", id);
-        if ((e = store_run(st))) return e;
+        if ((e = store_run_done(&st))) return e;
     }
     return NULL;
 }
@@ -165,7 +165,7 @@ herr *registry_person_register(store *s, const actor *a, const json_t *in, json_
     store_bind_text(st, ":registered_at", registered_at);
     store_bind_text(st, ":search_key", key);
     store_bind_text(st, ":now", now);
-    if ((e = store_run(st))) goto cleanup;
+    if ((e = store_run_done(&st))) goto cleanup;
     st = NULL;
     if ((e = write_tokens(s, id, tokens))) goto cleanup;
     detail = json_pack("{s:s,s:s}", "reg_no", reg_no, "site_id", site_id);
@@ -324,6 +324,13 @@ herr *registry_person_update(store *s, const actor *a, const char *id, const jso
         e = err_invalid("birth_date_precision", "birth_date_precision needs a birth_date");
         goto cleanup;
     }
+    /* Nobody was registered before being born (registration checks the same). */
+    const char *born = json_str(after, "birth_date"), *reg = json_str(after, "registered_at");
+    if (json_has(norm, "birth_date") && born && reg && strncmp(reg, born, 10) < 0) {
+        e = err_invalid("birth_date", "birth_date (%s) cannot be after the registration (%.10s)",
+                        born, reg);
+        goto cleanup;
+    }
     if ((e = registry_name_tokens(json_str(after, "given_name"), json_str(after, "family_name"),
                                   json_str(after, "native_name"), &tokens)))
         goto cleanup;
@@ -354,7 +361,7 @@ herr *registry_person_update(store *s, const actor *a, const char *id, const jso
     store_bind_text(st, ":search_key", key);
     store_bind_text(st, ":now", now);
     store_bind_text(st, ":id", id);
-    if ((e = store_run(st))) goto cleanup;
+    if ((e = store_run_done(&st))) goto cleanup;
     st = NULL;
     if ((e = write_tokens(s, id, tokens))) goto cleanup;
     detail = registry_changed_fields(norm);

@@ -14,7 +14,8 @@
     "SELECT " REGISTRY_STAY_COLUMNS ", " REGISTRY_PERSON_COLUMNS ", COUNT(*) OVER ()"              \
     " FROM stays t JOIN persons p ON p.id = t.person_id"                                           \
     " WHERE t.site_id = :site AND t.checked_out_at IS NULL"                                        \
-    " AND (:q IS NULL OR p.search_key LIKE :q_like OR p.reg_no = :q_upper OR t.bed = :q)"          \
+    " AND (:q IS NULL OR p.search_key LIKE :q_like ESCAPE '\\' OR p.reg_no = :q_upper"             \
+    " OR t.bed = :q)"                                                                              \
     " ORDER BY CASE :sort WHEN 'name' THEN lower(p.family_name || ' ' || p.given_name)"            \
     " WHEN 'bed' THEN t.bed WHEN 'citizenship' THEN p.citizenship"                                 \
     " ELSE t.checked_in_at END " direction ", t.id " direction " LIMIT :limit OFFSET :offset"
@@ -23,6 +24,22 @@ static const char residents_asc_sql[] = RESIDENTS_SQL("ASC");
 static const char residents_desc_sql[] = RESIDENTS_SQL("DESC");
 
 static const char *const sort_keys[] = {"name", "checked_in_at", "bed", "citizenship"};
+
+/* "%text%" with LIKE's own characters in text escaped (ESCAPE '\\'), so that "%" or "_"
+ * is looked for as itself; NULL (matches no name) when the folded query is empty. */
+static char *like_contains(const char *text) {
+    if (!text[0]) return NULL;
+    size_t n = strlen(text);
+    char *out = mem_alloc(2 * n + 3), *o = out;
+    *o++ = '%';
+    for (const char *p = text; *p; p++) {
+        if (*p == '%' || *p == '_' || *p == '\\') *o++ = '\\';
+        *o++ = *p;
+    }
+    *o++ = '%';
+    *o = 0;
+    return out;
+}
 
 herr *registry_site_residents(store *s, const actor *a, const char *site_id,
                               const registry_residents_query *q, json_t **out) {
@@ -47,7 +64,7 @@ herr *registry_site_residents(store *s, const actor *a, const char *site_id,
     char upper[64] = "";
     if (q->q && q->q[0]) {
         if ((e = text_fold(q->q, &folded))) goto cleanup;
-        like = mem_printf("%%%s%%", folded);
+        like = like_contains(folded);
         for (size_t i = 0; i < sizeof upper - 1 && q->q[i]; i++)
             upper[i] = (char)toupper((unsigned char)q->q[i]);
     }

@@ -183,7 +183,7 @@ herr *registry_site_create(store *s, const actor *a, const json_t *in, json_t **
     store_bind_int(st, ":capacity", json_integer_value(json_object_get(in, "capacity")));
     store_bind_int(st, ":active", json_is_false(json_object_get(in, "active")) ? 0 : 1);
     store_bind_text(st, ":now", now);
-    if ((e = store_run(st))) goto cleanup;
+    if ((e = store_run_done(&st))) goto cleanup;
     st = NULL;
     detail = json_pack("{s:s}", "code", code);
     if ((e = audit_record(s, a, "create", "site", id, detail))) goto cleanup;
@@ -229,7 +229,7 @@ herr *registry_site_update(store *s, const actor *a, const char *id, const json_
         store_bind_null(st, ":active");
     store_bind_text(st, ":now", now);
     store_bind_text(st, ":id", id);
-    if ((e = store_run(st))) goto cleanup;
+    if ((e = store_run_done(&st))) goto cleanup;
     st = NULL;
     detail = registry_changed_fields(in);
     if ((e = audit_record(s, a, "update", "site", id, detail))) goto cleanup;

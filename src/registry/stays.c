@@ -101,7 +101,7 @@ herr *registry_stay_insert(store *s, const actor *a, const char *person_id, cons
     store_bind_text(st, ":bed", bed && bed[0] ? bed : NULL);
     store_bind_text(st, ":at", at_text);
     store_bind_text(st, ":now", now);
-    if ((e = store_run(st))) return e;
+    if ((e = store_run_done(&st))) return e;
     detail = json_pack("{s:s,s:s}", "person_id", person_id, "site_id", site_id);
     e = audit_record(s, a, "check_in", "stay", id, detail);
     json_decref(detail);
@@ -203,7 +203,7 @@ herr *registry_stay_check_out(store *s, const actor *a, const char *stay_id, con
     store_bind_text(st, ":note", json_str(in, "note"));
     store_bind_text(st, ":now", now);
     store_bind_text(st, ":id", stay_id);
-    if ((e = store_run(st))) goto cleanup;
+    if ((e = store_run_done(&st))) goto cleanup;
     st = NULL;
     detail = json_pack("{s:s}", "reason", reason);
     if ((e = audit_record(s, a, "check_out", "stay", stay_id, detail))) goto cleanup;

@@ -68,7 +68,7 @@ herr *sess_write_counts(store *s, const char *session_id, const json_t *counts) 
     herr *e = store_prepare(s, delete_counts_sql, &st);
     if (e) return e;
     store_bind_text(st, ":id", session_id);
-    if ((e = store_run(st))) return e;
+    if ((e = store_run_done(&st))) return e;
     size_t i;
     json_t *c;
     json_array_foreach(counts, i, c) {
@@ -79,7 +79,7 @@ herr *sess_write_counts(store *s, const char *session_id, const json_t *counts) 
         store_bind_text(st, ":sex", json_str(c, "sex"));
         store_bind_text(st, ":age", json_str(c, "age_group"));
         store_bind_int(st, ":count", n);
-        if ((e = store_run(st))) return e;
+        if ((e = store_run_done(&st))) return e;
     }
     return NULL;
 }
@@ -94,7 +94,7 @@ herr *sess_touch(store *s, const char *session_id) {
     if (e) return e;
     store_bind_text(st, ":id", session_id);
     store_bind_text(st, ":now", now);
-    return store_run(st);
+    return store_run_done(&st);
 }
 
 static void add_to(json_t *obj, const char *key, json_int_t n) {
@@ -247,7 +247,7 @@ static herr *insert_attendance(store *s, const actor *a, const json_t *session,
     store_bind_text(st, ":now", now);
     store_bind_text(st, ":by_id", a->user_id);
     store_bind_text(st, ":by_name", a->username);
-    if ((e = store_run(st))) return e;
+    if ((e = store_run_done(&st))) return e;
     *added = true;
     return NULL;
 }
@@ -334,7 +334,7 @@ herr *sessions_unattend(store *s, const actor *a, const char *session_id, const 
     if ((e = store_prepare(s, unattend_sql, &st))) goto rollback;
     store_bind_text(st, ":session", session_id);
     store_bind_text(st, ":person", person_id);
-    if ((e = store_run(st))) goto rollback;
+    if ((e = store_run_done(&st))) goto rollback;
     if (store_changes(s) == 0) {
         e = err_new(ERR_NOT_FOUND, "person_id", "that person is not recorded at this session");
         goto rollback;

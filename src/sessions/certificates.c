@@ -107,7 +107,7 @@ static herr *assign_numbers(store *s, const json_t *t, json_t *people) {
         if (e) return e;
         store_bind_text(st, ":no", no);
         store_bind_text(st, ":id", json_str(p, "id"));
-        if ((e = store_run(st))) return e;
+        if ((e = store_run_done(&st))) return e;
         json_set_str(p, "certificate_no", no);
     }
     return NULL;

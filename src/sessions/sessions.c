@@ -115,7 +115,7 @@ herr *sessions_create(store *s, const actor *a, const json_t *in, json_t **out) 
     store_bind_text(st, ":by_id", a->user_id);
     store_bind_text(st, ":by_name", a->username);
     store_bind_text(st, ":now", now);
-    e = store_run(st);
+    e = store_run_done(&st);
     st = NULL;
     if (e) goto rollback;
     if (json_has(in, "counts") && (e = sess_write_counts(s, id, json_object_get(in, "counts"))))
@@ -176,7 +176,7 @@ herr *sessions_update(store *s, const actor *a, const char *id, const json_t *in
     store_bind_int(st, ":has_note", json_has(in, "note"));
     store_bind_text(st, ":note", json_str(in, "note"));
     store_bind_text(st, ":now", now);
-    e = store_run(st);
+    e = store_run_done(&st);
     st = NULL;
     if (e) goto rollback;
     if (json_has(in, "counts") && (e = sess_write_counts(s, id, json_object_get(in, "counts"))))

@@ -105,7 +105,7 @@ static herr *write_training(store *s, const actor *a, const char *id, const json
         store_bind_text(st, ":by_id", a->user_id);
         store_bind_text(st, ":by_name", a->username);
     }
-    if ((e = store_run(st))) goto rollback;
+    if ((e = store_run_done(&st))) goto rollback;
     json_t *detail = check_field_names(in);
     e = audit_record(s, a, creating ? "create" : "update", "training", id, detail);
     json_decref(detail);
@@ -376,7 +376,7 @@ static herr *write_agenda(store *s, const actor *a, const char *training_id, con
     store_bind_text(st, ":time", json_str(in, "time"));
     store_bind_text(st, ":title", json_str(in, "title"));
     store_bind_text(st, ":speaker", json_str(in, "speaker"));
-    return store_run(st);
+    return store_run_done(&st);
 }
 
 herr *sessions_training_agenda_add(store *s, const actor *a, const char *training_id,
@@ -414,7 +414,7 @@ static herr *delete_agenda(store *s, const actor *a, const char *training_id, co
     if (e) return e;
     store_bind_text(st, ":id", id);
     store_bind_text(st, ":training", training_id);
-    if ((e = store_run(st))) return e;
+    if ((e = store_run_done(&st))) return e;
     return store_changes(s) ? NULL : err_new(ERR_NOT_FOUND, "id", "no agenda item %s", id);
 }
 
@@ -479,7 +479,7 @@ static herr *write_participant(store *s, const actor *a, const char *training_id
     else
         store_bind_null(st, ":attended");
     if (creating) store_bind_text(st, ":now", now);
-    if ((e = store_run(st))) return e;
+    if ((e = store_run_done(&st))) return e;
     return store_changes(s) ? NULL : err_new(ERR_NOT_FOUND, "id", "no participant %s", id);
 }
 
@@ -573,7 +573,7 @@ static herr *insert_evaluation(store *s, const actor *a, const char *training_id
         store_bind_text(st, ":participant", json_str(in, "participant_id"));
         store_bind_text(st, ":answers", answers);
         store_bind_text(st, ":now", now);
-        e = store_run(st);
+        e = store_run_done(&st);
     }
     free(answers);
     if (e && e->code == ERR_CONFLICT) {

@@ -79,6 +79,14 @@ herr *stats_enter(store *s, const actor *a, const char *period, const json_t *in
 herr *stats_get(store *s, const char *ref_area, const char *period, const char *indicator,
                 json_t **out);
 
+/* The need-to-know view of figures computed from protection data (catalogue
+ * "protection"): in stats_get's answer each such cell's "value" becomes its "published"
+ * value (suppressed or rounded as the export sends it) and the indicator gets
+ * "values_published": true; in stats_compute's summary their "total" becomes null with
+ * "total_hidden": true. A statistician sees no count the published export hides. Other
+ * indicators are left as they are. */
+void stats_protection_published(json_t *got);
+
 /* Checks the stored figures of an administration (NULL: local) for the period against
  * the catalogue's rules: {"ref_area","period","checked","errors","warnings",
  * "violations":[{"rule","severity","indicator","cell":{"site","citizen","sex","age"},

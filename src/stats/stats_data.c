@@ -82,6 +82,28 @@ cleanup:
     return e;
 }
 
+void stats_protection_published(json_t *got) {
+    const stats_cat *cat = stats_cat_get();
+    size_t i, k;
+    json_t *ind, *cell;
+    json_array_foreach(json_object_get(got, "indicators"), i, ind) {
+        int n = stats_cat_indicator(cat, json_string_value(json_object_get(ind, "code")));
+        if (n < 0 || !cat->ind[n].computed || cat->ind[n].from == FROM_REGISTRY) continue;
+        json_t *cells = json_object_get(ind, "cells");
+        if (json_is_array(cells)) {
+            json_array_foreach(cells, k, cell) {
+                json_t *pub = json_object_get(cell, "published");
+                json_object_set(cell, "value", pub ? pub : json_null());
+            }
+            json_object_set_new(ind, "values_published", json_true());
+        }
+        if (json_object_get(ind, "total")) {
+            json_object_set_new(ind, "total", json_null());
+            json_object_set_new(ind, "total_hidden", json_true());
+        }
+    }
+}
+
 /* ---- entering aggregates ------------------------------------------------------------------ */
 
 static herr *cell_code(const json_t *cell, size_t i, const char *name, bool wanted, char out[8],

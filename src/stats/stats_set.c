@@ -143,7 +143,7 @@ herr *stats_set_replace(store *s, const stats_set *set, const bool *which) {
         store_bind_text(st, ":ref_area", set->ref_area);
         store_bind_text(st, ":period", set->period.text);
         store_bind_text(st, ":indicator", cat->ind[i].code);
-        e = store_run(st);
+        e = store_run_done(&st);
     }
     for (size_t i = 0; i < set->n && !e; i++) {
         const stats_cell *c = &set->cells[i];
@@ -168,7 +168,7 @@ herr *stats_set_replace(store *s, const stats_set *set, const bool *which) {
                         : c->source == 'e' ? "entered"
                                            : "imported");
         store_bind_text(st, ":at", at);
-        e = store_run(st);
+        e = store_run_done(&st);
     }
     return e;
 }

@@ -111,7 +111,7 @@ herr *stats_settings_set(store *s, const actor *a, const json_t *in, json_t **ou
         store_bind_text(st, ":key", keys[k]);
         store_bind_text(st, ":value", values[k]);
         store_bind_text(st, ":at", at);
-        e = store_run(st);
+        e = store_run_done(&st);
         json_array_append_new(changed, json_string(keys[k]));
     }
     json_t *detail = json_pack("{s:o}", "fields", changed);

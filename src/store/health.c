@@ -22,7 +22,7 @@ herr *store_check_writable(store *s) {
     if (e) return e;
     if ((e = store_prepare(s, probe_sql, &st))) goto cleanup;
     store_bind_text(st, ":at", at);
-    if ((e = store_run(st))) goto cleanup;
+    if ((e = store_run_done(&st))) goto cleanup;
     e = store_commit(s);
 cleanup:
     if (e) store_rollback(s);

@@ -38,7 +38,7 @@ static herr *apply_one(store *s, const char *module, const store_migration *m) {
     store_bind_text(st, ":module", module);
     store_bind_int(st, ":version", m->version);
     store_bind_text(st, ":at", at);
-    e = store_run(st);
+    e = store_run_done(&st);
 cleanup:
     if (e) {
         store_rollback(s);

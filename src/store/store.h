@@ -38,6 +38,11 @@ herr *store_commit(store *s);
 void store_rollback(store *s);
 bool store_in_transaction(const store *s);
 
+/* Calls fn(s) once after the outermost transaction open now commits (dropped when it
+ * rolls back; called at once outside a transaction). For work that must see only
+ * committed data, such as the audit log's head checkpoint. Up to 4 distinct fns. */
+void store_after_commit(store *s, void (*fn)(store *s));
+
 /* Returns a prepared statement for sql (cached per connection; sql should be a static
  * string). Give it back with store_done, which resets it. */
 herr *store_prepare(store *s, const char *sql, store_stmt **out);
@@ -54,8 +59,13 @@ void store_bind_blob(store_stmt *st, const char *param, const void *data, size_t
  * ERR_CONFLICT, a busy database ERR_IO, any bind error ERR_INTERNAL. */
 herr *store_step(store_stmt *st, bool *row);
 
-/* Runs a statement that returns no rows (step once, then done). */
+/* Runs a statement that returns no rows (steps once and resets). The statement stays
+ * the caller's: give it back with store_done (in cleanup), whether this failed or not. */
 herr *store_run(store_stmt *st);
+
+/* store_run, then store_done, and *st becomes NULL: a store_done(*st) in the caller's
+ * cleanup afterwards does nothing. The usual way to run a write. */
+herr *store_run_done(store_stmt **st);
 
 /* Column accessors for the current row; text is valid until the next step. */
 const char *store_text(store_stmt *st, int col);

@@ -1,8 +1,11 @@
 /* The SQLite backend of store.h. */
+#include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "core/mem.h"
@@ -23,6 +26,8 @@ struct store {
     char *path;
     store_stmt *cache;
     int depth; /* open transactions: 1 is BEGIN, deeper ones are savepoints */
+    void (*after_commit[4])(store *s); /* run once the outermost transaction commits */
+    int n_after_commit;
 };
 
 static herr *db_error(sqlite3 *db, int rc, const char *what) {
@@ -34,12 +39,32 @@ static herr *db_error(sqlite3 *db, int rc, const char *what) {
     return err_new(ERR_IO, NULL, "%s: %s", what, msg);
 }
 
+/* Creates path with mode 0600 when it does not exist; with always, also makes an
+ * existing file 0600 (a backup is written over). */
+static herr *create_private(const char *path, bool always) {
+    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd < 0 && errno == EEXIST) {
+        if (!always) return NULL;
+        fd = open(path, O_WRONLY | O_CLOEXEC);
+    }
+    if (fd < 0 || fchmod(fd, 0600) != 0) {
+        herr *e = err_new(ERR_IO, "db", "cannot create %s: %s", path, strerror(errno));
+        if (fd >= 0) close(fd);
+        return e;
+    }
+    close(fd);
+    return NULL;
+}
+
 herr *store_open(const char *path, bool create, store **out) {
     herr *e = NULL;
     sqlite3 *db = NULL;
     *out = NULL;
     if (!create && access(path, F_OK) != 0)
         return err_new(ERR_NOT_FOUND, "db", "no database at %s (run haven init first)", path);
+    /* Names, phones and risk flags: the file is the owner's alone, whatever the umask.
+     * SQLite gives its -wal, -shm and -journal files the database file's mode. */
+    if (create && (e = create_private(path, false))) return e;
     int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
     int rc = sqlite3_open_v2(path, &db, flags, NULL);
     if (rc != SQLITE_OK) {
@@ -117,7 +142,25 @@ herr *store_commit(store *s) {
         return e;
     }
     s->depth--;
+    if (s->depth == 0) {
+        int n = s->n_after_commit;
+        void (*fns[4])(store *);
+        memcpy(fns, s->after_commit, sizeof fns);
+        s->n_after_commit = 0;
+        for (int i = 0; i < n; i++) fns[i](s);
+    }
     return NULL;
+}
+
+void store_after_commit(store *s, void (*fn)(store *s)) {
+    if (s->depth == 0) {
+        fn(s);
+        return;
+    }
+    for (int i = 0; i < s->n_after_commit; i++)
+        if (s->after_commit[i] == fn) return;
+    if (s->n_after_commit < (int)(sizeof s->after_commit / sizeof s->after_commit[0]))
+        s->after_commit[s->n_after_commit++] = fn;
 }
 
 void store_rollback(store *s) {
@@ -130,6 +173,7 @@ void store_rollback(store *s) {
     }
     if (!sqlite3_get_autocommit(s->db)) sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
     s->depth = 0;
+    s->n_after_commit = 0;
 }
 
 bool store_in_transaction(const store *s) { return s->depth > 0; }
@@ -233,10 +277,21 @@ herr *store_step(store_stmt *st, bool *row) {
     return db_error(st->owner->db, rc, "database statement failed");
 }
 
+/* Never gives the statement back: the caller owns it until store_done, success or not.
+ * (It used to, and call sites that also gave it back in cleanup freed an uncached
+ * statement twice.) The reset ends the statement's read or write at once. */
 herr *store_run(store_stmt *st) {
     bool row;
     herr *e = store_step(st, &row);
-    store_done(st);
+    sqlite3_reset(st->stmt);
+    return e;
+}
+
+herr *store_run_done(store_stmt **st) {
+    if (!*st) return err_new(ERR_INTERNAL, NULL, "store_run_done without a statement");
+    herr *e = store_run(*st);
+    store_done(*st);
+    *st = NULL;
     return e;
 }
 
@@ -287,6 +342,10 @@ herr *store_make_append_only(store *s, const char *table) {
 herr *store_backup(store *s, const char *dest) {
     herr *e = NULL;
     sqlite3 *out = NULL;
+    if ((e = create_private(dest, true))) {
+        snprintf(e->field, sizeof e->field, "out");
+        return e;
+    }
     int rc = sqlite3_open_v2(dest, &out, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
     if (rc != SQLITE_OK) {
         e = err_new(ERR_IO, "out", "cannot create %s: %s", dest, sqlite3_errstr(rc));

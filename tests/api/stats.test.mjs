@@ -162,23 +162,27 @@ test('protection figures are computed for the statistician, who never reads a pr
 
   const c = await srv.request('POST', '/api/v1/stats/2012-03/compute', { token: stat, body: {} });
   assert.equal(c.status, 200, c.text);
-  const total = (code) => c.body.indicators.find((i) => i.code === code).total;
-  assert.equal(total('VUL_SCR'), 2);
-  assert.equal(total('VUL_SCR_PER'), 2);
-  assert.equal(total('VUL_RISK'), 1);
-  assert.equal(total('VUL_RISK_THB'), 1);
-  assert.equal(total('VUL_RISK_SGBV'), 1);
-  assert.equal(total('VUL_RISK_UASC'), 0);
-  assert.equal(total('VUL_REF'), 0);
+  // Figures from protection data: the statistician sees no raw total (issue #10).
+  for (const code of ['VUL_SCR', 'VUL_SCR_PER', 'VUL_RISK', 'VUL_RISK_THB', 'VUL_RISK_SGBV', 'VUL_RISK_UASC', 'VUL_REF']) {
+    const ind = c.body.indicators.find((i) => i.code === code);
+    assert.equal(ind.total, null, code);
+    assert.equal(ind.total_hidden, true, code);
+  }
+  assert.ok(c.body.indicators.find((i) => i.code === 'ARR').total !== null, 'registry figures keep their total');
 
-  // The review shows the count and what will be published: rounded to base 5.
+  // The review shows only what will be published: the one person at risk of trafficking
+  // is a 1 that the export rounds to 0, and the statistician sees the 0, not the 1.
   const g = await srv.request('GET', '/api/v1/stats/2012-03?indicator=VUL_RISK_THB', { token: stat });
   assert.equal(g.body.indicators[0].source, 'computed');
+  assert.equal(g.body.indicators[0].values_published, true);
   const cit = a.citizenship.length === 2 ? a.citizenship.toUpperCase() : a.citizenship === 'stateless' ? 'STLS' : 'UNK';
   const row = g.body.indicators[0].cells.find((x) => x.citizen === cit && x.sex === 'T' && x.age === 'TOTAL');
-  assert.equal(row.value, 1);
+  assert.equal(row.value, 0);
   assert.equal(row.published, 0);
   assert.equal(row.obs_status, 'R');
+  assert.ok(g.body.indicators[0].cells.every((x) => x.value === x.published), 'no unrounded cell');
+  const scr = await srv.request('GET', '/api/v1/stats/2012-03?indicator=VUL_SCR', { token: stat });
+  assert.ok(scr.body.indicators[0].cells.every((x) => x.value === x.published), 'no unsuppressed cell');
   const v = await srv.request('GET', '/api/v1/stats/2012-03/validation', { token: stat });
   assert.equal(v.body.errors, 0, JSON.stringify(v.body.violations.slice(0, 3)));
 

@@ -29,7 +29,7 @@ static __attribute__((unused)) void fx_site(store *s, const char *id, const char
     assert_ok(store_prepare(s, fx_site_sql, &st));
     store_bind_text(st, ":id", id);
     store_bind_text(st, ":code", code);
-    assert_ok(store_run(st));
+    assert_ok(store_run_done(&st));
 }
 
 static __attribute__((unused)) void fx_person(store *s, const char *id, const char *sex,
@@ -44,7 +44,7 @@ static __attribute__((unused)) void fx_person(store *s, const char *id, const ch
     store_bind_text(st, ":site", site);
     store_bind_text(st, ":at", at);
     store_bind_text(st, ":merged", merged);
-    assert_ok(store_run(st));
+    assert_ok(store_run_done(&st));
 }
 
 static __attribute__((unused)) void fx_stay(store *s, const char *id, const char *person,
@@ -58,7 +58,7 @@ static __attribute__((unused)) void fx_stay(store *s, const char *id, const char
     store_bind_text(st, ":in", in);
     store_bind_text(st, ":out", out);
     store_bind_text(st, ":reason", reason);
-    assert_ok(store_run(st));
+    assert_ok(store_run_done(&st));
 }
 
 static __attribute__((unused)) void fx_load(store *s) {

@@ -1,6 +1,7 @@
 /* The audit log: hash chain, tamper detection, append-only, the CLI's exit codes. */
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "audit/audit.h"
 #include "cli/cli.h"
@@ -126,6 +127,108 @@ static void test_list_filters_by_entity(void **state) {
     test_db_close(s);
 }
 
+/* The anchor beside the key file: "<db>.key.audit-key" and "<db>.key.audit-head". */
+static void anchor_paths(store *s, char key[512], char mac_key[600], char head[600]) {
+    snprintf(key, 512, "%s.key", store_path(s));
+    snprintf(mac_key, 600, "%s.audit-key", key);
+    snprintf(head, 600, "%s.audit-head", key);
+}
+
+static void anchor_cleanup(store *s) {
+    char key[512], mac_key[600], head[600];
+    anchor_paths(s, key, mac_key, head);
+    audit_anchor_forget();
+    unlink(mac_key);
+    unlink(head);
+}
+
+static void expect_message(store *s, const char *want, int64_t broken_seq) {
+    int64_t count, broken;
+    herr *e = audit_verify(s, &count, &broken);
+    assert_non_null(e);
+    if (!strstr(e->message, want)) print_error("got: %s\n", e->message);
+    assert_non_null(strstr(e->message, want));
+    assert_int_equal(broken, broken_seq);
+    err_free(e);
+}
+
+static void test_truncation_is_detected_against_the_checkpoint(void **state) {
+    (void)state;
+    store *s = test_db_open();
+    char key[512], mac_key[600], head[600];
+    anchor_paths(s, key, mac_key, head);
+    write_entries(s, 2);
+    assert_ok(audit_anchor_use(s, key, true)); /* the first checkpoint: #2 */
+    write_entries(s, 3);                       /* each commit moves it: #5 */
+    int64_t count, broken;
+    assert_ok(audit_verify(s, &count, &broken));
+    assert_int_equal(count, 5);
+    /* A write that rolls back does not move the checkpoint. */
+    actor a;
+    actor_system(&a, "tester");
+    assert_ok(store_begin(s));
+    assert_ok(audit_record(s, &a, "create", "thing", "gone", NULL));
+    store_rollback(s);
+    assert_ok(audit_verify(s, &count, &broken));
+    assert_int_equal(count, 5);
+
+    /* Without the anchor the chain alone cannot see it; with it, it can. */
+    tamper(s, "DELETE FROM audit_log WHERE seq >= 4");
+    audit_anchor_forget();
+    assert_ok(audit_verify(s, &count, &broken));
+    assert_int_equal(count, 3);
+    assert_ok(audit_anchor_use(s, key, false));
+    expect_message(s, "truncated: 2 entries missing after #3", 4);
+
+    /* New entries do not re-anchor a truncated log. */
+    write_entries(s, 1);
+    expect_message(s, "truncated: 1 entries missing after #4", 5);
+    write_entries(s, 2);
+    expect_message(s, "audit entry 5 is not the one the checkpoint", 5);
+
+    /* The command line says the same and exits 1. */
+    char path[512];
+    snprintf(path, sizeof path, "%s", store_path(s));
+    char *argv[] = {"haven", "audit", "verify", "--db", path, "--key-file", key, NULL};
+    assert_int_equal(cli_main(7, argv), 1);
+    anchor_cleanup(s);
+    test_db_close(s);
+}
+
+static void test_checkpoint_cannot_be_forged_or_removed(void **state) {
+    (void)state;
+    store *s = test_db_open();
+    char key[512], mac_key[600], head[600];
+    anchor_paths(s, key, mac_key, head);
+    assert_ok(audit_anchor_use(s, key, true));
+    write_entries(s, 4);
+    char path[512];
+    snprintf(path, sizeof path, "%s", store_path(s));
+    char *argv[] = {"haven", "audit", "verify", "--db", path, "--key-file", key, NULL};
+    assert_int_equal(cli_main(7, argv), 0);
+    /* Truncate and write a checkpoint for the shorter log without the key: refused. */
+    tamper(s, "DELETE FROM audit_log WHERE seq = 4");
+    FILE *f = fopen(head, "r");
+    assert_non_null(f);
+    char header[64], hash[80], mac[80];
+    long long n;
+    assert_int_equal(fscanf(f, "%63s %*s %lld %79s %79s", header, &n, hash, mac), 4);
+    fclose(f);
+    assert_int_equal(n, 4);
+    f = fopen(head, "w");
+    assert_non_null(f);
+    fprintf(f, "haven-audit-head v1\n3 %s %s\n", hash, mac);
+    fclose(f);
+    assert_int_equal(cli_main(7, argv), 1);
+    assert_err(audit_anchor_use(s, key, false), ERR_CONFLICT, NULL);
+    /* Removing the checkpoint is seen too. */
+    unlink(head);
+    assert_err(audit_anchor_use(s, key, false), ERR_CONFLICT, NULL);
+    assert_int_equal(cli_main(7, argv), 1);
+    anchor_cleanup(s);
+    test_db_close(s);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_intact_chain_verifies),
@@ -136,6 +239,8 @@ int main(void) {
         cmocka_unit_test(test_record_outside_transaction_is_refused),
         cmocka_unit_test(test_cli_verify_exit_codes),
         cmocka_unit_test(test_list_filters_by_entity),
+        cmocka_unit_test(test_truncation_is_detected_against_the_checkpoint),
+        cmocka_unit_test(test_checkpoint_cannot_be_forged_or_removed),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -84,6 +84,33 @@ static void test_clean_file_exits_0_and_lists_the_pairs(void **state) {
     mem_free(in);
 }
 
+/* Ids that a spreadsheet would run as formulas come out as text (issue #10). */
+static void test_formula_ids_are_escaped(void **state) {
+    (void)state;
+    char *in = write_temp("id,given_name,family_name,sex,birth_date,citizenship\n"
+                          "\"=HYPERLINK(\"\"http://x\"\")\",Mohammad,Hussaini,M,1999-03-14,AF\n"
+                          "@SUM(A1),Mohammad,Hussaini,M,1999-03-14,AF\n"
+                          "+1,Mohammad,Hussaini,M,1999-03-14,AF\n"
+                          "-2,Mohammad,Hussaini,M,1999-03-14,AF\n"
+                          "\"\tx\",Mohammad,Hussaini,M,1999-03-14,AF\n");
+    const char *args[] = {"match", "dedup", in, "--threshold", "0.5", NULL};
+    assert_int_equal(run(args), 0);
+    char *out = slurp(out_path);
+    assert_non_null(strstr(out, "\"'=HYPERLINK(\"\"http://x\"\")\""));
+    assert_non_null(strstr(out, "\"'@SUM(A1)\""));
+    assert_non_null(strstr(out, "\"'+1\""));
+    assert_non_null(strstr(out, "\"'-2\""));
+    assert_non_null(strstr(out, "\"'\tx\""));
+    /* No line (after the header) starts a cell with a formula character. */
+    for (const char *p = strchr(out, '\n'); p && p[1]; p = strchr(p + 1, '\n'))
+        assert_null(strchr("=+-@\t\r", p[1]));
+    for (const char *p = strchr(out, ','); p; p = strchr(p + 1, ','))
+        assert_true(!p[1] || !strchr("=+-@\t\r", p[1]));
+    mem_free(out);
+    unlink(in);
+    mem_free(in);
+}
+
 static void test_explain_adds_reasons(void **state) {
     (void)state;
     char *in = write_temp(clean_csv);
@@ -289,6 +316,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_clean_file_exits_0_and_lists_the_pairs),
         cmocka_unit_test(test_explain_adds_reasons),
+        cmocka_unit_test(test_formula_ids_are_escaped),
         cmocka_unit_test(test_malformed_lines_are_reported_and_exit_1),
         cmocka_unit_test(test_usage_errors_exit_2),
         cmocka_unit_test(test_demo_people_writes_data_and_truth),

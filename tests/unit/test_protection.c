@@ -327,7 +327,7 @@ static void test_sealed_value_moved_to_another_record_does_not_open(void **state
                             &st));
     store_bind_text(st, ":a", a);
     store_bind_text(st, ":b", b);
-    assert_ok(store_run(st));
+    assert_ok(store_run_done(&st));
     json_t *out = NULL;
     assert_err(protection_screening_list(f->s, &f->prot, f->person[0], &out), ERR_IO, NULL);
 }

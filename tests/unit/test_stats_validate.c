@@ -18,7 +18,7 @@ static void put(store *s, const char *period, const char *ind, const char *cit, 
     store_bind_text(st, ":ind", ind);
     store_bind_text(st, ":cit", cit);
     store_bind_double(st, ":value", value);
-    assert_ok(store_run(st));
+    assert_ok(store_run_done(&st));
 }
 
 static void enter(store *s, const char *period, const char *ind, const char *cit, int value) {

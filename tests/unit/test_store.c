@@ -1,5 +1,9 @@
 /* The storage interface: migrations, transactions and savepoints, errors. */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "testutil.h"
 
@@ -55,7 +59,7 @@ static herr *insert(store *s, const char *name) {
     herr *e = store_prepare(s, insert_sql, &st);
     if (e) return e;
     store_bind_text(st, ":name", name);
-    return store_run(st);
+    return store_run_done(&st);
 }
 
 static void test_savepoint_rolls_back_only_the_inner_write(void **state) {
@@ -94,7 +98,53 @@ static void test_unknown_parameter_is_reported_at_step(void **state) {
     store_stmt *st = NULL;
     assert_ok(store_prepare(s, insert_sql, &st));
     store_bind_text(st, ":nmae", "typo");
-    assert_err(store_run(st), ERR_INTERNAL, NULL);
+    assert_err(store_run_done(&st), ERR_INTERNAL, NULL);
+    test_db_close(s);
+}
+
+/* An uncached statement (the same SQL already busy) that fails: store_run keeps it, the
+ * caller gives it back once in cleanup. Before the fix store_run freed it and the
+ * cleanup freed it again (ASan: double free). */
+static herr *insert_nested_failing(store *s) {
+    store_stmt *outer = NULL, *inner = NULL;
+    herr *e = store_prepare(s, insert_sql, &outer);
+    if (e) goto cleanup;
+    if ((e = store_prepare(s, insert_sql, &inner))) goto cleanup;
+    store_bind_text(inner, ":name", "first"); /* taken: a conflict */
+    if ((e = store_run(inner))) goto cleanup;
+cleanup:
+    store_done(inner);
+    store_done(outer);
+    return e;
+}
+
+static void test_failed_uncached_statement_is_freed_once(void **state) {
+    (void)state;
+    store *s = test_db_open();
+    assert_ok(store_migrate(s, "demo_module", migrations, 2));
+    assert_err(insert_nested_failing(s), ERR_CONFLICT, NULL);
+    /* The cached statement was given back: it runs again. */
+    assert_ok(insert(s, "third"));
+    test_db_close(s);
+}
+
+static void test_run_done_gives_back_and_clears(void **state) {
+    (void)state;
+    store *s = test_db_open();
+    assert_ok(store_migrate(s, "demo_module", migrations, 2));
+    store_stmt *outer = NULL, *inner = NULL;
+    assert_ok(store_prepare(s, insert_sql, &outer));
+    assert_ok(store_prepare(s, insert_sql, &inner));
+    store_bind_text(inner, ":name", "first");
+    assert_err(store_run_done(&inner), ERR_CONFLICT, NULL);
+    assert_null(inner);
+    store_done(inner); /* a cleanup after it does nothing */
+    store_bind_text(outer, ":name", "fourth");
+    assert_ok(store_run_done(&outer));
+    assert_null(outer);
+    int64_t n;
+    assert_ok(count_rows(s, "SELECT COUNT(*) FROM t", &n));
+    assert_int_equal(n, 2);
     test_db_close(s);
 }
 
@@ -126,6 +176,48 @@ static void test_open_missing_database_is_not_found(void **state) {
     assert_null(s);
 }
 
+static unsigned mode_of(const char *path) {
+    struct stat sb;
+    assert_int_equal(stat(path, &sb), 0);
+    return (unsigned)(sb.st_mode & 0777);
+}
+
+/* The database, its -wal and -shm, and a backup: 0600 under the usual umask 022. */
+static void test_database_files_are_private(void **state) {
+    (void)state;
+    char dir[] = "/tmp/haven-mode-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char db[128], wal[140], shm[140], backup[128], backup_old[128];
+    snprintf(db, sizeof db, "%s/haven.db", dir);
+    snprintf(wal, sizeof wal, "%s-wal", db);
+    snprintf(shm, sizeof shm, "%s-shm", db);
+    snprintf(backup, sizeof backup, "%s/backup.db", dir);
+    snprintf(backup_old, sizeof backup_old, "%s/old.db", dir);
+    mode_t saved = umask(022);
+    store *s = NULL;
+    assert_ok(store_open(db, true, &s));
+    assert_ok(store_migrate(s, "demo_module", migrations, 2));
+    assert_int_equal(mode_of(db), 0600);
+    assert_int_equal(mode_of(wal), 0600);
+    assert_int_equal(mode_of(shm), 0600);
+    assert_ok(store_backup(s, backup));
+    assert_int_equal(mode_of(backup), 0600);
+    FILE *f = fopen(backup_old, "w"); /* a backup written over a file others could read */
+    assert_non_null(f);
+    fclose(f);
+    chmod(backup_old, 0644);
+    assert_ok(store_backup(s, backup_old));
+    assert_int_equal(mode_of(backup_old), 0600);
+    store_close(s);
+    umask(saved);
+    unlink(backup);
+    unlink(backup_old);
+    unlink(wal);
+    unlink(shm);
+    unlink(db);
+    rmdir(dir);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_migrations_apply_once),
@@ -134,6 +226,9 @@ int main(void) {
         cmocka_unit_test(test_constraint_violation_is_a_conflict),
         cmocka_unit_test(test_unknown_parameter_is_reported_at_step),
         cmocka_unit_test(test_same_statement_can_nest),
+        cmocka_unit_test(test_failed_uncached_statement_is_freed_once),
+        cmocka_unit_test(test_run_done_gives_back_and_clears),
+        cmocka_unit_test(test_database_files_are_private),
         cmocka_unit_test(test_open_missing_database_is_not_found),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
