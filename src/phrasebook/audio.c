@@ -181,7 +181,7 @@ static void keep(store *s, const char *id, const char *lang, const char *v, cons
         store_bind_text(st, ":lang", lang);
         store_bind_text(st, ":v", v);
         store_bind_blob(st, ":wav", wav, len);
-        e = store_run(st);
+        e = store_run_done(&st);
     }
     if (e) log_error("phrasebook audio of %s/%s not kept: %s", id, lang, e->message);
     err_free(e);

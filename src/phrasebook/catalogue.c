@@ -263,7 +263,7 @@ herr *phrasebook_text_update(store *s, const actor *a, const char *sentence_id, 
     store_bind_text(st, ":by", a->username);
     store_bind_text(st, ":id", sentence_id);
     store_bind_text(st, ":lang", lang);
-    e = store_run(st);
+    e = store_run_done(&st);
     st = NULL;
     if (e) goto cleanup;
     detail = json_pack("{s:s,s:b,s:s,s:s}", "lang", lang, "text_changed", text_changed,

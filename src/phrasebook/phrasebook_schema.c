@@ -137,7 +137,7 @@ static herr *insert_rows(store *s, const char *sql, const json_t *rows, const ch
                 store_bind_text(st, names[c], v);
         }
         if (position) store_bind_int(st, position, (int64_t)i);
-        if ((e = store_run(st))) return e;
+        if ((e = store_run_done(&st))) return e;
     }
     return NULL;
 }
@@ -151,7 +151,7 @@ static herr *insert_json(store *s, const char *sql, const json_t *rows, const ch
     if (!(e = store_prepare(s, sql, &st))) {
         store_bind_text(st, ":rows", text);
         if (lang) store_bind_text(st, ":lang", lang);
-        e = store_run(st);
+        e = store_run_done(&st);
     }
     free(text);
     return e;
