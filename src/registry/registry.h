@@ -71,6 +71,12 @@ herr *registry_person_search(store *s, const actor *a, const registry_person_que
 herr *registry_find_candidates(store *s, const actor *a, const json_t *person,
                                const char *exclude_id, json_t **out);
 
+/* Opens the opaque reference the desk was given for a candidate it may not see
+ * ("C-..."): {"reference","person_id","reg_no","given_name","family_name","birth_date",
+ * "registration_site_id"} for an actor who may see that person (a supervisor of the
+ * site), audited as a read; ERR_NOT_FOUND for everyone else, as for an unknown one. */
+herr *registry_candidate_ref_open(store *s, const actor *a, const char *ref, json_t **out);
+
 /* Marks other_id ({"other_id"}) as the same person as id: the other record points at
  * id from then on (search and candidates skip it; id's profile shows both records'
  * stays); nothing is deleted. Both must be visible; a record already merged, one that
