@@ -51,7 +51,7 @@ static herr *candidate_ref(store *s, const actor *a, const char *person_id, char
     store_stmt *st = NULL;
     bool row = false;
     char made[16] = "C-", now[CLOCK_ISO_LEN];
-    id_password(made + 2, 11);
+    id_password(made + 2, 13);
     clock_format_iso(clock_now(), now);
     herr *e = store_begin(s);
     if (e) return e;
