@@ -7,6 +7,8 @@ import { startServer } from '../api/harness.mjs';
 import { openBrowser, login, checkA11y } from './browser.mjs';
 
 let server, b;
+// The refusals this test provokes on purpose (400) are logged by chromium as failed loads.
+const unexpected = (errors) => errors.filter((e) => !/status of 400/.test(e));
 
 before(async () => {
   server = await startServer({ demo: true, people: 100 });
@@ -54,7 +56,7 @@ test('a user changes their own password; the old one stops working', async () =>
   await page.locator('#logout').click();
   await page.getByRole('heading', { level: 1, name: 'Log in to Haven' }).waitFor();
   await login(page, server, 'counsellor');
-  assert.deepEqual(errors, []);
+  assert.deepEqual(unexpected(errors), []);
 });
 
 test('the password page in Bosnian and Serbian Cyrillic', async () => {
@@ -100,5 +102,5 @@ test('the admin grants protection access with a reason; the protection dashboard
   await row.waitFor();
   assert.match(await row.innerText(), /gbv\.selma\s+Protection officer\s+TRC Lipa\s+admin\s+GBV caseworker for Lipa from 1 December/);
   await checkA11y(page, 'protection dashboard with grants');
-  assert.deepEqual(errors, []);
+  assert.deepEqual(unexpected(errors), []);
 });
