@@ -127,7 +127,8 @@ static herr *describe(store *s, const actor *a, const match_candidate *c, const 
 
 static const char open_ref_sql[] =
     "SELECT p.id, p.reg_no, p.given_name, p.family_name, p.birth_date, p.registration_site_id, "
-    REGISTRY_PERSON_SCOPE " FROM candidate_refs r JOIN persons p ON p.id = r.person_id"
+    REGISTRY_PERSON_SCOPE ", p.birth_date_precision, p.citizenship, p.registered_at"
+    " FROM candidate_refs r JOIN persons p ON p.id = r.person_id"
     " WHERE r.ref = :ref";
 
 herr *registry_candidate_ref_open(store *s, const actor *a, const char *ref, json_t **out) {
@@ -149,6 +150,9 @@ herr *registry_candidate_ref_open(store *s, const actor *a, const char *ref, jso
                   store_text(st, 0), "reg_no", store_text(st, 1), "given_name", store_text(st, 2),
                   "family_name", store_text(st, 3), "birth_date", store_text(st, 4),
                   "registration_site_id", store_text(st, 5));
+    json_set_str(j, "birth_date_precision", store_text(st, 7));
+    json_set_str(j, "citizenship", store_text(st, 8));
+    json_set_str(j, "registered_at", store_text(st, 9));
     store_done(st);
     st = NULL;
     json_t *detail = json_pack("{s:s}", "person_id", json_str(j, "person_id"));

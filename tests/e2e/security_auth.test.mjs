@@ -104,3 +104,42 @@ test('the admin grants protection access with a reason; the protection dashboard
   await checkA11y(page, 'protection dashboard with grants');
   assert.deepEqual(unexpected(errors), []);
 });
+
+test('the desk sees a reference for a person it cannot see; the administrator opens it in search', async () => {
+  const own = await openBrowser(server.base); // a browser of its own: runs alone too
+  const { page, errors } = own;
+  const token = await server.login('admin');
+  const sites = (await server.request('GET', '/api/v1/sites', { token })).body.items;
+  const borici = sites.find((s) => s.code === 'BOR').id;
+  const reg = await server.request('POST', '/api/v1/persons', { token, body: {
+    given_name: 'Zarghuna', family_name: 'Mirwaisi', sex: 'F', birth_date: '1994-07-02',
+    birth_date_precision: 'exact', citizenship: 'AF', languages: ['ps'], site_id: borici } });
+  assert.equal(reg.status, 201, reg.text);
+
+  await login(page, server, 'registrar');
+  await page.goto('/register');
+  await page.getByLabel('Given name').fill('Zarghuna');
+  await page.getByLabel('Family name').fill('Mirwaisi');
+  const hidden = page.locator('#cand-list .candidate[data-reference]');
+  await hidden.first().waitFor();
+  const reference = await hidden.first().getAttribute('data-reference');
+  const text = await hidden.first().innerText();
+  assert.match(text, new RegExp(`Reference for your supervisor: ${reference}`));
+  for (const secret of ['Zarghuna', 'Mirwaisi', reg.body.reg_no, '1994']) assert.ok(!text.includes(secret), text);
+  await checkA11y(page, 'registration desk, hidden candidate');
+
+  // The registrar cannot open it; the administrator (who sees every site) can.
+  await page.goto(`/search?q=${reference}`);
+  await page.locator('#search-status').getByText(`No person you may open has the candidate reference ${reference}.`).waitFor();
+  await page.locator('#logout').click();
+  await page.getByRole('heading', { level: 1, name: 'Log in to Haven' }).waitFor();
+  await login(page, server, 'admin');
+  await page.goto('/search');
+  await page.locator('#search-q').fill(reference);
+  await page.locator('#search-q').press('Enter');
+  await page.locator('#search-results').getByText(reg.body.reg_no).waitFor();
+  await page.locator('#search-status').getByText(`The person of candidate reference ${reference}.`).waitFor();
+  await checkA11y(page, 'search, candidate reference');
+  assert.deepEqual(unexpected(errors), []);
+  await own.browser.close();
+});
