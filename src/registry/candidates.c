@@ -59,8 +59,9 @@ static herr *candidate_ref(store *s, const actor *a, const char *person_id, char
     store_bind_text(st, ":ref", made);
     store_bind_text(st, ":id", person_id);
     store_bind_text(st, ":now", now);
-    if ((e = store_run(st))) goto cleanup;
+    e = store_run(st); /* store_run gives the statement back, whatever the outcome */
     st = NULL;
+    if (e) goto cleanup;
     if (store_changes(s) > 0 && (e = audit_record(s, a, "create", "candidate_ref", made, NULL)))
         goto cleanup;
     if ((e = store_prepare(s, ref_get_sql, &st))) goto cleanup;
