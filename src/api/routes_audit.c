@@ -23,7 +23,8 @@ static herr *list_audit(api_request *req, api_response *res) {
     bool details = auth_allows(req->actor.role, "protection.details");
     const char *entity = api_query(req, "entity");
     if (!details && audit_is_protection_fact(entity) && api_query(req, "id"))
-        return err_new(ERR_FORBIDDEN, "id", "the entries of one protection record are need to know");
+        return err_new(ERR_FORBIDDEN, "id",
+                       "the entries of one protection record are need to know");
     json_t *out = NULL;
     e = audit_list(req->db, entity, api_query(req, "id"), limit, before, &out);
     if (!e && !details) audit_redact_protection(out);

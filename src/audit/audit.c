@@ -252,12 +252,12 @@ herr *audit_list_action(store *s, const char *action, int limit, json_t **out) {
         if (e || !row) break;
         json_t *detail = json_loads(store_text(st, 8), 0, NULL);
         json_array_append_new(
-            items, json_pack("{s:I,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:o}", "seq",
-                             (json_int_t)store_int(st, 0), "at", store_text(st, 1), "actor_id",
-                             store_text(st, 2), "actor_name", store_text(st, 3), "action",
-                             store_text(st, 4), "entity", store_text(st, 5), "entity_id",
-                             store_text(st, 6), "address", store_text(st, 7), "detail",
-                             detail ? detail : json_object()));
+            items,
+            json_pack("{s:I,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:o}", "seq", (json_int_t)store_int(st, 0),
+                      "at", store_text(st, 1), "actor_id", store_text(st, 2), "actor_name",
+                      store_text(st, 3), "action", store_text(st, 4), "entity", store_text(st, 5),
+                      "entity_id", store_text(st, 6), "address", store_text(st, 7), "detail",
+                      detail ? detail : json_object()));
     }
 cleanup:
     store_done(st);
@@ -284,8 +284,7 @@ void audit_redact_protection(json_t *list) {
     size_t i;
     json_t *item;
     json_array_foreach(json_object_get(list, "items"), i, item) {
-        if (!audit_is_protection_fact(json_string_value(json_object_get(item, "entity"))))
-            continue;
+        if (!audit_is_protection_fact(json_string_value(json_object_get(item, "entity")))) continue;
         const char *action = json_string_value(json_object_get(item, "action"));
         bool read = action && !strcmp(action, "read");
         json_object_set_new(item, "action", json_string(read ? "read" : "change"));

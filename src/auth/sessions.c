@@ -340,8 +340,9 @@ herr *auth_password_change(store *s, const actor *a, const char *keep_token, con
     }
     if ((e = auth_password_check(username, next, "new_password"))) return e;
     if (!strcmp(current, next))
-        return err_with(err_invalid("new_password", "the new password must differ from the current one"),
-                        "password_same", (const char *)NULL);
+        return err_with(
+            err_invalid("new_password", "the new password must differ from the current one"),
+            "password_same", (const char *)NULL);
     char new_hash[CRYPTO_PWHASH_LEN], now[CLOCK_ISO_LEN], keep[CRYPTO_HASH_HEX_LEN] = "";
     if ((e = crypto_password_hash(next, new_hash))) return e;
     if (keep_token) crypto_hash_hex(keep_token, strlen(keep_token), keep);

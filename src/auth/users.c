@@ -64,7 +64,9 @@ static void load_common_line(char *line, void *ctx) {
     lower_ascii(line, common[n_common++], sizeof common[0]);
 }
 
-static void load_common(void) { datafile_each_line("common_passwords.txt", load_common_line, NULL); }
+static void load_common(void) {
+    datafile_each_line("common_passwords.txt", load_common_line, NULL);
+}
 
 static size_t utf8_chars(const char *p) {
     size_t n = 0;
@@ -77,9 +79,9 @@ herr *auth_password_check(const char *username, const char *password, const char
     if (utf8_chars(password) < AUTH_MIN_PASSWORD) {
         char min[8];
         snprintf(min, sizeof min, "%d", AUTH_MIN_PASSWORD);
-        return err_with(err_invalid(field, "%s must have at least %d characters", field,
-                                    AUTH_MIN_PASSWORD),
-                        "password_short", "min", min, (const char *)NULL);
+        return err_with(
+            err_invalid(field, "%s must have at least %d characters", field, AUTH_MIN_PASSWORD),
+            "password_short", "min", min, (const char *)NULL);
     }
     char lower[256], user[64] = "";
     lower_ascii(password, lower, sizeof lower);
@@ -109,10 +111,11 @@ static herr *check_reason(const json_t *in) {
     size_t visible = 0;
     for (const char *p = r ? r : ""; *p; p++)
         if (!isspace((unsigned char)*p) && ((unsigned char)*p & 0xC0) != 0x80) visible++;
-    if (!r) return err_with(err_invalid("access_reason",
-                                        "access_reason is required: this role reads protection or "
-                                        "PSEA data"),
-                            "access_reason_required", (const char *)NULL);
+    if (!r)
+        return err_with(err_invalid("access_reason",
+                                    "access_reason is required: this role reads protection or "
+                                    "PSEA data"),
+                        "access_reason_required", (const char *)NULL);
     if (visible < AUTH_MIN_ACCESS_REASON)
         return err_with(err_invalid("access_reason",
                                     "access_reason must say why, in at least %d characters",

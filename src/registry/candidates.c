@@ -100,10 +100,10 @@ static herr *describe(store *s, const actor *a, const match_candidate *c, const 
     if (!e && row) {
         bool visible = store_int(st, 6) != 0;
         if (visible) {
-            json_t *j = json_pack("{s:s,s:f,s:o,s:o,s:b}", "id", c->id, "score", c->score,
-                                  "reasons", strings((char(*)[96])c->reasons, c->n_reasons),
-                                  "reason_codes",
-                                  codes((char(*)[48])c->reason_codes, c->n_reasons), "visible", 1);
+            json_t *j =
+                json_pack("{s:s,s:f,s:o,s:o,s:b}", "id", c->id, "score", c->score, "reasons",
+                          strings((char(*)[96])c->reasons, c->n_reasons), "reason_codes",
+                          codes((char(*)[48])c->reason_codes, c->n_reasons), "visible", 1);
             json_set_str(j, "reg_no", store_text(st, 5));
             json_set_str(j, "given_name", store_text(st, 1));
             json_set_str(j, "family_name", store_text(st, 2));
@@ -127,8 +127,8 @@ static herr *describe(store *s, const actor *a, const match_candidate *c, const 
 }
 
 static const char open_ref_sql[] =
-    "SELECT p.id, p.reg_no, p.given_name, p.family_name, p.birth_date, p.registration_site_id, "
-    REGISTRY_PERSON_SCOPE ", p.birth_date_precision, p.citizenship, p.registered_at"
+    "SELECT p.id, p.reg_no, p.given_name, p.family_name, p.birth_date, p.registration_site_id, " REGISTRY_PERSON_SCOPE
+    ", p.birth_date_precision, p.citizenship, p.registered_at"
     " FROM candidate_refs r JOIN persons p ON p.id = r.person_id"
     " WHERE r.ref = :ref";
 
@@ -147,10 +147,10 @@ herr *registry_candidate_ref_open(store *s, const actor *a, const char *ref, jso
         e = err_new(ERR_NOT_FOUND, "ref", "no candidate reference %s that you may open", ref);
         goto cleanup;
     }
-    j = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "reference", ref, "person_id",
-                  store_text(st, 0), "reg_no", store_text(st, 1), "given_name", store_text(st, 2),
-                  "family_name", store_text(st, 3), "birth_date", store_text(st, 4),
-                  "registration_site_id", store_text(st, 5));
+    j = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "reference", ref, "person_id", store_text(st, 0),
+                  "reg_no", store_text(st, 1), "given_name", store_text(st, 2), "family_name",
+                  store_text(st, 3), "birth_date", store_text(st, 4), "registration_site_id",
+                  store_text(st, 5));
     json_set_str(j, "birth_date_precision", store_text(st, 7));
     json_set_str(j, "citizenship", store_text(st, 8));
     json_set_str(j, "registered_at", store_text(st, 9));

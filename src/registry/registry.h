@@ -76,8 +76,9 @@ herr *registry_find_candidates(store *s, const actor *a, const json_t *person,
 
 /* Opens the opaque reference the desk was given for a candidate it may not see
  * ("C-..."): {"reference","person_id","reg_no","given_name","family_name","birth_date",
- * "birth_date_precision","citizenship","registration_site_id","registered_at"} for an actor who may see that person (a supervisor of the
- * site), audited as a read; ERR_NOT_FOUND for everyone else, as for an unknown one. */
+ * "birth_date_precision","citizenship","registration_site_id","registered_at"} for an actor who may
+ * see that person (a supervisor of the site), audited as a read; ERR_NOT_FOUND for everyone else,
+ * as for an unknown one. */
 herr *registry_candidate_ref_open(store *s, const actor *a, const char *ref, json_t **out);
 
 /* Marks other_id ({"other_id"}) as the same person as id: the other record points at

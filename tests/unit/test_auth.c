@@ -234,7 +234,7 @@ static void test_guessing_has_global_bounds(void **state) {
         snprintf(address, sizeof address, "10.2.%d.%d", i / 200, i % 200);
         seed_failure(s, "mirza", address, t);
     }
-    login_ok(s, "mirza", "10.9.9.8"); /* 99: not yet */
+    login_ok(s, "mirza", "10.9.9.8");   /* 99: not yet */
     fail_login(s, "mirza", "10.2.9.9"); /* the hundredth */
     login_waits(s, "mirza", "10.9.9.9");
     login_ok(s, "dino", "10.9.9.9"); /* other accounts are not concerned */
@@ -290,8 +290,8 @@ static void test_user_changes_own_password(void **state) {
     json_decref(user);
     actor a;
     assert_ok(auth_session_actor(s, keep, "10.0.0.1", &a));
-    json_t *wrong = json_pack("{s:s,s:s}", "current_password", "not my password",
-                              "new_password", "a fresh long passphrase");
+    json_t *wrong = json_pack("{s:s,s:s}", "current_password", "not my password", "new_password",
+                              "a fresh long passphrase");
     assert_err(auth_password_change(s, &a, keep, wrong), ERR_INVALID, "current_password");
     json_t *weak = json_pack("{s:s,s:s}", "current_password", "correct horse battery",
                              "new_password", "password1234");
