@@ -168,7 +168,11 @@ int api_error_response(const herr *e, struct MHD_Response **out) {
                                             MHD_RESPMEM_PERSISTENT);
         if (r) MHD_add_response_header(r, "Content-Type", "application/json; charset=utf-8");
     } else if (e->code == ERR_RATE_LIMITED) {
-        MHD_add_response_header(r, "Retry-After", "900");
+        /* A login delay names its own wait (auth's "login_wait" key, param seconds). */
+        const char *wait = "900";
+        for (int i = 0; i < e->n_params; i++)
+            if (!strcmp(e->params[i].name, "seconds")) wait = e->params[i].value;
+        MHD_add_response_header(r, "Retry-After", wait);
     } else if (e->code == ERR_UNAVAILABLE) {
         MHD_add_response_header(r, "Retry-After", "2");
     }

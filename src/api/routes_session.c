@@ -65,10 +65,17 @@ static herr *patch_me(api_request *req, api_response *res) {
     return api_reply(res, 200, user);
 }
 
+/* Changing one's own password; the other sessions of the user end, this one stays. */
+static herr *post_my_password(api_request *req, api_response *res) {
+    herr *e = auth_password_change(req->db, &req->actor, req->token, req->body);
+    return e ? e : api_reply(res, 204, NULL);
+}
+
 const api_route api_routes_session[] = {
     {"POST", "/api/v1/session", NULL, post_session, NULL, 4096},
     {"DELETE", "/api/v1/session", "session.own", delete_session, NULL, 0},
     {"GET", "/api/v1/me", "session.own", get_me, NULL, 0},
     {"PATCH", "/api/v1/me", "session.own", patch_me, NULL, 0},
+    {"POST", "/api/v1/me/password", "session.own", post_my_password, NULL, 4096},
     {NULL, NULL, NULL, NULL, NULL, 0},
 };

@@ -441,3 +441,63 @@ herr *audit_list_restricted(store *s, const char *entity, const char *entity_id,
         return err_new(ERR_INTERNAL, "entity", "not a restricted entity: %s", entity);
     return list(s, entity, entity_id, limit, 0, true, out);
 }
+
+static const char action_sql[] =
+    "SELECT seq, at, actor_id, actor_name, action, entity, entity_id, address, detail"
+    " FROM audit_log WHERE action = :action ORDER BY seq DESC LIMIT :limit";
+
+herr *audit_list_action(store *s, const char *action, int limit, json_t **out) {
+    store_stmt *st = NULL;
+    json_t *items = json_array();
+    herr *e = store_prepare(s, action_sql, &st);
+    if (e) goto cleanup;
+    store_bind_text(st, ":action", action);
+    store_bind_int(st, ":limit", limit);
+    for (;;) {
+        bool row;
+        e = store_step(st, &row);
+        if (e || !row) break;
+        json_t *detail = json_loads(store_text(st, 8), 0, NULL);
+        json_array_append_new(
+            items,
+            json_pack("{s:I,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:o}", "seq", (json_int_t)store_int(st, 0),
+                      "at", store_text(st, 1), "actor_id", store_text(st, 2), "actor_name",
+                      store_text(st, 3), "action", store_text(st, 4), "entity", store_text(st, 5),
+                      "entity_id", store_text(st, 6), "address", store_text(st, 7), "detail",
+                      detail ? detail : json_object()));
+    }
+cleanup:
+    store_done(st);
+    if (e) {
+        json_decref(items);
+        return e;
+    }
+    *out = json_pack("{s:o}", "items", items);
+    return NULL;
+}
+
+/* Entities of the protection module that carry no fact about a person. */
+static const char *const protection_plain[] = {"protection_key", "protection_provider",
+                                               "protection_figures"};
+
+bool audit_is_protection_fact(const char *entity) {
+    if (!entity || strncmp(entity, "protection_", 11) != 0) return false;
+    for (size_t i = 0; i < sizeof protection_plain / sizeof protection_plain[0]; i++)
+        if (!strcmp(entity, protection_plain[i])) return false;
+    return true;
+}
+
+void audit_redact_protection(json_t *list) {
+    size_t i;
+    json_t *item;
+    json_array_foreach(json_object_get(list, "items"), i, item) {
+        if (!audit_is_protection_fact(json_string_value(json_object_get(item, "entity")))) continue;
+        const char *action = json_string_value(json_object_get(item, "action"));
+        bool read = action && !strcmp(action, "read");
+        json_object_set_new(item, "action", json_string(read ? "read" : "change"));
+        json_object_set_new(item, "entity", json_string("protection"));
+        json_object_set_new(item, "entity_id", json_string(""));
+        json_object_set_new(item, "detail", json_object());
+        json_object_set_new(item, "redacted", json_true());
+    }
+}

@@ -70,4 +70,18 @@ herr *audit_list(store *s, const char *entity, const char *entity_id, int limit,
 herr *audit_list_restricted(store *s, const char *entity, const char *entity_id, int limit,
                             json_t **out);
 
+/* The entries of one action (for example "protection.access_granted"), newest first, at
+ * most limit. Caller owns *out: {"items":[...]}. */
+herr *audit_list_action(store *s, const char *action, int limit, json_t **out);
+
+/* True for the protection module's entities whose entries carry facts about a person
+ * (cases, referrals, screenings, consents, break-glass, case items, their reads). */
+bool audit_is_protection_fact(const char *entity);
+
+/* In a list made by audit_list, replaces each entry about protection facts by what a
+ * reader without protection details may know: that a protection record was changed or
+ * read, when, by whom and from where (entity "protection", action "change" or "read",
+ * entity_id "", detail {}, "redacted": true). */
+void audit_redact_protection(json_t *list);
+
 #endif

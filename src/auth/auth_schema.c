@@ -33,7 +33,11 @@ static const char migration_1[] =
     "CREATE INDEX login_failures_username ON login_failures (username, at);"
     "CREATE INDEX login_failures_address ON login_failures (address, at);";
 
-static const store_migration migrations[] = {{1, migration_1}};
+/* The login delay is counted per (username, address) pair. */
+static const char migration_2[] =
+    "CREATE INDEX login_failures_pair ON login_failures (username, address, at);";
+
+static const store_migration migrations[] = {{1, migration_1}, {2, migration_2}};
 
 herr *auth_migrate(store *s) {
     return store_migrate(s, "auth", migrations, sizeof migrations / sizeof migrations[0]);

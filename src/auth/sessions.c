@@ -1,5 +1,6 @@
 /* Logins, sessions and the login rate limit. */
 #include <pthread.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -7,47 +8,109 @@
 #include "auth/auth.h"
 #include "core/clock.h"
 #include "core/crypto.h"
+#include "core/json.h"
 #include "core/mem.h"
 
-/* Failed logins allowed in the window, per username and per address. Per address is
- * higher: a reception centre's clerks share one address behind a router. */
-#define FAILURE_WINDOW_SECONDS    (15 * 60)
-#define MAX_FAILURES_PER_USERNAME 5
-#define MAX_FAILURES_PER_ADDRESS  30
+/* Slowing guessers without locking out the real user (docs/security-auth.md).
+ *
+ * Per (username, address) pair: the first PAIR_FREE_FAILURES failures cost nothing;
+ * after them each attempt waits PAIR_BASE_DELAY seconds after the last failure, doubled
+ * with each further failure, capped at PAIR_MAX_DELAY. While it waits the password is
+ * not even checked, so a guesser gets a few guesses an hour, while the same account
+ * from another address (the real user at another desk) is not slowed at all.
+ *
+ * Global bounds, for what a single pair cannot see:
+ * - one account guessed from many addresses: past ACCOUNT_MAX_FAILURES failures in
+ *   ACCOUNT_WINDOW from all addresses, every address waits for that account;
+ * - many accounts guessed from one address (password spraying): past
+ *   ADDRESS_MAX_ACCOUNTS different usernames failing from it in ADDRESS_WINDOW, the
+ *   address waits, for every account. Failures on one account never count more than
+ *   once here, so one forgetful user never locks the others behind a shared router. */
+#define PAIR_FREE_FAILURES   3
+#define PAIR_BASE_DELAY      30
+#define PAIR_MAX_DELAY       (15 * 60)
+#define PAIR_MEMORY_SECONDS  (24 * 3600)
+#define ACCOUNT_MAX_FAILURES 100
+#define ACCOUNT_WINDOW       (60 * 60)
+#define ADDRESS_MAX_ACCOUNTS 20
+#define ADDRESS_WINDOW       (15 * 60)
 /* The session's last_seen is written at most this often, not on every request. */
 #define TOUCH_INTERVAL_SECONDS 60
 
-static const char failures_sql[] =
-    "SELECT (SELECT COUNT(*) FROM login_failures WHERE username = :username AND at >= :since),"
-    " (SELECT COUNT(*) FROM login_failures WHERE address = :address AND at >= :since)";
+static const char pair_sql[] =
+    "SELECT COUNT(*), MAX(at) FROM login_failures"
+    " WHERE username = :username AND address = :address AND at >= :since";
+static const char account_sql[] =
+    "SELECT COUNT(*), MIN(at) FROM (SELECT at FROM login_failures"
+    " WHERE username = :username AND at >= :since ORDER BY at DESC LIMIT :max)";
+static const char address_sql[] =
+    "SELECT COUNT(DISTINCT username) FROM login_failures WHERE address = :address AND at >= :since";
 static const char user_by_name_sql[] =
     "SELECT id, password_hash, active FROM users WHERE username = :username";
 static const char record_failure_sql[] =
     "INSERT INTO login_failures (username, address, at) VALUES (:username, :address, :at)";
-static const char clear_failures_sql[] = "DELETE FROM login_failures WHERE username = :username";
+static const char forget_failures_sql[] = "DELETE FROM login_failures WHERE at < :oldest";
+static const char clear_failures_sql[] =
+    "DELETE FROM login_failures WHERE username = :username AND address = :address";
 static const char prune_sql[] =
     "DELETE FROM sessions WHERE expires_at < :now OR created_at < :oldest";
 static const char insert_session_sql[] =
     "INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, expires_at)"
     " VALUES (:hash, :user_id, :now, :now, :expires)";
 
-static herr *check_rate_limit(store *s, const char *username, const char *address) {
+int64_t auth_login_delay(int failures) {
+    if (failures < PAIR_FREE_FAILURES) return 0;
+    int64_t d = PAIR_BASE_DELAY;
+    for (int i = PAIR_FREE_FAILURES; i < failures && d < PAIR_MAX_DELAY; i++) d *= 2;
+    return d < PAIR_MAX_DELAY ? d : PAIR_MAX_DELAY;
+}
+
+static herr *wait_error(int64_t seconds) {
+    if (seconds < 1) seconds = 1;
+    char text[24];
+    snprintf(text, sizeof text, "%lld", (long long)seconds);
+    return err_with(err_new(ERR_RATE_LIMITED, NULL,
+                            "too many failed logins; wait %lld seconds and try again",
+                            (long long)seconds),
+                    "login_wait", "seconds", text, (const char *)NULL);
+}
+
+/* One count query: its first column as an integer, its second as a time (0 if none). */
+static herr *count_since(store *s, const char *sql, const char *username, const char *address,
+                         int64_t since_t, int64_t *count, int64_t *when) {
     char since[CLOCK_ISO_LEN];
-    clock_format_iso(clock_now() - FAILURE_WINDOW_SECONDS, since);
+    clock_format_iso(since_t, since);
     store_stmt *st = NULL;
     bool row;
-    herr *e = store_prepare(s, failures_sql, &st);
+    herr *e = store_prepare(s, sql, &st);
     if (e) return e;
-    store_bind_text(st, ":username", username);
-    store_bind_text(st, ":address", address);
+    if (username) store_bind_text(st, ":username", username);
+    if (address) store_bind_text(st, ":address", address);
     store_bind_text(st, ":since", since);
+    if (sql == account_sql) store_bind_int(st, ":max", ACCOUNT_MAX_FAILURES);
     e = store_step(st, &row);
-    if (!e && (store_int(st, 0) >= MAX_FAILURES_PER_USERNAME ||
-               store_int(st, 1) >= MAX_FAILURES_PER_ADDRESS))
-        e = err_new(ERR_RATE_LIMITED, NULL, "too many failed logins; wait %d minutes and try again",
-                    FAILURE_WINDOW_SECONDS / 60);
+    *count = 0;
+    if (when) *when = 0;
+    if (!e && row) {
+        *count = store_int(st, 0);
+        if (when && !store_is_null(st, 1)) clock_parse_iso(store_text(st, 1), when);
+    }
     store_done(st);
     return e;
+}
+
+static herr *check_rate_limit(store *s, const char *username, const char *address) {
+    int64_t now = clock_now(), n = 0, at = 0;
+    herr *e = count_since(s, pair_sql, username, address, now - PAIR_MEMORY_SECONDS, &n, &at);
+    if (e) return e;
+    int64_t delay = auth_login_delay((int)n);
+    if (delay && now < at + delay) return wait_error(at + delay - now);
+    if ((e = count_since(s, account_sql, username, NULL, now - ACCOUNT_WINDOW, &n, &at))) return e;
+    /* at: the oldest of the newest ACCOUNT_MAX_FAILURES; the bound lifts when it ages out. */
+    if (n >= ACCOUNT_MAX_FAILURES) return wait_error(at + ACCOUNT_WINDOW - now);
+    if ((e = count_since(s, address_sql, NULL, address, now - ADDRESS_WINDOW, &n, NULL))) return e;
+    if (n >= ADDRESS_MAX_ACCOUNTS) return wait_error(ADDRESS_WINDOW);
+    return NULL;
 }
 
 static herr *record_failure(store *s, const char *username, const char *address) {
@@ -63,6 +126,11 @@ static herr *record_failure(store *s, const char *username, const char *address)
     store_bind_text(st, ":username", username);
     store_bind_text(st, ":address", address);
     store_bind_text(st, ":at", now);
+    if ((e = store_run_done(&st))) goto cleanup;
+    char oldest[CLOCK_ISO_LEN];
+    clock_format_iso(clock_now() - PAIR_MEMORY_SECONDS, oldest);
+    if ((e = store_prepare(s, forget_failures_sql, &st))) goto cleanup;
+    store_bind_text(st, ":oldest", oldest);
     if ((e = store_run_done(&st))) goto cleanup;
     if ((e = audit_record(s, &a, "login_failed", "session", "", NULL))) goto cleanup;
     e = store_commit(s);
@@ -88,8 +156,10 @@ static herr *open_session(store *s, const char *user_id, const char *username, c
     store_stmt *st = NULL;
     herr *e = store_begin(s);
     if (e) return e;
+    /* Only this pair's failures: a login elsewhere does not reset a guesser's delay. */
     if ((e = store_prepare(s, clear_failures_sql, &st))) goto cleanup;
     store_bind_text(st, ":username", username);
+    store_bind_text(st, ":address", address);
     if ((e = store_run_done(&st))) goto cleanup;
     if ((e = store_prepare(s, prune_sql, &st))) goto cleanup;
     store_bind_text(st, ":now", now);
@@ -229,5 +299,72 @@ herr *auth_logout(store *s, const actor *a, const char *token) {
     e = store_commit(s);
 cleanup:
     if (e) store_rollback(s);
+    return e;
+}
+
+static const json_field password_fields[] = {
+    {"current_password", JF_STRING, true, 200},
+    {"new_password", JF_STRING, true, 200},
+};
+static const char hash_by_id_sql[] =
+    "SELECT password_hash, username FROM users WHERE id = :id AND active = 1";
+static const char set_hash_sql[] =
+    "UPDATE users SET password_hash = :hash, updated_at = :now WHERE id = :id";
+static const char end_other_sessions_sql[] =
+    "DELETE FROM sessions WHERE user_id = :id AND token_hash <> :keep";
+
+herr *auth_password_change(store *s, const actor *a, const char *keep_token, const json_t *in) {
+    store_stmt *st = NULL;
+    char hash[CRYPTO_PWHASH_LEN] = "", username[64] = "";
+    bool row = false;
+    herr *e = json_check(in, password_fields, 2);
+    if (e) return e;
+    const char *current = json_str(in, "current_password");
+    const char *next = json_str(in, "new_password");
+    if ((e = store_prepare(s, hash_by_id_sql, &st))) return e;
+    store_bind_text(st, ":id", a->user_id);
+    e = store_step(st, &row);
+    if (!e && row) {
+        snprintf(hash, sizeof hash, "%s", store_text(st, 0));
+        snprintf(username, sizeof username, "%s", store_text(st, 1));
+    }
+    store_done(st);
+    st = NULL;
+    if (e) return e;
+    if (!row) return err_new(ERR_UNAUTHENTICATED, NULL, "please log in");
+    if ((e = check_rate_limit(s, username, a->address))) return e;
+    if (!crypto_password_verify(hash, current)) {
+        if ((e = record_failure(s, username, a->address))) return e;
+        return err_with(err_invalid("current_password", "the current password is wrong"),
+                        "current_password_wrong", (const char *)NULL);
+    }
+    if ((e = auth_password_check(username, next, "new_password"))) return e;
+    if (!strcmp(current, next))
+        return err_with(
+            err_invalid("new_password", "the new password must differ from the current one"),
+            "password_same", (const char *)NULL);
+    char new_hash[CRYPTO_PWHASH_LEN], now[CLOCK_ISO_LEN], keep[CRYPTO_HASH_HEX_LEN] = "";
+    if ((e = crypto_password_hash(next, new_hash))) return e;
+    if (keep_token) crypto_hash_hex(keep_token, strlen(keep_token), keep);
+    clock_format_iso(clock_now(), now);
+    if ((e = store_begin(s))) return e;
+    if ((e = store_prepare(s, set_hash_sql, &st))) goto cleanup;
+    store_bind_text(st, ":hash", new_hash);
+    store_bind_text(st, ":now", now);
+    store_bind_text(st, ":id", a->user_id);
+    if ((e = store_run_done(&st))) goto cleanup;
+    if ((e = store_prepare(s, end_other_sessions_sql, &st))) goto cleanup;
+    store_bind_text(st, ":id", a->user_id);
+    store_bind_text(st, ":keep", keep);
+    if ((e = store_run_done(&st))) goto cleanup;
+    st = NULL;
+    json_t *detail = json_pack("{s:b}", "other_sessions_ended", 1);
+    e = audit_record(s, a, "password_changed", "user", a->user_id, detail);
+    json_decref(detail);
+    if (e) goto cleanup;
+    e = store_commit(s);
+cleanup:
+    if (e) store_rollback(s);
+    sodium_memzero(new_hash, sizeof new_hash);
     return e;
 }

@@ -1,6 +1,7 @@
 /* Accounts: create, change, list. Passwords never leave this file except as the
  * one-time initial password of a new account when none was given. */
 #include <ctype.h>
+#include <pthread.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
@@ -9,6 +10,7 @@
 #include "auth/auth.h"
 #include "core/clock.h"
 #include "core/crypto.h"
+#include "core/datafile.h"
 #include "core/json.h"
 #include "core/mem.h"
 
@@ -16,7 +18,7 @@ static const json_field user_fields[] = {
     {"username", JF_STRING, false, 32},  {"display_name", JF_STRING, false, 100},
     {"role", JF_STRING, false, 24},      {"sites", JF_STRING_ARRAY, false, 200},
     {"password", JF_STRING, false, 200}, {"active", JF_BOOL, false, 0},
-    {"locale", JF_STRING, false, 8},
+    {"locale", JF_STRING, false, 8},     {"access_reason", JF_TEXT, false, 500},
 };
 #define N_USER_FIELDS (sizeof user_fields / sizeof user_fields[0])
 
@@ -41,11 +43,98 @@ static herr *check_locale(const char *l) {
     return err_invalid("locale", "locale must be en, bs or sr-Cyrl");
 }
 
-static herr *check_password(const char *p) {
-    if (strlen(p) < AUTH_MIN_PASSWORD)
-        return err_invalid("password", "password must have at least %d characters",
-                           AUTH_MIN_PASSWORD);
+/* ---- the password rule ------------------------------------------------------- */
+
+#define MAX_COMMON 512
+
+/* data/common_passwords.txt, lower-cased, read once. */
+static char common[MAX_COMMON][48];
+static size_t n_common;
+static pthread_once_t common_once = PTHREAD_ONCE_INIT;
+
+static void lower_ascii(const char *in, char *out, size_t size) {
+    size_t i = 0;
+    for (; in[i] && i + 1 < size; i++) out[i] = (char)tolower((unsigned char)in[i]);
+    out[i] = '\0';
+}
+
+static void load_common_line(char *line, void *ctx) {
+    (void)ctx;
+    if (n_common == MAX_COMMON || !line[0]) return;
+    lower_ascii(line, common[n_common++], sizeof common[0]);
+}
+
+static void load_common(void) {
+    datafile_each_line("common_passwords.txt", load_common_line, NULL);
+}
+
+static size_t utf8_chars(const char *p) {
+    size_t n = 0;
+    for (; *p; p++)
+        if (((unsigned char)*p & 0xC0) != 0x80) n++;
+    return n;
+}
+
+herr *auth_password_check(const char *username, const char *password, const char *field) {
+    if (utf8_chars(password) < AUTH_MIN_PASSWORD) {
+        char min[8];
+        snprintf(min, sizeof min, "%d", AUTH_MIN_PASSWORD);
+        return err_with(
+            err_invalid(field, "%s must have at least %d characters", field, AUTH_MIN_PASSWORD),
+            "password_short", "min", min, (const char *)NULL);
+    }
+    char lower[256], user[64] = "";
+    lower_ascii(password, lower, sizeof lower);
+    if (username) lower_ascii(username, user, sizeof user);
+    if (user[0] && strstr(lower, user) && strlen(lower) < strlen(user) + 6)
+        return err_with(err_invalid(field, "%s must not be the username", field),
+                        "password_username", (const char *)NULL);
+    pthread_once(&common_once, load_common);
+    for (size_t i = 0; i < n_common; i++)
+        if (!strcmp(lower, common[i]))
+            return err_with(err_invalid(field, "%s is too common; choose another", field),
+                            "password_common", (const char *)NULL);
     return NULL;
+}
+
+/* ---- granting access to protection and PSEA data ------------------------------ */
+
+const char *auth_sensitive_kind(const char *role) {
+    if (!role) return NULL;
+    if (auth_allows(role, "protection.details")) return "protection";
+    if (auth_allows(role, "psea.read")) return "psea";
+    return NULL;
+}
+
+static herr *check_reason(const json_t *in) {
+    const char *r = json_str(in, "access_reason");
+    size_t visible = 0;
+    for (const char *p = r ? r : ""; *p; p++)
+        if (!isspace((unsigned char)*p) && ((unsigned char)*p & 0xC0) != 0x80) visible++;
+    if (!r)
+        return err_with(err_invalid("access_reason",
+                                    "access_reason is required: this role reads protection or "
+                                    "PSEA data"),
+                        "access_reason_required", (const char *)NULL);
+    if (visible < AUTH_MIN_ACCESS_REASON)
+        return err_with(err_invalid("access_reason",
+                                    "access_reason must say why, in at least %d characters",
+                                    AUTH_MIN_ACCESS_REASON),
+                        "access_reason_short", "min", "10", (const char *)NULL);
+    return NULL;
+}
+
+/* The audit entry of a grant, its own act beside "create"/"update" of the user. */
+static herr *record_grant(store *s, const actor *a, const char *kind, const char *id,
+                          const char *username, const char *role, const json_t *sites,
+                          const char *reason) {
+    char action[48];
+    snprintf(action, sizeof action, "%s.access_granted", kind);
+    json_t *detail = json_pack("{s:s,s:s,s:o,s:s}", "username", username, "role", role, "sites",
+                               sites ? json_deep_copy(sites) : json_array(), "reason", reason);
+    herr *e = audit_record(s, a, action, "user", id, detail);
+    json_decref(detail);
+    return e;
 }
 
 static const char site_exists_sql[] = "SELECT 1 FROM sites WHERE id = :id";
@@ -83,7 +172,9 @@ static herr *check_user_input(store *s, const json_t *in, bool creating) {
         auth_role_codes(codes, sizeof codes);
         return err_invalid("role", "role must be one of %s", codes);
     }
-    if ((v = json_str(in, "password")) && (e = check_password(v))) return e;
+    if ((v = json_str(in, "password")) && creating &&
+        (e = auth_password_check(json_str(in, "username"), v, "password")))
+        return e;
     if ((v = json_str(in, "locale")) && (e = check_locale(v))) return e;
     if (json_has(in, "display_name") && json_str(in, "display_name") &&
         !json_str(in, "display_name")[0])
@@ -218,6 +309,8 @@ herr *auth_user_create(store *s, const actor *a, const json_t *in, json_t **out)
     if (e) return e;
     const char *username = json_str(in, "username");
     const char *password = json_str(in, "password");
+    const char *kind = auth_sensitive_kind(json_str(in, "role"));
+    if (kind && (e = check_reason(in))) return e;
     if (!password) {
         id_password(generated, sizeof generated);
         password = generated;
@@ -257,6 +350,9 @@ herr *auth_user_create(store *s, const actor *a, const json_t *in, json_t **out)
     if (json_is_array(sites) && (e = set_sites(s, id, sites))) goto cleanup;
     detail = json_pack("{s:s,s:s}", "username", username, "role", json_str(in, "role"));
     if ((e = audit_record(s, a, "create", "user", id, detail))) goto cleanup;
+    if (kind && (e = record_grant(s, a, kind, id, username, json_str(in, "role"), sites,
+                                  json_str(in, "access_reason"))))
+        goto cleanup;
     if ((e = store_commit(s))) goto cleanup;
     if ((e = auth_user_get(s, id, &user))) goto cleanup;
     if (generated[0]) json_object_set_new(user, "initial_password", json_string(generated));
@@ -298,6 +394,27 @@ static herr *keep_an_admin(store *s, const char *id, const json_t *in, const jso
     return e;
 }
 
+/* The kind of sensitive access this change grants ("protection", "psea"), or NULL: a
+ * role that reads such data given to someone who did not have it, or new sites added
+ * to someone who has it. */
+static const char *granted_kind(const json_t *in, const json_t *before) {
+    const char *old_role = json_str(before, "role");
+    const char *role = json_str(in, "role") ? json_str(in, "role") : old_role;
+    const char *kind = auth_sensitive_kind(role);
+    if (!kind) return NULL;
+    const char *old_kind = auth_sensitive_kind(old_role);
+    if (!old_kind || strcmp(old_kind, kind) != 0 || strcmp(old_role, role) != 0) return kind;
+    json_t *sites = json_object_get(in, "sites"), *old_sites = json_object_get(before, "sites");
+    size_t i, j;
+    json_t *v, *w;
+    json_array_foreach(sites, i, v) {
+        bool had = false;
+        json_array_foreach(old_sites, j, w) had = had || json_equal(v, w);
+        if (!had) return kind;
+    }
+    return NULL;
+}
+
 herr *auth_user_update(store *s, const actor *a, const char *id, const json_t *in, json_t **out) {
     store_stmt *st = NULL;
     json_t *before = NULL, *detail = NULL;
@@ -305,13 +422,22 @@ herr *auth_user_update(store *s, const actor *a, const char *id, const json_t *i
     if (e) return e;
     char hash[CRYPTO_PWHASH_LEN];
     const char *password = json_str(in, "password");
-    if (password && (e = crypto_password_hash(password, hash))) return e;
+    if (password) {
+        json_t *who = NULL;
+        if ((e = auth_user_get(s, id, &who))) return e;
+        e = auth_password_check(json_str(who, "username"), password, "password");
+        json_decref(who);
+        if (e) return e;
+        if ((e = crypto_password_hash(password, hash))) return e;
+    }
     char now[CLOCK_ISO_LEN];
     clock_format_iso(clock_now(), now);
+    const char *grant = NULL;
 
     if ((e = store_begin(s))) return e;
     if ((e = auth_user_get(s, id, &before))) goto cleanup;
     if ((e = keep_an_admin(s, id, in, before))) goto cleanup;
+    if ((grant = granted_kind(in, before)) && (e = check_reason(in))) goto cleanup;
     if ((e = store_prepare(s, update_sql, &st))) goto cleanup;
     store_bind_text(st, ":display_name", json_str(in, "display_name"));
     store_bind_text(st, ":role", json_str(in, "role"));
@@ -342,6 +468,14 @@ herr *auth_user_update(store *s, const actor *a, const char *id, const json_t *i
     json_object_foreach((json_t *)in, key, v) json_array_append_new(changed, json_string(key));
     json_object_set_new(detail, "fields", changed);
     if ((e = audit_record(s, a, "update", "user", id, detail))) goto cleanup;
+    if (grant) {
+        json_t *now_sites = json_object_get(in, "sites");
+        if (!json_is_array(now_sites)) now_sites = json_object_get(before, "sites");
+        const char *role = json_str(in, "role") ? json_str(in, "role") : json_str(before, "role");
+        if ((e = record_grant(s, a, grant, id, json_str(before, "username"), role, now_sites,
+                              json_str(in, "access_reason"))))
+            goto cleanup;
+    }
     if ((e = store_commit(s))) goto cleanup;
     e = auth_user_get(s, id, out);
 cleanup:

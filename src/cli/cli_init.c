@@ -175,12 +175,14 @@ int cli_cmd_init(int argc, char **argv) {
 
 static const char user_add_usage[] =
     "usage: haven user add --db PATH --username U --role ROLE [--site SITE_ID]...\n"
-    "                      [--display-name NAME] --password-stdin\n"
+    "                      [--display-name NAME] [--reason TEXT] --password-stdin\n"
     "Adds an account; the password is read from the first line of standard input.\n"
-    "ROLE is one of the codes `haven permissions` lists (data/roles.tsv).\n";
+    "ROLE is one of the codes `haven permissions` lists (data/roles.tsv).\n"
+    "  --reason TEXT      why, for a role that reads protection or PSEA data (required\n"
+    "                     then, at least 10 characters; audited as an access grant)\n";
 
 int cli_cmd_user_add(int argc, char **argv) {
-    const char *db = NULL, *username = NULL, *role = NULL, *display = NULL;
+    const char *db = NULL, *username = NULL, *role = NULL, *display = NULL, *reason = NULL;
     int from_stdin = 0;
     json_t *sites = json_array();
     static const struct option opts[] = {{"db", required_argument, 0, 'd'},
@@ -190,6 +192,7 @@ int cli_cmd_user_add(int argc, char **argv) {
                                          {"display-name", required_argument, 0, 'n'},
                                          {"password-stdin", no_argument, 0, 'p'},
                                          {"help", no_argument, 0, 'h'},
+                                         {"reason", required_argument, 0, 'R'},
                                          {0, 0, 0, 0}};
     int c;
     optind = 1;
@@ -206,6 +209,8 @@ int cli_cmd_user_add(int argc, char **argv) {
             display = optarg;
         else if (c == 'p')
             from_stdin = 1;
+        else if (c == 'R')
+            reason = optarg;
         else {
             json_decref(sites);
             return cli_usage(user_add_usage, c == 'h');
@@ -223,6 +228,7 @@ int cli_cmd_user_add(int argc, char **argv) {
     json_t *in = json_pack("{s:s,s:s,s:s,s:o}", "username", username, "role", role, "password",
                            password, "sites", sites);
     if (display) json_object_set_new(in, "display_name", json_string(display));
+    if (reason) json_object_set_new(in, "access_reason", json_string(reason));
     actor a;
     actor_system(&a, getenv("USER") ? getenv("USER") : "cli");
     herr *e = cli_open_db(db, &s);

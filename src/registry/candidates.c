@@ -4,6 +4,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "audit/audit.h"
+#include "core/clock.h"
+#include "core/id.h"
 #include "core/json.h"
 #include "core/mem.h"
 #include "registry/registry.h"
@@ -39,7 +42,48 @@ static json_t *codes(char (*items)[48], size_t n) {
     return a;
 }
 
-/* The candidate as the API shows it, or NULL when it must not be shown. */
+static const char ref_insert_sql[] =
+    "INSERT OR IGNORE INTO candidate_refs (ref, person_id, created_at) VALUES (:ref, :id, :now)";
+static const char ref_get_sql[] = "SELECT ref FROM candidate_refs WHERE person_id = :id";
+
+/* The person's opaque reference, made (and audited) the first time it is needed. */
+static herr *candidate_ref(store *s, const actor *a, const char *person_id, char ref[16]) {
+    store_stmt *st = NULL;
+    bool row = false;
+    char made[16] = "C-", now[CLOCK_ISO_LEN];
+    id_password(made + 2, 13);
+    clock_format_iso(clock_now(), now);
+    herr *e = store_begin(s);
+    if (e) return e;
+    if ((e = store_prepare(s, ref_insert_sql, &st))) goto cleanup;
+    store_bind_text(st, ":ref", made);
+    store_bind_text(st, ":id", person_id);
+    store_bind_text(st, ":now", now);
+    e = store_run_done(&st);
+    st = NULL;
+    if (e) goto cleanup;
+    if (store_changes(s) > 0 && (e = audit_record(s, a, "create", "candidate_ref", made, NULL)))
+        goto cleanup;
+    if ((e = store_prepare(s, ref_get_sql, &st))) goto cleanup;
+    store_bind_text(st, ":id", person_id);
+    if ((e = store_step(st, &row))) goto cleanup;
+    if (!row) {
+        e = err_new(ERR_INTERNAL, NULL, "no candidate reference was stored");
+        goto cleanup;
+    }
+    snprintf(ref, 16, "%s", store_text(st, 0));
+    store_done(st);
+    st = NULL;
+    e = store_commit(s);
+cleanup:
+    store_done(st);
+    if (e) store_rollback(s);
+    return e;
+}
+
+/* The candidate as the API shows it, or NULL when it must not be shown. A person the
+ * registrar cannot see is only a score and a reference to ask a supervisor with: no
+ * id, no names, no reasons (they would say what the record holds). */
 static herr *describe(store *s, const actor *a, const match_candidate *c, const char *exclude,
                       json_t **out) {
     store_stmt *st = NULL;
@@ -52,14 +96,14 @@ static herr *describe(store *s, const actor *a, const match_candidate *c, const 
     store_bind_text(st, ":exclude", exclude);
     registry_bind_scope(st, a, &scope);
     e = store_step(st, &row);
+    bool hidden = false;
     if (!e && row) {
         bool visible = store_int(st, 6) != 0;
-        json_t *j =
-            json_pack("{s:s,s:f,s:o,s:o,s:b}", "id", c->id, "score", c->score, "reasons",
-                      strings((char(*)[96])c->reasons, c->n_reasons), "reason_codes",
-                      codes((char(*)[48])c->reason_codes, c->n_reasons), "visible", visible);
-        /* Details only for people the registrar may open anyway. */
         if (visible) {
+            json_t *j =
+                json_pack("{s:s,s:f,s:o,s:o,s:b}", "id", c->id, "score", c->score, "reasons",
+                          strings((char(*)[96])c->reasons, c->n_reasons), "reason_codes",
+                          codes((char(*)[48])c->reason_codes, c->n_reasons), "visible", 1);
             json_set_str(j, "reg_no", store_text(st, 5));
             json_set_str(j, "given_name", store_text(st, 1));
             json_set_str(j, "family_name", store_text(st, 2));
@@ -67,11 +111,61 @@ static herr *describe(store *s, const actor *a, const match_candidate *c, const 
             json_set_str(j, "birth_date_precision", store_text(st, 7));
             json_set_str(j, "sex", store_text(st, 8));
             json_set_str(j, "citizenship", store_text(st, 4));
+            *out = j;
+        } else {
+            hidden = true;
         }
-        *out = j;
     }
     store_done(st);
     mem_free(scope);
+    if (!e && hidden) {
+        char ref[16];
+        if (!(e = candidate_ref(s, a, c->id, ref)))
+            *out = json_pack("{s:f,s:b,s:s}", "score", c->score, "visible", 0, "reference", ref);
+    }
+    return e;
+}
+
+static const char open_ref_sql[] =
+    "SELECT p.id, p.reg_no, p.given_name, p.family_name, p.birth_date, p.registration_site_id, " REGISTRY_PERSON_SCOPE
+    ", p.birth_date_precision, p.citizenship, p.registered_at"
+    " FROM candidate_refs r JOIN persons p ON p.id = r.person_id"
+    " WHERE r.ref = :ref";
+
+herr *registry_candidate_ref_open(store *s, const actor *a, const char *ref, json_t **out) {
+    store_stmt *st = NULL;
+    char *scope = NULL;
+    bool row = false;
+    json_t *j = NULL;
+    herr *e = store_prepare(s, open_ref_sql, &st);
+    if (e) return e;
+    store_bind_text(st, ":ref", ref);
+    registry_bind_scope(st, a, &scope);
+    if ((e = store_step(st, &row))) goto cleanup;
+    /* Unknown and not visible answer the same: the reference tells nothing to others. */
+    if (!row || store_int(st, 6) == 0) {
+        e = err_new(ERR_NOT_FOUND, "ref", "no candidate reference %s that you may open", ref);
+        goto cleanup;
+    }
+    j = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "reference", ref, "person_id", store_text(st, 0),
+                  "reg_no", store_text(st, 1), "given_name", store_text(st, 2), "family_name",
+                  store_text(st, 3), "birth_date", store_text(st, 4), "registration_site_id",
+                  store_text(st, 5));
+    json_set_str(j, "birth_date_precision", store_text(st, 7));
+    json_set_str(j, "citizenship", store_text(st, 8));
+    json_set_str(j, "registered_at", store_text(st, 9));
+    store_done(st);
+    st = NULL;
+    json_t *detail = json_pack("{s:s}", "person_id", json_str(j, "person_id"));
+    e = audit_record_read(s, a, "candidate_ref", ref, detail);
+    json_decref(detail);
+    if (e) goto cleanup;
+    *out = j;
+    j = NULL;
+cleanup:
+    store_done(st);
+    mem_free(scope);
+    json_decref(j);
     return e;
 }
 

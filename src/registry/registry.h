@@ -67,9 +67,19 @@ herr *registry_person_search(store *s, const actor *a, const registry_person_que
 
 /* Possible earlier registrations of the person described by `person` (fields as in
  * registration), leaving out exclude_id: [{"id","score","reasons":[...],...}] best
- * first. The one function the identity matching module plugs into. */
+ * first. The one function the identity matching module plugs into. A person the actor
+ * may not see is only {"score","visible":false,"reference"}: no id, names or reasons;
+ * the reference ("C-" and 12 characters, one per person, its creation audited) is what
+ * the desk gives a supervisor. */
 herr *registry_find_candidates(store *s, const actor *a, const json_t *person,
                                const char *exclude_id, json_t **out);
+
+/* Opens the opaque reference the desk was given for a candidate it may not see
+ * ("C-..."): {"reference","person_id","reg_no","given_name","family_name","birth_date",
+ * "birth_date_precision","citizenship","registration_site_id","registered_at"} for an actor who may
+ * see that person (a supervisor of the site), audited as a read; ERR_NOT_FOUND for everyone else,
+ * as for an unknown one. */
+herr *registry_candidate_ref_open(store *s, const actor *a, const char *ref, json_t **out);
 
 /* Marks other_id ({"other_id"}) as the same person as id: the other record points at
  * id from then on (search and candidates skip it; id's profile shows both records'

@@ -108,8 +108,15 @@ static const char migration_4[] =
     "CREATE INDEX stays_site_out ON stays"
     " (site_id, checked_out_at, checked_in_at, person_id, checkout_reason);";
 
+/* Opaque references to candidates at sites the registrar cannot see: the desk gets the
+ * reference, a supervisor who can see the person opens it (registry_candidate_ref_open). */
+static const char migration_5[] = "CREATE TABLE candidate_refs ("
+                                  " ref TEXT PRIMARY KEY,"
+                                  " person_id TEXT NOT NULL UNIQUE REFERENCES persons (id),"
+                                  " created_at TEXT NOT NULL);";
+
 static const store_migration migrations[] = {
-    {1, migration_1}, {2, migration_2}, {3, migration_3}, {4, migration_4}};
+    {1, migration_1}, {2, migration_2}, {3, migration_3}, {4, migration_4}, {5, migration_5}};
 
 herr *registry_migrate(store *s) {
     return store_migrate(s, "registry", migrations, sizeof migrations / sizeof migrations[0]);

@@ -202,8 +202,9 @@ fuzz_world *fuzz_world_get(void) {
     role_actor(&world.registrar, "desk", "registrar", 0);
     role_actor(&world.statistician, "stats", "statistician", -1);
     /* The protection officer is a real user: referrals and cases name their worker. */
-    json_t *in = json_pack("{s:s,s:s,s:[s],s:s}", "username", "officer", "role", "protection",
-                           "sites", world.site[0], "password", "correct horse battery staple");
+    json_t *in = json_pack("{s:s,s:s,s:[s],s:s,s:s}", "username", "officer", "role", "protection",
+                           "sites", world.site[0], "password", "correct horse battery staple",
+                           "access_reason", "the fuzz world needs an officer");
     json_t *out = NULL;
     must(auth_user_create(world.s, &world.admin, in, &out), "user");
     role_actor(&world.protection, "officer", "protection", 0);

@@ -38,8 +38,9 @@ static void role_actor(actor *a, const char *name, const char *role, fixture *f,
 static void make_user(fixture *f, actor *a, const char *username, int n_sites, const int *sites) {
     json_t *list = json_array();
     for (int i = 0; i < n_sites; i++) json_array_append_new(list, json_string(f->site[sites[i]]));
-    json_t *in = json_pack("{s:s,s:s,s:o,s:s}", "username", username, "role", "protection", "sites",
-                           list, "password", "correct horse battery");
+    json_t *in = json_pack("{s:s,s:s,s:o,s:s,s:s}", "username", username, "role", "protection",
+                           "sites", list, "password", "correct horse battery", "access_reason",
+                           "a test fixture needs this role");
     json_t *out = NULL;
     assert_ok(auth_user_create(f->s, &f->sys, in, &out));
     role_actor(a, username, "protection", f, n_sites, sites);

@@ -45,6 +45,7 @@ const ROUTES = [
   { re: /^\/outreach\/forms\/([^/]+)\/fill$/, page: 'outreach-fill', perm: 'outreach.write', offline: true },
   { re: /^\/outreach\/arrivals$/, page: 'outreach-arrivals', perm: 'outreach.arrival' },
   { re: /^\/login$/, page: 'login', perm: null },
+  { re: /^\/account\/password$/, page: 'account-password', perm: 'session.own' },
 ];
 
 // The menu. Each entry belongs to a group (the work it serves); later modules add
@@ -179,6 +180,7 @@ function renderFrame(currentPath) {
     parts.push(h('span', { class: 'who' },
       h('span', { class: 'who-name' }, state.me.display_name || state.me.username),
       (state.me.display_name || '') === t(`role.${state.me.role}`) ? null : h('span', { class: 'who-role' }, t(`role.${state.me.role}`))));
+    parts.push(h('a', { href: '/account/password', class: 'btn-link', id: 'account-password' }, t('account.link')));
     parts.push(h('button', { type: 'button', class: 'btn-link', id: 'logout', onclick: () => app.logout() }, t('app.logout')));
   }
   tools.replaceChildren(...parts);

@@ -12,10 +12,12 @@ function candidateItem(c, onSame) {
   const reasons = (c.reason_codes || []).map((code, i) => h('li', {}, reasonText(code, c.reasons[i])));
   const strength = t('candidates.strength', { pct: fmtNumber(c.score, { style: 'percent' }) });
   if (!c.visible) {
-    return h('li', { class: 'candidate' },
+    // A person at a site the registrar cannot see: a score and a reference, nothing else.
+    return h('li', { class: 'candidate', dataset: { reference: c.reference } },
       h('p', { class: 'candidate-name' }, t('candidates.hidden_title')),
-      h('ul', { class: 'reasons' }, reasons),
-      h('p', { class: 'hint' }, t('candidates.hidden_text')), h('p', { class: 'hint' }, strength));
+      h('p', { class: 'hint' }, t('candidates.hidden_ask')),
+      h('p', {}, h('strong', { class: 'reg-no' }, t('candidates.hidden_reference', { ref: c.reference }))),
+      h('p', { class: 'hint' }, strength));
   }
   return h('li', { class: 'candidate' },
     // A new tab, so that the form being typed stays as it is.

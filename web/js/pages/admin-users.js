@@ -18,6 +18,9 @@ export function newPassword() {
 export default async function render({ root, app }) {
   app.setTitle(t('admin_users.title'));
   const sites = await app.sites(true);
+  // The roles that read protection details or PSEA reports, from the permission matrix.
+  const matrix = await get('/api/v1/permissions');
+  const sensitive = new Set([...(matrix.permissions['protection.details'] || []), ...(matrix.permissions['psea.read'] || [])]);
   const siteName = (id) => sites.find((s) => s.id === id)?.name || id;
   const writable = app.can('user.write');
   const tbody = h('tbody');
@@ -38,7 +41,10 @@ export default async function render({ root, app }) {
     const boxes = sites.map((s) => h('input', { type: 'checkbox', value: s.id, checked: user?.sites?.includes(s.id) }));
     const siteSet = fieldset({ legend: t('admin_users.sites'), name: 'sites', hint: t('admin_users.sites_hint'),
       children: h('div', { class: 'choice-row' }, boxes.map((b, i) => h('label', { class: 'choice' }, b, sites[i].name))) });
-    const sync = () => { siteSet.hidden = role.value === 'admin'; };
+    // Roles that read protection files or PSEA reports are granted with a reason.
+    const reason = h('textarea', { name: 'access_reason', rows: 2, maxlength: 500, dir: 'auto' });
+    const reasonField = field({ label: t('admin_users.access_reason'), input: reason, name: 'access_reason', hint: t('admin_users.access_reason_hint') });
+    const sync = () => { siteSet.hidden = role.value === 'admin'; reasonField.hidden = !sensitive.has(role.value); };
     role.addEventListener('change', sync);
     sync();
     const save = h('button', { type: 'submit', class: 'btn-primary' }, t('common.save'));
@@ -48,7 +54,7 @@ export default async function render({ root, app }) {
         field({ label: t('admin_users.username'), input: username, name: 'username', hint: user ? null : t('admin_users.username_hint') }),
         field({ label: t('admin_users.display_name'), input: display, name: 'display_name' }),
         field({ label: t('admin_users.role'), input: role, name: 'role' })),
-      siteSet,
+      siteSet, reasonField,
       user ? null : h('p', { class: 'hint' }, t('admin_users.password_generated')),
       h('div', { class: 'actions' }, save, h('button', { type: 'button', class: 'btn', onclick: () => { editor.replaceChildren(); newBtn?.focus(); } }, t('common.cancel'))));
     form.addEventListener('submit', async (e) => {
@@ -57,6 +63,7 @@ export default async function render({ root, app }) {
       const body = { display_name: display.value.trim() || null, role: role.value,
         sites: role.value === 'admin' ? [] : boxes.filter((b) => b.checked).map((b) => b.value) };
       if (!user) body.username = username.value.trim();
+      if (sensitive.has(role.value) && reason.value.trim()) body.access_reason = reason.value.trim();
       if (!user && !body.username) { showError(form, { code: 'invalid', field: 'username' }, 'user'); return; }
       await busy(save, async () => {
         try {

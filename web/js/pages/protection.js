@@ -4,6 +4,7 @@ import { h, bdi, personName } from '../dom.js';
 import { get, withQuery } from '../api.js';
 import { t, tn, fmtNumber, fmtDate, fmtDateTime } from '../i18n.js';
 import { select } from '../forms.js';
+import { accessGrants } from '../components/access-grants.js';
 import {
   loadQuestionnaire, categoryLabel, serviceLabel, stateBadge, riskChips, REFERRAL_STATES,
 } from '../components/protection-common.js';
@@ -111,4 +112,5 @@ export default async function render({ root, query, app }) {
     h('section', { class: 'card', 'aria-labelledby': 'ref-h' }, h('h2', { id: 'ref-h' }, t('protection.referrals')),
       h('div', { class: 'toolbar' }, h('div', { class: 'field' }, h('label', { for: 'referral-state' }, t('protection.state_label')), state)), listBox));
   await Promise.all([loadList(), sites.length ? worklist(wbox, wsite.value) : null]);
+  root.append(await accessGrants('protection', (id) => sites.find((x) => x.id === id)?.name || id));
 }

@@ -3,6 +3,7 @@ import { h } from '../dom.js';
 import { get } from '../api.js';
 import { t, fmtDateTime } from '../i18n.js';
 import { table } from '../components/centres-common.js';
+import { accessGrants } from '../components/access-grants.js';
 
 export default async function render({ root, app }) {
   app.setTitle(t('psea.inbox'));
@@ -16,4 +17,5 @@ export default async function render({ root, app }) {
       { key: 'psea.state_label', cell: (x) => t(`psea.state.${x.state}`) },
       { key: 'psea.summary', cell: (x) => h('span', { dir: 'auto' }, x.summary_start) },
     ], r.items, t('psea.none')));
+  root.append(await accessGrants('psea', (id) => sites.find((s) => s.id === id)?.name || id));
 }

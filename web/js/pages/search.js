@@ -24,9 +24,29 @@ export default async function render({ root, query, app }) {
       h('td', {}, siteName(p.registration_site_id)), h('td', {}, fmtDate(p.registered_at.slice(0, 10))));
   }
 
+  // A candidate reference the desk was given ("C-" and 12 characters): a supervisor who
+  // may see that person opens it here (the server audits it; others learn nothing).
+  async function openReference(q, mine) {
+    let p = null;
+    try {
+      p = await get(`/api/v1/candidate-refs/${encodeURIComponent(q)}`);
+    } catch (e) {
+      if (e.status !== 404) throw e;
+    }
+    if (mine !== seq) return;
+    more.hidden = true;
+    tbody.replaceChildren(...(p ? [row({ ...p, id: p.person_id })] : []));
+    count = p ? 1 : 0;
+    status.textContent = p ? t('search.reference_found', { q }) : t('search.reference_not_found', { q });
+  }
+
   async function load(append) {
     const q = box.value.trim();
     const mine = ++seq;
+    if (!append && /^C-[A-Za-z0-9]{12}$/.test(q)) {
+      history.replaceState(null, '', withQuery('/search', { q }));
+      return openReference(q, mine);
+    }
     if (!append) {
       cursor = null;
       count = 0;
