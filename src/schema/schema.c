@@ -4,6 +4,7 @@
 #include "auth/auth.h"
 #include "distributions/distributions.h"
 #include "feedback/feedback.h"
+#include "interpreting/interpreting.h"
 #include "outreach/outreach.h"
 #include "protection/protection.h"
 #include "registry/registry.h"
@@ -16,6 +17,7 @@ static herr *(*const migrations[])(store *) = {
     protection_migrate, stats_migrate,         store_health_migrate,
     sessions_migrate,   distributions_migrate, feedback_migrate,
     outreach_migrate,
+    interpreting_migrate,
 };
 
 herr *schema_migrate_all(store *s) {
