@@ -122,6 +122,9 @@ static void on_search(glp_tree *tree, void *info) {
     if (!p) return;
     double b = glp_ios_node_bound(tree, p);
     if (!isfinite(b)) return;
+    /* Keep the tightest: a node's bound is never looser than the root's in exact
+     * arithmetic, but heuristics may report nodes of their own. */
+    if (si->have_bound && (si->maximise ? b >= si->bound : b <= si->bound)) return;
     si->bound = b;
     si->have_bound = true;
 }
@@ -162,18 +165,46 @@ herr *solver_solve(solver *s, double time_limit, solver_result *out) {
     }
 
     search_info si = {.maximise = s->sense == SOLVER_MAXIMISE};
+    int tm_lim = time_limit * 1000 > 2e9 ? 2000000000 : (int)(time_limit * 1000);
+    /* The LP relaxation first: its optimum is the bound reported when the search
+     * stops early, and branch and bound starts from its basis. */
+    glp_smcp lp;
+    glp_init_smcp(&lp);
+    lp.msg_lev = GLP_MSG_OFF;
+    lp.presolve = GLP_OFF;
+    lp.tm_lim = tm_lim;
+    int rc = glp_simplex(s->lp, &lp);
+    int lp_status = glp_get_status(s->lp);
+    if (rc == 0 && lp_status == GLP_OPT) {
+        si.bound = glp_get_obj_val(s->lp);
+        si.have_bound = true;
+    } else if (rc == 0 && (lp_status == GLP_NOFEAS || lp_status == GLP_INFEAS)) {
+        out->status = SOLVER_INFEASIBLE;
+        goto done;
+    } else if (rc == 0 && lp_status == GLP_UNBND) {
+        out->status = SOLVER_UNBOUNDED;
+        goto done;
+    } else if (rc == GLP_ETMLIM) {
+        out->status = SOLVER_NO_SOLUTION;
+        out->bound = s->trivial_bound;
+        goto done;
+    } else {
+        return err_new(ERR_INTERNAL, NULL, "GLPK failed (glp_simplex returned %d)", rc);
+    }
+    double left = time_limit - (now_s() - t0);
     glp_iocp parm;
     glp_init_iocp(&parm);
     parm.msg_lev = GLP_MSG_OFF;
-    parm.presolve = GLP_ON;
-    parm.tm_lim = time_limit * 1000 > 2e9 ? 2000000000 : (int)(time_limit * 1000);
+    parm.presolve = GLP_OFF;
+    parm.tm_lim = left * 1000 > 2e9 ? 2000000000 : left < 0.001 ? 1 : (int)(left * 1000);
     parm.cb_func = on_search;
     parm.cb_info = &si;
-    /* Cuts that pay on assignment models; the feasibility pump finds a first
-     * solution quickly when the time is short. */
-    parm.gmi_cuts = GLP_ON;
-    parm.fp_heur = GLP_ON;
-    int rc = glp_intopt(s->lp, &parm);
+    /* Depth first with the best local bound finds good plans early (the feasibility
+     * pump and proximity search spent a whole time limit on the bench's model). */
+    parm.br_tech = GLP_BR_DTH;
+    parm.bt_tech = GLP_BT_BLB;
+    parm.clq_cuts = GLP_ON; /* clique cuts: "one interpreter, one slot" rows are cliques */
+    rc = glp_intopt(s->lp, &parm);
     int mip = glp_mip_status(s->lp);
 
     switch (rc) {
@@ -208,6 +239,7 @@ herr *solver_solve(solver *s, double time_limit, solver_result *out) {
         if (s->has_solution)
             out->gap = fabs(out->bound - out->objective) / fmax(1.0, fabs(out->objective));
     }
+done:
     out->seconds = now_s() - t0;
     return NULL;
 }
