@@ -155,6 +155,10 @@ static const demo_user demo_users[] = {
      "psea",
      {SITE_USIVAK, SITE_BLAZUJ, SITE_LIPA, SITE_BORICI, -1}},
     {"trainer", "Haris Mujić", "trainer", {SITE_USIVAK, SITE_BLAZUJ, SITE_LIPA, SITE_BORICI, -1}},
+    {"interp_coord",
+     "Sanja Ilić (interpreting coordinator)",
+     "interp_coord",
+     {SITE_USIVAK, SITE_BLAZUJ, SITE_LIPA, SITE_BORICI, -1}},
 };
 
 static herr *create_sites(store *s, const actor *a, char ids[N_SITES][ID_LEN]) {
