@@ -37,6 +37,8 @@ static const struct {
      cli_cmd_stats_compare},
     {"match dedup", "find probable duplicate people (INPUT.csv | --db PATH)", cli_cmd_match_dedup},
     {"demo people", "write synthetic arrivals with known truth (--out DIR)", cli_cmd_demo_people},
+    {"interp schedule", "schedule interpreters for a period (--db PATH --from DATE --to DATE)",
+     cli_cmd_interp_schedule},
 };
 
 static void usage(FILE *f) {

@@ -24,6 +24,7 @@ int cli_cmd_stats_settings(int argc, char **argv);
 int cli_cmd_stats_compare(int argc, char **argv);
 int cli_cmd_match_dedup(int argc, char **argv);
 int cli_cmd_demo_people(int argc, char **argv);
+int cli_cmd_interp_schedule(int argc, char **argv);
 
 /* Shared by the commands. */
 
