@@ -34,6 +34,9 @@
 
 herr *interpreting_migrate(store *s);
 
+/* Demo interpreters and next week's requests, scheduled (haven init --demo). */
+herr *interpreting_demo_load(store *s, unsigned long long seed);
+
 /* ---- the planner over plain data -------------------------------------------- */
 
 #define INTERP_SLOT_SECONDS 3600 /* start times are whole UTC hours */
@@ -138,7 +141,7 @@ herr *interp_interpreter_list(store *s, const actor *a, json_t **out);
 
 /* Request fields: site_id, unit, language, gender_required (F/M or null), earliest,
  * latest (ISO times), duration_minutes (15-480), modes ["in_person","video","phone"],
- * priority 1-5, kind (data/interp_kinds), person_id (optional), note. Requests of
+ * priority 1-5, kind (asylum_interview, gbv_interview, ...), person_id (optional), note. Requests of
  * sites the actor does not have are invisible. */
 herr *interp_request_create(store *s, const actor *a, const json_t *in, json_t **out);
 herr *interp_request_update(store *s, const actor *a, const char *id, const json_t *in,
