@@ -45,6 +45,8 @@ const ROUTES = [
   { re: /^\/outreach\/forms\/([^/]+)\/fill$/, page: 'outreach-fill', perm: 'outreach.write', offline: true },
   { re: /^\/outreach\/arrivals$/, page: 'outreach-arrivals', perm: 'outreach.arrival' },
   { re: /^\/login$/, page: 'login', perm: null },
+  { re: /^\/interp$/, page: 'interp', perm: 'interp.read' },
+  { re: /^\/interp\/mine$/, page: 'interp-mine', perm: 'interp.own' },
 ];
 
 // The menu. Each entry belongs to a group (the work it serves); later modules add
@@ -71,6 +73,8 @@ const NAV = [
   { href: '/psea/new', key: 'nav.psea_new', perm: 'psea.record', group: 'feedback' },
   { href: '/outreach/', key: 'nav.outreach', perm: 'outreach.read', group: 'outreach' },
   { href: '/outreach/arrivals', key: 'nav.outreach_arrivals', perm: 'outreach.arrival', group: 'reception' },
+  { href: '/interp', key: 'nav.interp', perm: 'interp.read', group: 'interp' },
+  { href: '/interp/mine', key: 'nav.interp_mine', perm: 'interp.own', group: 'interp' },
 ];
 
 const state = { me: null, sites: null, expired: false, returnTo: null, rendered: 0, shown: false, offline: false };
