@@ -312,6 +312,15 @@ static herr *place_locked(planner *pl, interp_plan *plan) {
     return NULL;
 }
 
+/* Places every request still unserved on its first free candidate, highest priority
+ * first (in order of arrival within a priority). */
+static void place_by_priority(planner *pl, interp_plan *plan) {
+    for (int prio = 5; prio >= 1; prio--)
+        for (size_t ri = 0; ri < pl->p->n_requests; ri++)
+            if (pl->p->requests[ri].priority == prio && plan->choices[ri].interpreter < 0)
+                place_first(pl, ri, plan);
+}
+
 herr *interp_plan_greedy(const interp_problem *p, interp_plan *out) {
     planner pl;
     herr *e = planner_init(&pl, p, out);
@@ -476,15 +485,26 @@ herr *interp_plan_solve(const interp_problem *p, double time_limit, interp_plan 
     solver *sv = NULL;
     herr *e = planner_init(&pl, p, out);
     if (e) goto cleanup;
-    /* Locked assignments that clash make the program infeasible; say which. */
-    e = place_locked(&pl, out);
-    if (e) goto cleanup;
-    for (size_t i = 0; i < p->n_interpreters; i++) pl.booked[i].n = 0;
-    for (size_t ri = 0; ri < p->n_requests; ri++) out->choices[ri].interpreter = -1;
-
     sv = solver_new(SOLVER_MAXIMISE);
     e = build_model(&pl, sv);
-    if (!e) e = solver_solve(sv, time_limit > 0 ? time_limit : 10, &out->solver);
+    if (e) goto cleanup;
+    /* The search starts from the greedy plan by priority, so that a short time limit
+     * on a loaded machine still returns at least that. Locked assignments that clash
+     * would make the program infeasible: say which instead. */
+    e = place_locked(&pl, out);
+    if (e) goto cleanup;
+    place_by_priority(&pl, out);
+    double *start = mem_alloc(((size_t)pl.n + 1) * sizeof *start);
+    for (size_t k = 0; k < pl.n; k++) {
+        const interp_choice *ch = &out->choices[pl.c[k].req];
+        start[k] = ch->interpreter == pl.c[k].interp && ch->start == pl.c[k].start &&
+                   ch->mode == pl.c[k].mode;
+    }
+    solver_set_start(sv, start);
+    mem_free(start);
+    for (size_t i = 0; i < p->n_interpreters; i++) pl.booked[i].n = 0;
+    for (size_t ri = 0; ri < p->n_requests; ri++) out->choices[ri].interpreter = -1;
+    e = solver_solve(sv, time_limit > 0 ? time_limit : 10, &out->solver);
     if (e) goto cleanup;
     if (out->solver.status == SOLVER_INFEASIBLE || out->solver.status == SOLVER_UNBOUNDED) {
         e = err_new(ERR_INTERNAL, NULL, "the schedule's program is %s",
@@ -499,14 +519,7 @@ herr *interp_plan_solve(const interp_problem *p, double time_limit, interp_plan 
         e = place_locked(&pl, out);
         if (e) goto cleanup;
     }
-    size_t *order = mem_alloc((p->n_requests + 1) * sizeof *order);
-    size_t n_order = 0;
-    for (int prio = 5; prio >= 1; prio--)
-        for (size_t ri = 0; ri < p->n_requests; ri++)
-            if (p->requests[ri].priority == prio && out->choices[ri].interpreter < 0)
-                order[n_order++] = ri;
-    for (size_t k = 0; k < n_order; k++) place_first(&pl, order[k], out);
-    mem_free(order);
+    place_by_priority(&pl, out);
     explain(&pl, out);
 
 cleanup:

@@ -26,6 +26,7 @@ struct solver {
     double trivial_bound;
     bool has_solution;
     double *values; /* the last solution, n_vars entries */
+    double *start;  /* a starting solution, 1-based as GLPK wants, or NULL */
 };
 
 /* GLPK's environment is per thread; it is freed when the thread's last solver goes. */
@@ -47,6 +48,7 @@ void solver_free(solver *s) {
     mem_free(s->row_ind);
     mem_free(s->row_val);
     mem_free(s->values);
+    mem_free(s->start);
     mem_free(s);
     if (--live_solvers == 0) glp_free_env();
 }
@@ -111,12 +113,24 @@ typedef struct {
     bool maximise;
     bool have_bound;
     double bound;
+    const double *start; /* offered once at the first heuristic call */
 } search_info;
+
+void solver_set_start(solver *s, const double *values) {
+    mem_free(s->start);
+    s->start = mem_alloc(((size_t)s->n_vars + 1) * sizeof *s->start);
+    memcpy(s->start + 1, values, (size_t)s->n_vars * sizeof *values);
+}
 
 /* Records the best bound of the open nodes each time GLPK picks the next one. */
 static void on_search(glp_tree *tree, void *info) {
     search_info *si = info;
     int reason = glp_ios_reason(tree);
+    if (reason == GLP_IHEUR && si->start) {
+        glp_ios_heur_sol(tree, si->start);
+        si->start = NULL;
+        return;
+    }
     if (reason != GLP_ISELECT && reason != GLP_IBINGO && reason != GLP_IPREPRO) return;
     int p = glp_ios_best_node(tree);
     if (!p) return;
@@ -164,7 +178,7 @@ herr *solver_solve(solver *s, double time_limit, solver_result *out) {
         return NULL;
     }
 
-    search_info si = {.maximise = s->sense == SOLVER_MAXIMISE};
+    search_info si = {.maximise = s->sense == SOLVER_MAXIMISE, .start = s->start};
     int tm_lim = time_limit * 1000 > 2e9 ? 2000000000 : (int)(time_limit * 1000);
     /* The LP relaxation first: its optimum is the bound reported when the search
      * stops early, and branch and bound starts from its basis. */

@@ -63,6 +63,11 @@ herr *solver_add_row(solver *s, solver_row_kind kind, double rhs, size_t n, cons
 int solver_n_vars(const solver *s);
 int solver_n_rows(const solver *s);
 
+/* Offers a known feasible solution (one value per variable, n_vars of them) as the
+ * starting incumbent of the next solve, so that a time limit never leaves less than
+ * it. GLPK checks it and ignores it when it breaks a row. The values are copied. */
+void solver_set_start(solver *s, const double *values);
+
 /* Solves within time_limit seconds (> 0) with branch and bound after presolve.
  * The result's status tells what was found; only a failure of GLPK itself is an error
  * (ERR_INTERNAL). Afterwards solver_value reads the solution. */
