@@ -2,6 +2,7 @@
  * with a repeated variable, bad indices, and a model too hard for its time limit that
  * still returns its best solution with a valid bound. */
 #include <math.h>
+#include <stdlib.h>
 
 #include "solver/solver.h"
 #include "testutil.h"
@@ -130,6 +131,28 @@ static void test_time_limit_returns_the_best_found_and_a_bound(void **state) {
         assert_true(r.bound <= r.objective + 1e-6);
         assert_true(r.gap >= 0);
     }
+
+    /* Offered a start (nothing chosen, the slack taking up each row), the search
+     * always has a solution at the time limit, at least as good as the start. */
+    int n = solver_n_vars(s);
+    double *start = calloc((size_t)n, sizeof *start);
+    double start_cost = 0;
+    seed = 12345;
+    for (int i = 0; i < M; i++) {
+        double sum = 0;
+        for (int j = 0; j < N; j++) {
+            seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+            sum += (double)((seed >> 33) % 100);
+        }
+        start[N + 2 * i + 1] = floor(sum / 2); /* under = rhs */
+        start_cost += floor(sum / 2);
+    }
+    solver_set_start(s, start);
+    free(start);
+    assert_ok(solver_solve(s, 0.25, &r));
+    assert_int_equal(r.status, SOLVER_TIME_LIMIT);
+    assert_true(r.objective <= start_cost + 1e-6);
+    assert_true(r.bound <= r.objective + 1e-6);
     assert_string_equal(solver_status_name(SOLVER_TIME_LIMIT), "time_limit");
     solver_free(s);
 }
