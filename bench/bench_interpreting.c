@@ -21,11 +21,11 @@
 #include "core/clock.h"
 #include "interpreting/interpreting.h"
 
-#define N_REQ    500
-#define N_INT    80
-#define N_SITES  4
-#define N_LANGS  8
-#define H        3600
+#define N_REQ   500
+#define N_INT   80
+#define N_SITES 4
+#define N_LANGS 8
+#define H       3600
 
 static uint64_t rng = 0x2545f4914f6cdd1dull;
 static uint32_t next(void) {
@@ -43,7 +43,7 @@ static double now_s(void) {
 }
 
 /* Minutes between USI, BLA, LIP, BOR (data/interp_travel.tsv). */
-static const int travel[N_SITES * N_SITES] = {0,   20,  240, 240, 20,  0,  240, 240,
+static const int travel[N_SITES * N_SITES] = {0,   20,  240, 240, 20,  0,   240, 240,
                                               240, 240, 0,   15,  240, 240, 15,  0};
 static const char *const langs[N_LANGS] = {"ar", "fa", "ps", "ur", "fr", "en", "bn", "ckb"};
 /* Percent of requests and of interpreters' languages. */
@@ -82,16 +82,20 @@ int main(void) {
             if (pick(2)) sites_of[i][n_s++] = pick(N_SITES);
             if (pick(2)) remote |= INTERP_VIDEO;
         } else {
-            remote = pick(3) == 0 ? INTERP_PHONE : pick(3) == 0 ? INTERP_VIDEO | INTERP_PHONE
-                                                              : INTERP_VIDEO;
+            remote = pick(3) == 0   ? INTERP_PHONE
+                     : pick(3) == 0 ? INTERP_VIDEO | INTERP_PHONE
+                                    : INTERP_VIDEO;
         }
         int n_days = 2 + pick(2), first = pick(5 - n_days + 1), start = 8 + pick(4);
         for (int d = 0; d < n_days; d++)
             spans[i][d] = (interp_span){monday + (int64_t)(first + d) * 86400 + start * H,
                                         monday + (int64_t)(first + d) * 86400 + (start + 5) * H};
         snprintf(names[i], sizeof names[i], "int%02d", i);
-        in[i] = (interp_interpreter){names[i], pick(5) < 2 ? 'F' : 'M', lang_of[i], (size_t)n_l,
-                                     sites_of[i], (size_t)n_s, remote, spans[i], (size_t)n_days};
+        in[i] = (interp_interpreter){names[i],      pick(5) < 2 ? 'F' : 'M',
+                                     lang_of[i],    (size_t)n_l,
+                                     sites_of[i],   (size_t)n_s,
+                                     remote,        spans[i],
+                                     (size_t)n_days};
     }
     for (int r = 0; r < N_REQ; r++) {
         int day = pick(5), from = 8 + pick(6), len = 2 + pick(5);

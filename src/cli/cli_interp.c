@@ -24,12 +24,10 @@ static const char schedule_usage[] =
     "free slot. Exit 0 when the run is stored, 1 on error, 2 on a usage error.\n";
 
 int cli_cmd_interp_schedule(int argc, char **argv) {
-    static const struct option longopts[] = {{"db", required_argument, 0, 'd'},
-                                             {"from", required_argument, 0, 'f'},
-                                             {"to", required_argument, 0, 't'},
-                                             {"time-limit", required_argument, 0, 'l'},
-                                             {"help", no_argument, 0, 'h'},
-                                             {0, 0, 0, 0}};
+    static const struct option longopts[] = {
+        {"db", required_argument, 0, 'd'}, {"from", required_argument, 0, 'f'},
+        {"to", required_argument, 0, 't'}, {"time-limit", required_argument, 0, 'l'},
+        {"help", no_argument, 0, 'h'},     {0, 0, 0, 0}};
     const char *db = NULL, *from = NULL, *to = NULL, *limit = NULL;
     int c;
     optind = 1;

@@ -22,9 +22,9 @@ herr *interp_own_interpreter(store *s, const actor *a, char id[ID_LEN]) {
     store_bind_text(st, ":user", a->user_id);
     e = store_step(st, &row);
     if (!e && !row)
-        e = err_with(err_new(ERR_NOT_FOUND, "user_id",
-                             "this account is not linked to an interpreter"),
-                     "interp_not_linked", (const char *)NULL);
+        e = err_with(
+            err_new(ERR_NOT_FOUND, "user_id", "this account is not linked to an interpreter"),
+            "interp_not_linked", (const char *)NULL);
     if (!e) snprintf(id, ID_LEN, "%s", store_text(st, 0));
     store_done(st);
     return e;
@@ -61,14 +61,13 @@ static const char list_sql[] =
     " ORDER BY x.starts_at, i.name LIMIT 5000";
 
 static json_t *assignment_row(store_stmt *st) {
-    return json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:b,s:s,s:s,s:s,s:s,s:s,s:I}", "id",
-                     store_text(st, 0), "request_id", store_text(st, 1), "interpreter_id",
-                     store_text(st, 2), "interpreter_name", store_text(st, 3), "starts_at",
-                     store_text(st, 4), "ends_at", store_text(st, 5), "mode", store_text(st, 6),
-                     "status", store_text(st, 7), "locked", (int)store_int(st, 8), "site_id",
-                     store_text(st, 9), "site_name", store_text(st, 10), "language",
-                     store_text(st, 11), "kind", store_text(st, 12), "unit", store_text(st, 13),
-                     "priority", (json_int_t)store_int(st, 14));
+    return json_pack(
+        "{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:b,s:s,s:s,s:s,s:s,s:s,s:I}", "id", store_text(st, 0),
+        "request_id", store_text(st, 1), "interpreter_id", store_text(st, 2), "interpreter_name",
+        store_text(st, 3), "starts_at", store_text(st, 4), "ends_at", store_text(st, 5), "mode",
+        store_text(st, 6), "status", store_text(st, 7), "locked", (int)store_int(st, 8), "site_id",
+        store_text(st, 9), "site_name", store_text(st, 10), "language", store_text(st, 11), "kind",
+        store_text(st, 12), "unit", store_text(st, 13), "priority", (json_int_t)store_int(st, 14));
 }
 
 /* Lists assignments; with own set, site scoping is not applied (the interpreter's own). */
@@ -178,8 +177,8 @@ herr *interp_assign(store *s, const actor *a, const json_t *in, json_t **out) {
         e = err_invalid("mode", "the request does not allow the mode %s", json_str(in, "mode"));
         goto cleanup;
     }
-    int64_t dur = (json_integer_value(json_object_get(request, "duration_minutes")) * 60 + S - 1) /
-                  S * S;
+    int64_t dur =
+        (json_integer_value(json_object_get(request, "duration_minutes")) * 60 + S - 1) / S * S;
     clock_format_iso(t0 + dur, ends);
     clock_format_iso(clock_now(), now);
     if ((e = store_begin(s))) goto cleanup;
@@ -255,8 +254,7 @@ herr *interp_my_answer(store *s, const actor *a, const char *assignment_id, cons
     store_bind_text(st, ":id", assignment_id);
     if ((e = store_run(st))) goto rollback;
     detail = json_pack("{s:s}", "answer", status);
-    if ((e = audit_record(s, a, status, "interp_assignment", assignment_id, detail)))
-        goto rollback;
+    if ((e = audit_record(s, a, status, "interp_assignment", assignment_id, detail))) goto rollback;
     json_decref(detail);
     if ((e = store_commit(s))) return e;
     return get_assignment(s, assignment_id, out);

@@ -18,14 +18,22 @@ typedef struct {
 
 /* langs: "code:level ..."; sites: site codes; days: digits 1-7. */
 static const demo_interpreter interpreters[] = {
-    {"Ahmad Karimi", "M", "Europe/Sarajevo", "ps:native fa:fluent", "LIP BOR", "video", "1234", "08:00", "16:00", false},
-    {"Selma Kovač", "F", "Europe/Sarajevo", "en:fluent fr:fluent", "USI BLA", "video phone", "12345", "09:00", "17:00", true},
-    {"Yasmin Haddad", "F", "Europe/Vienna", "ar:native fr:working", "", "video", "135", "09:00", "15:00", false},
-    {"Omar Farouk", "M", "Europe/Sarajevo", "ar:native", "USI BLA", "phone", "2345", "08:00", "14:00", false},
-    {"Mina Rahimi", "F", "Asia/Kabul", "fa:native prs:native", "", "video", "1234", "12:30", "18:30", false},
-    {"Imran Qureshi", "M", "Asia/Karachi", "ur:native ps:working", "", "video phone", "245", "12:00", "18:00", false},
-    {"Tarik Demir", "M", "Europe/Istanbul", "tr:native ckb:working", "", "video", "1245", "10:00", "16:00", false},
-    {"Nadia Benali", "F", "Europe/Paris", "fr:native ar:fluent", "", "video phone", "345", "09:00", "13:00", false},
+    {"Ahmad Karimi", "M", "Europe/Sarajevo", "ps:native fa:fluent", "LIP BOR", "video", "1234",
+     "08:00", "16:00", false},
+    {"Selma Kovač", "F", "Europe/Sarajevo", "en:fluent fr:fluent", "USI BLA", "video phone",
+     "12345", "09:00", "17:00", true},
+    {"Yasmin Haddad", "F", "Europe/Vienna", "ar:native fr:working", "", "video", "135", "09:00",
+     "15:00", false},
+    {"Omar Farouk", "M", "Europe/Sarajevo", "ar:native", "USI BLA", "phone", "2345", "08:00",
+     "14:00", false},
+    {"Mina Rahimi", "F", "Asia/Kabul", "fa:native prs:native", "", "video", "1234", "12:30",
+     "18:30", false},
+    {"Imran Qureshi", "M", "Asia/Karachi", "ur:native ps:working", "", "video phone", "245",
+     "12:00", "18:00", false},
+    {"Tarik Demir", "M", "Europe/Istanbul", "tr:native ckb:working", "", "video", "1245", "10:00",
+     "16:00", false},
+    {"Nadia Benali", "F", "Europe/Paris", "fr:native ar:fluent", "", "video phone", "345", "09:00",
+     "13:00", false},
 };
 
 typedef struct {
@@ -39,7 +47,8 @@ static const demo_request requests[] = {
     {"LIP", "fa", "F", "video", "gbv_interview", "Protection team", 0, 9, 5, 60, 5},
     {"BOR", "ar", NULL, "in_person video", "medical", "Health post", 1, 8, 3, 60, 4},
     {"BOR", "ps", NULL, "in_person", "counselling", "Return counselling", 1, 9, 6, 60, 2},
-    {"USI", "ar", NULL, "in_person phone", "asylum_interview", "Asylum department", 1, 8, 8, 120, 3},
+    {"USI", "ar", NULL, "in_person phone", "asylum_interview", "Asylum department", 1, 8, 8, 120,
+     3},
     {"USI", "ur", NULL, "video phone", "legal_information", "Legal aid", 1, 10, 4, 60, 3},
     {"BLA", "fr", NULL, "in_person video", "asylum_interview", "Asylum department", 2, 8, 6, 90, 3},
     {"BLA", "ar", "F", "video", "gbv_interview", "Protection team", 2, 9, 5, 60, 5},
@@ -52,7 +61,8 @@ static const demo_request requests[] = {
     {"LIP", "bn", NULL, "video phone", "registration", "Registration desk", 4, 8, 6, 60, 3},
     {"USI", "ar", NULL, "in_person phone", "medical", "Health post", 4, 8, 4, 60, 5},
     {"BLA", "fr", NULL, "in_person", "counselling", "Return counselling", 4, 10, 4, 60, 2},
-    {"LIP", "ps", NULL, "in_person video", "asylum_interview", "Asylum department", 4, 8, 6, 120, 4},
+    {"LIP", "ps", NULL, "in_person video", "asylum_interview", "Asylum department", 4, 8, 6, 120,
+     4},
     {"BOR", "ur", "M", "video", "asylum_interview", "Asylum department", 4, 9, 5, 60, 3},
 };
 
@@ -93,12 +103,12 @@ static herr *add_interpreter(store *s, const actor *a, const json_t *sites, cons
     }
     json_decref(sw);
     for (const char *p = d->days; *p; p++)
-        json_array_append_new(weekly, json_pack("{s:i,s:s,s:s}", "day", *p - '0', "from", d->from,
-                                                "to", d->to));
-    json_t *in = json_pack("{s:s,s:s,s:s,s:o,s:o,s:o,s:o,s:i,s:s}", "name", d->name, "gender",
-                           d->gender, "time_zone", d->tz, "languages", langs, "sites", site_list,
-                           "remote", words(d->remote), "weekly", weekly, "hourly_rate", 2500,
-                           "currency", "BAM");
+        json_array_append_new(
+            weekly, json_pack("{s:i,s:s,s:s}", "day", *p - '0', "from", d->from, "to", d->to));
+    json_t *in =
+        json_pack("{s:s,s:s,s:s,s:o,s:o,s:o,s:o,s:i,s:s}", "name", d->name, "gender", d->gender,
+                  "time_zone", d->tz, "languages", langs, "sites", site_list, "remote",
+                  words(d->remote), "weekly", weekly, "hourly_rate", 2500, "currency", "BAM");
     if (d->linked && user) json_object_set_new(in, "user_id", json_string(user));
     json_t *out = NULL;
     herr *e = interp_interpreter_create(s, a, in, &out);
@@ -133,8 +143,8 @@ herr *interpreting_demo_load(store *s, unsigned long long seed) {
         clock_format_iso(day + (int64_t)(d->from + d->hours) * 3600, to);
         json_t *in = json_pack("{s:s,s:s,s:s,s:s,s:s,s:i,s:o,s:i,s:s}", "site_id", site, "unit",
                                d->unit, "language", d->lang, "earliest", from, "latest", to,
-                               "duration_minutes", d->minutes, "modes", words(d->modes),
-                               "priority", d->priority, "kind", d->kind);
+                               "duration_minutes", d->minutes, "modes", words(d->modes), "priority",
+                               d->priority, "kind", d->kind);
         if (d->gender) json_object_set_new(in, "gender_required", json_string(d->gender));
         json_t *out = NULL;
         e = interp_request_create(s, &a, in, &out);

@@ -165,11 +165,10 @@ herr *interp_feed_ics(store *s, const char *token, char **out, size_t *len) {
         const char *mode = store_text(st, 3), *status = store_text(st, 4);
         char *uid = mem_printf("%s@haven", store_text(st, 0));
         char *summary = mem_printf("Interpreting %s (%s)", lang, store_text(st, 7));
-        char *where = !strcmp(mode, "in_person") ? mem_strdup(store_text(st, 9))
-                                                 : mem_printf("%s call for %s",
-                                                              !strcmp(mode, "video") ? "Video"
-                                                                                     : "Phone",
-                                                              store_text(st, 9));
+        char *where = !strcmp(mode, "in_person")
+                          ? mem_strdup(store_text(st, 9))
+                          : mem_printf("%s call for %s", !strcmp(mode, "video") ? "Video" : "Phone",
+                                       store_text(st, 9));
         char *desc = mem_printf("Requested by: %s\nSite: %s\nMode: %s", store_text(st, 8),
                                 store_text(st, 9), mode);
         interp_ics_line(&buf, &n, &cap, "BEGIN", "VEVENT", false);

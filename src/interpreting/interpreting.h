@@ -49,26 +49,26 @@ typedef struct {
 
 typedef struct {
     const char *name;
-    char gender;                   /* 'F', 'M' or 'X' */
-    const char *const *languages;  /* codes */
+    char gender;                  /* 'F', 'M' or 'X' */
+    const char *const *languages; /* codes */
     size_t n_languages;
-    const int *sites;              /* indices of the sites reached in person */
+    const int *sites; /* indices of the sites reached in person */
     size_t n_sites;
-    unsigned remote;               /* INTERP_VIDEO | INTERP_PHONE */
-    const interp_span *free;       /* availability, sorted, not overlapping */
+    unsigned remote;         /* INTERP_VIDEO | INTERP_PHONE */
+    const interp_span *free; /* availability, sorted, not overlapping */
     size_t n_free;
 } interp_interpreter;
 
 typedef struct {
     const char *language;
-    char gender;         /* required gender, or 0 */
-    int site;            /* index of the requesting site */
-    int64_t earliest;    /* the interpretation starts at or after */
-    int64_t latest;      /* and ends at or before */
+    char gender;      /* required gender, or 0 */
+    int site;         /* index of the requesting site */
+    int64_t earliest; /* the interpretation starts at or after */
+    int64_t latest;   /* and ends at or before */
     int duration_minutes;
-    unsigned modes;      /* INTERP_IN_PERSON | INTERP_VIDEO | INTERP_PHONE */
-    int priority;        /* 1 (low) .. 5 (urgent) */
-    int preferred;       /* interpreter for continuity, or -1 */
+    unsigned modes; /* INTERP_IN_PERSON | INTERP_VIDEO | INTERP_PHONE */
+    int priority;   /* 1 (low) .. 5 (urgent) */
+    int preferred;  /* interpreter for continuity, or -1 */
     /* A locked (manual or confirmed) assignment kept as it is: interpreter >= 0. */
     int locked_interpreter;
     int64_t locked_start;
@@ -99,8 +99,8 @@ typedef struct {
     int64_t start;
     unsigned mode;
     interp_reason reason;
-    int candidates;       /* interpreters of the language, gender and mode */
-    int nearest;          /* for unserved: interpreter with the nearest free slot, or -1 */
+    int candidates; /* interpreters of the language, gender and mode */
+    int nearest;    /* for unserved: interpreter with the nearest free slot, or -1 */
     int64_t nearest_start;
 } interp_choice;
 
@@ -141,8 +141,8 @@ herr *interp_interpreter_list(store *s, const actor *a, json_t **out);
 
 /* Request fields: site_id, unit, language, gender_required (F/M or null), earliest,
  * latest (ISO times), duration_minutes (15-480), modes ["in_person","video","phone"],
- * priority 1-5, kind (asylum_interview, gbv_interview, ...), person_id (optional), note. Requests of
- * sites the actor does not have are invisible. */
+ * priority 1-5, kind (asylum_interview, gbv_interview, ...), person_id (optional), note. Requests
+ * of sites the actor does not have are invisible. */
 herr *interp_request_create(store *s, const actor *a, const json_t *in, json_t **out);
 herr *interp_request_update(store *s, const actor *a, const char *id, const json_t *in,
                             json_t **out);
@@ -160,8 +160,8 @@ herr *interp_request_cancel(store *s, const actor *a, const char *id, json_t **o
  * One transaction, audited. *out: the run {id, status, served, unserved:[{request_id,
  * reason, message, params}], priority_served, priority_total, greedy_priority_served,
  * objective, bound, gap, seconds}. time_limit in seconds (0: 10). */
-herr *interp_schedule(store *s, const actor *a, const char *from, const char *to,
-                      double time_limit, json_t **out);
+herr *interp_schedule(store *s, const actor *a, const char *from, const char *to, double time_limit,
+                      json_t **out);
 
 /* A manual assignment {request_id, interpreter_id, starts_at, mode}: locked, kept on
  * re-runs. ERR_CONFLICT when it double-books the interpreter. */

@@ -47,14 +47,14 @@ typedef struct {
     const interp_problem *p;
     cand *c;
     size_t n, cap;
-    size_t *first;       /* per request: index of its first candidate; first[n_requests] = n */
+    size_t *first; /* per request: index of its first candidate; first[n_requests] = n */
     int *n_lang, *n_gender, *n_mode;
-    bookings *booked;    /* per interpreter */
+    bookings *booked; /* per interpreter */
 } planner;
 
 const char *interp_reason_code(interp_reason r) {
-    static const char *const codes[] = {"", "no_language", "no_gender", "no_mode",
-                                        "not_available", "all_booked"};
+    static const char *const codes[] = {"",        "no_language",   "no_gender",
+                                        "no_mode", "not_available", "all_booked"};
     return r <= INTERP_ALL_BOOKED ? codes[r] : "";
 }
 
@@ -89,8 +89,10 @@ static bool reaches(const interp_interpreter *in, int site) {
 static unsigned usable_modes(const interp_interpreter *in, const interp_request *r) {
     unsigned m = 0;
     if ((r->modes & INTERP_IN_PERSON) && reaches(in, r->site)) m |= INTERP_IN_PERSON;
-    if (r->modes & in->remote & INTERP_VIDEO) m |= INTERP_VIDEO;
-    else if (r->modes & in->remote & INTERP_PHONE) m |= INTERP_PHONE;
+    if (r->modes & in->remote & INTERP_VIDEO)
+        m |= INTERP_VIDEO;
+    else if (r->modes & in->remote & INTERP_PHONE)
+        m |= INTERP_PHONE;
     return m;
 }
 
@@ -258,11 +260,16 @@ static void explain(planner *pl, interp_plan *plan) {
             plan->priority_served += p->requests[ri].priority;
             continue;
         }
-        if (pl->n_lang[ri] == 0) ch->reason = INTERP_NO_LANGUAGE;
-        else if (pl->n_gender[ri] == 0) ch->reason = INTERP_NO_GENDER;
-        else if (pl->n_mode[ri] == 0) ch->reason = INTERP_NO_MODE;
-        else if (pl->first[ri] == pl->first[ri + 1]) ch->reason = INTERP_NOT_AVAILABLE;
-        else ch->reason = INTERP_ALL_BOOKED;
+        if (pl->n_lang[ri] == 0)
+            ch->reason = INTERP_NO_LANGUAGE;
+        else if (pl->n_gender[ri] == 0)
+            ch->reason = INTERP_NO_GENDER;
+        else if (pl->n_mode[ri] == 0)
+            ch->reason = INTERP_NO_MODE;
+        else if (pl->first[ri] == pl->first[ri + 1])
+            ch->reason = INTERP_NOT_AVAILABLE;
+        else
+            ch->reason = INTERP_ALL_BOOKED;
         if (ch->reason >= INTERP_NOT_AVAILABLE) find_nearest(pl, ri, ch);
     }
 }
@@ -373,8 +380,10 @@ static size_t occ_find(const occ *g, size_t n, int interp, int64_t slot, int sit
     size_t lo = 0, hi = n;
     while (lo < hi) {
         size_t mid = (lo + hi) / 2;
-        if (cmp_occ(&g[mid], &key) < 0) lo = mid + 1;
-        else hi = mid;
+        if (cmp_occ(&g[mid], &key) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
     }
     return lo;
 }

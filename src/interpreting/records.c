@@ -21,9 +21,9 @@ static const char *const remote_codes[] = {"video", "phone", NULL};
 static const char *const exception_kinds[] = {"leave", "extra", NULL};
 static const char *const mode_codes[] = {"in_person", "video", "phone", NULL};
 /* Kinds of interview; gbv_interview requires a gender. */
-static const char *const kinds[] = {"asylum_interview", "gbv_interview", "medical",
-                                    "legal_information", "registration", "protection",
-                                    "counselling", "other", NULL};
+static const char *const kinds[] = {"asylum_interview",  "gbv_interview", "medical",
+                                    "legal_information", "registration",  "protection",
+                                    "counselling",       "other",         NULL};
 
 const char *interp_mode_code(unsigned mode) {
     return mode == INTERP_IN_PERSON ? "in_person" : mode == INTERP_VIDEO ? "video" : "phone";
@@ -62,12 +62,12 @@ static bool site_exists(store *s, const char *id) {
 /* ---- interpreters ---- */
 
 static const json_field interpreter_fields[] = {
-    {"name", JF_STRING, true, 120},     {"gender", JF_STRING, true, 1},
-    {"time_zone", JF_STRING, true, 64}, {"languages", JF_ARRAY, true, 20},
+    {"name", JF_STRING, true, 120},        {"gender", JF_STRING, true, 1},
+    {"time_zone", JF_STRING, true, 64},    {"languages", JF_ARRAY, true, 20},
     {"sites", JF_STRING_ARRAY, false, 50}, {"remote", JF_STRING_ARRAY, false, 2},
-    {"weekly", JF_ARRAY, false, 50},    {"exceptions", JF_ARRAY, false, 200},
-    {"hourly_rate", JF_INT, false, 0},  {"currency", JF_STRING, false, 3},
-    {"user_id", JF_STRING, false, 40},  {"active", JF_BOOL, false, 0},
+    {"weekly", JF_ARRAY, false, 50},       {"exceptions", JF_ARRAY, false, 200},
+    {"hourly_rate", JF_INT, false, 0},     {"currency", JF_STRING, false, 3},
+    {"user_id", JF_STRING, false, 40},     {"active", JF_BOOL, false, 0},
 };
 
 static herr *check_languages(const json_t *list) {
@@ -95,9 +95,8 @@ static herr *check_weekly(const json_t *list) {
     size_t i;
     json_t *v;
     json_array_foreach(list, i, v) {
-        static const json_field f[] = {{"day", JF_INT, true, 0},
-                                       {"from", JF_STRING, true, 5},
-                                       {"to", JF_STRING, true, 5}};
+        static const json_field f[] = {
+            {"day", JF_INT, true, 0}, {"from", JF_STRING, true, 5}, {"to", JF_STRING, true, 5}};
         herr *e = json_check(v, f, 3);
         if (e) {
             snprintf(e->field, sizeof e->field, "weekly");
@@ -229,8 +228,10 @@ static herr *write_interpreter(store *s, const actor *a, const char *id, json_t 
     store_bind_text(st, ":gender", json_str(in, "gender"));
     store_bind_text(st, ":tz", json_str(in, "time_zone"));
     json_t *rate = json_object_get(in, "hourly_rate");
-    if (json_is_integer(rate)) store_bind_int(st, ":rate", json_integer_value(rate));
-    else store_bind_null(st, ":rate");
+    if (json_is_integer(rate))
+        store_bind_int(st, ":rate", json_integer_value(rate));
+    else
+        store_bind_null(st, ":rate");
     store_bind_text(st, ":currency", json_str(in, "currency"));
     store_bind_text(st, ":user", json_str(in, "user_id"));
     store_bind_text(st, ":profile", profile_text);
@@ -350,12 +351,12 @@ herr *interp_interpreter_list(store *s, const actor *a, json_t **out) {
 /* ---- requests ---- */
 
 static const json_field request_fields[] = {
-    {"site_id", JF_STRING, true, 40},       {"unit", JF_STRING, true, 120},
-    {"language", JF_STRING, true, 8},       {"gender_required", JF_STRING, false, 1},
-    {"earliest", JF_STRING, true, 40},      {"latest", JF_STRING, true, 40},
-    {"duration_minutes", JF_INT, true, 0},  {"modes", JF_STRING_ARRAY, true, 3},
-    {"priority", JF_INT, true, 0},          {"kind", JF_STRING, true, 40},
-    {"person_id", JF_STRING, false, 40},    {"note", JF_TEXT, false, 2000},
+    {"site_id", JF_STRING, true, 40},      {"unit", JF_STRING, true, 120},
+    {"language", JF_STRING, true, 8},      {"gender_required", JF_STRING, false, 1},
+    {"earliest", JF_STRING, true, 40},     {"latest", JF_STRING, true, 40},
+    {"duration_minutes", JF_INT, true, 0}, {"modes", JF_STRING_ARRAY, true, 3},
+    {"priority", JF_INT, true, 0},         {"kind", JF_STRING, true, 40},
+    {"person_id", JF_STRING, false, 40},   {"note", JF_TEXT, false, 2000},
 };
 
 /* Checks a whole request; earliest and latest are normalised in place, *modes set. */
@@ -469,17 +470,17 @@ herr *interp_request_create(store *s, const actor *a, const json_t *in, json_t *
 }
 
 #define REQUEST_COLUMNS                                                                            \
-    "r.id, r.site_id, r.unit, r.language, r.gender_required, r.earliest, r.latest,"               \
-    " r.duration_minutes, r.modes, r.priority, r.kind, r.person_id, r.note, r.status,"            \
-    " r.created_at, r.updated_at, x.id, x.interpreter_id, i.name, x.starts_at, x.ends_at,"        \
+    "r.id, r.site_id, r.unit, r.language, r.gender_required, r.earliest, r.latest,"                \
+    " r.duration_minutes, r.modes, r.priority, r.kind, r.person_id, r.note, r.status,"             \
+    " r.created_at, r.updated_at, x.id, x.interpreter_id, i.name, x.starts_at, x.ends_at,"         \
     " x.mode, x.status, x.locked"                                                                  \
-    " FROM interp_requests r LEFT JOIN interp_assignments x ON x.request_id = r.id"               \
+    " FROM interp_requests r LEFT JOIN interp_assignments x ON x.request_id = r.id"                \
     " AND x.status <> 'cancelled' LEFT JOIN interpreters i ON i.id = x.interpreter_id"
 
 static json_t *request_row(store_stmt *st) {
     json_t *o = json_object();
-    static const char *const names[] = {"id",       "site_id", "unit", "language",
-                                        "gender_required", "earliest", "latest"};
+    static const char *const names[] = {
+        "id", "site_id", "unit", "language", "gender_required", "earliest", "latest"};
     for (int c = 0; c < 7; c++) json_set_str(o, names[c], store_text(st, c));
     json_object_set_new(o, "duration_minutes", json_integer(store_int(st, 7)));
     json_t *modes = json_array();
@@ -496,13 +497,13 @@ static json_t *request_row(store_stmt *st) {
     if (store_is_null(st, 16)) {
         json_object_set_new(o, "assignment", json_null());
     } else {
-        json_object_set_new(
-            o, "assignment",
-            json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:b}", "id", store_text(st, 16),
-                      "interpreter_id", store_text(st, 17), "interpreter_name",
-                      store_text(st, 18), "starts_at", store_text(st, 19), "ends_at",
-                      store_text(st, 20), "mode", store_text(st, 21), "status",
-                      store_text(st, 22), "locked", (int)store_int(st, 23)));
+        json_object_set_new(o, "assignment",
+                            json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:b}", "id", store_text(st, 16),
+                                      "interpreter_id", store_text(st, 17), "interpreter_name",
+                                      store_text(st, 18), "starts_at", store_text(st, 19),
+                                      "ends_at", store_text(st, 20), "mode", store_text(st, 21),
+                                      "status", store_text(st, 22), "locked",
+                                      (int)store_int(st, 23)));
     }
     return o;
 }

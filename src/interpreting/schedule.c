@@ -142,8 +142,8 @@ static herr *load_interpreters(store *s, loaded *l, int64_t from, int64_t to) {
             if (k >= 0) r->sites[in->n_sites++] = k;
         }
         in->sites = r->sites;
-        json_array_foreach(json_object_get(r->profile, "remote"), i, v)
-            in->remote |= interp_mode_from_code(json_string_value(v));
+        json_array_foreach(json_object_get(r->profile, "remote"), i, v) in->remote |=
+            interp_mode_from_code(json_string_value(v));
         if ((e = interp_availability(r->profile, store_text(st, 3), from, to, &r->free,
                                      &in->n_free)))
             break;
@@ -281,8 +281,8 @@ static json_t *unserved_json(const loaded *l, size_t ri, const interp_choice *ch
     codes_language_name(q->language, "en", lang, sizeof lang);
     when_text(q->earliest, from, sizeof from);
     when_text(q->latest, to, sizeof to);
-    json_t *params = json_pack("{s:s,s:s}", "language", q->language, "site",
-                               l->sites[q->site].name);
+    json_t *params =
+        json_pack("{s:s,s:s}", "language", q->language, "site", l->sites[q->site].name);
     const char *gender = q->gender == 'F' ? "female" : "male";
     switch (ch->reason) {
     case INTERP_NO_LANGUAGE:
@@ -302,8 +302,7 @@ static json_t *unserved_json(const loaded *l, size_t ri, const interp_choice *ch
         char nearest[200] = "no free slot in the next two weeks";
         if (ch->nearest >= 0) {
             when_text(ch->nearest_start, near, sizeof near);
-            snprintf(nearest, sizeof nearest, "nearest: %s, %s", near,
-                     l->in[ch->nearest].name);
+            snprintf(nearest, sizeof nearest, "nearest: %s, %s", near, l->in[ch->nearest].name);
             char iso[CLOCK_ISO_LEN];
             clock_format_iso(ch->nearest_start, iso);
             json_object_set_new(params, "nearest_at", json_string(iso));
@@ -397,8 +396,8 @@ cleanup:
     return e;
 }
 
-herr *interp_schedule(store *s, const actor *a, const char *from, const char *to,
-                      double time_limit, json_t **out) {
+herr *interp_schedule(store *s, const actor *a, const char *from, const char *to, double time_limit,
+                      json_t **out) {
     char f[CLOCK_DATE_LEN], t[CLOCK_DATE_LEN], from_iso[CLOCK_ISO_LEN], to_iso[CLOCK_ISO_LEN];
     char run_id[ID_LEN];
     loaded l = {0};
@@ -437,8 +436,7 @@ herr *interp_schedule(store *s, const actor *a, const char *from, const char *to
         "to", t, "status", solver_status_name(plan.solver.status), "requests", (int)l.n_rq,
         "served", plan.served, "priority_served", plan.priority_served, "priority_total",
         plan.priority_total, "priority_bound",
-        plan.solver.status == SOLVER_OPTIMAL ? plan.priority_served
-                                             : (int)(plan.solver.bound / w),
+        plan.solver.status == SOLVER_OPTIMAL ? plan.priority_served : (int)(plan.solver.bound / w),
         "greedy_served", greedy.served, "greedy_priority_served", greedy.priority_served, "gap",
         plan.solver.gap, "seconds", plan.solver.seconds, "time_limit",
         time_limit > 0 ? time_limit : 10, "unserved", unserved);

@@ -19,8 +19,8 @@ struct solver {
     glp_prob *lp;
     solver_sense sense;
     int n_vars, n_rows;
-    int *pos;       /* per variable: its place in the row being added, or -1 */
-    int *row_ind;   /* scratch for one row, 1-based as GLPK wants */
+    int *pos;     /* per variable: its place in the row being added, or -1 */
+    int *row_ind; /* scratch for one row, 1-based as GLPK wants */
     double *row_val;
     size_t row_cap;
     double trivial_bound;
@@ -223,10 +223,14 @@ herr *solver_solve(solver *s, double time_limit, solver_result *out) {
 
     switch (rc) {
     case 0:
-        if (mip == GLP_OPT) out->status = SOLVER_OPTIMAL;
-        else if (mip == GLP_NOFEAS) out->status = SOLVER_INFEASIBLE;
-        else if (mip == GLP_FEAS) out->status = SOLVER_TIME_LIMIT;
-        else return err_new(ERR_INTERNAL, NULL, "GLPK ended without a status (%d)", mip);
+        if (mip == GLP_OPT)
+            out->status = SOLVER_OPTIMAL;
+        else if (mip == GLP_NOFEAS)
+            out->status = SOLVER_INFEASIBLE;
+        else if (mip == GLP_FEAS)
+            out->status = SOLVER_TIME_LIMIT;
+        else
+            return err_new(ERR_INTERNAL, NULL, "GLPK ended without a status (%d)", mip);
         break;
     case GLP_ENOPFS: out->status = SOLVER_INFEASIBLE; break;
     case GLP_ENODFS: out->status = SOLVER_UNBOUNDED; break;

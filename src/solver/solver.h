@@ -24,11 +24,11 @@ typedef enum { SOLVER_MAXIMISE, SOLVER_MINIMISE } solver_sense;
 typedef enum { SOLVER_LE, SOLVER_GE, SOLVER_EQ } solver_row_kind;
 
 typedef enum {
-    SOLVER_OPTIMAL = 1,   /* proven optimal (within GLPK's integer tolerance) */
-    SOLVER_TIME_LIMIT,    /* the time ran out: the best solution found so far is returned */
-    SOLVER_NO_SOLUTION,   /* the time ran out before any integer solution was found */
-    SOLVER_INFEASIBLE,    /* no assignment of the variables meets every row */
-    SOLVER_UNBOUNDED      /* the objective can grow without limit */
+    SOLVER_OPTIMAL = 1, /* proven optimal (within GLPK's integer tolerance) */
+    SOLVER_TIME_LIMIT,  /* the time ran out: the best solution found so far is returned */
+    SOLVER_NO_SOLUTION, /* the time ran out before any integer solution was found */
+    SOLVER_INFEASIBLE,  /* no assignment of the variables meets every row */
+    SOLVER_UNBOUNDED    /* the objective can grow without limit */
 } solver_status;
 
 typedef struct {

@@ -28,13 +28,13 @@ static void interpreter(fx *f, int i, const char *name, char gender, const char 
                         size_t n_langs, const int *sites, size_t n_sites, unsigned remote,
                         int64_t from, int64_t to) {
     f->spans[i][0] = (interp_span){from, to};
-    f->in[i] = (interp_interpreter){name, gender, langs, n_langs, sites, n_sites, remote,
-                                    f->spans[i], 1};
+    f->in[i] =
+        (interp_interpreter){name, gender, langs, n_langs, sites, n_sites, remote, f->spans[i], 1};
     if ((size_t)i + 1 > f->p.n_interpreters) f->p.n_interpreters = (size_t)i + 1;
 }
 
-static void request(fx *f, int i, const char *lang, int site, int64_t from, int64_t to,
-                    int minutes, unsigned modes, int priority) {
+static void request(fx *f, int i, const char *lang, int site, int64_t from, int64_t to, int minutes,
+                    unsigned modes, int priority) {
     f->rq[i] = (interp_request){lang, 0, site, from, to, minutes, modes, priority, -1, -1, 0, 0};
     if ((size_t)i + 1 > f->p.n_requests) f->p.n_requests = (size_t)i + 1;
 }
@@ -50,7 +50,8 @@ static void test_no_double_booking_and_nearest_free_slot(void **state) {
     fx f;
     setup(&f);
     interpreter(&f, 0, "Ahmad K.", 'M', AR, 1, SITE0, 1, 0, at(0, 9), at(0, 12));
-    for (int i = 0; i < 3; i++) request(&f, i, "ar", 0, at(0, 9), at(0, 11), 60, INTERP_IN_PERSON, 3);
+    for (int i = 0; i < 3; i++)
+        request(&f, i, "ar", 0, at(0, 9), at(0, 11), 60, INTERP_IN_PERSON, 3);
     interp_plan plan;
     assert_ok(interp_plan_solve(&f.p, 5, &plan));
     assert_int_equal(plan.served, 2);

@@ -104,10 +104,13 @@ static void test_interpreter_and_request_checks(void **state) {
            *out = NULL;
     assert_err(interp_interpreter_create(x->f.s, &x->coord, in, &out), ERR_INVALID, "time_zone");
     json_object_set_new(in, "time_zone", json_string("Europe/Sarajevo"));
-    json_object_set_new(in, "languages", json_loads("[{\"code\":\"zz9\",\"level\":\"native\"}]", 0, NULL));
+    json_object_set_new(in, "languages",
+                        json_loads("[{\"code\":\"zz9\",\"level\":\"native\"}]", 0, NULL));
     assert_err(interp_interpreter_create(x->f.s, &x->coord, in, &out), ERR_INVALID, "languages");
-    json_object_set_new(in, "languages", json_loads("[{\"code\":\"ar\",\"level\":\"native\"}]", 0, NULL));
-    json_object_set_new(in, "weekly", json_loads("[{\"day\":8,\"from\":\"09:00\",\"to\":\"10:00\"}]", 0, NULL));
+    json_object_set_new(in, "languages",
+                        json_loads("[{\"code\":\"ar\",\"level\":\"native\"}]", 0, NULL));
+    json_object_set_new(in, "weekly",
+                        json_loads("[{\"day\":8,\"from\":\"09:00\",\"to\":\"10:00\"}]", 0, NULL));
     assert_err(interp_interpreter_create(x->f.s, &x->coord, in, &out), ERR_INVALID, "weekly");
     json_object_del(in, "weekly");
     json_object_set_new(in, "user_id", json_string(x->coord.user_id)); /* not an interpreter */
@@ -176,8 +179,8 @@ static void test_availability_follows_the_time_zone_and_leave(void **state) {
     assert_true(spans[1].end == mon + 9 * 86400 + 12 * 3600);
     mem_free(spans);
     /* Sarajevo in summer is UTC+2, in winter UTC+1. */
-    json_t *weekly = json_loads("{\"weekly\":[{\"day\":1,\"from\":\"09:00\",\"to\":\"10:00\"}]}",
-                                0, NULL);
+    json_t *weekly =
+        json_loads("{\"weekly\":[{\"day\":1,\"from\":\"09:00\",\"to\":\"10:00\"}]}", 0, NULL);
     int64_t summer = clock_days_from_civil(2026, 7, 6) * 86400; /* a Monday */
     assert_ok(interp_availability(weekly, "Europe/Sarajevo", summer, summer + 86400, &spans, &n));
     assert_int_equal(n, 1);

@@ -117,8 +117,8 @@ static void test_time_limit_returns_the_best_found_and_a_bound(void **state) {
             vars[j] = x[j];
             sum += coefs[j];
         }
-        vars[N] = solver_add_var(s, 0, 1e6, true, 1);      /* over */
-        vars[N + 1] = solver_add_var(s, 0, 1e6, true, 1);  /* under */
+        vars[N] = solver_add_var(s, 0, 1e6, true, 1);     /* over */
+        vars[N + 1] = solver_add_var(s, 0, 1e6, true, 1); /* under */
         coefs[N] = -1;
         coefs[N + 1] = 1;
         assert_ok(solver_add_row(s, SOLVER_EQ, floor(sum / 2), N + 2, vars, coefs));
