@@ -39,6 +39,7 @@ typedef struct {
     char id[ID_LEN];
     char site_id[ID_LEN];
     char language[9];
+    char person[ID_LEN];         /* for continuity, or "" */
     char old_assignment[ID_LEN]; /* a proposal to replace, or "" */
     bool locked;
 } request_row;
@@ -204,6 +205,7 @@ static herr *load_requests(store *s, const actor *a, loaded *l, const char *from
         snprintf(r->id, sizeof r->id, "%s", store_text(st, 0));
         snprintf(r->site_id, sizeof r->site_id, "%s", store_text(st, 1));
         snprintf(r->language, sizeof r->language, "%s", store_text(st, 2));
+        if (!store_is_null(st, 9)) snprintf(r->person, sizeof r->person, "%s", store_text(st, 9));
         int64_t earliest = 0, latest = 0;
         clock_parse_iso(store_text(st, 4), &earliest);
         clock_parse_iso(store_text(st, 5), &latest);
@@ -235,19 +237,9 @@ static herr *load_requests(store *s, const actor *a, loaded *l, const char *from
         l->n_rq++;
     }
     store_done(st);
-    for (size_t i = 0; i < l->n_rq && !e; i++) {
-        static const char person_sql[] = "SELECT person_id FROM interp_requests WHERE id = :id";
-        store_stmt *ps = NULL;
-        bool prow = false;
-        char person[ID_LEN] = "";
-        if ((e = store_prepare(s, person_sql, &ps))) break;
-        store_bind_text(ps, ":id", l->rr[i].id);
-        e = store_step(ps, &prow);
-        if (!e && prow && !store_is_null(ps, 0))
-            snprintf(person, sizeof person, "%s", store_text(ps, 0));
-        store_done(ps);
-        if (!e && person[0]) e = preferred_of(s, l, person, l->rr[i].id, &l->rq[i].preferred);
-    }
+    for (size_t i = 0; i < l->n_rq && !e; i++)
+        if (l->rr[i].person[0])
+            e = preferred_of(s, l, l->rr[i].person, l->rr[i].id, &l->rq[i].preferred);
     return e;
 }
 

@@ -311,6 +311,27 @@ static void test_unserved_request_names_the_nearest_free_slot(void **state) {
     assert_err(interp_schedule(x->f.s, &x->coord, "2026-13-01", MON, 5, &run), ERR_INVALID, "from");
 }
 
+static void test_continuity_prefers_the_persons_earlier_interpreter(void **state) {
+    ifx *x = *state;
+    three_interpreters(x);
+    char extra[160], first[ID_LEN], second[ID_LEN];
+    snprintf(extra, sizeof extra, "{\"person_id\":\"%s\"}", x->f.person[0]);
+    make_request(x, 0, "ar", MON "T08:00:00Z", MON "T09:00:00Z", 3, extra, first);
+    json_t *in = json_pack("{s:s,s:s,s:s,s:s}", "request_id", first, "interpreter_id", x->zoran,
+                           "starts_at", MON "T08:00:00Z", "mode", "in_person"),
+           *out = NULL, *run = NULL, *req = NULL;
+    assert_ok(interp_assign(x->f.s, &x->coord, in, &out));
+    json_decref(out);
+    json_decref(in);
+    /* A week later both Ahmad (listed first) and Zoran are free: Zoran again. */
+    make_request(x, 0, "ar", "2026-12-14T08:00:00Z", "2026-12-14T09:00:00Z", 3, extra, second);
+    assert_ok(interp_schedule(x->f.s, &x->coord, "2026-12-14", "2026-12-14", 5, &run));
+    json_decref(run);
+    assert_ok(interp_request_get(x->f.s, &x->coord, second, &req));
+    assert_string_equal(json_str(json_object_get(req, "assignment"), "interpreter_id"), x->zoran);
+    json_decref(req);
+}
+
 static void test_ics_lines_are_escaped_and_folded(void **state) {
     (void)state;
     char *buf = NULL;
@@ -380,6 +401,7 @@ int main(void) {
         cmocka_unit_test(test_availability_follows_the_time_zone_and_leave),
         T(test_schedule_serves_all_keeps_locked_and_confirmed),
         T(test_unserved_request_names_the_nearest_free_slot),
+        T(test_continuity_prefers_the_persons_earlier_interpreter),
         cmocka_unit_test(test_ics_lines_are_escaped_and_folded),
         T(test_feed_shows_assignments_and_can_be_revoked),
     };
