@@ -9,21 +9,27 @@ let server;
 const tok = {};
 let lipa, borici, interpUserId, day;
 
-// The first Monday at least a week ahead (UTC), as YYYY-MM-DD.
+// The first Monday at least three weeks ahead (UTC), as YYYY-MM-DD: after the demo's
+// week of requests.
 function nextMonday() {
-  const d = new Date(Date.now() + 7 * 86400e3);
+  const d = new Date(Date.now() + 21 * 86400e3);
   while (d.getUTCDay() !== 1) d.setUTCDate(d.getUTCDate() + 1);
   return d.toISOString().slice(0, 10);
 }
 
 before(async () => {
   server = await startServer({ demo: true, people: 20 });
-  for (const u of ['admin', 'interp_coord', 'interp', 'registrar']) tok[u] = await server.login(u);
+  for (const u of ['admin', 'interp_coord', 'registrar']) tok[u] = await server.login(u);
   const sites = await server.request('GET', '/api/v1/sites', { token: tok.admin });
   lipa = sites.body.items.find((s) => s.code === 'LIP').id;
   borici = sites.body.items.find((s) => s.code === 'BOR').id;
-  const users = await server.request('GET', '/api/v1/users', { token: tok.admin });
-  interpUserId = users.body.items.find((u) => u.username === 'interp').id;
+  // An interpreter's own account (the demo's "interp" is linked to a demo interpreter).
+  const password = 'correct horse battery staple';
+  const user = await server.request('POST', '/api/v1/users', { token: tok.admin,
+    body: { username: 'ahmad.k', display_name: 'Ahmad K.', role: 'interp', sites: [], password } });
+  assert.equal(user.status, 201, user.text);
+  interpUserId = user.body.id;
+  tok.interp = await server.login('ahmad.k', password);
   day = nextMonday();
 });
 
@@ -66,14 +72,14 @@ test('coordinator adds interpreters and requests; bad input names the field', as
   const tz = 'Europe/Sarajevo';
   let r = await call('POST', '/api/v1/interp/interpreters', 'interp_coord', {
     name: 'Ahmad K.', gender: 'M', time_zone: tz, user_id: interpUserId, sites: [lipa, borici],
-    languages: [{ code: 'ar', level: 'native' }, { code: 'ps', level: 'fluent' }],
+    languages: [{ code: 'ti', level: 'native' }, { code: 'so', level: 'fluent' }],
     weekly: [{ day: 1, from: '09:00', to: '10:00' }], remote: ['video'],
   });
   assert.equal(r.status, 201, r.text);
   assert.equal(r.body.feed_active, false);
   r = await call('POST', '/api/v1/interp/interpreters', 'interp_coord', {
     name: 'Zoran M.', gender: 'M', time_zone: tz, sites: [lipa],
-    languages: [{ code: 'ar', level: 'working' }], weekly: [{ day: 1, from: '09:00', to: '10:00' }],
+    languages: [{ code: 'ti', level: 'working' }], weekly: [{ day: 1, from: '09:00', to: '10:00' }],
   });
   assert.equal(r.status, 201, r.text);
   r = await call('POST', '/api/v1/interp/interpreters', 'interp_coord', {
@@ -83,10 +89,10 @@ test('coordinator adds interpreters and requests; bad input names the field', as
   assert.equal(r.body.error.field, 'time_zone');
   assert.equal(r.body.error.key, 'interp_time_zone');
 
-  r = await call('POST', '/api/v1/interp/requests', 'interp_coord', request('ar'));
+  r = await call('POST', '/api/v1/interp/requests', 'interp_coord', request('ti'));
   assert.equal(r.status, 201, r.text);
   assert.equal(r.body.assignment, null);
-  r = await call('POST', '/api/v1/interp/requests', 'interp_coord', request('ps', { person_id: null }));
+  r = await call('POST', '/api/v1/interp/requests', 'interp_coord', request('so', { person_id: null }));
   assert.equal(r.status, 201, r.text);
   r = await call('POST', '/api/v1/interp/requests', 'interp_coord', request('xx-nope'));
   assert.equal(r.status, 400);
@@ -112,8 +118,8 @@ test('the schedule serves both where first-come serves one; roles are kept apart
   assert.deepEqual(r.body.unserved, []);
   const as = await call('GET', `/api/v1/interp/assignments?from=${day}&to=${day}`, 'interp_coord');
   assert.equal(as.body.items.length, 2);
-  const ps = as.body.items.find((a) => a.language === 'ps');
-  assert.equal(ps.interpreter_name, 'Ahmad K.');
+  const so = as.body.items.find((a) => a.language === 'so');
+  assert.equal(so.interpreter_name, 'Ahmad K.');
   assert.equal((await call('GET', '/api/v1/interp/assignments', 'registrar')).status, 403);
   assert.equal((await call('GET', '/api/v1/interp/my/assignments', 'interp_coord')).status, 403);
 });
@@ -134,7 +140,7 @@ test('the interpreter sees and confirms their own assignment; a re-run keeps it'
   assert.equal(cli.status, 0, cli.stderr);
   const run = JSON.parse(cli.stdout);
   assert.equal(run.served, 2);
-  // With Ahmad's Pashto hour kept, first-come now serves both as well.
+  // With Ahmad's Somali hour kept, first-come now serves both as well.
   assert.match(cli.stderr, /2 of 2 requests served \(first-come: 2\), solver optimal/);
   r = await call('GET', '/api/v1/interp/my/assignments', 'interp');
   assert.equal(r.body.items[0].id, mine.id);
@@ -165,7 +171,7 @@ test('the calendar feed is RFC 5545 text at a secret URL and can be revoked', as
   assert.equal(ev.DTEND, mine.ends_at.replace(/[-:]/g, ''));
   assert.equal(ev.UID, `${mine.id}@haven`);
   assert.equal(ev.STATUS, 'CONFIRMED');
-  assert.match(ev.SUMMARY, /Pashto/);
+  assert.match(ev.SUMMARY, /Somali/);
   assert.match(ev.DESCRIPTION, /^Requested by: Asylum department\nSite: /);
 
   // A coordinator can also issue one; it replaces the interpreter's own.
