@@ -55,7 +55,7 @@ static const char list_sql[] =
     " x.status, x.locked, r.site_id, s.name, r.language, r.kind, r.unit, r.priority"
     " FROM interp_assignments x JOIN interp_requests r ON r.id = x.request_id"
     " JOIN interpreters i ON i.id = x.interpreter_id JOIN sites s ON s.id = r.site_id"
-    " WHERE x.status <> 'cancelled' AND (:from IS NULL OR x.starts_at >= :from)"
+    " WHERE x.status IN ('proposed', 'confirmed') AND (:from IS NULL OR x.starts_at >= :from)"
     " AND (:to IS NULL OR x.starts_at < :to)"
     " AND (:interpreter IS NULL OR x.interpreter_id = :interpreter)"
     " ORDER BY x.starts_at, i.name LIMIT 5000";
@@ -135,11 +135,11 @@ static const json_field assign_fields[] = {{"request_id", JF_STRING, true, 40},
 herr *interp_assign(store *s, const actor *a, const json_t *in, json_t **out) {
     static const char busy_sql[] =
         "SELECT 1 FROM interp_assignments WHERE interpreter_id = :interpreter"
-        " AND status <> 'cancelled' AND request_id <> :request AND starts_at < :ends"
+        " AND status IN ('proposed', 'confirmed') AND request_id <> :request AND starts_at < :ends"
         " AND ends_at > :starts";
     static const char drop_sql[] =
         "UPDATE interp_assignments SET status = 'cancelled', updated_at = :now"
-        " WHERE request_id = :request AND status <> 'cancelled'";
+        " WHERE request_id = :request AND status IN ('proposed', 'confirmed')";
     static const char insert_sql[] =
         "INSERT INTO interp_assignments (id, request_id, interpreter_id, starts_at, ends_at,"
         " mode, status, locked, created_at, updated_at) VALUES (:id, :request, :interpreter,"
@@ -241,15 +241,16 @@ herr *interp_my_answer(store *s, const actor *a, const char *assignment_id, cons
         json_decref(cur);
         return err_new(ERR_NOT_FOUND, "id", "no assignment with id %s", assignment_id);
     }
-    bool cancelled = !strcmp(json_str(cur, "status"), "cancelled");
+    bool live = !strcmp(json_str(cur, "status"), "proposed") ||
+                !strcmp(json_str(cur, "status"), "confirmed");
     json_decref(cur);
-    if (cancelled)
+    if (!live)
         return err_with(err_new(ERR_CONFLICT, "status", "the assignment is cancelled"),
                         "interp_assignment_cancelled", (const char *)NULL);
     clock_format_iso(clock_now(), now);
     if ((e = store_begin(s))) return e;
     if ((e = store_prepare(s, update_sql, &st))) goto rollback;
-    store_bind_text(st, ":status", !strcmp(status, "confirmed") ? "confirmed" : "cancelled");
+    store_bind_text(st, ":status", status);
     store_bind_text(st, ":now", now);
     store_bind_text(st, ":id", assignment_id);
     if ((e = store_run(st))) goto rollback;

@@ -180,9 +180,9 @@ herr *interp_feed_ics(store *s, const char *token, char **out, size_t *len) {
         interp_ics_line(&buf, &n, &cap, "LOCATION", where, true);
         interp_ics_line(&buf, &n, &cap, "DESCRIPTION", desc, true);
         interp_ics_line(&buf, &n, &cap, "STATUS",
-                        !strcmp(status, "confirmed")   ? "CONFIRMED"
-                        : !strcmp(status, "cancelled") ? "CANCELLED"
-                                                       : "TENTATIVE",
+                        !strcmp(status, "confirmed") ? "CONFIRMED"
+                        : strcmp(status, "proposed") ? "CANCELLED"
+                                                     : "TENTATIVE",
                         false);
         interp_ics_line(&buf, &n, &cap, "END", "VEVENT", false);
         mem_free(uid);

@@ -73,6 +73,9 @@ typedef struct {
     int locked_interpreter;
     int64_t locked_start;
     unsigned locked_mode;
+    /* Interpreters who declined this request: never offered it again. */
+    const int *declined;
+    size_t n_declined;
 } interp_request;
 
 typedef struct {

@@ -1,9 +1,10 @@
 /* The interpreting module's tables. An interpreter's languages, sites, weekly pattern
  * and exceptions are one JSON profile (checked on write, read whole by the scheduler);
  * requests hang on a site; an assignment joins a request to an interpreter at a time,
- * with at most one live (not cancelled) assignment per request; a run records what a
- * scheduling run found, with the reasons for what it left unserved. The feed token is
- * stored as its hash only. */
+ * with at most one live (proposed or confirmed) assignment per request, and the ones
+ * declined by their interpreter kept so that a re-run does not offer them again; a run records what
+ * a scheduling run found, with the reasons for what it left unserved. The feed token is stored as
+ * its hash only. */
 #include "interpreting/interpreting.h"
 
 static const char migration_1[] =
@@ -51,13 +52,13 @@ static const char migration_1[] =
     " starts_at TEXT NOT NULL,"
     " ends_at TEXT NOT NULL,"
     " mode TEXT NOT NULL CHECK (mode IN ('in_person', 'video', 'phone')),"
-    " status TEXT NOT NULL CHECK (status IN ('proposed', 'confirmed', 'cancelled')),"
+    " status TEXT NOT NULL CHECK (status IN ('proposed', 'confirmed', 'declined', 'cancelled')),"
     " locked INTEGER NOT NULL DEFAULT 0,"
     " run_id TEXT,"
     " created_at TEXT NOT NULL,"
     " updated_at TEXT NOT NULL);"
     "CREATE UNIQUE INDEX interp_assignments_live ON interp_assignments (request_id)"
-    " WHERE status <> 'cancelled';"
+    " WHERE status IN ('proposed', 'confirmed');"
     "CREATE INDEX interp_assignments_interpreter ON interp_assignments"
     " (interpreter_id, starts_at);"
     "CREATE INDEX interp_assignments_start ON interp_assignments (starts_at);"

@@ -79,6 +79,12 @@ static bool speaks(const interp_interpreter *in, const char *lang) {
     return false;
 }
 
+static bool declined(const interp_request *r, size_t interp) {
+    for (size_t k = 0; k < r->n_declined; k++)
+        if (r->declined[k] == (int)interp) return true;
+    return false;
+}
+
 static bool reaches(const interp_interpreter *in, int site) {
     for (size_t k = 0; k < in->n_sites; k++)
         if (in->sites[k] == site) return true;
@@ -159,6 +165,7 @@ static void generate(planner *pl) {
             unsigned modes = usable_modes(in, r);
             if (!modes) continue;
             pl->n_mode[ri]++;
+            if (declined(r, ii)) continue;
             for (size_t k = 0; k < in->n_free; k++) {
                 const interp_span *sp = &in->free[k];
                 int64_t from = slot_ceil(sp->start > r->earliest ? sp->start : r->earliest);
@@ -228,7 +235,8 @@ static void find_nearest(planner *pl, size_t ri, interp_choice *ch) {
     ch->nearest = -1;
     for (size_t ii = 0; ii < p->n_interpreters; ii++) {
         const interp_interpreter *in = &p->interpreters[ii];
-        if (!speaks(in, r->language) || (r->gender && in->gender != r->gender)) continue;
+        if (!speaks(in, r->language) || (r->gender && in->gender != r->gender) || declined(r, ii))
+            continue;
         unsigned modes = usable_modes(in, r);
         if (!modes) continue;
         unsigned mode = modes & INTERP_IN_PERSON ? INTERP_IN_PERSON : modes;

@@ -475,7 +475,7 @@ herr *interp_request_create(store *s, const actor *a, const json_t *in, json_t *
     " r.created_at, r.updated_at, x.id, x.interpreter_id, i.name, x.starts_at, x.ends_at,"         \
     " x.mode, x.status, x.locked"                                                                  \
     " FROM interp_requests r LEFT JOIN interp_assignments x ON x.request_id = r.id"                \
-    " AND x.status <> 'cancelled' LEFT JOIN interpreters i ON i.id = x.interpreter_id"
+    " AND x.status IN ('proposed', 'confirmed') LEFT JOIN interpreters i ON i.id = x.interpreter_id"
 
 static json_t *request_row(store_stmt *st) {
     json_t *o = json_object();
@@ -590,7 +590,7 @@ herr *interp_request_cancel(store *s, const actor *a, const char *id, json_t **o
         "UPDATE interp_requests SET status = 'cancelled', updated_at = :now WHERE id = :id";
     static const char cancel_assignment_sql[] =
         "UPDATE interp_assignments SET status = 'cancelled', updated_at = :now"
-        " WHERE request_id = :id AND status <> 'cancelled'";
+        " WHERE request_id = :id AND status IN ('proposed', 'confirmed')";
     json_t *cur = NULL;
     char now[CLOCK_ISO_LEN];
     store_stmt *st = NULL;

@@ -42,6 +42,8 @@ typedef struct {
     char person[ID_LEN];         /* for continuity, or "" */
     char old_assignment[ID_LEN]; /* a proposal to replace, or "" */
     bool locked;
+    int *declined; /* interpreters who declined it */
+    size_t n_declined;
 } request_row;
 
 typedef struct {
@@ -160,7 +162,7 @@ static herr *preferred_of(store *s, const loaded *l, const char *person, const c
     static const char sql[] =
         "SELECT x.interpreter_id FROM interp_assignments x JOIN interp_requests r"
         " ON r.id = x.request_id WHERE r.person_id = :person AND r.id <> :request"
-        " AND x.status <> 'cancelled' ORDER BY x.starts_at DESC LIMIT 1";
+        " AND x.status IN ('proposed', 'confirmed') ORDER BY x.starts_at DESC LIMIT 1";
     store_stmt *st = NULL;
     bool row = false;
     *out = -1;
@@ -175,13 +177,39 @@ static herr *preferred_of(store *s, const loaded *l, const char *person, const c
     return e;
 }
 
+/* The interpreters who declined request i, into its row and its planner request. */
+static herr *declined_of(store *s, loaded *l, size_t i) {
+    static const char sql[] = "SELECT DISTINCT interpreter_id FROM interp_assignments"
+                              " WHERE request_id = :request AND status = 'declined'";
+    store_stmt *st = NULL;
+    bool row = false;
+    size_t cap = 0;
+    herr *e = store_prepare(s, sql, &st);
+    if (e) return e;
+    store_bind_text(st, ":request", l->rr[i].id);
+    request_row *r = &l->rr[i];
+    while (!(e = store_step(st, &row)) && row) {
+        int who = interp_index(l, store_text(st, 0));
+        if (who < 0) continue;
+        if (r->n_declined == cap) {
+            cap = cap ? 2 * cap : 4;
+            r->declined = mem_realloc(r->declined, cap * sizeof *r->declined);
+        }
+        r->declined[r->n_declined++] = who;
+    }
+    store_done(st);
+    l->rq[i].declined = r->declined;
+    l->rq[i].n_declined = r->n_declined;
+    return e;
+}
+
 static herr *load_requests(store *s, const actor *a, loaded *l, const char *from_iso,
                            const char *to_iso, int64_t from, int64_t to) {
     static const char sql[] =
         "SELECT r.id, r.site_id, r.language, r.gender_required, r.earliest, r.latest,"
         " r.duration_minutes, r.modes, r.priority, r.person_id, x.id, x.interpreter_id,"
         " x.starts_at, x.mode, x.status, x.locked FROM interp_requests r"
-        " LEFT JOIN interp_assignments x ON x.request_id = r.id AND x.status <> 'cancelled'"
+        " LEFT JOIN interp_assignments x ON x.request_id = r.id AND x.status IN ('proposed', 'confirmed')"
         " WHERE r.status = 'open' AND r.latest > :from AND r.earliest < :to"
         " ORDER BY r.created_at, r.id";
     store_stmt *st = NULL;
@@ -237,6 +265,7 @@ static herr *load_requests(store *s, const actor *a, loaded *l, const char *from
         l->n_rq++;
     }
     store_done(st);
+    for (size_t i = 0; i < l->n_rq && !e; i++) e = declined_of(s, l, i);
     for (size_t i = 0; i < l->n_rq && !e; i++)
         if (l->rr[i].person[0])
             e = preferred_of(s, l, l->rr[i].person, l->rr[i].id, &l->rq[i].preferred);
@@ -252,6 +281,7 @@ static void loaded_free(loaded *l) {
     }
     mem_free(l->ir);
     mem_free(l->in);
+    for (size_t i = 0; i < l->n_rq; i++) mem_free(l->rr[i].declined);
     mem_free(l->rr);
     mem_free(l->rq);
     mem_free(l->sites);

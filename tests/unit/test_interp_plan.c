@@ -226,6 +226,16 @@ static void test_continuity_prefers_the_earlier_interpreter(void **state) {
     assert_ok(interp_plan_solve(&f.p, 5, &plan));
     assert_int_equal(plan.choices[0].interpreter, 0);
     interp_plan_clear(&plan);
+    /* One who declined the request is not offered it again, by either planner. */
+    static const int ahmad[] = {0};
+    f.rq[0].declined = ahmad;
+    f.rq[0].n_declined = 1;
+    assert_ok(interp_plan_solve(&f.p, 5, &plan));
+    assert_int_equal(plan.choices[0].interpreter, 1);
+    interp_plan_clear(&plan);
+    assert_ok(interp_plan_greedy(&f.p, &plan));
+    assert_int_equal(plan.choices[0].interpreter, 1);
+    interp_plan_clear(&plan);
 }
 
 static void test_locked_assignment_is_kept_and_clashes_refused(void **state) {

@@ -332,6 +332,37 @@ static void test_continuity_prefers_the_persons_earlier_interpreter(void **state
     json_decref(req);
 }
 
+static void test_declined_assignment_is_not_offered_again(void **state) {
+    ifx *x = *state;
+    three_interpreters(x);
+    char r_ps[ID_LEN];
+    make_request(x, 0, "ps", MON "T08:00:00Z", MON "T09:00:00Z", 3, NULL, r_ps);
+    json_t *run = NULL, *req = NULL, *out = NULL;
+    assert_ok(interp_schedule(x->f.s, &x->coord, MON, MON, 5, &run));
+    json_decref(run);
+    assert_ok(interp_request_get(x->f.s, &x->coord, r_ps, &req));
+    char id[ID_LEN];
+    snprintf(id, sizeof id, "%s", json_str(json_object_get(req, "assignment"), "id"));
+    json_decref(req);
+    assert_ok(interp_my_answer(x->f.s, &x->interp_user, id, "declined", &out));
+    assert_string_equal(json_str(out, "status"), "declined");
+    json_decref(out);
+    assert_err(interp_my_answer(x->f.s, &x->interp_user, id, "confirmed", &out), ERR_CONFLICT,
+               "status");
+    assert_int_equal(audit_count(&x->f, "interp_assignment", id, "declined"), 1);
+    /* Ahmad is the only Pashto interpreter: the request stays open and unserved. */
+    assert_ok(interp_schedule(x->f.s, &x->coord, MON, MON, 5, &run));
+    assert_int_equal(json_integer_value(json_object_get(run, "served")), 0);
+    const json_t *u = json_array_get(json_object_get(run, "unserved"), 0);
+    assert_string_equal(json_str(u, "reason"), "not_available");
+    assert_null(json_object_get(json_object_get(u, "params"), "nearest_name"));
+    json_decref(run);
+    assert_ok(interp_request_get(x->f.s, &x->coord, r_ps, &req));
+    assert_true(json_is_null(json_object_get(req, "assignment")));
+    assert_string_equal(json_str(req, "status"), "open");
+    json_decref(req);
+}
+
 static void test_ics_lines_are_escaped_and_folded(void **state) {
     (void)state;
     char *buf = NULL;
@@ -402,6 +433,7 @@ int main(void) {
         T(test_schedule_serves_all_keeps_locked_and_confirmed),
         T(test_unserved_request_names_the_nearest_free_slot),
         T(test_continuity_prefers_the_persons_earlier_interpreter),
+        T(test_declined_assignment_is_not_offered_again),
         cmocka_unit_test(test_ics_lines_are_escaped_and_folded),
         T(test_feed_shows_assignments_and_can_be_revoked),
     };
