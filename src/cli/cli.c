@@ -39,6 +39,8 @@ static const struct {
     {"match screen", "input records probably on a watch list (--list WATCH.csv INPUT.csv)",
      cli_cmd_match_screen},
     {"demo people", "write synthetic arrivals with known truth (--out DIR)", cli_cmd_demo_people},
+    {"interp schedule", "schedule interpreters for a period (--db PATH --from DATE --to DATE)",
+     cli_cmd_interp_schedule},
 };
 
 static void usage(FILE *f) {

@@ -14,6 +14,7 @@
 #include "demo/demo.h"
 #include "distributions/distributions.h"
 #include "feedback/feedback.h"
+#include "interpreting/interpreting.h"
 #include "sessions/sessions.h"
 #include "outreach/outreach.h"
 #include "protection/protection.h"
@@ -76,6 +77,7 @@ static herr *(*const module_demos[])(store *, unsigned long long) = {
     distributions_demo_load,
     feedback_demo_load,
     outreach_demo_load,
+    interpreting_demo_load,
 };
 
 /* The default catalogue of distributed items, in every new database. */

@@ -156,6 +156,10 @@ static const demo_user demo_users[] = {
      {SITE_USIVAK, SITE_BLAZUJ, SITE_LIPA, SITE_BORICI, -1}},
     {"trainer", "Haris Mujić", "trainer", {SITE_USIVAK, SITE_BLAZUJ, SITE_LIPA, SITE_BORICI, -1}},
     {"screening", "Border police liaison", "screening", {-1}},
+    {"interp_coord",
+     "Sanja Ilić (interpreting coordinator)",
+     "interp_coord",
+     {SITE_USIVAK, SITE_BLAZUJ, SITE_LIPA, SITE_BORICI, -1}},
 };
 
 static herr *create_sites(store *s, const actor *a, char ids[N_SITES][ID_LEN]) {

@@ -4,6 +4,7 @@
 #include "auth/auth.h"
 #include "distributions/distributions.h"
 #include "feedback/feedback.h"
+#include "interpreting/interpreting.h"
 #include "outreach/outreach.h"
 #include "phrasebook/phrasebook.h"
 #include "protection/protection.h"
@@ -20,6 +21,7 @@ static herr *(*const migrations[])(store *) = {
     outreach_migrate,
     screening_migrate,
     phrasebook_migrate,
+    interpreting_migrate,
 };
 
 herr *schema_migrate_all(store *s) {

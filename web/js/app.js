@@ -46,6 +46,8 @@ const ROUTES = [
   { re: /^\/outreach\/arrivals$/, page: 'outreach-arrivals', perm: 'outreach.arrival' },
   { re: /^\/login$/, page: 'login', perm: null },
   { re: /^\/account\/password$/, page: 'account-password', perm: 'session.own' },
+  { re: /^\/interp$/, page: 'interp', perm: 'interp.read' },
+  { re: /^\/interp\/mine$/, page: 'interp-mine', perm: 'interp.own' },
 ];
 
 // The menu. Each entry belongs to a group (the work it serves); later modules add
@@ -73,6 +75,8 @@ const NAV = [
   { href: '/outreach/', key: 'nav.outreach', perm: 'outreach.read', group: 'outreach' },
   { href: '/outreach/arrivals', key: 'nav.outreach_arrivals', perm: 'outreach.arrival', group: 'reception' },
   { href: '/phrasebook/', key: 'nav.phrasebook', perm: 'phrasebook.read', group: 'centres' },
+  { href: '/interp', key: 'nav.interp', perm: 'interp.read', group: 'interp' },
+  { href: '/interp/mine', key: 'nav.interp_mine', perm: 'interp.own', group: 'interp' },
 ];
 
 const state = { me: null, sites: null, expired: false, returnTo: null, rendered: 0, shown: false, offline: false };
