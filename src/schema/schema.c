@@ -7,6 +7,7 @@
 #include "outreach/outreach.h"
 #include "protection/protection.h"
 #include "registry/registry.h"
+#include "returns/returns.h"
 #include "sessions/sessions.h"
 #include "stats/stats.h"
 
@@ -16,6 +17,7 @@ static herr *(*const migrations[])(store *) = {
     protection_migrate, stats_migrate,         store_health_migrate,
     sessions_migrate,   distributions_migrate, feedback_migrate,
     outreach_migrate,
+    returns_migrate,
 };
 
 herr *schema_migrate_all(store *s) {
