@@ -72,6 +72,7 @@ extern const api_route api_routes_sessions[];
 extern const api_route api_routes_distributions[];
 extern const api_route api_routes_feedback[];
 extern const api_route api_routes_outreach[];
+extern const api_route api_routes_returns[];
 
 /* Finds the route for method and path, filling req->params. *path_known is true when
  * the path exists with another method (405 rather than 404). */

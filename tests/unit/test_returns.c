@@ -290,6 +290,54 @@ static void test_lists_filter_by_state_destination_and_overdue(void **state) {
     assert_err(returns_case_list(f->s, &f->counsellor, &q, &out), ERR_INVALID, "site");
 }
 
+static void test_counselling_sessions_are_checked_scoped_and_audited(void **state) {
+    fixture *f = *state;
+    json_t *out = NULL;
+    json_t *in = json_pack("{s:s,s:s,s:s,s:[s,s],s:s,s:s}", "person_id", f->person[0], "language",
+                           "fa", "interpreter", "Farid", "topics", "avrr_programme",
+                           "reintegration", "outcome", "intention_expressed", "mode", "virtual");
+    assert_ok(returns_counselling_create(f->s, &f->counsellor, in, &out));
+    char id[ID_LEN];
+    snprintf(id, sizeof id, "%s", json_str(out, "id"));
+    assert_string_equal(json_str(out, "site_id"), f->site[0]);
+    assert_string_equal(json_str(out, "counsellor_name"), "counsellor");
+    assert_int_equal(json_array_size(json_object_get(out, "topics")), 2);
+    json_decref(out);
+    static const struct {
+        const char *key, *value, *field;
+    } bad[] = {
+        {"outcome", "maybe", "outcome"},   {"mode", "pigeon", "mode"},
+        {"language", "elvish", "language"}, {"held_at", "2099-01-01T00:00:00Z", "held_at"},
+        {"person_id", "nobody", "person_id"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        json_t *copy = json_deep_copy(in);
+        json_object_set_new(copy, bad[i].key, json_string(bad[i].value));
+        assert_err(returns_counselling_create(f->s, &f->counsellor, copy, &out), ERR_INVALID,
+                   bad[i].field);
+        json_decref(copy);
+    }
+    json_object_set_new(in, "topics", json_pack("[s]", "weather"));
+    assert_err(returns_counselling_create(f->s, &f->counsellor, in, &out), ERR_INVALID, "topics[0]");
+    json_object_set_new(in, "topics", json_array());
+    assert_err(returns_counselling_create(f->s, &f->counsellor, in, &out), ERR_INVALID, "topics");
+    assert_err(returns_counselling_create(f->s, &f->registrar, in, &out), ERR_FORBIDDEN, NULL);
+    json_decref(in);
+    assert_ok(returns_counselling_list(f->s, &f->counsellor, f->person[0], NULL, NULL, NULL, 100, 0,
+                                       &out));
+    assert_int_equal(int_at(out, "total"), 1);
+    json_decref(out);
+    /* A colleague of another site sees none of it. */
+    actor other;
+    static const int c[] = {2};
+    role_actor(f, &other, "counsellor.c", "counsellor", 1, c, false);
+    assert_ok(returns_counselling_list(f->s, &other, NULL, NULL, NULL, NULL, 100, 0, &out));
+    assert_int_equal(int_at(out, "total"), 0);
+    json_decref(out);
+    actor_clear(&other);
+    assert_int_equal(audit_count(f, "return_counselling", id, "create"), 1);
+}
+
 int main(void) {
 #define T(name) cmocka_unit_test_setup_teardown(name, fixture_setup, fixture_teardown)
     const struct CMUnitTest tests[] = {
@@ -299,6 +347,7 @@ int main(void) {
         T(test_a_person_travels_on_one_open_case),
         T(test_cases_of_other_sites_and_other_roles_stay_out),
         T(test_lists_filter_by_state_destination_and_overdue),
+        T(test_counselling_sessions_are_checked_scoped_and_audited),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
