@@ -26,6 +26,7 @@
 
 #include <jansson.h>
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "core/actor.h"
 #include "core/err.h"
@@ -109,5 +110,21 @@ herr *returns_counselling_create(store *s, const actor *a, const json_t *in, jso
 herr *returns_counselling_list(store *s, const actor *a, const char *person_id,
                                const char *counsellor_id, const char *from, const char *to,
                                int limit, int offset, json_t **out);
+
+/* ---- figures for the statistics module --------------------------------------------- */
+
+/* What statistics need of the module for the period [from_iso, to_iso) (ISO times),
+ * with no actor (the caller decides who sees aggregates): {"first_use": the time of the
+ * module's first record (a counselling session or a case's first step) or null,
+ * "counselling":[{"citizenship","sex","age_band","count"}] (individual sessions held,
+ * by the counselled person's recorded citizenship and sex), "departures":[{"destination",
+ * "sex","age_band","count"}] (persons who travelled on a case that departed, by the
+ * case's destination)}. age_band: the index i of the last age_from[i] (ascending, years)
+ * the person's age on age_day (YYYY-MM-DD) reaches, or -1 when the birth date is
+ * unknown. A record merged into another counts with the survivor's sex and
+ * citizenship. Caller owns *out. */
+herr *returns_period_breakdown(store *s, const char *from_iso, const char *to_iso,
+                               const char *age_day, const int *age_from, size_t n_ages,
+                               json_t **out);
 
 #endif
