@@ -24,7 +24,10 @@ static const json_field case_fields[] = {
     {"site_id", JF_STRING, false, 40},
     {"travellers", JF_STRING_ARRAY, false, MAX_TRAVELLERS},
     {"note", JF_TEXT, false, 2000},
+    {"opened_at", JF_STRING, false, 40},
 };
+
+#define CLOCK_SKEW_SECONDS 300
 
 char *retc_closed_list(void) {
     ret_state states[RET_MAX_STATES];
@@ -80,7 +83,7 @@ static const char insert_case_sql[] =
     "INSERT INTO return_cases (id, person_id, site_id, destination_country, destination_place,"
     " counsellor_id, counsellor_name, state, state_at, due_at, note, by_id, by_name, created_at,"
     " updated_at) VALUES (:id, :person, :site, :country, :place, :counsellor, :counsellor_name,"
-    " 'intention', :at, :due, :note, :by_id, :by_name, :at, :at)";
+    " 'intention', :opened, :due, :note, :by_id, :by_name, :now, :now)";
 static const char insert_traveller_sql[] =
     "INSERT INTO return_travellers (case_id, person_id, principal, added_at)"
     " VALUES (:case, :person, :principal, :at)";
@@ -147,7 +150,8 @@ static herr *check_travellers(store *s, const actor *a, const json_t *list, cons
 }
 
 herr *returns_case_create(store *s, const actor *a, const json_t *in, json_t **out) {
-    char site[ID_LEN], cid[ID_LEN], cname[72], id[ID_LEN], now[CLOCK_ISO_LEN], due[CLOCK_ISO_LEN];
+    char site[ID_LEN], cid[ID_LEN], cname[72], id[ID_LEN], now[CLOCK_ISO_LEN], due[CLOCK_ISO_LEN],
+        opened[CLOCK_ISO_LEN];
     store_stmt *st = NULL;
     json_t *detail = NULL;
     herr *e = ret_require(a, "returns.write");
@@ -158,13 +162,14 @@ herr *returns_case_create(store *s, const actor *a, const json_t *in, json_t **o
     if (!codes_country_valid(country))
         return err_invalid("destination_country",
                            "destination_country must be an ISO 3166 code such as MA, TR, PK");
+    if ((e = check_time(in, "opened_at", clock_now(), CLOCK_SKEW_SECONDS, opened))) return e;
     if ((e = ret_person_site(s, a, "person_id", person, json_str(in, "site_id"), site, NULL)))
         return e;
     if ((e = ret_counsellor(s, a, json_str(in, "counsellor_id"), false, cid, cname))) return e;
     if ((e = check_travellers(s, a, json_object_get(in, "travellers"), person))) return e;
     id_new(id);
     clock_format_iso(clock_now(), now);
-    retc_due_at("intention", now, due);
+    retc_due_at("intention", opened, due);
     if ((e = store_begin(s))) return e;
     /* Checked inside the transaction too: two counsellors may open a case at once. */
     if ((e = retc_check_not_on_open_case(s, "person_id", person, NULL))) goto rollback;
@@ -176,7 +181,8 @@ herr *returns_case_create(store *s, const actor *a, const json_t *in, json_t **o
     store_bind_text(st, ":place", json_str(in, "destination_place"));
     store_bind_text(st, ":counsellor", cid[0] ? cid : NULL);
     store_bind_text(st, ":counsellor_name", cname[0] ? cname : NULL);
-    store_bind_text(st, ":at", now);
+    store_bind_text(st, ":opened", opened);
+    store_bind_text(st, ":now", now);
     store_bind_text(st, ":due", due[0] ? due : NULL);
     store_bind_text(st, ":note", json_str(in, "note"));
     store_bind_text(st, ":by_id", a->user_id[0] ? a->user_id : "system");
@@ -190,7 +196,7 @@ herr *returns_case_create(store *s, const actor *a, const json_t *in, json_t **o
     json_array_foreach(json_object_get(in, "travellers"), i, v) {
         if ((e = retc_insert_traveller(s, id, json_string_value(v), false, now))) goto rollback;
     }
-    if ((e = retc_insert_transition(s, a, id, NULL, "intention", now, NULL))) goto rollback;
+    if ((e = retc_insert_transition(s, a, id, NULL, "intention", opened, NULL))) goto rollback;
     detail = check_field_names(in);
     json_object_set_new(detail, "site_id", json_string(site));
     json_object_set_new(detail, "person_id", json_string(person));

@@ -45,8 +45,10 @@ json_t *returns_states(void);
  * counsellor_id (a user whose role has returns.write; default the actor when the
  * actor's role is counsellor), site_id (one of the actor's sites; default the site of
  * the person's current stay, else of registration), travellers (person ids of family
- * members travelling with them, at most 20), note. The case starts in "intention",
- * with a first history row. *out as returns_case_get. */
+ * members travelling with them, at most 20), note, opened_at (when the person expressed
+ * the intention, ISO 8601, default now, not in the future: for cases taken over from
+ * paper). The case starts in "intention", with a first history row at opened_at. *out as
+ * returns_case_get. */
 herr *returns_case_create(store *s, const actor *a, const json_t *in, json_t **out);
 
 /* The case: {"id","person_id","reg_no","given_name","family_name","sex","site_id",
@@ -126,5 +128,15 @@ herr *returns_counselling_list(store *s, const actor *a, const char *person_id,
 herr *returns_period_breakdown(store *s, const char *from_iso, const char *to_iso,
                                const char *age_day, const int *age_from, size_t n_ages,
                                json_t **out);
+
+/* ---- demo ---------------------------------------------------------------------------- */
+
+/* Adds a year of return work at the demo's sites, shaped like the 2023 report but small:
+ * individual counselling of about a quarter of the residents (one to three sessions
+ * each, in their language), cases for those who expressed the intention, walked through
+ * their steps over the year (about a third arrived, some withdrawn or cancelled, the
+ * rest on the way, a few overdue), written through the module's own functions inside
+ * the caller's transaction. */
+herr *returns_demo_load(store *s, unsigned long long seed);
 
 #endif
