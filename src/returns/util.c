@@ -176,6 +176,13 @@ herr *ret_counsellor(store *s, const actor *a, const char *counsellor_in, bool f
         if (a->user_id[0] && (fallback_actor || !strcmp(a->role, "counsellor"))) {
             snprintf(id_out, ID_LEN, "%s", a->user_id);
             snprintf(name_out, 72, "%s", a->username);
+            /* The name people know the counsellor by, when the account has one. */
+            json_t *u = NULL;
+            herr *e = auth_user_get(s, a->user_id, &u);
+            const char *shown = u ? json_str(u, "display_name") : NULL;
+            if (shown && *shown) snprintf(name_out, 72, "%s", shown);
+            err_free(e);
+            json_decref(u);
         }
         return NULL;
     }

@@ -24,7 +24,7 @@ function detailInput(name, value) {
 }
 
 function detailText(details) {
-  return Object.entries(details || {}).map(([k, v]) => h('span', { class: 'detail' },
+  return Object.entries(details || {}).map(([k, v], i) => h('span', { class: 'detail' }, i ? ' · ' : '',
     `${t(`ret.detail.${k}`)}: `, CODES[k] ? t(`ret.code.${v}`) : DATES.has(k) ? fmtDate(v) : bdi(v)));
 }
 

@@ -53,7 +53,7 @@ export default async function render({ root, params, app }) {
         field({ label: t('ret.interpreter'), input: interpreter, name: 'interpreter' }),
         field({ label: t('ret.mode_label'), input: mode, name: 'mode' }),
         field({ label: t('ret.outcome_label'), input: outcome, name: 'outcome' })),
-      fieldset({ legend: t('ret.topics'), name: 'topics', className: 'checks', children: TOPICS.map((x, i) => h('div', { class: 'check' }, boxes[i], h('label', { for: `topic-${x}` }, t(`ret.topic.${x}`)))) }),
+      fieldset({ legend: t('ret.topics'), name: 'topics', children: h('div', { class: 'choice-row' }, TOPICS.map((x, i) => h('label', { class: 'choice' }, boxes[i], ' ', t(`ret.topic.${x}`)))) }),
       field({ label: t('ret.detail.note'), input: note, name: 'note' }),
       h('div', { class: 'actions' }, submit));
     form.addEventListener('submit', async (e) => {

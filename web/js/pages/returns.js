@@ -48,7 +48,7 @@ export default async function render({ root, query, app }) {
     figures,
     h('div', { class: 'form-row filters', role: 'group', 'aria-label': t('ret.filters') }, site.field,
       h('div', { class: 'field' }, h('label', { for: 'ret-state' }, t('ret.state_label')), state),
-      h('div', { class: 'field field-check' }, overdue, h('label', { for: 'ret-overdue' }, t('ret.overdue_only')))),
+      h('div', { class: 'field choice-row' }, h('label', { class: 'choice' }, overdue, ' ', t('ret.overdue_only')))),
     listBox,
     h('p', {}, h('a', { href: '/sessions?kind=return_information' }, t('ret.group_sessions_link'))));
   await load();
