@@ -90,7 +90,36 @@ static herr *create_counselling(api_request *req, api_response *res) {
     return reply_or(e, res, 201, out);
 }
 
+static herr *create_plan(api_request *req, api_response *res) {
+    json_t *out = NULL;
+    herr *e = returns_plan_create(req->db, &req->actor, req->params[0], req->body, &out);
+    return reply_or(e, res, 201, out);
+}
+
+static herr *add_visit(api_request *req, api_response *res) {
+    json_t *out = NULL;
+    herr *e = returns_visit_add(req->db, &req->actor, req->params[0], req->body, &out);
+    return reply_or(e, res, 201, out);
+}
+
+static herr *visits_due(api_request *req, api_response *res) {
+    bool overdue = false;
+    json_t *out = NULL;
+    herr *e = query_bool(req, "overdue", &overdue);
+    if (!e) e = returns_visits_due(req->db, &req->actor, overdue, &out);
+    return reply_or(e, res, 200, out);
+}
+
+static herr *monitoring_questions(api_request *req, api_response *res) {
+    (void)req;
+    return api_reply(res, 200, json_pack("{s:o}", "questions", returns_monitoring_questions()));
+}
+
 const api_route api_routes_returns[] = {
+    {"GET", "/api/v1/returns/visits", "returns.read", visits_due, NULL, 0},
+    {"GET", "/api/v1/returns/monitoring-questions", "returns.read", monitoring_questions, NULL, 0},
+    {"POST", "/api/v1/returns/{}/plan", "returns.write", create_plan, NULL, 0},
+    {"POST", "/api/v1/returns/{}/plan/visits", "returns.write", add_visit, NULL, 0},
     {"GET", "/api/v1/returns/states", "returns.read", get_states, NULL, 0},
     {"GET", "/api/v1/returns/counselling", "returns.read", list_counselling, NULL, 0},
     {"POST", "/api/v1/returns/counselling", "returns.write", create_counselling, NULL, 0},

@@ -348,6 +348,11 @@ herr *returns_case_get(store *s, const actor *a, const char *id, json_t **out) {
     if (!e) e = retc_row(s, a, id, &c);
     if (!e) e = add_travellers(s, c);
     if (!e) e = add_history(s, c);
+    if (!e) {
+        json_t *plan = NULL;
+        e = returns_plan_of_case(s, id, &plan);
+        if (!e) json_object_set_new(c, "plan", plan);
+    }
     if (!e) e = audit_record_read(s, a, "return_case", id, NULL);
     if (e) {
         json_decref(c);

@@ -139,4 +139,34 @@ herr *returns_period_breakdown(store *s, const char *from_iso, const char *to_is
  * the caller's transaction. */
 herr *returns_demo_load(store *s, unsigned long long seed);
 
+/* ---- reintegration --------------------------------------------------------------------
+ * A plan per case once it has departed: {"kind" (business | housing | medical |
+ * education | psychosocial), "budget_eur" (0..100000), "modality" (cash | in_kind |
+ * mixed), "partner" (the organisation in the country of origin), "note"}. A second plan,
+ * or a case not departed yet: ERR_CONFLICT. *out as returns_case_get (with "plan"). */
+herr *returns_plan_create(store *s, const actor *a, const char *case_id, const json_t *in,
+                          json_t **out);
+
+/* A monitoring visit: {"month" (3 | 6 | 12), "visited_on" (YYYY-MM-DD, not before the
+ * arrival, not in the future), "answers" ({question id: 0 | 1 | 2} for every question of
+ * data/return_monitoring.tsv), "note"}. The sustainability score (0..100) is the
+ * weighted share of the best answers. A month visited twice: ERR_CONFLICT. *out as
+ * returns_case_get. */
+herr *returns_visit_add(store *s, const actor *a, const char *case_id, const json_t *in,
+                        json_t **out);
+
+/* The plan of a case with its visits and the visits due:
+ * {"id","kind","budget_eur","modality","partner","note","base_date","visits":[{"month",
+ * "visited_on","score","answers","note","by_name"}],"due":[{"month","due_on","overdue"}]}
+ * or JSON null when the case has none. For returns_case_get. */
+herr *returns_plan_of_case(store *s, const char *case_id, json_t **out);
+
+/* Visits not made yet over the actor's plans: {"items":[{"case_id","person_id",
+ * "given_name","family_name","destination_country","month","due_on","overdue"}]}, the
+ * earliest first; only overdue ones when overdue_only. */
+herr *returns_visits_due(store *s, const actor *a, bool overdue_only, json_t **out);
+
+/* data/return_monitoring.tsv as [{"id","weight","en","bs","sr"}]. */
+json_t *returns_monitoring_questions(void);
+
 #endif

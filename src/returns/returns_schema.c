@@ -69,8 +69,37 @@ static const char migration_1[] =
     "CREATE INDEX return_counselling_person ON return_counselling (person_id, held_at);"
     "CREATE INDEX return_counselling_at ON return_counselling (held_at);";
 
+/* Reintegration: one plan per case (after departure), its monitoring visits at 3, 6 and
+ * 12 months after arrival with the questionnaire's answers and the score computed then. */
+static const char migration_2[] =
+    "CREATE TABLE return_plans ("
+    " id TEXT PRIMARY KEY,"
+    " case_id TEXT NOT NULL UNIQUE REFERENCES return_cases (id),"
+    " kind TEXT NOT NULL CHECK (kind IN ('business', 'housing', 'medical', 'education',"
+    "  'psychosocial')),"
+    " budget_eur INTEGER NOT NULL CHECK (budget_eur BETWEEN 0 AND 100000),"
+    " modality TEXT NOT NULL CHECK (modality IN ('cash', 'in_kind', 'mixed')),"
+    " partner TEXT NOT NULL,"
+    " note TEXT,"
+    " by_id TEXT NOT NULL,"
+    " by_name TEXT NOT NULL,"
+    " created_at TEXT NOT NULL);"
+    "CREATE TABLE return_visits ("
+    " id TEXT PRIMARY KEY,"
+    " plan_id TEXT NOT NULL REFERENCES return_plans (id),"
+    " month INTEGER NOT NULL CHECK (month IN (3, 6, 12)),"
+    " visited_on TEXT NOT NULL,"
+    " answers TEXT NOT NULL,"
+    " score INTEGER NOT NULL CHECK (score BETWEEN 0 AND 100),"
+    " note TEXT,"
+    " by_id TEXT NOT NULL,"
+    " by_name TEXT NOT NULL,"
+    " created_at TEXT NOT NULL,"
+    " UNIQUE (plan_id, month));";
+
 static const store_migration migrations[] = {
     {1, migration_1},
+    {2, migration_2},
 };
 
 herr *returns_migrate(store *s) {

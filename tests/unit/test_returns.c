@@ -406,6 +406,61 @@ static void test_statistics_are_computed_from_returns_and_entered_before(void **
     json_decref(in);
 }
 
+static void test_reintegration_plan_and_monitoring_visits_with_a_score(void **state) {
+    fixture *f = *state;
+    char id[ID_LEN];
+    json_t *out = NULL;
+    make_case(f, &f->counsellor, 0, NULL, id);
+    json_t *plan = json_pack("{s:s,s:i,s:s,s:s}", "kind", "business", "budget_eur", 2000,
+                             "modality", "in_kind", "partner", "IOM Rabat");
+    assert_err(returns_plan_create(f->s, &f->counsellor, id, plan, &out), ERR_CONFLICT, "case");
+    for (size_t i = 0; i < 7; i++) move_ok(f, &f->counsellor, id, way_home[i].to, way_home[i].details);
+    json_t *bad = json_deep_copy(plan);
+    json_object_set_new(bad, "kind", json_string("lottery"));
+    assert_err(returns_plan_create(f->s, &f->counsellor, id, bad, &out), ERR_INVALID, "kind");
+    json_decref(bad);
+    assert_ok(returns_plan_create(f->s, &f->counsellor, id, plan, &out));
+    json_t *p = json_object_get(out, "plan");
+    assert_string_equal(json_str(p, "partner"), "IOM Rabat");
+    assert_int_equal(json_array_size(json_object_get(p, "due")), 3);
+    assert_false(json_is_true(json_object_get(json_array_get(json_object_get(p, "due"), 0), "overdue")));
+    json_decref(out);
+    assert_err(returns_plan_create(f->s, &f->counsellor, id, plan, &out), ERR_CONFLICT, "case");
+    json_decref(plan);
+    assert_ok(returns_visits_due(f->s, &f->counsellor, true, &out));
+    assert_int_equal(json_array_size(json_object_get(out, "items")), 0);
+    json_decref(out);
+    /* 100 days on, the 3-month visit is overdue. */
+    clock_set_fake(clock_now() + 100 * 86400);
+    assert_ok(returns_visits_due(f->s, &f->counsellor, true, &out));
+    assert_int_equal(json_array_size(json_object_get(out, "items")), 1);
+    assert_int_equal(int_at(json_array_get(json_object_get(out, "items"), 0), "month"), 3);
+    json_decref(out);
+    char today[CLOCK_DATE_LEN];
+    clock_format_date(clock_now(), today);
+    json_t *visit = json_pack("{s:i,s:s,s:{s:i,s:i,s:i,s:i,s:i}}", "month", 3, "visited_on", today,
+                              "answers", "income", 2, "housing", 2, "health", 1, "documents", 2,
+                              "network", 2);
+    assert_err(returns_visit_add(f->s, &f->counsellor, id, visit, &out), ERR_INVALID,
+               "answers.wellbeing");
+    json_object_set_new(json_object_get(visit, "answers"), "wellbeing", json_integer(0));
+    assert_ok(returns_visit_add(f->s, &f->counsellor, id, visit, &out));
+    /* Weights 3,2,2,1,1,2 (best 22); answers give 6+4+2+2+2+0 = 16: 73. */
+    json_t *v = json_array_get(json_object_get(json_object_get(out, "plan"), "visits"), 0);
+    assert_int_equal(int_at(v, "score"), 73);
+    assert_int_equal(json_array_size(json_object_get(json_object_get(out, "plan"), "due")), 2);
+    json_decref(out);
+    assert_err(returns_visit_add(f->s, &f->counsellor, id, visit, &out), ERR_CONFLICT, "month");
+    json_object_set_new(visit, "month", json_integer(4));
+    assert_err(returns_visit_add(f->s, &f->counsellor, id, visit, &out), ERR_INVALID, "month");
+    json_decref(visit);
+    assert_ok(returns_visits_due(f->s, &f->counsellor, true, &out));
+    assert_int_equal(json_array_size(json_object_get(out, "items")), 0);
+    json_decref(out);
+    assert_int_equal(audit_count(f, "return_case", id, "visit"), 1);
+    assert_int_equal(audit_count(f, "return_case", id, "create_plan"), 1);
+}
+
 int main(void) {
 #define T(name) cmocka_unit_test_setup_teardown(name, fixture_setup, fixture_teardown)
     const struct CMUnitTest tests[] = {
@@ -417,6 +472,7 @@ int main(void) {
         T(test_lists_filter_by_state_destination_and_overdue),
         T(test_counselling_sessions_are_checked_scoped_and_audited),
         T(test_statistics_are_computed_from_returns_and_entered_before),
+        T(test_reintegration_plan_and_monitoring_visits_with_a_score),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
