@@ -7,7 +7,7 @@ import { startServer } from './harness.mjs';
 
 let server;
 const tok = {};
-let lipa, usivak, lipaPeople, usivakPeople;
+let lipa, usivak, lipaPeople, usivakPeople, arrivedCase;
 
 before(async () => {
   server = await startServer({ demo: true, people: 300 });
@@ -61,6 +61,7 @@ test('a counsellor walks a family case from intention to arrived', async () => {
   assert.equal(created.body.travellers.length, 2);
   assert.equal(created.body.site_id, lipa);
   const id = created.body.id;
+  arrivedCase = id;
   for (const [to, details] of steps) {
     const r = await call('POST', `/api/v1/returns/${id}/transitions`, 'counsellor.lipa', { to, details });
     assert.equal(r.status, 200, `${to}: ${r.text}`);
@@ -152,4 +153,27 @@ test('individual counselling sessions are recorded and listed', async () => {
   assert.equal(list.body.items.length >= 1, true);
   assert.equal(list.body.items[0].outcome, 'considering');
   assert.equal((await call('POST', '/api/v1/returns/counselling', 'registrar', r.body)).status, 403);
+});
+
+test('a reintegration plan after arrival, and monitoring visits with a score', async () => {
+  const q = await call('GET', '/api/v1/returns/monitoring-questions', 'counsellor');
+  assert.ok(q.body.questions.length >= 5);
+  const plan = await call('POST', `/api/v1/returns/${arrivedCase}/plan`, 'counsellor.lipa', {
+    kind: 'business', budget_eur: 2500, modality: 'in_kind', partner: 'IOM Rabat', note: 'Small grocery shop',
+  });
+  assert.equal(plan.status, 201, plan.text);
+  assert.deepEqual(plan.body.plan.due.map((d) => d.month), [3, 6, 12]);
+  const again = await call('POST', `/api/v1/returns/${arrivedCase}/plan`, 'counsellor.lipa', {
+    kind: 'housing', budget_eur: 1, modality: 'cash', partner: 'x',
+  });
+  assert.equal(again.status, 409);
+  assert.equal(again.body.error.key, 'returns_plan_exists');
+  const answers = Object.fromEntries(q.body.questions.map((x) => [x.id, 2]));
+  const today = new Date().toISOString().slice(0, 10);
+  const v = await call('POST', `/api/v1/returns/${arrivedCase}/plan/visits`, 'counsellor.lipa', { month: 3, visited_on: today, answers });
+  assert.equal(v.status, 201, v.text);
+  assert.equal(v.body.plan.visits[0].score, 100);
+  const due = await call('GET', '/api/v1/returns/visits', 'counsellor.lipa');
+  assert.deepEqual(due.body.items.filter((d) => d.case_id === arrivedCase).map((d) => d.month), [6, 12]);
+  assert.equal((await call('GET', '/api/v1/returns/visits?overdue=true', 'counsellor.lipa')).status, 200);
 });
