@@ -71,6 +71,17 @@ test('a_counsellor_walks_a_case_from_intention_to_arrived', async () => {
   assert.match(await page.locator('#case-state').textContent(), /Arrived/);
   assert.match(await page.locator('#timeline').textContent(), /IOM Rabat/);
   assert.equal(await page.locator('.next-steps button').count(), 0);
+  // The reintegration plan, then the 3-month monitoring visit with its score.
+  await page.locator('#plan-kind').selectOption('business');
+  await page.locator('#plan-budget').fill('2500');
+  await page.locator('#plan-submit').click();
+  await page.locator('#plan-facts').waitFor();
+  assert.match(await page.locator('#plan-facts').textContent(), /Small business.*2500 EUR.*IOM Rabat/);
+  await checkA11y(page, 'reintegration plan');
+  await page.locator('#answer-wellbeing').selectOption('0');
+  await page.locator('#visit-submit').click();
+  await page.locator('#visits li').first().waitFor();
+  assert.match(await page.locator('#visits').textContent(), /3-month visit.*sustainability 82\/100/);
   await screenshot(page, 'returns-case');
   await page.goto('/returns?state=');
   await page.locator('#case-list').waitFor();

@@ -4,7 +4,8 @@
 import { h, bdi, announce } from '../dom.js';
 import { get, post } from '../api.js';
 import { t, fmtDate, fmtDateTime, codeList, codeName } from '../i18n.js';
-import { field, select, clearErrors, busy } from '../forms.js';
+import { field, fieldset, select, clearErrors, busy, showError } from '../forms.js';
+import { label } from '../components/centres-common.js';
 import { stateBadge, returnsErrorText } from '../components/returns-common.js';
 
 const CODES = {
@@ -13,6 +14,8 @@ const CODES = {
   escort: ['none', 'operational', 'medical', 'social'],
 };
 const DATES = new Set(['departure_date', 'arrival_date']);
+const PLAN_KINDS = ['business', 'housing', 'medical', 'education', 'psychosocial'];
+const MODALITIES = ['cash', 'in_kind', 'mixed'];
 const LONG = new Set(['note', 'itinerary', 'reason']);
 
 function detailInput(name, value) {
@@ -33,6 +36,7 @@ export default async function render({ root, params, app }) {
   const url = `/api/v1/returns/${encodeURIComponent(id)}`;
   await codeList('countries');
   const { states } = await get('/api/v1/returns/states');
+  const { questions } = await get('/api/v1/returns/monitoring-questions');
   let c = await get(url);
   const writer = app.can('returns.write');
   app.setTitle(t('ret.case_title', { name: `${c.given_name} ${c.family_name}` }));
@@ -91,6 +95,74 @@ export default async function render({ root, params, app }) {
     box.focus();
   }
 
+  // The reintegration plan once the case has departed, its monitoring visits and the
+  // visits due, with the questionnaire for the next one.
+  function reintegrationSection() {
+    const departed = c.history.some((x) => x.to === 'departed');
+    if (!c.plan && (!departed || !writer || c.state === 'withdrawn' || c.state === 'cancelled')) return null;
+    const section = h('section', { class: 'card', 'aria-labelledby': 'plan-h' }, h('h2', { id: 'plan-h', tabindex: '-1' }, t('ret.reintegration')));
+    if (!c.plan) {
+      const kind = select(PLAN_KINDS.map((k) => ({ value: k, label: t(`ret.plan_kind.${k}`) })), 'business', { id: 'plan-kind' });
+      const budget = h('input', { type: 'number', id: 'plan-budget', min: '0', max: '100000', value: '2000' });
+      const modality = select(MODALITIES.map((m) => ({ value: m, label: t(`ret.modality.${m}`) })), 'in_kind', { id: 'plan-modality' });
+      const partner = h('input', { type: 'text', id: 'plan-partner', maxlength: 160, value: lastDetail('arrival_confirmed_by') || '' });
+      const submit = h('button', { type: 'submit', class: 'btn-primary', id: 'plan-submit' }, t('ret.record_plan'));
+      const form = h('form', { id: 'plan-form', novalidate: true }, h('div', { class: 'form-row' },
+        field({ label: t('ret.plan_kind_label'), input: kind, name: 'kind' }), field({ label: t('ret.budget'), input: budget, name: 'budget_eur' }),
+        field({ label: t('ret.modality_label'), input: modality, name: 'modality' }), field({ label: t('ret.partner'), input: partner, name: 'partner' })),
+      h('div', { class: 'actions' }, submit));
+      form.addEventListener('submit', async (e) => {
+        e.preventDefault();
+        clearErrors(form);
+        await busy(submit, async () => {
+          try {
+            c = await post(`${url}/plan`, { kind: kind.value, budget_eur: Number(budget.value), modality: modality.value, partner: partner.value.trim() });
+            announce(t('ret.plan_recorded'));
+            show();
+            document.getElementById('plan-h')?.focus();
+          } catch (err) { showError(form, err, 'ret'); }
+        });
+      });
+      section.append(h('p', { class: 'muted' }, t('ret.no_plan')), form);
+      return section;
+    }
+    const p = c.plan;
+    section.append(h('dl', { class: 'facts', id: 'plan-facts' },
+      h('dt', {}, t('ret.plan_kind_label')), h('dd', {}, t(`ret.plan_kind.${p.kind}`)),
+      h('dt', {}, t('ret.budget')), h('dd', {}, `${p.budget_eur} EUR · ${t(`ret.modality.${p.modality}`)}`),
+      h('dt', {}, t('ret.partner')), h('dd', {}, bdi(p.partner))),
+    h('h3', {}, t('ret.visits')),
+    p.visits.length ? h('ul', { id: 'visits' }, p.visits.map((v) => h('li', {}, t('ret.visit_month', { n: v.month }), ` · ${fmtDate(v.visited_on)} · `,
+      h('strong', {}, t('ret.score', { score: v.score })), ` · ${v.by_name}`))) : h('p', { class: 'muted' }, t('ret.no_visits')),
+    p.due.length ? h('ul', { id: 'visits-due' }, p.due.map((d) => h('li', { class: d.overdue ? 'overdue' : null },
+      t('ret.visit_due', { n: d.month, date: fmtDate(d.due_on) }), d.overdue ? [' · ', h('strong', {}, t('ret.overdue'))] : null))) : null);
+    if (writer && p.due.length) {
+      const month = select(p.due.map((d) => ({ value: String(d.month), label: t('ret.visit_month', { n: d.month }) })), String(p.due[0].month), { id: 'visit-month' });
+      const on = h('input', { type: 'date', id: 'visit-on', value: new Date().toISOString().slice(0, 10) });
+      const answers = questions.map((q) => select([0, 1, 2].map((n) => ({ value: String(n), label: t(`ret.answer.${n}`) })), '2', { id: `answer-${q.id}` }));
+      const submit = h('button', { type: 'submit', class: 'btn-primary', id: 'visit-submit' }, t('ret.record_visit'));
+      const form = h('form', { id: 'visit-form', novalidate: true },
+        h('div', { class: 'form-row' }, field({ label: t('ret.visit_label'), input: month, name: 'month' }), field({ label: t('ret.visited_on'), input: on, name: 'visited_on' })),
+        fieldset({ legend: t('ret.questionnaire'), children: questions.map((q, i) => field({ label: label(q), input: answers[i], name: `answers.${q.id}` })) }),
+        h('div', { class: 'actions' }, submit));
+      form.addEventListener('submit', async (e) => {
+        e.preventDefault();
+        clearErrors(form);
+        await busy(submit, async () => {
+          try {
+            c = await post(`${url}/plan/visits`, { month: Number(month.value), visited_on: on.value,
+              answers: Object.fromEntries(questions.map((q, i) => [q.id, Number(answers[i].value)])) });
+            announce(t('ret.visit_recorded'));
+            show();
+            document.getElementById('plan-h')?.focus();
+          } catch (err) { showError(form, err, 'ret'); }
+        });
+      });
+      section.append(h('h3', {}, t('ret.record_visit')), form);
+    }
+    return section;
+  }
+
   function show() {
     const formBox = h('div', { id: 'step-box' });
     const next = writer ? c.next : [];
@@ -117,7 +189,8 @@ export default async function render({ root, params, app }) {
           h('p', {}, t('ret.next_steps')),
           next.map((s) => h('button', { type: 'button', class: s === 'withdrawn' || s === 'cancelled' ? 'btn' : 'btn-primary', id: `next-${s}`, dataset: { to: s },
             onclick: () => stepForm(s, formBox) }, t(`ret.to.${s}`)))) : null,
-        formBox));
+        formBox),
+      reintegrationSection());
   }
   show();
 }
