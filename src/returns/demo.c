@@ -93,6 +93,40 @@ static herr *step(store *s, const actor *a, const char *id, const char *to, int6
     return e;
 }
 
+/* The plan after arrival (small business 48%, housing 45%, medical 7% in 2023) and the
+ * monitoring visits whose day has come. */
+static herr *reintegrate(store *s, const actor *a, demo_rng *r, const char *id,
+                         const char *partner, int64_t arrived, int64_t now) {
+    double x = unit(r);
+    json_t *in = json_pack("{s:s,s:i,s:s,s:s}", "kind",
+                           x < 0.48 ? "business" : x < 0.93 ? "housing" : "medical", "budget_eur",
+                           1500 + 100 * below(r, 16), "modality", unit(r) < 0.8 ? "in_kind" : "mixed",
+                           "partner", partner),
+           *out = NULL;
+    herr *e = returns_plan_create(s, a, id, in, &out);
+    json_decref(in);
+    json_decref(out);
+    static const int months[] = {3, 6, 12};
+    json_t *questions = returns_monitoring_questions();
+    for (int i = 0; i < 3 && !e; i++) {
+        int64_t on = arrived + (int64_t)(months[i] * 30 + below(r, 10)) * 86400;
+        if (on > now) break;
+        char day[CLOCK_DATE_LEN];
+        clock_format_date(on, day);
+        json_t *answers = json_object();
+        size_t k;
+        json_t *q;
+        json_array_foreach(questions, k, q) json_object_set_new(
+            answers, json_str(q, "id"), json_integer(unit(r) < 0.7 ? 2 : unit(r) < 0.7 ? 1 : 0));
+        in = json_pack("{s:i,s:s,s:o}", "month", months[i], "visited_on", day, "answers", answers);
+        e = returns_visit_add(s, a, id, in, &out);
+        json_decref(in);
+        json_decref(out);
+    }
+    json_decref(questions);
+    return e;
+}
+
 /* Walks the case from opened onwards, a step every few days up to today; some stop on
  * the way (withdrawn, cancelled, or simply waiting). */
 static herr *walk(store *s, const actor *a, demo_rng *r, const char *id, const char *dest,
@@ -146,6 +180,7 @@ static herr *walk(store *s, const actor *a, demo_rng *r, const char *id, const c
         default:
             e = step(s, a, id, "arrived", at,
                      json_pack("{s:s,s:s}", "arrival_confirmed_by", partner, "arrival_date", day));
+            if (!e) e = reintegrate(s, a, r, id, partner, at, now);
         }
     }
     return e;
