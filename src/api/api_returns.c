@@ -67,8 +67,7 @@ static herr *add_traveller(api_request *req, api_response *res) {
 
 static herr *remove_traveller(api_request *req, api_response *res) {
     json_t *out = NULL;
-    herr *e =
-        returns_traveller_remove(req->db, &req->actor, req->params[0], req->params[1], &out);
+    herr *e = returns_traveller_remove(req->db, &req->actor, req->params[0], req->params[1], &out);
     return reply_or(e, res, 200, out);
 }
 

@@ -221,18 +221,33 @@ cleanup:
     " FROM return_cases c JOIN persons p ON p.id = c.person_id JOIN sites si ON si.id = c.site_id"
 
 static json_t *case_json(store_stmt *st, const ret_state *states, int n, const char *now) {
-    static const char *const cols[] = {
-        "id",        "person_id",       "reg_no",  "given_name",        "family_name",
-        "sex",       "site_id",         "site_name", "destination_country", "destination_place",
-        "counsellor_id", "counsellor_name", "state", "state_at",        "due_at",
-        "closed_reason", "note",         "created_at", "updated_at"};
+    static const char *const cols[] = {"id",
+                                       "person_id",
+                                       "reg_no",
+                                       "given_name",
+                                       "family_name",
+                                       "sex",
+                                       "site_id",
+                                       "site_name",
+                                       "destination_country",
+                                       "destination_place",
+                                       "counsellor_id",
+                                       "counsellor_name",
+                                       "state",
+                                       "state_at",
+                                       "due_at",
+                                       "closed_reason",
+                                       "note",
+                                       "created_at",
+                                       "updated_at"};
     json_t *c = json_object();
     for (int i = 0; i < 19; i++)
         json_set_str(c, cols[i], store_is_null(st, i) ? NULL : store_text(st, i));
     json_object_set_new(c, "travellers_count", json_integer(store_int(st, 19)));
     const char *due = json_str(c, "due_at");
     json_object_set_new(c, "overdue", json_boolean(due && strcmp(due, now) < 0));
-    json_object_set_new(c, "closed", json_boolean(ret_state_closed(states, n, json_str(c, "state"))));
+    json_object_set_new(c, "closed",
+                        json_boolean(ret_state_closed(states, n, json_str(c, "state"))));
     json_object_set_new(c, "next", ret_next_states(states, n, json_str(c, "state")));
     return c;
 }

@@ -17,22 +17,17 @@
 #define CLOCK_SKEW_SECONDS 300
 
 static const json_field counselling_fields[] = {
-    {"person_id", JF_STRING, true, 40},
-    {"held_at", JF_STRING, false, 40},
-    {"counsellor_id", JF_STRING, false, 40},
-    {"site_id", JF_STRING, false, 40},
-    {"language", JF_STRING, true, 8},
-    {"interpreter", JF_STRING, false, 120},
-    {"mode", JF_STRING, false, 16},
-    {"topics", JF_STRING_ARRAY, true, 8},
-    {"outcome", JF_STRING, true, 24},
-    {"note", JF_TEXT, false, 2000},
+    {"person_id", JF_STRING, true, 40},      {"held_at", JF_STRING, false, 40},
+    {"counsellor_id", JF_STRING, false, 40}, {"site_id", JF_STRING, false, 40},
+    {"language", JF_STRING, true, 8},        {"interpreter", JF_STRING, false, 120},
+    {"mode", JF_STRING, false, 16},          {"topics", JF_STRING_ARRAY, true, 8},
+    {"outcome", JF_STRING, true, 24},        {"note", JF_TEXT, false, 2000},
 };
 
 static const char *const modes[] = {"in_person", "virtual", "phone", NULL};
-static const char *const topics[] = {"avrr_programme", "eligibility",   "travel_documents",
-                                     "reintegration",  "medical",       "family",
-                                     "legal_options",  "other",         NULL};
+static const char *const topics[] = {"avrr_programme", "eligibility", "travel_documents",
+                                     "reintegration",  "medical",     "family",
+                                     "legal_options",  "other",       NULL};
 static const char *const outcomes[] = {"information_only", "considering", "intention_expressed",
                                        "declined", NULL};
 
@@ -71,15 +66,17 @@ static const char insert_sql[] =
     " r.counsellor_id, r.counsellor_name, r.language, r.interpreter, r.mode, r.topics,"            \
     " r.outcome, r.note, r.created_at"
 
-static const char one_sql[] = "SELECT " COUNSELLING_COLUMNS
-                              " FROM return_counselling r JOIN persons p ON p.id = r.person_id"
-                              " WHERE r.id = :id";
+static const char one_sql[] =
+    "SELECT " COUNSELLING_COLUMNS " FROM return_counselling r JOIN persons p ON p.id = r.person_id"
+    " WHERE r.id = :id";
 
 static json_t *counselling_json(store_stmt *st) {
-    static const char *const cols[] = {"id",          "person_id",       "reg_no",   "given_name",
-                                       "family_name", "site_id",         "held_at",  "counsellor_id",
-                                       "counsellor_name", "language",    "interpreter", "mode",
-                                       NULL,          "outcome",         "note",     "created_at"};
+    static const char *const cols[] = {"id",         "person_id",     "reg_no",
+                                       "given_name", "family_name",   "site_id",
+                                       "held_at",    "counsellor_id", "counsellor_name",
+                                       "language",   "interpreter",   "mode",
+                                       NULL,         "outcome",       "note",
+                                       "created_at"};
     json_t *r = json_object();
     for (int i = 0; i < 16; i++)
         if (cols[i]) json_set_str(r, cols[i], store_is_null(st, i) ? NULL : store_text(st, i));
@@ -110,7 +107,9 @@ herr *returns_counselling_create(store *s, const actor *a, const json_t *in, jso
     json_t *detail = NULL;
     *out = NULL;
     herr *e = ret_require(a, "returns.write");
-    if (!e) e = json_check(in, counselling_fields, sizeof counselling_fields / sizeof counselling_fields[0]);
+    if (!e)
+        e = json_check(in, counselling_fields,
+                       sizeof counselling_fields / sizeof counselling_fields[0]);
     if (e) return e;
     const char *lang = json_str(in, "language");
     const char *mode = json_str(in, "mode") ? json_str(in, "mode") : "in_person";

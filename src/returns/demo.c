@@ -58,7 +58,10 @@ static int mission_of(const char *country) {
 static const char *outcome_of(demo_rng *r, bool last) {
     double x = unit(r);
     if (!last) return x < 0.6 ? "information_only" : "considering";
-    return x < 0.40 ? "information_only" : x < 0.62 ? "considering" : x < 0.80 ? "intention_expressed" : "declined";
+    return x < 0.40   ? "information_only"
+           : x < 0.62 ? "considering"
+           : x < 0.80 ? "intention_expressed"
+                      : "declined";
 }
 
 static herr *counsel(store *s, const actor *a, demo_rng *r, const char *counsellor,
@@ -95,13 +98,15 @@ static herr *step(store *s, const actor *a, const char *id, const char *to, int6
 
 /* The plan after arrival (small business 48%, housing 45%, medical 7% in 2023) and the
  * monitoring visits whose day has come. */
-static herr *reintegrate(store *s, const actor *a, demo_rng *r, const char *id,
-                         const char *partner, int64_t arrived, int64_t now) {
+static herr *reintegrate(store *s, const actor *a, demo_rng *r, const char *id, const char *partner,
+                         int64_t arrived, int64_t now) {
     double x = unit(r);
     json_t *in = json_pack("{s:s,s:i,s:s,s:s}", "kind",
-                           x < 0.48 ? "business" : x < 0.93 ? "housing" : "medical", "budget_eur",
-                           1500 + 100 * below(r, 16), "modality", unit(r) < 0.8 ? "in_kind" : "mixed",
-                           "partner", partner),
+                           x < 0.48   ? "business"
+                           : x < 0.93 ? "housing"
+                                      : "medical",
+                           "budget_eur", 1500 + 100 * below(r, 16), "modality",
+                           unit(r) < 0.8 ? "in_kind" : "mixed", "partner", partner),
            *out = NULL;
     herr *e = returns_plan_create(s, a, id, in, &out);
     json_decref(in);
@@ -116,8 +121,10 @@ static herr *reintegrate(store *s, const actor *a, demo_rng *r, const char *id,
         json_t *answers = json_object();
         size_t k;
         json_t *q;
-        json_array_foreach(questions, k, q) json_object_set_new(
-            answers, json_str(q, "id"), json_integer(unit(r) < 0.7 ? 2 : unit(r) < 0.7 ? 1 : 0));
+        json_array_foreach(questions, k, q) json_object_set_new(answers, json_str(q, "id"),
+                                                                json_integer(unit(r) < 0.7   ? 2
+                                                                             : unit(r) < 0.7 ? 1
+                                                                                             : 0));
         in = json_pack("{s:i,s:s,s:o}", "month", months[i], "visited_on", day, "answers", answers);
         e = returns_visit_add(s, a, id, in, &out);
         json_decref(in);

@@ -55,17 +55,18 @@ static herr *grouped(store *s, const char *sql, const char *key_name, const char
     store_bind_text(st, ":to", to_iso);
     while (!(e = store_step(st, &row)) && row) {
         const char *key = store_text(st, 0), *sex = store_text(st, 1);
-        int band = age_band(store_is_null(st, 2) ? NULL : store_text(st, 2), age_day, age_from,
-                            n_ages);
+        int band =
+            age_band(store_is_null(st, 2) ? NULL : store_text(st, 2), age_day, age_from, n_ages);
         char *k = mem_printf("%s|%s|%d", key, sex, band);
         json_t *g = json_object_get(groups, k);
         if (!g) {
-            g = json_pack("{s:s,s:s,s:i,s:I}", key_name, key, "sex", sex, "age_band", band,
-                          "count", (json_int_t)0);
+            g = json_pack("{s:s,s:s,s:i,s:I}", key_name, key, "sex", sex, "age_band", band, "count",
+                          (json_int_t)0);
             json_object_set_new(groups, k, g);
         }
-        json_object_set_new(g, "count", json_integer(json_integer_value(json_object_get(g, "count")) +
-                                                     store_int(st, 3)));
+        json_object_set_new(
+            g, "count",
+            json_integer(json_integer_value(json_object_get(g, "count")) + store_int(st, 3)));
         mem_free(k);
     }
     if (e) goto cleanup;
@@ -102,8 +103,8 @@ herr *returns_period_breakdown(store *s, const char *from_iso, const char *to_is
     if ((e = grouped(s, departures_sql, "destination", from_iso, to_iso, age_day, age_from, n_ages,
                      &departures)))
         goto cleanup;
-    *out = json_pack("{s:O,s:O,s:O}", "first_use", first, "counselling", counselling,
-                     "departures", departures);
+    *out = json_pack("{s:O,s:O,s:O}", "first_use", first, "counselling", counselling, "departures",
+                     departures);
 cleanup:
     store_done(st);
     json_decref(first);

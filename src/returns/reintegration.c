@@ -66,8 +66,8 @@ static const json_field plan_fields[] = {
     {"modality", JF_STRING, true, 16}, {"partner", JF_STRING, true, 160},
     {"note", JF_TEXT, false, 2000},
 };
-static const char *const kinds[] = {"business", "housing", "medical", "education", "psychosocial",
-                                    NULL};
+static const char *const kinds[] = {"business",  "housing",      "medical",
+                                    "education", "psychosocial", NULL};
 static const char *const modalities[] = {"cash", "in_kind", "mixed", NULL};
 
 static const char insert_plan_sql[] =
@@ -232,9 +232,9 @@ herr *returns_visit_add(store *s, const actor *a, const char *case_id, const jso
     st = NULL;
     if (e) goto rollback;
     if (store_changes(s) != 1) {
-        e = err_with(err_new(ERR_CONFLICT, "month", "the %d-month visit is recorded already",
-                             (int)month),
-                     "returns_visit_exists", (const char *)NULL);
+        e = err_with(
+            err_new(ERR_CONFLICT, "month", "the %d-month visit is recorded already", (int)month),
+            "returns_visit_exists", (const char *)NULL);
         goto rollback;
     }
     detail = json_pack("{s:I,s:i}", "month", (json_int_t)month, "score", score);
@@ -304,10 +304,10 @@ herr *returns_plan_of_case(store *s, const char *case_id, json_t **out) {
     store_bind_text(st, ":id", json_str(plan, "id"));
     while (!(e = store_step(st, &row)) && row) {
         json_t *answers = json_loads(store_text(st, 3), 0, NULL);
-        json_t *v = json_pack("{s:I,s:s,s:I,s:o,s:s}", "month", (json_int_t)store_int(st, 0),
-                              "visited_on", store_text(st, 1), "score",
-                              (json_int_t)store_int(st, 2), "answers",
-                              answers ? answers : json_object(), "by_name", store_text(st, 5));
+        json_t *v =
+            json_pack("{s:I,s:s,s:I,s:o,s:s}", "month", (json_int_t)store_int(st, 0), "visited_on",
+                      store_text(st, 1), "score", (json_int_t)store_int(st, 2), "answers",
+                      answers ? answers : json_object(), "by_name", store_text(st, 5));
         json_set_str(v, "note", store_is_null(st, 4) ? NULL : store_text(st, 4));
         json_array_append_new(visits, v);
     }
@@ -345,10 +345,10 @@ herr *returns_visits_due(store *s, const actor *a, bool overdue_only, json_t **o
     store_bind_int(st, ":all", a->all_sites);
     store_bind_text(st, ":sites", scope);
     while (!(e = store_step(st, &row)) && row)
-        json_array_append_new(cases, json_pack("{s:s,s:s,s:s,s:s,s:s}", "case_id", store_text(st, 0),
-                                               "person_id", store_text(st, 1), "given_name",
-                                               store_text(st, 2), "family_name", store_text(st, 3),
-                                               "destination_country", store_text(st, 4)));
+        json_array_append_new(
+            cases, json_pack("{s:s,s:s,s:s,s:s,s:s}", "case_id", store_text(st, 0), "person_id",
+                             store_text(st, 1), "given_name", store_text(st, 2), "family_name",
+                             store_text(st, 3), "destination_country", store_text(st, 4)));
     store_done(st);
     st = NULL;
     if (e) goto cleanup;

@@ -81,13 +81,13 @@ herr *returns_traveller_remove(store *s, const actor *a, const char *id, const c
                                json_t **out);
 
 typedef struct {
-    const char *state;        /* one state, "open" (any open state), or NULL */
-    const char *site_id;      /* one of the actor's sites, or NULL */
-    const char *destination;  /* destination_country, or NULL */
-    const char *counsellor_id;/* or NULL */
-    const char *person_id;    /* cases the person travels on, or NULL */
-    bool overdue_only;        /* open cases longer in their state than its overdue_days */
-    int limit;                /* 1..500, default (0) 100 */
+    const char *state;         /* one state, "open" (any open state), or NULL */
+    const char *site_id;       /* one of the actor's sites, or NULL */
+    const char *destination;   /* destination_country, or NULL */
+    const char *counsellor_id; /* or NULL */
+    const char *person_id;     /* cases the person travels on, or NULL */
+    bool overdue_only;         /* open cases longer in their state than its overdue_days */
+    int limit;                 /* 1..500, default (0) 100 */
     int offset;
 } returns_query;
 

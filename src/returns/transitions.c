@@ -40,8 +40,7 @@ static bool in_list(const char *list, const char *name) {
 static herr *check_detail_value(const char *name, const json_t *v, const char *at_date,
                                 char *field) {
     const char *text = json_string_value(v);
-    if (!json_is_string(v))
-        return err_invalid(field, "%s must be text", field);
+    if (!json_is_string(v)) return err_invalid(field, "%s must be text", field);
     json_t *wrap = json_pack("{s:O}", "v", v);
     herr *e = check_not_blank(wrap, "v", true);
     json_decref(wrap);
@@ -86,10 +85,9 @@ static herr *check_details(const ret_state *to, const json_t *details, const cha
         json_t *have = details ? json_object_get(details, tok) : NULL;
         if (!have || json_is_null(have)) {
             snprintf(field, sizeof field, "details.%s", tok);
-            return err_with(err_invalid(field, "%s is required to move the case to %s", field,
-                                        to->state),
-                            "returns_detail_required", "detail", tok, "state", to->state,
-                            (const char *)NULL);
+            return err_with(
+                err_invalid(field, "%s is required to move the case to %s", field, to->state),
+                "returns_detail_required", "detail", tok, "state", to->state, (const char *)NULL);
         }
     }
     return NULL;
@@ -121,8 +119,7 @@ herr *returns_case_transition(store *s, const actor *a, const char *id, const js
     if (strcmp(at, json_str(c, "state_at")) < 0) {
         e = err_with(err_invalid("at", "at cannot be before the case entered %s (%s)", from,
                                  json_str(c, "state_at")),
-                     "returns_before_last_step", "at", json_str(c, "state_at"),
-                     (const char *)NULL);
+                     "returns_before_last_step", "at", json_str(c, "state_at"), (const char *)NULL);
         goto cleanup;
     }
     const json_t *details = json_object_get(in, "details");
@@ -178,9 +175,9 @@ static herr *check_travellers_open(const json_t *c) {
     const ret_state *st = ret_state_find(states, n, state);
     const ret_state *departed = ret_state_find(states, n, "departed");
     if (ret_state_closed(states, n, state) || (st && departed && st->step >= departed->step))
-        return err_with(err_new(ERR_CONFLICT, "person_id",
-                                "travellers cannot change on a case in %s", state),
-                        "returns_travellers_fixed", "state", state, (const char *)NULL);
+        return err_with(
+            err_new(ERR_CONFLICT, "person_id", "travellers cannot change on a case in %s", state),
+            "returns_travellers_fixed", "state", state, (const char *)NULL);
     return NULL;
 }
 

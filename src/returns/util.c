@@ -66,9 +66,9 @@ herr *ret_transition_check(const ret_state *states, int n, const char *from, con
     const ret_state *f = ret_state_find(states, n, from), *t = ret_state_find(states, n, to);
     if (!f || !t) return err_invalid("to", "no state %s", to ? to : "(none)");
     if (ret_state_closed(states, n, from))
-        return err_with(err_new(ERR_CONFLICT, "to", "the case is closed (%s): it cannot move to %s",
-                                from, to),
-                        "returns_case_closed", "state", from, "to", to, (const char *)NULL);
+        return err_with(
+            err_new(ERR_CONFLICT, "to", "the case is closed (%s): it cannot move to %s", from, to),
+            "returns_case_closed", "state", from, "to", to, (const char *)NULL);
     if (t->step == 0) return NULL; /* withdrawn or cancelled, from any open state */
     if (t->step <= f->step)
         return err_with(err_new(ERR_CONFLICT, "to", "a case in %s cannot go back to %s", from, to),
@@ -76,10 +76,9 @@ herr *ret_transition_check(const ret_state *states, int n, const char *from, con
     if (t->step > f->step + 1) {
         const ret_state *missing = state_at_step(states, n, f->step + 1);
         const char *m = missing ? missing->state : "?";
-        return err_with(err_new(ERR_CONFLICT, "to", "%s is missing: a case in %s cannot go to %s",
-                                m, from, to),
-                        "returns_step_missing", "missing", m, "state", from, "to", to,
-                        (const char *)NULL);
+        return err_with(
+            err_new(ERR_CONFLICT, "to", "%s is missing: a case in %s cannot go to %s", m, from, to),
+            "returns_step_missing", "missing", m, "state", from, "to", to, (const char *)NULL);
     }
     return NULL;
 }
@@ -109,11 +108,11 @@ json_t *returns_states(void) {
     int n = ret_states_load(states);
     json_t *list = json_array();
     for (int i = 0; i < n; i++)
-        json_array_append_new(
-            list, json_pack("{s:s,s:i,s:i,s:o,s:o}", "state", states[i].state, "step",
-                            states[i].step, "overdue_days", states[i].overdue_days, "required",
-                            comma_list(states[i].required), "optional",
-                            comma_list(states[i].optional)));
+        json_array_append_new(list,
+                              json_pack("{s:s,s:i,s:i,s:o,s:o}", "state", states[i].state, "step",
+                                        states[i].step, "overdue_days", states[i].overdue_days,
+                                        "required", comma_list(states[i].required), "optional",
+                                        comma_list(states[i].optional)));
     return list;
 }
 

@@ -68,8 +68,7 @@ herr *stats_returns_add(store *s, const stats_period *per, stats_set *set, bool 
     const stats_cat *cat = stats_cat_get();
     json_t *b = NULL;
     bool any = false;
-    for (size_t i = 0; i < cat->n_ind; i++)
-        any |= which[i] && STATS_FROM_RETURNS(cat->ind[i].from);
+    for (size_t i = 0; i < cat->n_ind; i++) any |= which[i] && STATS_FROM_RETURNS(cat->ind[i].from);
     if (!any) return NULL;
     herr *e = breakdown(s, per, &b);
     if (e) return e;

@@ -8,8 +8,8 @@
 
 /* A case for person p (family members fam, may be NULL) by actor a; returns its id. */
 static void make_case(fixture *f, const actor *a, int p, const char *fam, char id[ID_LEN]) {
-    json_t *in = json_pack("{s:s,s:s,s:s}", "person_id", f->person[p], "destination_country",
-                           "MA", "destination_place", "Oujda");
+    json_t *in = json_pack("{s:s,s:s,s:s}", "person_id", f->person[p], "destination_country", "MA",
+                           "destination_place", "Oujda");
     if (fam) json_object_set_new(in, "travellers", json_pack("[s]", fam));
     json_t *out = NULL;
     assert_ok(returns_case_create(f->s, a, in, &out));
@@ -69,8 +69,8 @@ static void test_case_walks_from_intention_to_arrived_with_a_dated_history(void 
     assert_int_equal(json_array_size(json_object_get(out, "travellers")), 2);
     /* Maryam (8) travels with Ahmad: the case is marked, the reason is "child". */
     assert_true(json_is_true(json_object_get(out, "vulnerable")));
-    assert_string_equal(json_string_value(json_array_get(json_object_get(out, "vulnerable_reasons"), 0)),
-                        "child");
+    assert_string_equal(
+        json_string_value(json_array_get(json_object_get(out, "vulnerable_reasons"), 0)), "child");
     assert_string_equal(json_str(out, "counsellor_id"), f->counsellor.user_id);
     assert_string_equal(json_string_value(json_array_get(json_object_get(out, "next"), 0)),
                         "eligibility_checked");
@@ -129,11 +129,10 @@ static void test_refused_transitions_are_conflicts_that_change_nothing(void **st
                    "returns_transition_back", "to", "eligibility_checked");
     assert_int_equal(history_len(f, id), 2);
     /* Withdrawn needs a reason; then the case is closed for every move. */
-    assert_err(move(f, &f->counsellor, id, "withdrawn", NULL, &out), ERR_INVALID,
-               "details.reason");
+    assert_err(move(f, &f->counsellor, id, "withdrawn", NULL, &out), ERR_INVALID, "details.reason");
     move_ok(f, &f->counsellor, id, "withdrawn", "{\"reason\":\"Wants to apply for asylum\"}");
     static const char *const all[] = {"intention", "eligibility_checked", "documents_requested",
-                                      "arrived", "cancelled", "withdrawn"};
+                                      "arrived",   "cancelled",           "withdrawn"};
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
         assert_refused(move(f, &f->counsellor, id, all[i], "{\"reason\":\"again\"}", &out),
                        "returns_case_closed", "state", "withdrawn");
@@ -164,23 +163,25 @@ static void test_each_step_needs_its_details(void **state) {
          "details.embassy"},
         {"documents_requested", "{\"embassy\":\"E\",\"document_type\":\"passport\",\"x\":\"1\"}",
          "details.x"},
-        {"documents_requested", "{\"embassy\":\"E\",\"document_type\":\"passport\",\"escort\":\"none\"}",
+        {"documents_requested",
+         "{\"embassy\":\"E\",\"document_type\":\"passport\",\"escort\":\"none\"}",
          "details.escort"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
         assert_err(move(f, &f->counsellor, id, bad[i].to, bad[i].details, &out), ERR_INVALID,
                    bad[i].field);
     /* Before the last step, or in the future. */
-    json_t *in = json_pack("{s:s,s:s,s:{s:s,s:s}}", "to", "documents_requested", "at",
-                           "2020-01-01T00:00:00Z", "details", "embassy", "E", "document_type",
-                           "passport");
+    json_t *in =
+        json_pack("{s:s,s:s,s:{s:s,s:s}}", "to", "documents_requested", "at",
+                  "2020-01-01T00:00:00Z", "details", "embassy", "E", "document_type", "passport");
     assert_err(returns_case_transition(f->s, &f->counsellor, id, in, &out), ERR_INVALID, "at");
     json_object_set_new(in, "at", json_string("2099-01-01T00:00:00Z"));
     assert_err(returns_case_transition(f->s, &f->counsellor, id, in, &out), ERR_INVALID, "at");
     json_decref(in);
     assert_int_equal(history_len(f, id), 2);
     /* A departure date after the day it is recorded. */
-    for (size_t i = 1; i < 5; i++) move_ok(f, &f->counsellor, id, way_home[i].to, way_home[i].details);
+    for (size_t i = 1; i < 5; i++)
+        move_ok(f, &f->counsellor, id, way_home[i].to, way_home[i].details);
     assert_err(move(f, &f->counsellor, id, "departed", "{\"departure_date\":\"2099-01-01\"}", &out),
                ERR_INVALID, "details.departure_date");
     assert_err(move(f, &f->counsellor, id, "departed", "{\"departure_date\":\"soon\"}", &out),
@@ -218,9 +219,10 @@ static void test_a_person_travels_on_one_open_case(void **state) {
     assert_err(returns_traveller_add(f->s, &f->counsellor, id, in, &out), ERR_CONFLICT,
                "person_id");
     json_decref(in);
-    for (size_t i = 0; i < 6; i++) move_ok(f, &f->counsellor, id, way_home[i].to, way_home[i].details);
-    assert_err(returns_traveller_remove(f->s, &f->counsellor, id, f->person[1], &out),
-               ERR_CONFLICT, "person_id");
+    for (size_t i = 0; i < 6; i++)
+        move_ok(f, &f->counsellor, id, way_home[i].to, way_home[i].details);
+    assert_err(returns_traveller_remove(f->s, &f->counsellor, id, f->person[1], &out), ERR_CONFLICT,
+               "person_id");
     move_ok(f, &f->counsellor, id, "arrived", way_home[6].details);
     /* Once arrived, the person may have a new case. */
     make_case(f, &f->counsellor, 0, NULL, other);
@@ -234,8 +236,7 @@ static void test_cases_of_other_sites_and_other_roles_stay_out(void **state) {
     json_t *out = NULL;
     make_case(f, &f->admin, 4, NULL, id); /* Yusuf, site 2 */
     assert_err(returns_case_get(f->s, &f->counsellor, id, &out), ERR_NOT_FOUND, "id");
-    assert_err(move(f, &f->counsellor, id, "eligibility_checked", NULL, &out), ERR_NOT_FOUND,
-               "id");
+    assert_err(move(f, &f->counsellor, id, "eligibility_checked", NULL, &out), ERR_NOT_FOUND, "id");
     returns_query q = {0};
     assert_ok(returns_case_list(f->s, &f->counsellor, &q, &out));
     assert_int_equal(int_at(out, "total"), 0);
@@ -307,8 +308,8 @@ static void test_counselling_sessions_are_checked_scoped_and_audited(void **stat
     static const struct {
         const char *key, *value, *field;
     } bad[] = {
-        {"outcome", "maybe", "outcome"},   {"mode", "pigeon", "mode"},
-        {"language", "elvish", "language"}, {"held_at", "2099-01-01T00:00:00Z", "held_at"},
+        {"outcome", "maybe", "outcome"},      {"mode", "pigeon", "mode"},
+        {"language", "elvish", "language"},   {"held_at", "2099-01-01T00:00:00Z", "held_at"},
         {"person_id", "nobody", "person_id"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
@@ -319,7 +320,8 @@ static void test_counselling_sessions_are_checked_scoped_and_audited(void **stat
         json_decref(copy);
     }
     json_object_set_new(in, "topics", json_pack("[s]", "weather"));
-    assert_err(returns_counselling_create(f->s, &f->counsellor, in, &out), ERR_INVALID, "topics[0]");
+    assert_err(returns_counselling_create(f->s, &f->counsellor, in, &out), ERR_INVALID,
+               "topics[0]");
     json_object_set_new(in, "topics", json_array());
     assert_err(returns_counselling_create(f->s, &f->counsellor, in, &out), ERR_INVALID, "topics");
     assert_err(returns_counselling_create(f->s, &f->registrar, in, &out), ERR_FORBIDDEN, NULL);
@@ -340,13 +342,11 @@ static void test_counselling_sessions_are_checked_scoped_and_audited(void **stat
 }
 
 /* The value of one cell of the only indicator of a stats_get answer, or -1. */
-static double cell_value(const json_t *got, const char *citizen, const char *sex,
-                         const char *age) {
+static double cell_value(const json_t *got, const char *citizen, const char *sex, const char *age) {
     size_t i;
     json_t *c;
-    json_array_foreach(json_object_get(json_array_get(json_object_get(got, "indicators"), 0),
-                                       "cells"),
-                       i, c) {
+    json_array_foreach(
+        json_object_get(json_array_get(json_object_get(got, "indicators"), 0), "cells"), i, c) {
         if (!strcmp(json_str(c, "citizen"), citizen) && !strcmp(json_str(c, "sex"), sex) &&
             !strcmp(json_str(c, "age"), age))
             return json_number_value(json_object_get(c, "value"));
@@ -383,7 +383,8 @@ static void test_statistics_are_computed_from_returns_and_entered_before(void **
     counsel(f, 2);
     char id[ID_LEN];
     make_case(f, &f->counsellor, 0, f->person[1], id);
-    for (size_t i = 0; i < 6; i++) move_ok(f, &f->counsellor, id, way_home[i].to, way_home[i].details);
+    for (size_t i = 0; i < 6; i++)
+        move_ok(f, &f->counsellor, id, way_home[i].to, way_home[i].details);
     char period[8];
     char today[CLOCK_DATE_LEN];
     clock_format_date(clock_now(), today);
@@ -414,7 +415,8 @@ static void test_reintegration_plan_and_monitoring_visits_with_a_score(void **st
     json_t *plan = json_pack("{s:s,s:i,s:s,s:s}", "kind", "business", "budget_eur", 2000,
                              "modality", "in_kind", "partner", "IOM Rabat");
     assert_err(returns_plan_create(f->s, &f->counsellor, id, plan, &out), ERR_CONFLICT, "case");
-    for (size_t i = 0; i < 7; i++) move_ok(f, &f->counsellor, id, way_home[i].to, way_home[i].details);
+    for (size_t i = 0; i < 7; i++)
+        move_ok(f, &f->counsellor, id, way_home[i].to, way_home[i].details);
     json_t *bad = json_deep_copy(plan);
     json_object_set_new(bad, "kind", json_string("lottery"));
     assert_err(returns_plan_create(f->s, &f->counsellor, id, bad, &out), ERR_INVALID, "kind");
@@ -423,7 +425,8 @@ static void test_reintegration_plan_and_monitoring_visits_with_a_score(void **st
     json_t *p = json_object_get(out, "plan");
     assert_string_equal(json_str(p, "partner"), "IOM Rabat");
     assert_int_equal(json_array_size(json_object_get(p, "due")), 3);
-    assert_false(json_is_true(json_object_get(json_array_get(json_object_get(p, "due"), 0), "overdue")));
+    assert_false(
+        json_is_true(json_object_get(json_array_get(json_object_get(p, "due"), 0), "overdue")));
     json_decref(out);
     assert_err(returns_plan_create(f->s, &f->counsellor, id, plan, &out), ERR_CONFLICT, "case");
     json_decref(plan);
@@ -438,9 +441,9 @@ static void test_reintegration_plan_and_monitoring_visits_with_a_score(void **st
     json_decref(out);
     char today[CLOCK_DATE_LEN];
     clock_format_date(clock_now(), today);
-    json_t *visit = json_pack("{s:i,s:s,s:{s:i,s:i,s:i,s:i,s:i}}", "month", 3, "visited_on", today,
-                              "answers", "income", 2, "housing", 2, "health", 1, "documents", 2,
-                              "network", 2);
+    json_t *visit =
+        json_pack("{s:i,s:s,s:{s:i,s:i,s:i,s:i,s:i}}", "month", 3, "visited_on", today, "answers",
+                  "income", 2, "housing", 2, "health", 1, "documents", 2, "network", 2);
     assert_err(returns_visit_add(f->s, &f->counsellor, id, visit, &out), ERR_INVALID,
                "answers.wellbeing");
     json_object_set_new(json_object_get(visit, "answers"), "wellbeing", json_integer(0));
