@@ -2,6 +2,8 @@
  * history, every refused transition (409 naming the missing step, nothing changed),
  * the details each step needs, family members on one case, the vulnerable mark, site
  * scoping and permissions, lists and overdue steps; individual counselling. */
+#include <stdlib.h>
+
 #include "centres_fixture.h"
 #include "returns/returns.h"
 #include "stats/stats.h"
@@ -464,6 +466,30 @@ static void test_reintegration_plan_and_monitoring_visits_with_a_score(void **st
     assert_int_equal(audit_count(f, "return_case", id, "create_plan"), 1);
 }
 
+static void test_protection_needs_mark_the_case_without_any_detail(void **state) {
+    fixture *f = *state;
+    json_t *in = json_pack("{s:s,s:o}", "site_id", f->site[1], "answers",
+                           json_loads("{\"child_status\":\"adult\",\"serious_medical\":true,"
+                                      "\"observations\":\"needs dialysis\"}",
+                                      0, NULL));
+    json_t *out = NULL;
+    assert_ok(protection_screening_create(f->s, &f->protection, f->person[2], in, &out));
+    json_decref(in);
+    json_decref(out);
+    char id[ID_LEN];
+    make_case(f, &f->counsellor, 2, NULL, id);
+    assert_ok(returns_case_get(f->s, &f->counsellor, id, &out));
+    assert_true(json_is_true(json_object_get(out, "vulnerable")));
+    json_t *reasons = json_object_get(out, "vulnerable_reasons");
+    assert_int_equal(json_array_size(reasons), 1);
+    assert_string_equal(json_string_value(json_array_get(reasons, 0)), "protection_needs");
+    char *text = json_dumps(out, 0);
+    assert_null(strstr(text, "serious_medical"));
+    assert_null(strstr(text, "dialysis"));
+    free(text);
+    json_decref(out);
+}
+
 int main(void) {
 #define T(name) cmocka_unit_test_setup_teardown(name, fixture_setup, fixture_teardown)
     const struct CMUnitTest tests[] = {
@@ -476,6 +502,7 @@ int main(void) {
         T(test_counselling_sessions_are_checked_scoped_and_audited),
         T(test_statistics_are_computed_from_returns_and_entered_before),
         T(test_reintegration_plan_and_monitoring_visits_with_a_score),
+        T(test_protection_needs_mark_the_case_without_any_detail),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
