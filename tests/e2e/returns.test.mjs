@@ -85,6 +85,7 @@ test('a_counsellor_walks_a_case_from_intention_to_arrived', async () => {
   await screenshot(page, 'returns-case');
   await page.goto('/returns?state=');
   await page.locator('#case-list').waitFor();
+  assert.match(await page.locator('#visits-due').textContent(), /6-month visit/);
   await checkA11y(page, 'caseload');
   await screenshot(page, 'returns-caseload');
   assert.deepEqual(errors, []);

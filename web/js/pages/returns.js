@@ -18,13 +18,15 @@ export default async function render({ root, query, app }) {
   const overdue = h('input', { type: 'checkbox', id: 'ret-overdue', checked: query.get('overdue') === 'true' });
   const figures = h('div', { class: 'kpis', id: 'ret-figures' });
   const listBox = h('div');
+  const visitsBox = h('div');
 
   async function load() {
     const params = { site: site.select.value, state: state.value, overdue: overdue.checked ? 'true' : '', limit: 500 };
-    const [list, open, late] = await Promise.all([
+    const [list, open, late, visits] = await Promise.all([
       get(withQuery('/api/v1/returns', params)),
       get(withQuery('/api/v1/returns', { site: site.select.value, state: 'open', limit: 500 })),
       get(withQuery('/api/v1/returns', { site: site.select.value, overdue: 'true', limit: 1 })),
+      get('/api/v1/returns/visits'),
     ]);
     const byState = (s) => open.items.filter((c) => c.state === s).length;
     figures.replaceChildren(kpi(t('ret.open_cases'), open.total, 'kpi-open'),
@@ -40,6 +42,12 @@ export default async function render({ root, query, app }) {
       { key: 'ret.counsellor', cell: (c) => c.counsellor_name || '—' },
       { key: 'centres.site', cell: (c) => c.site_name },
     ], list.items, t('ret.no_cases')));
+    visitsBox.replaceChildren(table('visits-due', t('ret.visits_due'), [
+      { key: 'ret.person', cell: (v) => h('a', { href: `/returns/cases/${encodeURIComponent(v.case_id)}` }, bdi(`${v.given_name} ${v.family_name}`)) },
+      { key: 'ret.destination', cell: (v) => codeName('countries', v.destination_country) },
+      { key: 'ret.visit_label', cell: (v) => t('ret.visit_month', { n: v.month }) },
+      { key: 'ret.due_on', cell: (v) => [fmtDate(v.due_on), v.overdue ? [' · ', h('strong', { class: 'overdue' }, t('ret.overdue'))] : ''] },
+    ], visits.items, t('ret.no_visits_due')));
   }
   for (const el of [site.select, state, overdue]) el.addEventListener('change', load);
 
@@ -50,6 +58,8 @@ export default async function render({ root, query, app }) {
       h('div', { class: 'field' }, h('label', { for: 'ret-state' }, t('ret.state_label')), state),
       h('div', { class: 'field choice-row' }, h('label', { class: 'choice' }, overdue, ' ', t('ret.overdue_only')))),
     listBox,
+    h('h2', {}, t('ret.visits_due')),
+    visitsBox,
     h('p', {}, h('a', { href: '/sessions?kind=return_information' }, t('ret.group_sessions_link'))));
   await load();
 }
