@@ -80,6 +80,7 @@ extern const api_route api_routes_screening[];
 extern const api_route api_routes_phrasebook[];
 extern const api_route api_routes_access[];
 extern const api_route api_routes_interp[];
+extern const api_route api_routes_returns[];
 
 /* Finds the route for method and path, filling req->params. *path_known is true when
  * the path exists with another method (405 rather than 404). */

@@ -12,6 +12,7 @@ static const api_route *const route_tables[] = {
     api_routes_stats,    api_routes_sessions, api_routes_distributions, api_routes_feedback,
     api_routes_outreach, api_routes_access,    api_routes_screening,     api_routes_phrasebook,
     api_routes_interp,
+    api_routes_returns,
 };
 
 /* Compares a pattern with a path segment by segment; {} matches one non-empty

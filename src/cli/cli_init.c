@@ -19,6 +19,7 @@
 #include "outreach/outreach.h"
 #include "protection/protection.h"
 #include "registry/registry.h"
+#include "returns/returns.h"
 #include "schema/schema.h"
 
 static const char init_usage[] =
@@ -78,6 +79,7 @@ static herr *(*const module_demos[])(store *, unsigned long long) = {
     feedback_demo_load,
     outreach_demo_load,
     interpreting_demo_load,
+    returns_demo_load,
 };
 
 /* The default catalogue of distributed items, in every new database. */

@@ -142,7 +142,9 @@ static herr *do_compute(store *s, const opts *o, json_t **out) {
 static const char compute_usage[] =
     "usage: haven stats compute --db PATH --period PERIOD [--key-file FILE]\n"
     "Computes the indicators Haven holds case data for (arrivals, accommodation, departures,\n"
-    "length of stay; vulnerability screenings, persons at risk and referrals) for a month\n"
+    "length of stay; vulnerability screenings, persons at risk and referrals; return\n"
+    "counselling and assisted voluntary returns, from the period of the first return record\n"
+    "on) for a month\n"
     "(2023-05), quarter (2023-Q2) or year (2023) and stores them. Persons at risk are\n"
     "counted from sealed screenings: --key-file is the database's protection key, as for\n"
     "haven serve (default $HAVEN_KEY_FILE, else PATH.key).\n";

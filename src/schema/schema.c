@@ -10,6 +10,7 @@
 #include "protection/protection.h"
 #include "registry/registry.h"
 #include "screening/screening.h"
+#include "returns/returns.h"
 #include "sessions/sessions.h"
 #include "stats/stats.h"
 
@@ -22,6 +23,7 @@ static herr *(*const migrations[])(store *) = {
     screening_migrate,
     phrasebook_migrate,
     interpreting_migrate,
+    returns_migrate,
 };
 
 herr *schema_migrate_all(store *s) {

@@ -129,7 +129,8 @@ static void load_rules(stats_cat *c, json_t *arr) {
 }
 
 /* "protection": which figure of protection's breakdown a computed indicator is (none:
- * computed from persons and stays); "risk" names its "risk_categories". */
+ * computed from persons and stays); "risk" names its "risk_categories". "returns": which
+ * figure of the returns module's breakdown ("counselling" or "departures"). */
 static void load_source_figure(json_t *o, stats_indicator *ind) {
     static const struct {
         const char *name;
@@ -140,7 +141,17 @@ static void load_source_figure(json_t *o, stats_indicator *ind) {
                    {"risk", FROM_RISK},
                    {"referrals", FROM_REFERRALS}};
     const char *w = ind->code, *name = json_string_value(json_object_get(o, "protection"));
+    const char *ret = json_string_value(json_object_get(o, "returns"));
     ind->from = FROM_REGISTRY;
+    if (ret) {
+        if (name) die("an indicator is computed from one module", w);
+        if (!ind->computed || ind->measure != MEASURE_COUNT || (ind->dims & DIMBIT(DIM_SITE)))
+            die("a returns figure is a computed count without sites", w);
+        ind->from = !strcmp(ret, "counselling")  ? FROM_RETURNS_COUNSELLING
+                    : !strcmp(ret, "departures") ? FROM_RETURNS_DEPARTURES
+                                                 : (die("unknown returns figure", w), FROM_REGISTRY);
+        return;
+    }
     if (!name) return;
     size_t f = 0;
     while (f < sizeof figures / sizeof figures[0] && strcmp(figures[f].name, name)) f++;

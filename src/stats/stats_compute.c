@@ -485,6 +485,7 @@ herr *stats_compute(store *s, const actor *a, const char *period, json_t **out) 
     if ((e = stats_protection_add(s, &per, &set))) goto cleanup;
     for (size_t i = 0; i < cat->n_ind; i++)
         which[i] = cat->ind[i].computed && stats_period_allows(&per, cat->ind[i].periodicity);
+    if ((e = stats_returns_add(s, &per, &set, which))) goto cleanup;
     stats_set_sort(&set);
 
     e = stats_set_replace(s, &set, which);

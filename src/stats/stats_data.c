@@ -184,9 +184,14 @@ herr *stats_enter(store *s, const actor *a, const char *period, const json_t *in
     if (ind < 0)
         return err_invalid("indicator", "unknown indicator %s", shown(json_str(in, "indicator")));
     const stats_indicator *si = &cat->ind[ind];
-    if (si->computed)
+    /* Figures of the returns module are entered by hand for the periods before it was
+     * used, and computed from its records after. */
+    if (si->computed && STATS_FROM_RETURNS(si->from)) {
+        if ((e = stats_returns_entry_allowed(s, si, &per))) return e;
+    } else if (si->computed) {
         return err_new(ERR_CONFLICT, "indicator",
                        "%s is computed from case data; it cannot be entered", si->code);
+    }
     if (!stats_period_allows(&per, si->periodicity))
         return err_invalid("period", "%s is reported %s; %s is too short a period", si->code,
                            si->periodicity == 'Q' ? "quarterly" : "annually", per.text);

@@ -33,8 +33,15 @@ typedef enum {
     FROM_PERSONS_SCREENED,
     FROM_PERSONS_WITH_RISKS,
     FROM_RISK, /* persons with any of the indicator's risk categories */
-    FROM_REFERRALS
+    FROM_REFERRALS,
+    FROM_RETURNS_COUNSELLING, /* src/returns: individual counselling sessions */
+    FROM_RETURNS_DEPARTURES   /* src/returns: persons who departed, by destination */
 } stats_source_figure;
+
+/* True for the figures of protection_period_breakdown. */
+#define STATS_FROM_PROTECTION(f) ((f) != FROM_REGISTRY && (f) < FROM_RETURNS_COUNSELLING)
+/* True for the figures of returns_period_breakdown. */
+#define STATS_FROM_RETURNS(f) ((f) >= FROM_RETURNS_COUNSELLING)
 
 #define STATS_MAX_PARTS 8
 #define STATS_MAX_CODES 8
@@ -186,6 +193,16 @@ int stats_sex_index(const char *recorded);
  * computed from protection data (catalogue "protection") for the period, from
  * protection_period_breakdown. Fails as that does (ERR_CONFLICT without the key). */
 herr *stats_protection_add(store *s, const stats_period *per, stats_set *set);
+
+/* Inside the caller's transaction: adds the tables of the indicators computed from the
+ * returns module (catalogue "returns") when the period ends after the module's first
+ * record; for a period before it (or with no record at all) it adds nothing and clears
+ * those indicators in which, so that figures entered by hand for earlier periods stay. */
+herr *stats_returns_add(store *s, const stats_period *per, stats_set *set, bool *which);
+
+/* NULL when figures of the returns indicator may be entered by hand for the period: it
+ * ends before the returns module's first record. ERR_CONFLICT otherwise. */
+herr *stats_returns_entry_allowed(store *s, const stats_indicator *in, const stats_period *per);
 
 /* ---- cubes -------------------------------------------------------------------------- */
 

@@ -48,6 +48,9 @@ const ROUTES = [
   { re: /^\/account\/password$/, page: 'account-password', perm: 'session.own' },
   { re: /^\/interp$/, page: 'interp', perm: 'interp.read' },
   { re: /^\/interp\/mine$/, page: 'interp-mine', perm: 'interp.own' },
+  { re: /^\/returns$/, page: 'returns', perm: 'returns.read' },
+  { re: /^\/returns\/cases\/([^/]+)$/, page: 'return-case', perm: 'returns.read' },
+  { re: /^\/returns\/persons\/([^/]+)$/, page: 'return-person', perm: 'returns.read' },
 ];
 
 // The menu. Each entry belongs to a group (the work it serves); later modules add
@@ -77,6 +80,7 @@ const NAV = [
   { href: '/phrasebook/', key: 'nav.phrasebook', perm: 'phrasebook.read', group: 'centres' },
   { href: '/interp', key: 'nav.interp', perm: 'interp.read', group: 'interp' },
   { href: '/interp/mine', key: 'nav.interp_mine', perm: 'interp.own', group: 'interp' },
+  { href: '/returns', key: 'nav.returns', perm: 'returns.read', group: 'returns' },
 ];
 
 const state = { me: null, sites: null, expired: false, returnTo: null, rendered: 0, shown: false, offline: false };

@@ -170,6 +170,8 @@ export default async function render({ root, params, app }) {
   root.append(h('div', { class: 'page-head' }, heading, h('span', { class: 'reg-no' }, person.reg_no),
     person.native_name ? h('p', { class: 'native', lang: '' }, h('bdi', { dir: 'auto' }, person.native_name)) : null),
   ...(protectionFlag ? [protectionFlag] : []));
+  // The return counsellor opens the person's return file (counselling and cases) from here.
+  if (app.can('returns.read') && !isMerged) root.append(h('p', {}, h('a', { href: `/returns/persons/${encodeURIComponent(id)}`, id: 'return-file-link' }, t('ret.person_link'))));
   if (isMerged) {
     // The survivor holds this record's stays: nothing is changed from here.
     root.append(await mergedBanner(person), h('div', { class: 'grid grid-2 profile-grid' }, identity, history));
