@@ -547,6 +547,119 @@ herr *match_index_query(match_index *ix, const match_record *r, double threshold
     return NULL;
 }
 
+/* Birth data that may belong to one person, as the desk sees it. */
+static bool desk_dates_compatible(const mrec *a, const mrec *b) {
+    if (!a->year || !b->year) return true;
+    if ((a->estimated || b->estimated) && abs(a->year - b->year) <= 2) return true;
+    switch (mcompare_date(a, b)) {
+    case DL_EXACT:
+    case DL_YEAR_ONLY:
+    case DL_PLACEHOLDER:
+    case DL_SWAP:
+    case DL_ONE_PART:
+    case DL_YEAR_TYPO:
+    case DL_NEAR:
+    case DL_MISSING:
+        return true;
+    default:
+        return false;
+    }
+}
+
+typedef struct {
+    query_ctx q; /* hits, and the threshold for names that do not agree */
+    slotset names; /* slots already judged by the walk over the names lists */
+} desk_ctx;
+
+static void desk_add(query_ctx *c, uint32_t slot, double score) {
+    if (c->n == c->cap) {
+        c->cap = c->cap ? c->cap * 2 : 16;
+        c->hits = mem_realloc(c->hits, c->cap * sizeof *c->hits);
+    }
+    c->hits[c->n].slot = slot;
+    c->hits[c->n].score = score;
+    c->n++;
+}
+
+/* The usual blocked query, for the records the names walk did not already judge. */
+static void desk_visit(void *p, uint32_t slot) {
+    desk_ctx *d = p;
+    if (d->names.t && !slotset_add(&d->names, slot)) return;
+    query_visit(&d->q, slot);
+}
+
+herr *match_index_desk(match_index *ix, const match_record *r, double threshold, size_t max,
+                       match_candidate **out, size_t *n, match_desk_counts *counts) {
+    *out = NULL;
+    *n = 0;
+    if (counts) memset(counts, 0, sizeof *counts);
+    mrec q;
+    herr *e = mrec_build(r, &q);
+    if (e) return e;
+    desk_ctx d = {.q = {.ix = ix,
+                        .q = &q,
+                        .threshold = threshold,
+                        .bits_needed = mix_threshold_bits(threshold) - 1e-9}};
+    size_t namesakes = 0;
+    mhot_of(&q, &d.q.qhot);
+    pthread_rwlock_rdlock(&ix->lock);
+    mix_mark_counted(ix, &q);
+    /* Every record filed under the same two skeletons (order-free), whole lists. */
+    uint64_t keys[2];
+    size_t nk = 0;
+    if (mblock_key_names(&q)) keys[nk++] = mblock_key_names(&q);
+    if (q.native) {
+        uint64_t kn = mblock_key_names_of(&q.native->given, &q.native->family);
+        if (kn && (nk == 0 || kn != keys[0])) keys[nk++] = kn;
+    }
+    size_t total = 0;
+    for (size_t i = 0; i < nk; i++) {
+        mlist *l = mix_list(ix, keys[i]);
+        total += l ? l->n : 0;
+    }
+    size_t cap = 16;
+    while (cap < total * 2) cap *= 2;
+    d.names.t = mem_alloc(cap * sizeof *d.names.t);
+    d.names.mask = cap - 1;
+    for (size_t i = 0; i < nk; i++) {
+        mlist *l = mix_list(ix, keys[i]);
+        if (!l) continue;
+        uint32_t *items = mlist_items(l);
+        for (uint32_t k = 0; k < l->n; k++) {
+            uint32_t s = items[k];
+            const mrec *rec = &ix->recs[s];
+            if (!rec->id || (q.id[0] && !strcmp(rec->id, q.id))) continue;
+            if (!slotset_add(&d.names, s)) continue;
+            mcmp cmp;
+            double score = mix_score(ix, &q, rec, &cmp, NULL, NULL);
+            if (mcmp_names_agree(&cmp)) {
+                namesakes++;
+                if (desk_dates_compatible(&q, rec) || score >= threshold) desk_add(&d.q, s, score);
+            } else if (score >= threshold) {
+                desk_add(&d.q, s, score);
+            }
+        }
+    }
+    mix_candidates(ix, &q, NULL, 0, UINT32_MAX, desk_visit, &d);
+    if (d.q.n > 1) qsort(d.q.hits, d.q.n, sizeof *d.q.hits, by_score_desc);
+    size_t k = max && d.q.n > max ? max : d.q.n;
+    if (k > 0) {
+        *out = mem_alloc(k * sizeof **out);
+        for (size_t i = 0; i < k; i++)
+            fill_candidate(ix, &q, &ix->recs[d.q.hits[i].slot], &(*out)[i]);
+    }
+    pthread_rwlock_unlock(&ix->lock);
+    *n = k;
+    if (counts) {
+        counts->total = d.q.n;
+        counts->namesakes = namesakes;
+    }
+    mem_free(d.q.hits);
+    mem_free(d.names.t);
+    mrec_clear(&q);
+    return NULL;
+}
+
 herr *match_index_explain(match_index *ix, const match_record *a, const match_record *b,
                           match_candidate *out) {
     mrec ra, rb;

@@ -40,7 +40,8 @@ typedef struct {
     int16_t year;
     int8_t month, day; /* 0 when unknown or year-only */
     bool year_only;
-    char sex; /* 'M', 'F' or 0 */
+    bool estimated; /* the year is an estimate (from an age) */
+    char sex;       /* 'M', 'F' or 0 */
     char cit[12];
     uint8_t script;  /* of the names as written: SCRIPT_* */
     mnative *native; /* NULL unless native_name is given beside Latin names */

@@ -228,6 +228,7 @@ herr *mrec_build(const match_record *r, mrec *out) {
             out->day = (int8_t)r->birth_day;
         }
     }
+    out->estimated = r->birth_year && r->precision == MATCH_DATE_ESTIMATED;
     out->sex = sex == 'X' ? 0 : sex;
     if (r->citizenship && r->citizenship[0] && strcasecmp(r->citizenship, "unknown") != 0) {
         size_t k = 0;
