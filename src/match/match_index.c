@@ -581,10 +581,21 @@ static void desk_add(query_ctx *c, uint32_t slot, double score) {
     c->n++;
 }
 
-/* The usual blocked query, for the records the names walk did not already judge. */
+static bool slotset_has(const slotset *s, uint32_t v) {
+    size_t i = (v * 2654435761u) & s->mask;
+    while (s->t[i]) {
+        if (s->t[i] == v + 1) return true;
+        i = (i + 1) & s->mask;
+    }
+    return false;
+}
+
+/* The usual blocked query, for the records the names walk did not already judge
+ * (mix_candidates visits each slot once; the set, sized for the names walk, is only
+ * read here). */
 static void desk_visit(void *p, uint32_t slot) {
     desk_ctx *d = p;
-    if (d->names.t && !slotset_add(&d->names, slot)) return;
+    if (slotset_has(&d->names, slot)) return;
     query_visit(&d->q, slot);
 }
 

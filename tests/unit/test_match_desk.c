@@ -120,6 +120,37 @@ static void test_desk_rejects_bad_input(void **state) {
     match_index_free(ix);
 }
 
+/* Many records reached through other blocking keys than the names (here: the given
+ * name and the year) besides a short names list: each is judged once. A regression:
+ * the set of judged records was sized for the names list alone and overflowed. */
+static void test_desk_with_many_records_sharing_one_name_and_the_year(void **state) {
+    (void)state;
+    match_index *ix = NULL;
+    assert_ok(match_index_new(&ix));
+    static const char cons[] = "bdfklmnrst";
+    char id[16], fam[16];
+    int k = 0;
+    for (int i = 0; i < 10; i++)
+        for (int j = 0; j < 8; j++) {
+            snprintf(id, sizeof id, "o%d", k++);
+            snprintf(fam, sizeof fam, "Ka%co%ci", cons[i], cons[j]);
+            match_record r = rec(id, "Mohammad", fam, 1990, 0, 0, MATCH_DATE_YEAR);
+            assert_ok(match_index_add(ix, &r));
+        }
+    match_record h = rec("h", "Mohammad", "Hussaini", 1990, 0, 0, MATCH_DATE_YEAR);
+    assert_ok(match_index_add(ix, &h));
+    match_record q = rec(NULL, "Muhamed", "Husaini", 1990, 0, 0, MATCH_DATE_YEAR);
+    match_candidate *c = NULL;
+    size_t n = 0;
+    match_desk_counts counts;
+    assert_ok(match_index_desk(ix, &q, 0.0, 0, &c, &n, &counts));
+    assert_true(has(c, n, "h"));
+    assert_int_equal(counts.namesakes, 1);
+    assert_int_equal(n, 81); /* threshold 0: every record a blocking key reaches */
+    mem_free(c);
+    match_index_free(ix);
+}
+
 static int teardown(void **state) {
     (void)state;
     match_shutdown();
@@ -132,6 +163,7 @@ int main(void) {
         cmocka_unit_test(test_desk_without_a_birth_date_lists_all_namesakes_but_itself),
         cmocka_unit_test(test_desk_estimated_year_allows_two_years),
         cmocka_unit_test(test_desk_rejects_bad_input),
+        cmocka_unit_test(test_desk_with_many_records_sharing_one_name_and_the_year),
     };
     return cmocka_run_group_tests(tests, NULL, teardown);
 }
