@@ -29,6 +29,15 @@ typedef enum {
     MATCH_DATE_ESTIMATED
 } match_date_precision;
 
+/* An identity document as recorded: type ("passport", "national_id", ...), issuing
+ * country (ISO 3166 alpha-2; NULL or "" = unknown) and number, already normalised
+ * (upper-case, no spaces or dashes). */
+typedef struct {
+    const char *type, *country, *number;
+} match_document;
+
+#define MATCH_MAX_DOCUMENTS 4
+
 /* One identity as recorded. Strings are UTF-8 in any script; NULL or "" = unknown.
  * native_name is the names in the person's own script: alone it stands for the names
  * (first word given, the rest family); beside Latin names it is compared too and the
@@ -39,6 +48,11 @@ typedef struct {
     int birth_year, birth_month, birth_day; /* 0 = unknown */
     match_date_precision precision;
     const char *citizenship; /* NULL or "" = unknown */
+    /* Identity documents (the first MATCH_MAX_DOCUMENTS count). A number that agrees
+     * on the same type and country is strong evidence for the same person; a different
+     * number on a document of the same type and country strong evidence against. */
+    const match_document *documents;
+    size_t n_documents;
 } match_record;
 
 #define MATCH_MAX_REASONS 8

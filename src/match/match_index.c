@@ -325,7 +325,9 @@ double mix_score(const match_index *ix, const mrec *a, const mrec *b, mcmp *c, d
     mcompare(a, b, c);
     double bits = ix->model.prior_bits + mmodel_bits(&ix->model, c);
     double tg, tf;
+    int doc_level;
     bits += mix_tf(ix, a, b, c, &tg, &tf);
+    bits += mdocs_bits(a, b, &doc_level);
     if (tf_given) *tf_given = tg;
     if (tf_family) *tf_family = tf;
     return mmodel_prob(bits);
@@ -401,6 +403,7 @@ bool mix_may_reach(const match_index *ix, const mhot *a, const mhot *b, double b
         bits += c;
     }
     /* With a native form on either side any reading may agree: no bound from hashes. */
+    if (a->docs && b->docs) bits += MDOC_AGREE_BITS;
     bool any = a->native || b->native;
     bool g_top = any || (a->hg && (a->hg == b->hg || a->hg == b->hf));
     bool f_top = any || (a->hf && (a->hf == b->hf || a->hf == b->hg));
@@ -516,6 +519,20 @@ static void fill_candidate(const match_index *ix, const mrec *q, const mrec *r,
     out->score = mix_score(ix, q, r, &c, &tg, &tf);
     snprintf(out->id, sizeof out->id, "%s", r->id);
     mreasons(q, r, &c, tg, tf, out);
+    int doc_level;
+    mdocs_bits(q, r, &doc_level);
+    if (doc_level) {
+        /* The strongest reason first. */
+        size_t n = out->n_reasons < MATCH_MAX_REASONS ? out->n_reasons : MATCH_MAX_REASONS - 1;
+        memmove(out->reasons[1], out->reasons[0], n * sizeof out->reasons[0]);
+        memmove(out->reason_codes[1], out->reason_codes[0], n * sizeof out->reason_codes[0]);
+        snprintf(out->reasons[0], sizeof out->reasons[0], "%s",
+                 doc_level > 0 ? "identity document number agrees"
+                               : "identity document of the same type has another number");
+        snprintf(out->reason_codes[0], sizeof out->reason_codes[0], "%s",
+                 doc_level > 0 ? "document_equal" : "document_differs");
+        out->n_reasons = n + 1;
+    }
 }
 
 herr *match_index_query(match_index *ix, const match_record *r, double threshold, size_t max,

@@ -151,6 +151,50 @@ static void test_desk_with_many_records_sharing_one_name_and_the_year(void **sta
     match_index_free(ix);
 }
 
+/* An identity document that agrees (same type and country) is strong evidence for the
+ * same person; another number on the same type and country strong evidence against. */
+static void test_documents_weigh_in_matching(void **state) {
+    (void)state;
+    match_index *ix = crowd();
+    match_document pass = {"passport", "AF", "P1234567"};
+    match_document other = {"passport", "AF", "P7654321"};
+    match_document card = {"asylum_card", "BA", "A55"};
+    match_record a = rec("d1", "Mohammad", "Hussaini", 1990, 0, 0, MATCH_DATE_YEAR);
+    a.documents = &pass;
+    a.n_documents = 1;
+    match_record b = rec("d2", "Muhamed", "Husaini", 1990, 0, 0, MATCH_DATE_YEAR);
+    match_candidate plain, same, differ, unrelated;
+    assert_ok(match_index_explain(ix, &a, &b, &plain));
+    b.documents = &pass;
+    b.n_documents = 1;
+    assert_ok(match_index_explain(ix, &a, &b, &same));
+    assert_true(same.score > 0.99);
+    assert_true(same.score > plain.score);
+    assert_string_equal(same.reason_codes[0], "document_equal");
+    b.documents = &other;
+    assert_ok(match_index_explain(ix, &a, &b, &differ));
+    /* The odds fall a thousandfold (10 bits). */
+    double odds_plain = plain.score / (1 - plain.score), odds_differ = differ.score / (1 - differ.score);
+    assert_true(odds_differ < odds_plain / 1000);
+    assert_string_equal(differ.reason_codes[0], "document_differs");
+    b.documents = &card; /* another type: says nothing */
+    assert_ok(match_index_explain(ix, &a, &b, &unrelated));
+    assert_true(unrelated.score == plain.score);
+    /* Through the index: the record holding the document comes first. */
+    b.documents = &pass;
+    assert_ok(match_index_add(ix, &b));
+    match_record q = rec(NULL, "Mohammad", "Hussaini", 1990, 0, 0, MATCH_DATE_YEAR);
+    q.documents = &pass;
+    q.n_documents = 1;
+    match_candidate *c = NULL;
+    size_t n = 0;
+    assert_ok(match_index_desk(ix, &q, 0.5, 0, &c, &n, NULL));
+    assert_true(n >= 1);
+    assert_string_equal(c[0].id, "d2");
+    mem_free(c);
+    match_index_free(ix);
+}
+
 static int teardown(void **state) {
     (void)state;
     match_shutdown();
@@ -164,6 +208,7 @@ int main(void) {
         cmocka_unit_test(test_desk_estimated_year_allows_two_years),
         cmocka_unit_test(test_desk_rejects_bad_input),
         cmocka_unit_test(test_desk_with_many_records_sharing_one_name_and_the_year),
+        cmocka_unit_test(test_documents_weigh_in_matching),
     };
     return cmocka_run_group_tests(tests, NULL, teardown);
 }
