@@ -121,6 +121,9 @@ static void add_unique(json_t *tokens, const char *tok) {
 void registry_word_skeleton(const char *word, char *out, size_t size) {
     char *skel = NULL;
     out[0] = '\0';
+    /* A word with digits ("Board0777", a number) is no name: no skeleton to widen it. */
+    for (const char *p = word; *p; p++)
+        if (*p >= '0' && *p <= '9') return;
     herr *e = match_phonetic_key(word, &skel);
     if (e) {
         err_free(e); /* not a name the matcher reads: prefix search alone */
