@@ -43,17 +43,21 @@ static herr *patch_person(api_request *req, api_response *res) {
 
 static herr *get_candidates(api_request *req, api_response *res) {
     json_t *person = NULL, *out = NULL;
-    herr *e = registry_person_get(req->db, &req->actor, req->params[0], &person);
-    if (!e) e = registry_find_candidates(req->db, &req->actor, person, req->params[0], &out);
+    int limit = 0;
+    herr *e = api_query_int(req, "limit", 0, 1, 200, &limit);
+    if (!e) e = registry_person_get(req->db, &req->actor, req->params[0], &person);
+    if (!e) e = registry_desk_candidates(req->db, &req->actor, person, req->params[0], limit, &out);
     json_decref(person);
-    return e ? e : api_reply(res, 200, json_pack("{s:o}", "items", out));
+    return e ? e : api_reply(res, 200, out);
 }
 
 /* Candidates for a registration being typed: the desk asks before saving. */
 static herr *post_candidates(api_request *req, api_response *res) {
     json_t *out = NULL;
-    herr *e = registry_find_candidates(req->db, &req->actor, req->body, NULL, &out);
-    return e ? e : api_reply(res, 200, json_pack("{s:o}", "items", out));
+    int limit = 0;
+    herr *e = api_query_int(req, "limit", 0, 1, 200, &limit);
+    if (!e) e = registry_desk_candidates(req->db, &req->actor, req->body, NULL, limit, &out);
+    return e ? e : api_reply(res, 200, out);
 }
 
 static herr *merge_person(api_request *req, api_response *res) {

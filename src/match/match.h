@@ -29,6 +29,15 @@ typedef enum {
     MATCH_DATE_ESTIMATED
 } match_date_precision;
 
+/* An identity document as recorded: type ("passport", "national_id", ...), issuing
+ * country (ISO 3166 alpha-2; NULL or "" = unknown) and number, already normalised
+ * (upper-case, no spaces or dashes). */
+typedef struct {
+    const char *type, *country, *number;
+} match_document;
+
+#define MATCH_MAX_DOCUMENTS 4
+
 /* One identity as recorded. Strings are UTF-8 in any script; NULL or "" = unknown.
  * native_name is the names in the person's own script: alone it stands for the names
  * (first word given, the rest family); beside Latin names it is compared too and the
@@ -39,6 +48,11 @@ typedef struct {
     int birth_year, birth_month, birth_day; /* 0 = unknown */
     match_date_precision precision;
     const char *citizenship; /* NULL or "" = unknown */
+    /* Identity documents (the first MATCH_MAX_DOCUMENTS count). A number that agrees
+     * on the same type and country is strong evidence for the same person; a different
+     * number on a document of the same type and country strong evidence against. */
+    const match_document *documents;
+    size_t n_documents;
 } match_record;
 
 #define MATCH_MAX_REASONS 8
@@ -84,6 +98,27 @@ herr *match_index_train(match_index *ix);
  * (r->id may be NULL here). */
 herr *match_index_query(match_index *ix, const match_record *r, double threshold, size_t max,
                         match_candidate **out, size_t *n);
+
+/* ---- the registration desk ------------------------------------------------------- */
+
+typedef struct {
+    size_t total;     /* candidates found; at most max of them are returned */
+    size_t namesakes; /* indexed records (r's own id aside) whose names agree with r's,
+                         whatever their birth data */
+} match_desk_counts;
+
+/* The desk's question: which earlier records must a registrar check before registering
+ * r again? Every indexed record whose names agree with r's (both names exact or
+ * sounding alike, i.e. the same skeletons, straight or crossed, in Latin or native
+ * script) and whose birth data is compatible (the same date or year, year-only against
+ * a full date, day and month swapped or one of them differing, a year one apart or
+ * mistyped, within two years when either year is an estimate, or unknown on either
+ * side), however common the names; and besides them every record scoring at least
+ * threshold with any names. Best score first, at most max (0 = all); r's own id is
+ * excluded. *out as for match_index_query; counts (may be NULL) receives the totals.
+ * Unlike match_index_query no crowded blocking list is skipped for the names. */
+herr *match_index_desk(match_index *ix, const match_record *r, double threshold, size_t max,
+                       match_candidate **out, size_t *n, match_desk_counts *counts);
 
 /* The threshold that maximises the expected F1 under the fitted model (0.5 before
  * training). */

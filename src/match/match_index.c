@@ -325,7 +325,9 @@ double mix_score(const match_index *ix, const mrec *a, const mrec *b, mcmp *c, d
     mcompare(a, b, c);
     double bits = ix->model.prior_bits + mmodel_bits(&ix->model, c);
     double tg, tf;
+    int doc_level;
     bits += mix_tf(ix, a, b, c, &tg, &tf);
+    bits += mdocs_bits(a, b, &doc_level);
     if (tf_given) *tf_given = tg;
     if (tf_family) *tf_family = tf;
     return mmodel_prob(bits);
@@ -401,6 +403,7 @@ bool mix_may_reach(const match_index *ix, const mhot *a, const mhot *b, double b
         bits += c;
     }
     /* With a native form on either side any reading may agree: no bound from hashes. */
+    if (a->docs && b->docs) bits += MDOC_AGREE_BITS;
     bool any = a->native || b->native;
     bool g_top = any || (a->hg && (a->hg == b->hg || a->hg == b->hf));
     bool f_top = any || (a->hf && (a->hf == b->hf || a->hf == b->hg));
@@ -516,6 +519,20 @@ static void fill_candidate(const match_index *ix, const mrec *q, const mrec *r,
     out->score = mix_score(ix, q, r, &c, &tg, &tf);
     snprintf(out->id, sizeof out->id, "%s", r->id);
     mreasons(q, r, &c, tg, tf, out);
+    int doc_level;
+    mdocs_bits(q, r, &doc_level);
+    if (doc_level) {
+        /* The strongest reason first. */
+        size_t n = out->n_reasons < MATCH_MAX_REASONS ? out->n_reasons : MATCH_MAX_REASONS - 1;
+        memmove(out->reasons[1], out->reasons[0], n * sizeof out->reasons[0]);
+        memmove(out->reason_codes[1], out->reason_codes[0], n * sizeof out->reason_codes[0]);
+        snprintf(out->reasons[0], sizeof out->reasons[0], "%s",
+                 doc_level > 0 ? "identity document number agrees"
+                               : "identity document of the same type has another number");
+        snprintf(out->reason_codes[0], sizeof out->reason_codes[0], "%s",
+                 doc_level > 0 ? "document_equal" : "document_differs");
+        out->n_reasons = n + 1;
+    }
 }
 
 herr *match_index_query(match_index *ix, const match_record *r, double threshold, size_t max,
@@ -543,6 +560,130 @@ herr *match_index_query(match_index *ix, const match_record *r, double threshold
     pthread_rwlock_unlock(&ix->lock);
     *n = k;
     mem_free(c.hits);
+    mrec_clear(&q);
+    return NULL;
+}
+
+/* Birth data that may belong to one person, as the desk sees it. */
+static bool desk_dates_compatible(const mrec *a, const mrec *b) {
+    if (!a->year || !b->year) return true;
+    if ((a->estimated || b->estimated) && abs(a->year - b->year) <= 2) return true;
+    switch (mcompare_date(a, b)) {
+    case DL_EXACT:
+    case DL_YEAR_ONLY:
+    case DL_PLACEHOLDER:
+    case DL_SWAP:
+    case DL_ONE_PART:
+    case DL_YEAR_TYPO:
+    case DL_NEAR:
+    case DL_MISSING:
+        return true;
+    default:
+        return false;
+    }
+}
+
+typedef struct {
+    query_ctx q; /* hits, and the threshold for names that do not agree */
+    slotset names; /* slots already judged by the walk over the names lists */
+} desk_ctx;
+
+static void desk_add(query_ctx *c, uint32_t slot, double score) {
+    if (c->n == c->cap) {
+        c->cap = c->cap ? c->cap * 2 : 16;
+        c->hits = mem_realloc(c->hits, c->cap * sizeof *c->hits);
+    }
+    c->hits[c->n].slot = slot;
+    c->hits[c->n].score = score;
+    c->n++;
+}
+
+static bool slotset_has(const slotset *s, uint32_t v) {
+    size_t i = (v * 2654435761u) & s->mask;
+    while (s->t[i]) {
+        if (s->t[i] == v + 1) return true;
+        i = (i + 1) & s->mask;
+    }
+    return false;
+}
+
+/* The usual blocked query, for the records the names walk did not already judge
+ * (mix_candidates visits each slot once; the set, sized for the names walk, is only
+ * read here). */
+static void desk_visit(void *p, uint32_t slot) {
+    desk_ctx *d = p;
+    if (slotset_has(&d->names, slot)) return;
+    query_visit(&d->q, slot);
+}
+
+herr *match_index_desk(match_index *ix, const match_record *r, double threshold, size_t max,
+                       match_candidate **out, size_t *n, match_desk_counts *counts) {
+    *out = NULL;
+    *n = 0;
+    if (counts) memset(counts, 0, sizeof *counts);
+    mrec q;
+    herr *e = mrec_build(r, &q);
+    if (e) return e;
+    desk_ctx d = {.q = {.ix = ix,
+                        .q = &q,
+                        .threshold = threshold,
+                        .bits_needed = mix_threshold_bits(threshold) - 1e-9}};
+    size_t namesakes = 0;
+    mhot_of(&q, &d.q.qhot);
+    pthread_rwlock_rdlock(&ix->lock);
+    mix_mark_counted(ix, &q);
+    /* Every record filed under the same two skeletons (order-free), whole lists. */
+    uint64_t keys[2];
+    size_t nk = 0;
+    if (mblock_key_names(&q)) keys[nk++] = mblock_key_names(&q);
+    if (q.native) {
+        uint64_t kn = mblock_key_names_of(&q.native->given, &q.native->family);
+        if (kn && (nk == 0 || kn != keys[0])) keys[nk++] = kn;
+    }
+    size_t total = 0;
+    for (size_t i = 0; i < nk; i++) {
+        mlist *l = mix_list(ix, keys[i]);
+        total += l ? l->n : 0;
+    }
+    size_t cap = 16;
+    while (cap < total * 2) cap *= 2;
+    d.names.t = mem_alloc(cap * sizeof *d.names.t);
+    d.names.mask = cap - 1;
+    for (size_t i = 0; i < nk; i++) {
+        mlist *l = mix_list(ix, keys[i]);
+        if (!l) continue;
+        uint32_t *items = mlist_items(l);
+        for (uint32_t k = 0; k < l->n; k++) {
+            uint32_t s = items[k];
+            const mrec *rec = &ix->recs[s];
+            if (!rec->id || (q.id[0] && !strcmp(rec->id, q.id))) continue;
+            if (!slotset_add(&d.names, s)) continue;
+            mcmp cmp;
+            double score = mix_score(ix, &q, rec, &cmp, NULL, NULL);
+            if (mcmp_names_agree(&cmp)) {
+                namesakes++;
+                if (desk_dates_compatible(&q, rec) || score >= threshold) desk_add(&d.q, s, score);
+            } else if (score >= threshold) {
+                desk_add(&d.q, s, score);
+            }
+        }
+    }
+    mix_candidates(ix, &q, NULL, 0, UINT32_MAX, desk_visit, &d);
+    if (d.q.n > 1) qsort(d.q.hits, d.q.n, sizeof *d.q.hits, by_score_desc);
+    size_t k = max && d.q.n > max ? max : d.q.n;
+    if (k > 0) {
+        *out = mem_alloc(k * sizeof **out);
+        for (size_t i = 0; i < k; i++)
+            fill_candidate(ix, &q, &ix->recs[d.q.hits[i].slot], &(*out)[i]);
+    }
+    pthread_rwlock_unlock(&ix->lock);
+    *n = k;
+    if (counts) {
+        counts->total = d.q.n;
+        counts->namesakes = namesakes;
+    }
+    mem_free(d.q.hits);
+    mem_free(d.names.t);
     mrec_clear(&q);
     return NULL;
 }

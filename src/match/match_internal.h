@@ -34,16 +34,25 @@ typedef struct {
     char *buf;
 } mnative;
 
+/* Identity documents as hashes of type, issuing country (0: unknown) and number. */
+typedef struct mdocs {
+    uint64_t type[MATCH_MAX_DOCUMENTS], country[MATCH_MAX_DOCUMENTS], number[MATCH_MAX_DOCUMENTS];
+    uint8_t n;
+} mdocs;
+
+
 typedef struct {
     char *id;
     mfield given, family;
     int16_t year;
     int8_t month, day; /* 0 when unknown or year-only */
     bool year_only;
-    char sex; /* 'M', 'F' or 0 */
+    bool estimated; /* the year is an estimate (from an age) */
+    char sex;       /* 'M', 'F' or 0 */
     char cit[12];
     uint8_t script;  /* of the names as written: SCRIPT_* */
     mnative *native; /* NULL unless native_name is given beside Latin names */
+    struct mdocs *docs; /* NULL unless the record has identity documents */
     bool indexed;    /* held by an index (counted in its name frequencies) */
     char *buf;       /* the strings above */
 } mrec;
@@ -69,8 +78,17 @@ typedef struct {
     bool year_only;
     char sex;
     bool native; /* the record has a native form of its names */
+    bool docs;   /* the record has identity documents */
     msketch g, f;
 } mhot;
+
+/* Evidence (bits) of two records' documents: MDOC_AGREE_BITS when a number agrees on
+ * the same type and country, MDOC_DIFFER_BITS when none agrees and a document of the
+ * same type and country has another number, 0 otherwise. *level: 1, -1 or 0. Fixed
+ * weights: documents are too rare in the data for EM to estimate them. */
+#define MDOC_AGREE_BITS 12.0
+#define MDOC_DIFFER_BITS (-10.0)
+double mdocs_bits(const mrec *a, const mrec *b, int *level);
 
 void mhot_of(const mrec *r, mhot *out);
 

@@ -228,6 +228,16 @@ herr *mrec_build(const match_record *r, mrec *out) {
             out->day = (int8_t)r->birth_day;
         }
     }
+    out->estimated = r->birth_year && r->precision == MATCH_DATE_ESTIMATED;
+    for (size_t i = 0; i < r->n_documents && i < MATCH_MAX_DOCUMENTS; i++) {
+        const match_document *d = &r->documents[i];
+        if (!d->type || !d->type[0] || !d->number || !d->number[0]) continue;
+        if (!out->docs) out->docs = mem_alloc(sizeof *out->docs);
+        uint8_t k = out->docs->n++;
+        out->docs->type[k] = mhash(d->type);
+        out->docs->country[k] = d->country && d->country[0] ? mhash(d->country) : 0;
+        out->docs->number[k] = mhash(d->number);
+    }
     out->sex = sex == 'X' ? 0 : sex;
     if (r->citizenship && r->citizenship[0] && strcasecmp(r->citizenship, "unknown") != 0) {
         size_t k = 0;
@@ -275,11 +285,33 @@ void mhot_of(const mrec *r, mhot *out) {
     out->year_only = r->year_only;
     out->sex = r->sex;
     out->native = r->native != NULL;
+    out->docs = r->docs != NULL;
     msketch_of(&r->given, &out->g);
     msketch_of(&r->family, &out->f);
 }
 
+double mdocs_bits(const mrec *a, const mrec *b, int *level) {
+    bool differ = false;
+    *level = 0;
+    if (!a->docs || !b->docs) return 0;
+    for (int i = 0; i < a->docs->n; i++)
+        for (int j = 0; j < b->docs->n; j++) {
+            if (a->docs->type[i] != b->docs->type[j]) continue;
+            uint64_t ca = a->docs->country[i], cb = b->docs->country[j];
+            if (ca && cb && ca != cb) continue; /* another country's document */
+            if (a->docs->number[i] == b->docs->number[j]) {
+                *level = 1;
+                return MDOC_AGREE_BITS;
+            }
+            if (ca && cb) differ = true;
+        }
+    if (!differ) return 0;
+    *level = -1;
+    return MDOC_DIFFER_BITS;
+}
+
 void mrec_clear(mrec *r) {
+    mem_free(r->docs);
     if (r->native) mem_free(r->native->buf);
     mem_free(r->native);
     mem_free(r->buf);
@@ -290,6 +322,7 @@ size_t mrec_memory(const mrec *r) {
     if (!r->buf) return 0;
     const char *end = r->family.tokskel + strlen(r->family.tokskel) + 1;
     size_t n = (size_t)(end - r->buf);
+    if (r->docs) n += sizeof *r->docs;
     if (r->native) {
         const mfield *f = &r->native->family;
         n += sizeof *r->native + (size_t)(f->tokskel + strlen(f->tokskel) + 1 - r->native->buf);

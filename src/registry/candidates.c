@@ -12,15 +12,16 @@
 #include "registry/registry.h"
 #include "registry/registry_internal.h"
 
-#define MAX_CANDIDATES 10
-/* Asked of the engine: more than shown, since merged records, pairs a registrar marked
- * as different people, and the person's own merged records are dropped here. */
-#define MAX_ASKED 30
-/* A registrar looks at every suggestion and decides, so the desk asks for recall: a
- * candidate with a one-in-twenty chance of being the same person is worth a look (at
- * most ten are shown, best first). The engine's own default threshold maximises F1 for
- * unattended deduplication and would hide true returns behind common names (the score
- * is the model's posterior probability). */
+/* Shown at once, best first; the total and "more" tell the registrar about the rest,
+ * which a larger limit lists. */
+#define DESK_SHOWN 20
+#define DESK_SHOWN_MAX 200
+/* A registrar looks at every suggestion and decides, so the desk asks for recall:
+ * besides every record whose names agree and whose birth data is compatible (however
+ * common the name: its posterior is low because many share it, not because it is
+ * unlikely to be the person), a record with other names and a one-in-twenty chance of
+ * being the same person is worth a look. The engine's own default threshold maximises
+ * F1 for unattended deduplication and would hide true returns behind common names. */
 #define DESK_MIN_SCORE 0.05
 
 static const char candidate_sql[] =
@@ -169,13 +170,36 @@ cleanup:
     return e;
 }
 
-herr *registry_find_candidates(store *s, const actor *a, const json_t *person,
-                               const char *exclude_id, json_t **out) {
+/* Ids marked as different people from exclude_id (a registrar said so). */
+static herr *distinct_ids(store *s, const char *exclude_id, json_t *set) {
+    store_stmt *st = NULL;
+    bool row;
+    if (!exclude_id) return NULL;
+    herr *e = store_prepare(s,
+                            "SELECT person_b FROM person_distinct WHERE person_a = :id"
+                            " UNION SELECT person_a FROM person_distinct WHERE person_b = :id",
+                            &st);
+    if (e) return e;
+    store_bind_text(st, ":id", exclude_id);
+    while (!(e = store_step(st, &row)) && row) json_object_set_new(set, store_text(st, 0), json_true());
+    store_done(st);
+    return e;
+}
+
+herr *registry_desk_candidates(store *s, const actor *a, const json_t *person,
+                               const char *exclude_id, int limit, json_t **out) {
     match_index *ix = NULL;
     match_candidate *found = NULL;
     size_t n = 0;
-    json_t *result = json_array();
+    match_desk_counts counts = {0};
+    json_t *result = json_array(), *distinct = json_object();
+    size_t total = 0;
     herr *e = NULL;
+    if (limit == 0) limit = DESK_SHOWN;
+    if (limit < 1 || limit > DESK_SHOWN_MAX) {
+        e = err_invalid("limit", "limit must be from 1 to 200");
+        goto cleanup;
+    }
     if (!json_is_object(person)) {
         e = err_invalid("body", "the request body must be a JSON object");
         goto cleanup;
@@ -191,7 +215,8 @@ herr *registry_find_candidates(store *s, const actor *a, const json_t *person,
         json_str(person, "birth_date_precision"), json_str(person, "citizenship"), &r);
     double threshold = match_default_threshold(ix);
     if (threshold > DESK_MIN_SCORE) threshold = DESK_MIN_SCORE;
-    e = match_index_query(ix, &r, threshold, MAX_ASKED, &found, &n);
+    /* All of them: the registry still drops pairs a registrar marked as different. */
+    e = match_index_desk(ix, &r, threshold, 0, &found, &n, &counts);
     if (e) {
         /* Half-typed input the engine cannot read yet is not an error for the desk. */
         if (e->code == ERR_INVALID) {
@@ -201,16 +226,35 @@ herr *registry_find_candidates(store *s, const actor *a, const json_t *person,
         }
         goto cleanup;
     }
-    for (size_t i = 0; i < n && json_array_size(result) < MAX_CANDIDATES; i++) {
+    if ((e = distinct_ids(s, exclude_id, distinct))) goto cleanup;
+    for (size_t i = 0; i < n; i++) {
+        if (json_object_get(distinct, found[i].id)) continue;
+        total++;
+        if (json_array_size(result) >= (size_t)limit) continue;
         json_t *c = NULL;
         if ((e = describe(s, a, &found[i], exclude_id, &c))) goto cleanup;
-        if (c) json_array_append_new(result, c);
+        if (c)
+            json_array_append_new(result, c);
+        else
+            total--; /* merged meanwhile */
     }
 done:
-    *out = result;
-    result = NULL;
+    *out = json_pack("{s:O,s:I,s:b,s:I,s:i}", "items", result, "total", (json_int_t)total, "more",
+                     total > json_array_size(result), "namesakes", (json_int_t)counts.namesakes,
+                     "limit", limit);
 cleanup:
     mem_free(found);
     json_decref(result);
+    json_decref(distinct);
     return e;
+}
+
+herr *registry_find_candidates(store *s, const actor *a, const json_t *person,
+                               const char *exclude_id, json_t **out) {
+    json_t *page = NULL;
+    herr *e = registry_desk_candidates(s, a, person, exclude_id, DESK_SHOWN, &page);
+    if (e) return e;
+    *out = json_incref(json_object_get(page, "items"));
+    json_decref(page);
+    return NULL;
 }

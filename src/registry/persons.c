@@ -58,21 +58,32 @@ static const char token_delete_sql[] = "DELETE FROM person_tokens WHERE person_i
 static const char token_insert_sql[] =
     "INSERT INTO person_tokens (token, person_id) VALUES (:token, :id)";
 
-static herr *write_tokens(store *s, const char *id, const json_t *tokens) {
+/* The folded words, and the skeletons of the names (spelling and script variants). */
+static herr *write_tokens(store *s, const char *id, const json_t *tokens, const json_t *names) {
     store_stmt *st = NULL;
-    herr *e = store_prepare(s, token_delete_sql, &st);
-    if (e) return e;
+    json_t *all = json_copy((json_t *)tokens);
+    herr *e = registry_name_skeletons(json_str(names, "given_name"), json_str(names, "family_name"),
+                                      json_str(names, "native_name"), all);
+    if (!e) e = store_prepare(s, token_delete_sql, &st);
+    if (e) {
+        json_decref(all);
+        return e;
+    }
     store_bind_text(st, ":id", id);
-    if ((e = store_run_done(&st))) return e;
+    if ((e = store_run_done(&st))) {
+        json_decref(all);
+        return e;
+    }
     size_t i;
     json_t *t;
-    json_array_foreach(tokens, i, t) {
-        if ((e = store_prepare(s, token_insert_sql, &st))) return e;
+    json_array_foreach(all, i, t) {
+        if ((e = store_prepare(s, token_insert_sql, &st))) break;
         store_bind_text(st, ":token", json_string_value(t));
         store_bind_text(st, ":id", id);
-        if ((e = store_run_done(&st))) return e;
+        if ((e = store_run_done(&st))) break;
     }
-    return NULL;
+    json_decref(all);
+    return e;
 }
 
 static char *languages_text(const json_t *in) {
@@ -167,7 +178,7 @@ herr *registry_person_register(store *s, const actor *a, const json_t *in, json_
     store_bind_text(st, ":now", now);
     if ((e = store_run_done(&st))) goto cleanup;
     st = NULL;
-    if ((e = write_tokens(s, id, tokens))) goto cleanup;
+    if ((e = write_tokens(s, id, tokens, norm))) goto cleanup;
     detail = json_pack("{s:s,s:s}", "reg_no", reg_no, "site_id", site_id);
     if ((e = audit_record(s, a, "create", "person", id, detail))) goto cleanup;
     if (json_is_true(json_object_get(norm, "check_in")) &&
@@ -363,7 +374,7 @@ herr *registry_person_update(store *s, const actor *a, const char *id, const jso
     store_bind_text(st, ":id", id);
     if ((e = store_run_done(&st))) goto cleanup;
     st = NULL;
-    if ((e = write_tokens(s, id, tokens))) goto cleanup;
+    if ((e = write_tokens(s, id, tokens, after))) goto cleanup;
     detail = registry_changed_fields(norm);
     if ((e = audit_record(s, a, "update", "person", id, detail))) goto cleanup;
     if ((e = store_commit(s))) goto cleanup;

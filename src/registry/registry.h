@@ -81,6 +81,14 @@ herr *registry_find_candidates(store *s, const actor *a, const json_t *person,
  * as for an unknown one. */
 herr *registry_candidate_ref_open(store *s, const actor *a, const char *ref, json_t **out);
 
+/* The desk's candidate check (registry_find_candidates with totals): every earlier
+ * record whose names agree and whose birth data is compatible, however common the name,
+ * and any other scoring at least 5%, best first, at most limit (1..200, 0 = 20):
+ * {"items":[...as above],"total":n,"more":bool,"namesakes":records whose names agree
+ * whatever their birth data,"limit":limit}. ERR_INVALID ("limit") out of range. */
+herr *registry_desk_candidates(store *s, const actor *a, const json_t *person,
+                               const char *exclude_id, int limit, json_t **out);
+
 /* Marks other_id ({"other_id"}) as the same person as id: the other record points at
  * id from then on (search and candidates skip it; id's profile shows both records'
  * stays); nothing is deleted. Both must be visible; a record already merged, one that

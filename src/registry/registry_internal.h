@@ -43,6 +43,19 @@ json_t *registry_stay_row(store_stmt *st, int col);
  * for each word of a query so that the rarest word drives the index lookup. */
 herr *registry_token_count(store *s, const char *from, const char *to, int cap, int *n);
 
+/* Skeleton tokens of a person's names ("~mhmt", "~hsIn": a "~" and the matcher's
+ * consonant skeleton of each normalised word), unique, appended to tokens: search then
+ * finds spelling and script variants as the matcher does. */
+herr *registry_name_skeletons(const char *given, const char *family, const char *native,
+                              json_t *tokens);
+
+/* The skeleton token of one query word ("Husaini" -> "~hsIn"), "" when it has none. */
+void registry_word_skeleton(const char *word, char *out, size_t size);
+
+/* Writes the skeleton tokens of every person that has none (databases from before
+ * they existed). Its own transaction. */
+herr *registry_backfill_skeletons(store *s);
+
 /* Folded search tokens of a person's names, unique, in a JSON array of strings. */
 herr *registry_name_tokens(const char *given, const char *family, const char *native, json_t **out);
 

@@ -1,6 +1,7 @@
 /* The registry's tables: sites, persons (with their search tokens), stays. Occupancy,
  * arrivals, departures and length of stay are derived from stays, never stored. */
 #include "registry/registry.h"
+#include "registry/registry_internal.h"
 
 static const char migration_1[] =
     "CREATE TABLE sites ("
@@ -119,5 +120,8 @@ static const store_migration migrations[] = {
     {1, migration_1}, {2, migration_2}, {3, migration_3}, {4, migration_4}, {5, migration_5}};
 
 herr *registry_migrate(store *s) {
-    return store_migrate(s, "registry", migrations, sizeof migrations / sizeof migrations[0]);
+    herr *e = store_migrate(s, "registry", migrations, sizeof migrations / sizeof migrations[0]);
+    /* Skeleton search tokens for people registered before they existed (none once
+     * written: every registration and correction writes them). */
+    return e ? e : registry_backfill_skeletons(s);
 }

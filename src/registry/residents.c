@@ -1,4 +1,6 @@
-/* The site board: who is checked in at a site now. Sites hold up to a few thousand
+/* The site board: who is checked in at a site now. A query matches the folded name
+ * words, the registration number, the bed, or (one or two words) the names' skeletons
+ * as the matcher computes them ("Husaini" finds "Hussaini"). Sites hold up to a few thousand
  * people, so sorting and filtering in SQL over the site's open stays is enough. */
 #include <ctype.h>
 #include <stdio.h>
@@ -15,7 +17,10 @@
     " FROM stays t JOIN persons p ON p.id = t.person_id"                                           \
     " WHERE t.site_id = :site AND t.checked_out_at IS NULL"                                        \
     " AND (:q IS NULL OR p.search_key LIKE :q_like ESCAPE '\\' OR p.reg_no = :q_upper"             \
-    " OR t.bed = :q)"                                                                              \
+    "  OR t.bed = :q"                                                                              \
+    "  OR (:s1 IS NOT NULL AND EXISTS (SELECT 1 FROM person_tokens x"                              \
+    "   WHERE x.person_id = p.id AND x.token = :s1) AND (:s2 IS NULL OR EXISTS"                    \
+    "   (SELECT 1 FROM person_tokens x WHERE x.person_id = p.id AND x.token = :s2))))"             \
     " ORDER BY CASE :sort WHEN 'name' THEN lower(p.family_name || ' ' || p.given_name)"            \
     " WHEN 'bed' THEN t.bed WHEN 'citizenship' THEN p.citizenship"                                 \
     " ELSE t.checked_in_at END " direction ", t.id " direction " LIMIT :limit OFFSET :offset"
@@ -61,10 +66,18 @@ herr *registry_site_residents(store *s, const actor *a, const char *site_id,
         e = err_invalid("offset", "offset cannot be negative");
     if (e) goto cleanup;
     if ((e = registry_site_get(s, a, site_id, &site))) goto cleanup;
-    char upper[64] = "";
+    char upper[64] = "", s1[64] = "", s2[64] = "";
     if (q->q && q->q[0]) {
         if ((e = text_fold(q->q, &folded))) goto cleanup;
         like = like_contains(folded);
+        char *save = NULL, *copy = mem_strdup(folded);
+        char *w1 = strtok_r(copy, " ", &save), *w2 = w1 ? strtok_r(NULL, " ", &save) : NULL;
+        if (w1 && !strtok_r(NULL, " ", &save)) {
+            registry_word_skeleton(w1, s1, sizeof s1);
+            if (w2) registry_word_skeleton(w2, s2, sizeof s2);
+            if (w2 && !s2[0]) s1[0] = '\0'; /* both words must be read */
+        }
+        mem_free(copy);
         for (size_t i = 0; i < sizeof upper - 1 && q->q[i]; i++)
             upper[i] = (char)toupper((unsigned char)q->q[i]);
     }
@@ -74,6 +87,8 @@ herr *registry_site_residents(store *s, const actor *a, const char *site_id,
     store_bind_text(st, ":q", q->q && q->q[0] ? q->q : NULL);
     store_bind_text(st, ":q_like", like);
     store_bind_text(st, ":q_upper", upper);
+    store_bind_text(st, ":s1", s1[0] ? s1 : NULL);
+    store_bind_text(st, ":s2", s2[0] ? s2 : NULL);
     store_bind_text(st, ":sort", sort);
     store_bind_int(st, ":limit", limit);
     store_bind_int(st, ":offset", q->offset);

@@ -12,15 +12,17 @@
 
 #define MAX_QUERY_TOKENS 3
 
-/* Name search is driven by the token index: each word is a prefix range; the rarest
- * word (:t1) finds the people, the others are checked against each one's own words. */
+/* Name search is driven by the token index: each word is a prefix range of the folded
+ * words, or the word's consonant skeleton as the matcher computes it (:sN, "~hsIn"), so
+ * "Husaini" finds "Hussaini" and "Мохамед" finds "Mohammad"; the rarest word (:t1)
+ * finds the people, the others are checked against each one's own words. */
 static const char by_tokens_sql[] =
     "SELECT " REGISTRY_PERSON_COLUMNS " FROM persons p"
-    " WHERE p.id IN (SELECT person_id FROM person_tokens WHERE token >= :t1 AND token < :t1_end)"
+    " WHERE p.id IN (SELECT person_id FROM person_tokens WHERE (token >= :t1 AND token < :t1_end) OR token = :s1)"
     " AND (:t2 IS NULL OR EXISTS (SELECT 1 FROM person_tokens x WHERE x.person_id = p.id"
-    "  AND x.token >= :t2 AND x.token < :t2_end))"
+    "  AND ((x.token >= :t2 AND x.token < :t2_end) OR x.token = :s2)))"
     " AND (:t3 IS NULL OR EXISTS (SELECT 1 FROM person_tokens x WHERE x.person_id = p.id"
-    "  AND x.token >= :t3 AND x.token < :t3_end))"
+    "  AND ((x.token >= :t3 AND x.token < :t3_end) OR x.token = :s3)))"
     " AND p.merged_into IS NULL AND (:cursor IS NULL OR p.id < :cursor)"
     " AND (:site IS NULL OR p.registration_site_id = :site OR EXISTS"
     "  (SELECT 1 FROM stays ss WHERE ss.person_id = p.id AND ss.site_id = :site))"
@@ -32,19 +34,20 @@ static const char by_scan_sql[] =
     "SELECT " REGISTRY_PERSON_COLUMNS " FROM persons p"
     " WHERE p.merged_into IS NULL AND (:cursor IS NULL OR p.id < :cursor)"
     " AND EXISTS (SELECT 1 FROM person_tokens x WHERE x.person_id = p.id"
-    "  AND x.token >= :t1 AND x.token < :t1_end)"
+    "  AND ((x.token >= :t1 AND x.token < :t1_end) OR x.token = :s1))"
     " AND (:t2 IS NULL OR EXISTS (SELECT 1 FROM person_tokens x WHERE x.person_id = p.id"
-    "  AND x.token >= :t2 AND x.token < :t2_end))"
+    "  AND ((x.token >= :t2 AND x.token < :t2_end) OR x.token = :s2)))"
     " AND (:t3 IS NULL OR EXISTS (SELECT 1 FROM person_tokens x WHERE x.person_id = p.id"
-    "  AND x.token >= :t3 AND x.token < :t3_end))"
+    "  AND ((x.token >= :t3 AND x.token < :t3_end) OR x.token = :s3)))"
     " AND (:site IS NULL OR p.registration_site_id = :site OR EXISTS"
     "  (SELECT 1 FROM stays ss WHERE ss.person_id = p.id AND ss.site_id = :site))"
     " AND " REGISTRY_PERSON_SCOPE " ORDER BY p.id DESC LIMIT :limit";
 
 static const char exact_sql[] =
     "SELECT " REGISTRY_PERSON_COLUMNS " FROM persons p"
-    " WHERE (p.id = :id OR p.reg_no = :reg_no OR p.phone_digits = :phone"
-    "  OR p.phone_digits LIKE :phone_suffix)"
+    " WHERE (p.id = :id OR p.reg_no = :reg_no OR p.reg_no LIKE :reg_prefix"
+    "  OR replace(p.reg_no, '-', '') LIKE :reg_digits"
+    "  OR p.phone_digits = :phone OR p.phone_digits LIKE :phone_suffix)"
     " AND p.merged_into IS NULL AND (:cursor IS NULL OR p.id < :cursor)"
     " AND (:site IS NULL OR p.registration_site_id = :site OR EXISTS"
     "  (SELECT 1 FROM stays ss WHERE ss.person_id = p.id AND ss.site_id = :site))"
@@ -77,8 +80,10 @@ static query_kind classify(const char *q, char digits[33], char reg_no[40]) {
         }
     }
     digits[nd < 32 ? nd : 32] = '\0';
-    if (nalpha == 0 && other == 0 && nd >= 6) return QUERY_EXACT;
-    if (nd >= 4 && nalpha >= 2 && nalpha <= 6 && strchr(q, '-') && n < 40) {
+    /* Digits alone: a phone number, or part of a registration number's digits. */
+    if (nalpha == 0 && other == 0 && nd >= 3) return QUERY_EXACT;
+    /* "LIP-23-0045": a registration number, or the start of one. */
+    if (nd >= 2 && nalpha >= 2 && nalpha <= 6 && strchr(q, '-') && n < 40) {
         for (size_t i = 0; i <= n; i++) reg_no[i] = (char)toupper((unsigned char)q[i]);
         return QUERY_EXACT;
     }
@@ -114,6 +119,14 @@ static herr *query_words_read(store *s, const char *q, query_words *w) {
         int c = 0;
         prefix_end(tok, end, sizeof end);
         if ((e = registry_token_count(s, tok, end, DRIVER_COUNT_CAP, &c))) return e;
+        char skel[64], skel_end[66];
+        registry_word_skeleton(tok, skel, sizeof skel);
+        if (skel[0]) {
+            int cs = 0;
+            snprintf(skel_end, sizeof skel_end, "%s\x01", skel); /* skel exactly */
+            if ((e = registry_token_count(s, skel, skel_end, DRIVER_COUNT_CAP, &cs))) return e;
+            c += cs;
+        }
         int k = w->n++;
         while (k > 0 && w->counts[k - 1] > c) {
             w->words[k] = w->words[k - 1];
@@ -134,6 +147,10 @@ static void bind_words(store_stmt *st, const query_words *w) {
         if (i < w->n) prefix_end(w->words[i], end, sizeof end);
         store_bind_text(st, name, i < w->n ? w->words[i] : NULL);
         store_bind_text(st, end_name, i < w->n ? end : NULL);
+        char skel_name[16], skel[64] = "";
+        snprintf(skel_name, sizeof skel_name, ":s%d", i + 1);
+        if (i < w->n) registry_word_skeleton(w->words[i], skel, sizeof skel);
+        store_bind_text(st, skel_name, skel[0] ? skel : NULL);
     }
 }
 
@@ -165,12 +182,17 @@ herr *registry_person_search(store *s, const actor *a, const registry_person_que
     if (kind == QUERY_NAME) {
         bind_words(st, &words);
     } else if (kind == QUERY_EXACT) {
-        char suffix[40];
+        char suffix[40], contains[40], prefix[48];
+        bool phone = strlen(digits) >= 6;
         snprintf(suffix, sizeof suffix, "%%%s", digits);
+        snprintf(contains, sizeof contains, "%%%s%%", digits);
+        snprintf(prefix, sizeof prefix, "%s%%", reg_no);
         store_bind_text(st, ":id", q->q);
         store_bind_text(st, ":reg_no", reg_no[0] ? reg_no : NULL);
-        store_bind_text(st, ":phone", digits[0] ? digits : NULL);
-        store_bind_text(st, ":phone_suffix", digits[0] ? suffix : NULL);
+        store_bind_text(st, ":reg_prefix", reg_no[0] ? prefix : NULL);
+        store_bind_text(st, ":reg_digits", digits[0] ? contains : NULL);
+        store_bind_text(st, ":phone", phone ? digits : NULL);
+        store_bind_text(st, ":phone_suffix", phone ? suffix : NULL);
     }
     store_bind_text(st, ":cursor", q->cursor);
     store_bind_text(st, ":site", q->site_id);

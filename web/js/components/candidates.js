@@ -10,7 +10,9 @@ function reasonText(code, fallback) {
 
 function candidateItem(c, onSame) {
   const reasons = (c.reason_codes || []).map((code, i) => h('li', {}, reasonText(code, c.reasons[i])));
-  const strength = t('candidates.strength', { pct: fmtNumber(c.score, { style: 'percent' }) });
+  // The score is the engine's posterior: how sure it is that this is the same person.
+  const strength = h('span', { class: 'sureness', dataset: { score: String(c.score) } },
+    t('desk.sure', { pct: fmtNumber(c.score, { style: 'percent', maximumFractionDigits: c.score < 0.01 ? 1 : 0 }) }));
   if (!c.visible) {
     // A person at a site the registrar cannot see: a score and a reference, nothing else.
     return h('li', { class: 'candidate', dataset: { reference: c.reference } },
@@ -36,25 +38,35 @@ export function candidatesPanel({ onSame } = {}) {
   const heading = h('h2', { id: 'cand-heading' }, t('candidates.title'));
   const status = h('p', { class: 'hint', id: 'cand-status' }, t('candidates.idle'));
   const list = h('ul', { 'aria-labelledby': 'cand-heading', id: 'cand-list' });
+  // Many earlier records with this very name: the score alone cannot tell them apart.
+  const crowd = h('p', { class: 'notice notice-warn', id: 'cand-namesakes', hidden: true });
+  let shownLimit = 20;
+  let lastPartial = null;
+  let lastSite = null;
+  const more = h('button', { type: 'button', class: 'btn btn-small', id: 'cand-more', hidden: true,
+    onclick: () => { shownLimit = 200; lastKey = ''; panel.update(lastPartial, lastSite); } });
   const confirm = h('input', { type: 'checkbox', id: 'confirm-new', name: 'confirm_new' });
   const confirmErr = h('p', { class: 'field-error', id: 'confirm-new-err', hidden: true });
   confirm.setAttribute('aria-describedby', 'confirm-new-err');
   const confirmBox = h('div', { class: 'field', hidden: true, dataset: { field: 'confirm_new' } },
     h('label', { class: 'choice' }, confirm, t('candidates.confirm_new')), confirmErr);
-  const el = h('aside', { class: 'candidates card', 'aria-labelledby': 'cand-heading' }, heading, status, list, confirmBox);
+  const el = h('aside', { class: 'candidates card', 'aria-labelledby': 'cand-heading' }, heading, status, crowd, list, more, confirmBox);
   let seq = 0;
   let lastKey = '';
   const panel = {
     el, items: [], confirm, confirmBox,
     async update(partial, siteId) {
-      const key = JSON.stringify([partial, siteId]);
+      const key = JSON.stringify([partial, siteId, shownLimit]);
       if (key === lastKey) return;
-      lastKey = key;
+      if (lastPartial && JSON.stringify([lastPartial, lastSite]) !== JSON.stringify([partial, siteId])) shownLimit = 20;
+      lastKey = JSON.stringify([partial, siteId, shownLimit]);
+      lastPartial = partial;
+      lastSite = siteId;
       if (!partial.given_name || !partial.family_name) { panel.clear(); return; }
       const mine = ++seq;
       let r;
       try {
-        r = await post('/api/v1/persons/candidates', { ...partial, site_id: siteId });
+        r = await post(`/api/v1/persons/candidates?limit=${shownLimit}`, { ...partial, site_id: siteId });
       } catch {
         if (mine === seq) status.textContent = t('candidates.failed');
         return;
@@ -63,7 +75,11 @@ export function candidatesPanel({ onSame } = {}) {
       const before = panel.items.length;
       panel.items = r.items;
       list.replaceChildren(...r.items.map((c) => candidateItem(c, onSame)));
-      status.textContent = r.items.length ? tn('candidates.found', r.items.length) : t('candidates.none');
+      status.textContent = r.items.length ? tn('candidates.found', r.total ?? r.items.length) : t('candidates.none');
+      crowd.hidden = !(r.namesakes >= 5);
+      crowd.textContent = crowd.hidden ? '' : tn('desk.namesakes', r.namesakes);
+      more.hidden = !r.more;
+      more.textContent = r.more ? t('desk.show_all', { n: fmtNumber(r.total) }) : '';
       confirmBox.hidden = r.items.length === 0;
       if (!r.items.length) confirm.checked = false;
       if (r.items.length && r.items.length !== before) announce(status.textContent);
@@ -73,6 +89,9 @@ export function candidatesPanel({ onSame } = {}) {
       lastKey = '';
       panel.items = [];
       list.replaceChildren();
+      crowd.hidden = true;
+      more.hidden = true;
+      shownLimit = 20;
       status.textContent = t('candidates.idle');
       confirmBox.hidden = true;
       confirm.checked = false;
