@@ -29,7 +29,7 @@ function workingIntl(candidates) {
 }
 
 // Module message bundles (web/i18n/<bundle>/<locale>.json), loaded with the core file.
-export const BUNDLES = ['http', 'centres', 'outreach'];
+export const BUNDLES = ['http', 'centres', 'outreach', 'ui2'];
 
 let current = { ...LOCALES[0], intl: 'en-GB' };
 let messages = {};

@@ -5,6 +5,7 @@ import { get, post, patch } from '../api.js';
 import { t, fmtDate, fmtDateTime } from '../i18n.js';
 import { field, select, showError, clearErrors, busy } from '../forms.js';
 import { loadQuestionnaire, facts, CLOSE_REASONS, BIA_OUTCOMES } from '../components/protection-common.js';
+import { auditPanel } from '../components/audit-panel.js';
 
 // A small form with the fields given; onSubmit(values) posts; errors land at fields.
 function miniForm(id, fields, submitLabel, onSubmit) {
@@ -175,5 +176,6 @@ export default async function render({ root, params, app }) {
 
   await show();
   root.append(h('div', { class: 'page-head' }, h('h1', {}, t('protection.case_heading'), ': ', bdi(personName(person)))),
-    h('p', { class: 'notice' }, t('protection.audited_notice')), body);
+    h('p', { class: 'notice' }, t('protection.audited_notice')), body,
+    auditPanel(app, [{ entity: 'protection_case', id }]));
 }

@@ -8,6 +8,7 @@ import { field, fieldset, select, showError, clearErrors, busy } from '../forms.
 import {
   loadQuestionnaire, label, riskChips, stateBadge, serviceLabel, REFERRAL_NEXT,
 } from '../components/protection-common.js';
+import { auditPanel } from '../components/audit-panel.js';
 
 // One input per question, by its type; read() gives the answers object.
 function questionInputs(q) {
@@ -71,7 +72,12 @@ function breakGlass(root, app, person, base) {
   app.setTitle(t('protection.glass_title'));
   root.append(h('h1', {}, t('protection.glass_title'), ': ', bdi(personName(person))),
     h('p', { class: 'notice notice-warn' }, t('protection.glass_notice')),
-    h('section', { class: 'card' }, form));
+    h('section', { class: 'card' }, form), auditPanel(app, fileRecords(person.id)));
+}
+
+// What the server audits when a person's protection file is read.
+function fileRecords(personId) {
+  return ['protection_file', 'protection_screenings', 'protection_consents'].map((entity) => ({ entity, id: personId }));
 }
 
 export default async function render({ root, params, app }) {
@@ -277,5 +283,6 @@ export default async function render({ root, params, app }) {
     h('a', { href: `/persons/${encodeURIComponent(id)}` }, t('protection.back_to_person'))),
   h('p', { class: 'notice' }, t('protection.audited_notice')),
   h('div', { class: 'grid grid-2' }, h('div', { class: 'stack' }, risksBox, writer ? screenBox : null),
-    h('div', { class: 'stack' }, referralBox, consentBox, caseBox)));
+    h('div', { class: 'stack' }, referralBox, consentBox, caseBox)),
+  auditPanel(app, fileRecords(id)));
 }
