@@ -58,6 +58,7 @@ export default async function render({ root, params, query, app }) {
       onclick: async () => { if (await checkOutDialog(item, p)) { await refreshSite(); await load(); } } }, t('board.checkout'))) : null;
     return h('tr', { dataset: { person: p.id } },
       h('td', {}, h('a', { href: `/persons/${encodeURIComponent(p.id)}` }, bdi(personName(p))),
+        p.protection_needs ? [' ', h('span', { class: 'badge badge-off protection-badge' }, t('desk.protection_badge'))] : null,
         p.native_name ? [h('br'), h('bdi', { dir: 'auto', class: 'native' }, p.native_name)] : null),
       h('td', { class: 'reg-no' }, p.reg_no), h('td', {}, t(`sex.${p.sex}`)), h('td', {}, fmtBirth(p)),
       h('td', {}, codeName('countries', p.citizenship)), h('td', {}, item.bed || '—'),

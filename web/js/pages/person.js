@@ -36,7 +36,8 @@ export default async function render({ root, params, app }) {
   const url = `/api/v1/persons/${encodeURIComponent(id)}`;
   let person = await get(url);
   const sites = await app.sites();
-  const siteName = (sid, fallback) => sites.find((s) => s.id === sid)?.name || fallback || '—';
+  // A site this user is not given is "another site", not a blank.
+  const siteName = (sid, fallback) => sites.find((s) => s.id === sid)?.name || fallback || (sid ? t('desk.another_site') : '—');
   const boardLink = (sid, name) => (app.can('stay.read') && sites.some((s) => s.id === sid)
     ? h('a', { href: `/sites/${encodeURIComponent(sid)}` }, name) : name);
 
