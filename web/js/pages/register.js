@@ -3,7 +3,7 @@
 import { h, bdi, personName, debounce, announce } from '../dom.js';
 import { get, post, ApiError } from '../api.js';
 import { t, fmtDateTime } from '../i18n.js';
-import { field, showError, clearErrors, busy, select } from '../forms.js';
+import { field, showError, showErrors, clearErrorsOnEdit, clearErrors, busy, select } from '../forms.js';
 import { personForm } from '../components/person-form.js';
 import { candidatesPanel } from '../components/candidates.js';
 import { checkOutDialog } from '../components/checkout.js';
@@ -47,6 +47,7 @@ export default async function render({ root, app }) {
     h('div', { class: 'actions' }, submit, h('button', { type: 'reset', class: 'btn' }, t('register.clear'))));
   labelSubmit();
   if (!canStay) checkIn.checked = false;
+  clearErrorsOnEdit(form);
 
   const refresh = debounce(() => panel.update(pf.partial(), siteSel.value), 250);
   form.addEventListener('input', (e) => { if (e.target !== panel.confirm) refresh(); });
@@ -69,7 +70,7 @@ export default async function render({ root, app }) {
     try {
       person = pf.read();
     } catch (err) {
-      showError(form, err, 'register');
+      showErrors(form, err, 'register');
       return;
     }
     await busy(submit, async () => {
