@@ -183,6 +183,15 @@ function renderFrame(currentPath) {
     parts.push(h('button', { type: 'button', class: 'btn-link', id: 'logout', onclick: () => app.logout() }, t('app.logout')));
   }
   tools.replaceChildren(...parts);
+  // On a phone the menu folds behind a button, so the page starts near the top; each
+  // page change folds it again.
+  const toggle = document.getElementById('nav-toggle');
+  const topbar = document.getElementById('topbar');
+  topbar.classList.remove('nav-open');
+  toggle.setAttribute('aria-expanded', 'false');
+  toggle.textContent = t('app.menu');
+  toggle.hidden = !items.length;
+  toggle.onclick = () => toggle.setAttribute('aria-expanded', String(topbar.classList.toggle('nav-open')));
 }
 
 async function changeLocale(code) {
