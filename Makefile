@@ -155,7 +155,8 @@ screenshots: build-test npm-deps vendor
 	  node --test tests/e2e/pages.test.mjs tests/e2e/stats.test.mjs tests/e2e/protection.test.mjs \
 	  tests/e2e/centres.test.mjs \
 	  tests/e2e/outreach.test.mjs \
-	  tests/e2e/phone.test.mjs
+	  tests/e2e/phone.test.mjs \
+	  tests/e2e/audit.test.mjs
 
 bench: build
 	./bench/run.sh

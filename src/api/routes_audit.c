@@ -83,7 +83,8 @@ static herr *search(api_request *req, const audit_filter *f, int limit, long lon
             if ((int)json_array_size(items) == limit) break;
         }
         /* Stopped inside the batch: go on after the last entry looked at. */
-        more = json_is_integer(json_object_get(page, "next_cursor")) || i + 1 < json_array_size(batch);
+        more =
+            json_is_integer(json_object_get(page, "next_cursor")) || i + 1 < json_array_size(batch);
         json_decref(page);
     }
 cleanup:
@@ -126,7 +127,8 @@ static herr *list_audit(api_request *req, api_response *res) {
     if (f.actor || f.action || f.from || f.to)
         e = search(req, &f, limit, before, &out);
     else
-        e = audit_list(req->db, api_query(req, "entity"), api_query(req, "id"), limit, before, &out);
+        e = audit_list(req->db, api_query(req, "entity"), api_query(req, "id"), limit, before,
+                       &out);
     return e ? e : api_reply(res, 200, out);
 }
 

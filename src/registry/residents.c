@@ -14,8 +14,8 @@
     "SELECT " REGISTRY_STAY_COLUMNS ", " REGISTRY_PERSON_COLUMNS ", COUNT(*) OVER ()"              \
     " FROM stays t JOIN persons p ON p.id = t.person_id"                                           \
     " WHERE t.site_id = :site AND t.checked_out_at IS NULL"                                        \
-    " AND (:q IS NULL OR p.search_key LIKE :q_like OR p.reg_no = :q_upper"                        \
-    " OR (t.bed IS NOT NULL AND substr(upper(t.bed), 1, length(:q_upper)) = :q_upper))"          \
+    " AND (:q IS NULL OR p.search_key LIKE :q_like OR p.reg_no = :q_upper"                         \
+    " OR (t.bed IS NOT NULL AND substr(upper(t.bed), 1, length(:q_upper)) = :q_upper))"            \
     " ORDER BY CASE :sort WHEN 'name' THEN lower(p.family_name || ' ' || p.given_name)"            \
     " WHEN 'bed' THEN t.bed WHEN 'citizenship' THEN p.citizenship"                                 \
     " ELSE t.checked_in_at END " direction ", t.id " direction " LIMIT :limit OFFSET :offset"

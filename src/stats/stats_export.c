@@ -82,7 +82,8 @@ herr *stats_write_json(const stats_set *set, char **out, size_t *len) {
         /* Most of a complete cube is zeros (every citizenship by sex, age and site): a
          * published zero is left out, and the file says so ("omitted": "zero"), so that
          * a month's file is the figures, not megabytes of zeros. */
-        if (c->state == CELL_VALUE && c->value == 0 && !strcmp(c->obs, "A") && !strcmp(c->conf, "F"))
+        if (c->state == CELL_VALUE && c->value == 0 && !strcmp(c->obs, "A") &&
+            !strcmp(c->conf, "F"))
             continue;
         json_t *value = c->state != CELL_VALUE ? json_null()
                         : in->measure == MEASURE_MEAN

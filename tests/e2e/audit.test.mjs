@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer } from '../api/harness.mjs';
-import { openBrowser, login, checkA11y } from './browser.mjs';
+import { openBrowser, login, checkA11y, screenshot } from './browser.mjs';
 
 let server, b, personId, caseId;
 
@@ -63,6 +63,7 @@ test('admin_searches_the_audit_log_by_actor_action_record_and_date', async () =>
   assert.equal(row[3], 'Protection file');
   assert.equal(row[4], personId);
   assert.match(page.url(), /actor=PROTEC&action=read&entity=protection_file/);
+  await screenshot(page, 'audit');
 
   // Dates: today finds it, tomorrow finds nothing, an end before the start is refused at the field.
   const today = new Date().toISOString().slice(0, 10);
@@ -115,6 +116,8 @@ test('admin_sees_who_saw_a_protection_file_and_a_case_in_three_languages', async
   await page.goto(`/protection/cases/${caseId}`);
   await page.locator('#who-saw-table tbody tr').first().waitFor();
   assert.match(await page.locator('#who-saw-table').innerText(), /protection\s.*Protection case/);
+  await page.locator('#who-saw').scrollIntoViewIfNeeded();
+  await screenshot(page, 'who-saw-this');
   await page.locator('#locale-select').selectOption('bs');
   await page.getByRole('heading', { name: 'Ko je ovo vidio' }).waitFor();
   const when = await page.locator('#who-saw-table tbody tr td:nth-child(2)').first().innerText();
