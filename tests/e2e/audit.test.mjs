@@ -44,11 +44,11 @@ test('admin_searches_the_audit_log_by_actor_action_record_and_date', async () =>
   const firstSeq = await page.locator('#audit-log tbody tr').first().getAttribute('data-seq');
   assert.equal(await page.locator('#audit-newer').isDisabled(), true);
   await page.locator('#audit-older').click();
-  await page.getByText('Page 2:').waitFor();
+  await page.getByText('Page 2,').waitFor();
   const olderSeq = Number(await page.locator('#audit-log tbody tr').first().getAttribute('data-seq'));
   assert.ok(olderSeq < Number(firstSeq));
   await page.locator('#audit-newer').click();
-  await page.getByText('Page 1:').waitFor();
+  await page.getByText('Page 1,').waitFor();
   assert.equal(await page.locator('#audit-log tbody tr').first().getAttribute('data-seq'), firstSeq);
 
   // Who opened protection files: part of the login, the action, the record type.

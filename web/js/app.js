@@ -185,8 +185,10 @@ function renderFrame(currentPath) {
   tools.replaceChildren(...parts);
   // On a phone the menu folds behind a button, so the page starts near the top; each
   // page change folds it again.
+  // (An index.html kept from before the button, by the outreach service worker, has none.)
   const toggle = document.getElementById('nav-toggle');
   const topbar = document.getElementById('topbar');
+  if (!toggle || !topbar) return;
   topbar.classList.remove('nav-open');
   toggle.setAttribute('aria-expanded', 'false');
   toggle.textContent = t('app.menu');

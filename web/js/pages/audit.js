@@ -75,7 +75,7 @@ export default async function render({ root, query, app }) {
       h('td', {}, actionName(item.action)),
       h('td', {}, entityName(item.entity)),
       h('td', { class: 'reg-no' }, item.entity_id ? h('button', {
-        type: 'button', class: 'btn-link', 'aria-label': t('audit.only_record', { id: item.entity_id }),
+        type: 'button', class: 'link-button', 'aria-label': t('audit.only_record', { id: item.entity_id }),
         onclick: () => { st.entity = item.entity; st.id = item.entity_id; entity.value = st.entity; search(); },
       }, item.entity_id) : '—'),
       h('td', {}, item.address || ''));
@@ -86,7 +86,7 @@ export default async function render({ root, query, app }) {
     remember();
     idNote.hidden = !st.id;
     idNote.replaceChildren(...(st.id ? [t('audit.one_record', { entity: entityName(st.entity), id: st.id }), ' ',
-      h('button', { type: 'button', class: 'btn-link', id: 'audit-all-records', onclick: () => { st.id = ''; search(); } }, t('audit.all_records'))] : []));
+      h('button', { type: 'button', class: 'link-button', id: 'audit-all-records', onclick: () => { st.id = ''; search(); } }, t('audit.all_records'))] : []));
     for (const el of form.querySelectorAll('.field-error')) { el.hidden = true; el.textContent = ''; }
     for (const el of form.querySelectorAll('[aria-invalid]')) el.removeAttribute('aria-invalid');
     let r;
