@@ -29,7 +29,7 @@ function workingIntl(candidates) {
 }
 
 // Module message bundles (web/i18n/<bundle>/<locale>.json), loaded with the core file.
-export const BUNDLES = ['http', 'centres', 'outreach', 'ui2'];
+export const BUNDLES = ['http', 'centres', 'outreach', 'review'];
 
 let current = { ...LOCALES[0], intl: 'en-GB' };
 let messages = {};
