@@ -53,11 +53,10 @@ test('all_errors_at_once_with_a_summary_whose_links_reach_the_fields', async () 
 
   // In Bosnian too.
   await page.locator('#locale-select').selectOption('bs');
-  await page.locator('#register-form').waitFor();
-  await page.locator('#register-submit').click();
+  await page.getByRole('button', { name: 'Registruj i smjesti' }).click();
   await page.locator('#register-form .error-summary').getByText('Obrazac ima grešaka (4):').waitFor();
   await page.locator('#locale-select').selectOption('en');
-  await page.locator('#register-form').getByText('Given name').first().waitFor();
+  await page.getByRole('button', { name: 'Register and check in' }).waitFor();
   assert.deepEqual(errors, []);
 });
 
