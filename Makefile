@@ -154,7 +154,9 @@ screenshots: build-test npm-deps vendor
 	HAVEN_BIN=build-test/haven HAVEN_WEB=web HAVEN_SCREENSHOTS=docs/screenshots \
 	  node --test tests/e2e/pages.test.mjs tests/e2e/stats.test.mjs tests/e2e/protection.test.mjs \
 	  tests/e2e/centres.test.mjs \
-	  tests/e2e/outreach.test.mjs
+	  tests/e2e/outreach.test.mjs \
+	  tests/e2e/phone.test.mjs \
+	  tests/e2e/audit.test.mjs
 
 bench: build
 	./bench/run.sh

@@ -17,7 +17,7 @@
     " FROM stays t JOIN persons p ON p.id = t.person_id"                                           \
     " WHERE t.site_id = :site AND t.checked_out_at IS NULL"                                        \
     " AND (:q IS NULL OR p.search_key LIKE :q_like ESCAPE '\\' OR p.reg_no = :q_upper"             \
-    "  OR t.bed = :q"                                                                              \
+    " OR (t.bed IS NOT NULL AND substr(upper(t.bed), 1, length(:q_upper)) = :q_upper)"            \
     "  OR (:s1 IS NOT NULL AND EXISTS (SELECT 1 FROM person_tokens x"                              \
     "   WHERE x.person_id = p.id AND x.token = :s1) AND (:s2 IS NULL OR EXISTS"                    \
     "   (SELECT 1 FROM person_tokens x WHERE x.person_id = p.id AND x.token = :s2))))"             \

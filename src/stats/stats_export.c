@@ -79,6 +79,12 @@ herr *stats_write_json(const stats_set *set, char **out, size_t *len) {
                           "title_bs", in->title_bs, "unit", in->unit, "article",
                           in->article ? json_string(in->article) : json_null(), "cells", cells));
         }
+        /* Most of a complete cube is zeros (every citizenship by sex, age and site): a
+         * published zero is left out, and the file says so ("omitted": "zero"), so that
+         * a month's file is the figures, not megabytes of zeros. */
+        if (c->state == CELL_VALUE && c->value == 0 && !strcmp(c->obs, "A") &&
+            !strcmp(c->conf, "F"))
+            continue;
         json_t *value = c->state != CELL_VALUE ? json_null()
                         : in->measure == MEASURE_MEAN
                             ? json_real((double)(long long)(c->value * 10 + 0.5) / 10)
@@ -92,9 +98,10 @@ herr *stats_write_json(const stats_set *set, char **out, size_t *len) {
     }
     char freq[2] = {set->period.freq, 0};
     json_t *root =
-        json_pack("{s:s,s:s,s:s,s:s,s:o}", "dataflow", cat->dataflow, "ref_area", set->ref_area,
-                  "period", set->period.text, "freq", freq, "indicators", inds);
-    char *text = json_dumps(root, JSON_INDENT(1) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(12));
+        json_pack("{s:s,s:s,s:s,s:s,s:s,s:o}", "dataflow", cat->dataflow, "ref_area", set->ref_area,
+                  "period", set->period.text, "freq", freq, "omitted", "zero", "indicators", inds);
+    /* Compact: indenting every cell's seven members tripled the file. */
+    char *text = json_dumps(root, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(12));
     json_decref(root);
     if (!text) return err_new(ERR_INTERNAL, NULL, "cannot serialise the export");
     *out = mem_strdup(text);

@@ -83,7 +83,9 @@ test('errors_are_shown_at_their_field', async () => {
   const given = page.getByLabel('Given name');
   assert.equal(await given.getAttribute('aria-invalid'), 'true');
   assert.match(await page.locator('[data-field="given_name"] .field-error').innerText(), /Enter the given name/);
-  assert.equal(await page.evaluate(() => document.activeElement.name), 'given_name');
+  // Several problems: the error summary at the top takes the focus, its first line the given name.
+  assert.equal(await page.evaluate(() => document.activeElement.classList.contains('error-summary')), true);
+  assert.equal(await page.locator('.error-summary li').first().innerText(), 'Enter the given name.');
   await given.fill('Test');
   await page.getByLabel('Family name').fill('Person');
   await page.getByLabel('Female', { exact: true }).check();

@@ -46,7 +46,7 @@ test('screening_referral_and_case_by_a_protection_officer', async () => {
   await page.locator('#person-referrals tbody tr').first().waitFor();
   await page.locator('#person-referrals button[data-to="sent"]').click();
   await page.locator('#person-referrals button[data-to="accepted"]').waitFor();
-  assert.match(await page.locator('#person-referrals').innerText(), /sent/);
+  assert.match(await page.locator('#person-referrals').innerText(), /Sent/);
 
   // Open a case; the case page has the plan and the notes.
   await page.locator('#case-guardian').fill('Centre for social work, Bihać');

@@ -51,6 +51,7 @@ const ROUTES = [
   { re: /^\/returns$/, page: 'returns', perm: 'returns.read' },
   { re: /^\/returns\/cases\/([^/]+)$/, page: 'return-case', perm: 'returns.read' },
   { re: /^\/returns\/persons\/([^/]+)$/, page: 'return-person', perm: 'returns.read' },
+  { re: /^\/audit$/, page: 'audit', perm: 'audit.read' },
 ];
 
 // The menu. Each entry belongs to a group (the work it serves); later modules add
@@ -81,6 +82,7 @@ const NAV = [
   { href: '/interp', key: 'nav.interp', perm: 'interp.read', group: 'interp' },
   { href: '/interp/mine', key: 'nav.interp_mine', perm: 'interp.own', group: 'interp' },
   { href: '/returns', key: 'nav.returns', perm: 'returns.read', group: 'returns' },
+  { href: '/audit', key: 'nav.audit', perm: 'audit.read', group: 'admin' },
 ];
 
 const state = { me: null, sites: null, expired: false, returnTo: null, rendered: 0, shown: false, offline: false };
@@ -188,10 +190,23 @@ function renderFrame(currentPath) {
     parts.push(h('span', { class: 'who' },
       h('span', { class: 'who-name' }, state.me.display_name || state.me.username),
       (state.me.display_name || '') === t(`role.${state.me.role}`) ? null : h('span', { class: 'who-role' }, t(`role.${state.me.role}`))));
-    parts.push(h('a', { href: '/account/password', class: 'btn-link', id: 'account-password' }, t('account.link')));
+    // On a phone the short label keeps the header on one line.
+    parts.push(h('a', { href: '/account/password', class: 'btn-link', id: 'account-password' },
+      h('span', { class: 'label-long' }, t('account.link')), h('span', { class: 'label-short' }, t('account.link_short'))));
     parts.push(h('button', { type: 'button', class: 'btn-link', id: 'logout', onclick: () => app.logout() }, t('app.logout')));
   }
   tools.replaceChildren(...parts);
+  // On a phone the menu folds behind a button, so the page starts near the top; each
+  // page change folds it again.
+  // (An index.html kept from before the button, by the outreach service worker, has none.)
+  const toggle = document.getElementById('nav-toggle');
+  const topbar = document.getElementById('topbar');
+  if (!toggle || !topbar) return;
+  topbar.classList.remove('nav-open');
+  toggle.setAttribute('aria-expanded', 'false');
+  toggle.textContent = t('app.menu');
+  toggle.hidden = !items.length;
+  toggle.onclick = () => toggle.setAttribute('aria-expanded', String(topbar.classList.toggle('nav-open')));
 }
 
 async function changeLocale(code) {

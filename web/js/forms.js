@@ -45,6 +45,7 @@ export function clearErrors(form) {
   for (const el of form.querySelectorAll('[aria-invalid]')) el.removeAttribute('aria-invalid');
   const box = form.querySelector('.form-error');
   if (box) { box.hidden = true; box.textContent = ''; }
+  form.querySelector('.error-summary')?.remove();
 }
 
 // Shows an API error next to the field it names (focusing that field), or in the
@@ -87,4 +88,72 @@ export async function busy(button, fn) {
   button.disabled = true;
   button.setAttribute('aria-busy', 'true');
   try { return await fn(); } finally { button.disabled = false; button.removeAttribute('aria-busy'); }
+}
+
+// Shows every problem of a form at once: each at its field (as showError does) and,
+// with more than one or in a long form, an error summary at the top of the form whose
+// links move to the fields. errors: [{field, code, key, params}] (a thrown error with
+// .errors, or one API error). Focuses the summary, or the only field. Returns the
+// messages shown.
+export function showErrors(form, errors, context, { summary = true } = {}) {
+  const list = Array.isArray(errors) ? errors : (errors.errors || [errors]);
+  clearSummary(form);
+  if (!list.length) return [];
+  const shown = [];
+  const links = [];
+  for (const err of list) {
+    const msg = errorMessage(err, context);
+    shown.push(msg);
+    const wrap = err.field ? form.querySelector(`[data-field="${CSS.escape(err.field)}"]`) : null;
+    const input = wrap && (wrap.querySelector('input:not([type=hidden]), select, textarea'));
+    if (!wrap || !input) {
+      showError(form, err, context);
+      continue;
+    }
+    const errEl = wrap.querySelector(':scope > .field-error') || wrap.querySelector('.field-error');
+    errEl.textContent = msg;
+    errEl.hidden = false;
+    input.setAttribute('aria-invalid', 'true');
+    if (!input.getAttribute('aria-describedby')?.includes(errEl.id)) {
+      input.setAttribute('aria-describedby', `${input.getAttribute('aria-describedby') || ''} ${errEl.id}`.trim());
+    }
+    if (!input.id) input.id = newId('in');
+    links.push(h('li', { dataset: { for: err.field } }, h('a', { href: `#${input.id}`, onclick: (e) => {
+      e.preventDefault();
+      input.focus();
+      input.scrollIntoView({ block: 'center' });
+    } }, msg)));
+  }
+  if (summary && links.length > 1) {
+    const box = h('div', { class: 'error-summary', role: 'alert', tabindex: '-1', 'aria-labelledby': 'error-summary-h' },
+      h('h2', { id: 'error-summary-h' }, t('forms.summary_title', { n: links.length })), h('ul', {}, links));
+    form.prepend(box);
+    box.focus();
+  } else if (links.length) {
+    form.querySelector(`#${CSS.escape(links[0].querySelector('a').getAttribute('href').slice(1))}`)?.focus();
+  }
+  return shown;
+}
+
+function clearSummary(form) {
+  form.querySelector('.error-summary')?.remove();
+}
+
+// A field's error goes away when the field is changed (it is checked again at the
+// next submit), and its line leaves the summary; the summary goes with its last line.
+export function clearErrorsOnEdit(form) {
+  const clear = (e) => {
+    const wrap = e.target.closest('[data-field]');
+    if (!wrap || !form.contains(wrap)) return;
+    const errEl = wrap.querySelector(':scope > .field-error') || wrap.querySelector('.field-error');
+    if (errEl && !errEl.hidden) { errEl.hidden = true; errEl.textContent = ''; }
+    for (const el of wrap.querySelectorAll('[aria-invalid]')) el.removeAttribute('aria-invalid');
+    const summary = form.querySelector('.error-summary');
+    if (summary) {
+      summary.querySelector(`li[data-for="${CSS.escape(wrap.dataset.field)}"]`)?.remove();
+      if (!summary.querySelector('li')) summary.remove();
+    }
+  };
+  form.addEventListener('input', clear);
+  form.addEventListener('change', clear);
 }

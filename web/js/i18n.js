@@ -29,7 +29,7 @@ function workingIntl(candidates) {
 }
 
 // Module message bundles (web/i18n/<bundle>/<locale>.json), loaded with the core file.
-export const BUNDLES = ['http', 'centres', 'outreach', 'screening', 'phrasebook', 'auth', 'interp', 'returns', 'desk'];
+export const BUNDLES = ['http', 'centres', 'outreach', 'screening', 'phrasebook', 'auth', 'interp', 'returns', 'desk', 'review'];
 
 let current = { ...LOCALES[0], intl: 'en-GB' };
 let messages = {};

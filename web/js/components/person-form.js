@@ -24,10 +24,11 @@ export function parseDate(text) {
   return `${y}-${String(mo).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
 }
 
-function invalid(fieldName) {
+function invalid(fieldName, key) {
   const e = new Error(fieldName);
   e.field = fieldName;
   e.code = 'invalid';
+  if (key) e.key = key;
   return e;
 }
 
@@ -89,10 +90,12 @@ export async function personForm(person = null) {
       if (!d) throw invalid('birth_date');
       return { birth_date: d, birth_date_precision: 'exact' };
     }
-    if (!/^\d+$/.test(v)) throw invalid('birth_date');
+    // Year only and estimated age ask for what their field takes, not a day.month.year.
+    const key = p === 'year' ? 'birth_year' : 'birth_age';
+    if (!/^\d+$/.test(v)) throw invalid('birth_date', key);
     const n = Number(v);
     const y = p === 'year' ? n : year - n;
-    if (y < 1900 || y > year) throw invalid('birth_date');
+    if (y < 1900 || y > year) throw invalid('birth_date', key);
     return { birth_date: `${y}-01-01`, birth_date_precision: p };
   }
 
@@ -159,14 +162,22 @@ export async function personForm(person = null) {
       return { given_name: given.value.trim(), family_name: family.value.trim(), ...b,
         citizenship: citizenship.value || undefined };
     },
-    // The complete, checked person; throws {field} at the first problem.
+    // The complete, checked person; throws {field} of the first problem, with
+    // .errors listing every problem found (forms.js showErrors shows them all).
     read() {
-      if (!given.value.trim()) throw invalid('given_name');
-      if (!family.value.trim()) throw invalid('family_name');
+      const errors = [];
+      if (!given.value.trim()) errors.push(invalid('given_name'));
+      if (!family.value.trim()) errors.push(invalid('family_name'));
       const sex = sexes.find((r) => r.checked);
-      if (!sex) throw invalid('sex');
-      const b = readBirth();
-      if (!citizenship.value) throw invalid('citizenship');
+      if (!sex) errors.push(invalid('sex'));
+      let b = {};
+      try { b = readBirth(); } catch (e) { errors.push(e); }
+      if (!citizenship.value) errors.push(invalid('citizenship'));
+      if (errors.length) {
+        const first = errors[0];
+        first.errors = errors;
+        throw first;
+      }
       return {
         given_name: given.value.trim(), family_name: family.value.trim(),
         native_name: native.value.trim() || null, sex: sex.value, ...b,

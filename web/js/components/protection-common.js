@@ -27,6 +27,14 @@ export function serviceLabel(code) {
   return label(questionnaire?.service_types.find((s) => s.code === code)) || code;
 }
 
+// A provider as offered in a list: its name, and its service type when the name does
+// not already say it ("Child protection", not "Child protection (Child protection)").
+export function providerLabel(p) {
+  const service = serviceLabel(p.service_type);
+  const fold = (x) => String(x || '').toLowerCase();
+  return !service || fold(p.name).includes(fold(service)) ? p.name : `${p.name} (${service})`;
+}
+
 // Risk categories as chips, or "no risk found".
 export function riskChips(risks, id) {
   if (!risks || !risks.length) return h('p', { id, class: 'muted' }, t('protection.no_risks'));

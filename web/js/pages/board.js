@@ -48,16 +48,17 @@ export default async function render({ root, params, query, app }) {
         onclick: () => { st.order = sorted && st.order === 'asc' ? 'desc' : 'asc'; st.sort = c.sort; st.page = 0; load(); } },
       t(c.label), h('span', { class: 'arrow', 'aria-hidden': 'true' }, sorted ? (st.order === 'asc' ? '▲' : '▼') : '')) : t(c.label);
       return h('th', { scope: 'col', class: c.num ? 'num' : null, 'aria-sort': ariaSort }, content);
-    }), canOut ? h('th', { scope: 'col' }, h('span', { class: 'visually-hidden' }, t('common.actions'))) : null));
+    }), canOut ? h('th', { scope: 'col', class: 'sticky-end' }, h('span', { class: 'visually-hidden' }, t('common.actions'))) : null));
   }
 
   function row(item) {
     const p = item.person;
-    const out = canOut ? h('td', {}, h('button', { type: 'button', class: 'btn-danger btn-small',
+    const out = canOut ? h('td', { class: 'sticky-end' }, h('button', { type: 'button', class: 'btn-danger btn-small',
       'aria-label': t('board.checkout_person', { name: personName(p) }),
       onclick: async () => { if (await checkOutDialog(item, p)) { await refreshSite(); await load(); } } }, t('board.checkout'))) : null;
     return h('tr', { dataset: { person: p.id } },
       h('td', {}, h('a', { href: `/persons/${encodeURIComponent(p.id)}` }, bdi(personName(p))),
+        p.protection_needs ? [' ', h('span', { class: 'badge badge-off protection-badge' }, t('desk.protection_badge'))] : null,
         p.native_name ? [h('br'), h('bdi', { dir: 'auto', class: 'native' }, p.native_name)] : null),
       h('td', { class: 'reg-no' }, p.reg_no), h('td', {}, t(`sex.${p.sex}`)), h('td', {}, fmtBirth(p)),
       h('td', {}, codeName('countries', p.citizenship)), h('td', {}, item.bed || '—'),

@@ -4,7 +4,7 @@
 import { h, bdi, personName, announce } from '../dom.js';
 import { get, post, patch, ApiError } from '../api.js';
 import { t, fmtBirthFull, fmtDate, fmtDateTime, codeName, daysBetween, tn } from '../i18n.js';
-import { field, select, showError, clearErrors, busy } from '../forms.js';
+import { field, select, showError, showErrors, clearErrorsOnEdit, clearErrors, busy } from '../forms.js';
 import { personForm } from '../components/person-form.js';
 import { checkOutDialog } from '../components/checkout.js';
 import { duplicateSections } from '../components/duplicates.js';
@@ -36,7 +36,8 @@ export default async function render({ root, params, app }) {
   const url = `/api/v1/persons/${encodeURIComponent(id)}`;
   let person = await get(url);
   const sites = await app.sites();
-  const siteName = (sid, fallback) => sites.find((s) => s.id === sid)?.name || fallback || '—';
+  // A site this user is not given is "another site", not a blank.
+  const siteName = (sid, fallback) => sites.find((s) => s.id === sid)?.name || fallback || (sid ? t('desk.another_site') : '—');
   const boardLink = (sid, name) => (app.can('stay.read') && sites.some((s) => s.id === sid)
     ? h('a', { href: `/sites/${encodeURIComponent(sid)}` }, name) : name);
 
@@ -73,11 +74,12 @@ export default async function render({ root, params, app }) {
     const save = h('button', { type: 'submit', class: 'btn-primary' }, t('common.save'));
     const cancel = h('button', { type: 'button', class: 'btn', onclick: () => { showIdentity(); identity.querySelector('#edit-person')?.focus(); } }, t('common.cancel'));
     const form = h('form', { novalidate: true, id: 'edit-form' }, pf.el, h('div', { class: 'actions' }, save, cancel));
+    clearErrorsOnEdit(form);
     form.addEventListener('submit', async (e) => {
       e.preventDefault();
       clearErrors(form);
       let next;
-      try { next = pf.read(); } catch (err) { showError(form, err, 'register'); return; }
+      try { next = pf.read(); } catch (err) { showErrors(form, err, 'register'); return; }
       const changes = {};
       for (const [k, v] of Object.entries(next)) {
         if (JSON.stringify(v ?? null) !== JSON.stringify(person[k] ?? null)) changes[k] = v;

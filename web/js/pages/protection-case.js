@@ -5,6 +5,7 @@ import { get, post, patch } from '../api.js';
 import { t, fmtDate, fmtDateTime } from '../i18n.js';
 import { field, select, showError, clearErrors, busy } from '../forms.js';
 import { loadQuestionnaire, facts, CLOSE_REASONS, BIA_OUTCOMES } from '../components/protection-common.js';
+import { auditPanel } from '../components/audit-panel.js';
 
 // A small form with the fields given; onSubmit(values) posts; errors land at fields.
 function miniForm(id, fields, submitLabel, onSubmit) {
@@ -31,6 +32,25 @@ export default async function render({ root, params, app }) {
   const siteName = (sid) => sites.find((s) => s.id === sid)?.name || '—';
   const today = new Date().toISOString().slice(0, 10);
   const writer = app.can('protection.write');
+  // Names, not logins: the officers of the case's site by their display name.
+  const names = new Map();
+  if (app.can('protection.details')) {
+    try {
+      for (const w of (await get(`/api/v1/protection/workers?site=${encodeURIComponent(c.site_id)}`)).items) {
+        if (w.display_name) names.set(w.username, w.display_name);
+      }
+    } catch { /* the logins are shown instead */ }
+  }
+  const who = (login) => names.get(login) || login;
+  // A best-interests assessment is for children: not offered on an adult's case (18 or
+  // over today by the birth date; a case without a birth date keeps it).
+  const adult = (() => {
+    if (!person.birth_date) return false;
+    const [y, m, d] = person.birth_date.split('-').map(Number);
+    const now = new Date();
+    const age = now.getUTCFullYear() - y - ((now.getUTCMonth() + 1 < m || (now.getUTCMonth() + 1 === m && now.getUTCDate() < d)) ? 1 : 0);
+    return age >= 18;
+  })();
   app.setTitle(t('protection.case_title', { name: personName(person) }));
   const body = h('div');
 
@@ -45,7 +65,7 @@ export default async function render({ root, params, app }) {
       h('td', {}, h('bdi', { dir: 'auto' }, a.description)),
       h('td', { class: a.status === 'open' && a.due_date < today ? 'overdue' : null }, fmtDate(a.due_date),
         a.status === 'open' && a.due_date < today ? ` · ${t('protection.overdue')}` : ''),
-      h('td', {}, t(`protection.action_status.${a.status}`), a.done_by ? ` (${a.done_by})` : ''),
+      h('td', {}, t(`protection.action_status.${a.status}`), a.done_by ? ` (${who(a.done_by)})` : ''),
       h('td', { class: 'row-actions' }, writer && c.state === 'open' && a.status === 'open' ? h('button', {
         type: 'button', class: 'btn btn-small',
         onclick: async (e) => {
@@ -77,7 +97,7 @@ export default async function render({ root, params, app }) {
     const next = h('input', { type: 'date', id: 'note-next' });
     return h('section', { class: 'card', 'aria-labelledby': 'notes-h' }, h('h2', { id: 'notes-h', tabindex: '-1' }, t('protection.notes')),
       c.notes.length ? h('ol', { class: 'timeline', id: 'case-notes' }, c.notes.map((n) => h('li', {},
-        h('strong', {}, fmtDateTime(n.written_at)), ` · ${t(`protection.note_kind.${n.kind}`)} · ${n.written_by}`, h('br'),
+        h('strong', {}, fmtDateTime(n.written_at)), ` · ${t(`protection.note_kind.${n.kind}`)} · ${who(n.written_by)}`, h('br'),
         h('bdi', { dir: 'auto', class: 'note-text' }, n.text),
         n.next_follow_up ? [h('br'), t('protection.next_follow_up'), ': ', fmtDate(n.next_follow_up)] : null)))
         : h('p', { class: 'muted' }, t('protection.no_notes')),
@@ -95,13 +115,14 @@ export default async function render({ root, params, app }) {
   }
 
   function biaSection() {
+    if (adult && !c.best_interests.length) return null;
     const outcome = select(BIA_OUTCOMES.map((o) => ({ value: o, label: t(`protection.bia.${o}`) })), 'family_tracing', { id: 'bia-outcome' });
     const summary = h('textarea', { rows: 2, id: 'bia-summary' });
     return h('section', { class: 'card', 'aria-labelledby': 'bia-h' }, h('h2', { id: 'bia-h', tabindex: '-1' }, t('protection.best_interests')),
       c.best_interests.length ? h('ul', { id: 'case-bia' }, c.best_interests.map((b) => h('li', {},
-        h('strong', {}, t(`protection.bia.${b.outcome}`)), ` · ${fmtDateTime(b.assessed_at)} · ${b.assessed_by}`, h('br'),
+        h('strong', {}, t(`protection.bia.${b.outcome}`)), ` · ${fmtDateTime(b.assessed_at)} · ${who(b.assessed_by)}`, h('br'),
         h('bdi', { dir: 'auto' }, b.summary)))) : h('p', { class: 'muted' }, t('protection.no_bia')),
-      writer && c.state === 'open' ? miniForm('bia-form', [
+      writer && c.state === 'open' && !adult ? miniForm('bia-form', [
         { label: t('protection.bia_outcome'), input: outcome, name: 'outcome' },
         { label: t('protection.summary'), input: summary, name: 'summary' },
       ], t('protection.add_bia'), async () => {
@@ -162,7 +183,7 @@ export default async function render({ root, params, app }) {
       [t('protection.site'), siteName(c.site_id)],
       [t('protection.worker'), c.worker_name],
       [t('protection.risk_level'), t(`protection.level.${c.risk_level}`)],
-      [t('protection.opened'), `${fmtDateTime(c.opened_at)} · ${c.opened_by}`],
+      [t('protection.opened'), `${fmtDateTime(c.opened_at)} · ${who(c.opened_by)}`],
       [t('protection.next_follow_up'), c.next_follow_up ? fmtDate(c.next_follow_up) : null],
       [t('protection.guardian'), c.guardian ? h('bdi', { dir: 'auto' }, c.guardian) : null],
       [t('protection.summary'), c.summary ? h('bdi', { dir: 'auto' }, c.summary) : null],
@@ -175,5 +196,6 @@ export default async function render({ root, params, app }) {
 
   await show();
   root.append(h('div', { class: 'page-head' }, h('h1', {}, t('protection.case_heading'), ': ', bdi(personName(person)))),
-    h('p', { class: 'notice' }, t('protection.audited_notice')), body);
+    h('p', { class: 'notice' }, t('protection.audited_notice')), body,
+    auditPanel(app, [{ entity: 'protection_case', id }]));
 }

@@ -6,8 +6,9 @@ import { get, post, withQuery, ApiError } from '../api.js';
 import { t, fmtDateTime, fmtDate } from '../i18n.js';
 import { field, fieldset, select, showError, clearErrors, busy } from '../forms.js';
 import {
-  loadQuestionnaire, label, riskChips, stateBadge, serviceLabel, REFERRAL_NEXT,
+  loadQuestionnaire, label, riskChips, stateBadge, providerLabel, REFERRAL_NEXT,
 } from '../components/protection-common.js';
+import { auditPanel } from '../components/audit-panel.js';
 
 // One input per question, by its type; read() gives the answers object.
 function questionInputs(q) {
@@ -71,7 +72,12 @@ function breakGlass(root, app, person, base) {
   app.setTitle(t('protection.glass_title'));
   root.append(h('h1', {}, t('protection.glass_title'), ': ', bdi(personName(person))),
     h('p', { class: 'notice notice-warn' }, t('protection.glass_notice')),
-    h('section', { class: 'card' }, form));
+    h('section', { class: 'card' }, form), auditPanel(app, fileRecords(person.id)));
+}
+
+// What the server audits when a person's protection file is read.
+function fileRecords(personId) {
+  return ['protection_file', 'protection_screenings', 'protection_consents'].map((entity) => ({ entity, id: personId }));
 }
 
 export default async function render({ root, params, app }) {
@@ -151,7 +157,7 @@ export default async function render({ root, params, app }) {
 
   function showConsents() {
     const kind = select(['registration', 'referral', 'data_sharing'].map((k) => ({ value: k, label: t(`protection.consent.${k}`) })), 'referral', { id: 'consent-kind' });
-    const provider = select(providers.map((p) => ({ value: p.id, label: `${p.name} (${serviceLabel(p.service_type)})` })), providers[0]?.id, { id: 'consent-provider' });
+    const provider = select(providers.map((p) => ({ value: p.id, label: providerLabel(p) })), providers[0]?.id, { id: 'consent-provider' });
     const method = select(['verbal', 'written'].map((m) => ({ value: m, label: t(`protection.method.${m}`) })), 'verbal', { id: 'consent-method' });
     const given = select([{ value: 'yes', label: t('protection.consent_given') }, { value: 'no', label: t('protection.consent_withdrawn') }], 'yes', { id: 'consent-given' });
     const go = h('button', { type: 'submit', class: 'btn', id: 'consent-submit' }, t('protection.record_consent'));
@@ -192,23 +198,28 @@ export default async function render({ root, params, app }) {
         } catch (err) { announce(err.message); }
       },
     }, t(`protection.to.${to}`)));
-    return h('tr', { dataset: { referral: r.id } }, h('td', {}, r.provider_name, h('br'), h('span', { class: 'muted' }, serviceLabel(r.service_type))),
+    return h('tr', { dataset: { referral: r.id } }, h('td', {}, providerLabel({ name: r.provider_name, service_type: r.service_type })),
       h('td', {}, stateBadge(r.state, r.overdue)), h('td', {}, fmtDate(r.created_at.slice(0, 10))),
       h('td', {}, r.reason ? h('bdi', { dir: 'auto' }, r.reason) : '—'), h('td', { class: 'row-actions' }, next));
   }
 
   function showReferrals() {
-    const provider = select(providers.map((p) => ({ value: p.id, label: `${p.name} (${serviceLabel(p.service_type)})` })), providers[0]?.id, { id: 'referral-provider' });
+    const provider = select(providers.map((p) => ({ value: p.id, label: providerLabel(p) })), providers[0]?.id, { id: 'referral-provider' });
     const urgency = select(['normal', 'urgent'].map((u) => ({ value: u, label: t(`protection.urgency.${u}`) })), 'normal', { id: 'referral-urgency' });
     const site = select(sites.map((s) => ({ value: s.id, label: s.name })), here, { id: 'referral-site' });
     const reason = h('textarea', { rows: 2, id: 'referral-reason' });
+    // Reached the provider now (a call, the office next door): made and sent in one step.
+    const sendNow = h('input', { type: 'checkbox', id: 'referral-send-now', name: 'send_now' });
     const go = h('button', { type: 'submit', class: 'btn-primary', id: 'referral-submit' }, t('protection.refer'));
+    sendNow.addEventListener('change', () => { go.textContent = t(sendNow.checked ? 'protection.refer_and_send' : 'protection.refer'); });
     const form = h('form', { novalidate: true, id: 'referral-form' },
       h('div', { class: 'field', dataset: { field: 'consent' } }, h('p', { class: 'field-error', hidden: true })),
       h('div', { class: 'form-row' }, field({ label: t('protection.provider'), input: provider, name: 'provider_id' }),
         field({ label: t('protection.urgency_label'), input: urgency, name: 'urgency' }),
         field({ label: t('protection.site'), input: site, name: 'site_id' })),
-      field({ label: t('protection.reason'), input: reason, name: 'reason', hint: t('protection.sealed_hint') }), go);
+      field({ label: t('protection.reason'), input: reason, name: 'reason', hint: t('protection.sealed_hint') }),
+      h('div', { class: 'field', dataset: { field: 'send_now' } }, h('label', { class: 'choice' }, sendNow, t('protection.send_now')),
+        h('p', { class: 'hint' }, t('protection.send_now_hint'))), go);
     form.addEventListener('submit', async (e) => {
       e.preventDefault();
       clearErrors(form);
@@ -216,8 +227,18 @@ export default async function render({ root, params, app }) {
         try {
           const body = { person_id: id, provider_id: provider.value, urgency: urgency.value, site_id: site.value };
           if (reason.value.trim()) body.reason = reason.value.trim();
-          await post('/api/v1/protection/referrals', body);
-          announce(t('protection.referral_saved'));
+          const made = await post('/api/v1/protection/referrals', body);
+          if (sendNow.checked) {
+            try {
+              await post(`/api/v1/protection/referrals/${encodeURIComponent(made.id)}/transitions`, { to: 'sent' });
+            } catch {
+              // Made but not marked sent: say so; the draft's "Mark sent" is still there.
+              await reload();
+              announce(t('protection.referral_not_sent'));
+              return;
+            }
+          }
+          announce(t(sendNow.checked ? 'protection.referral_sent' : 'protection.referral_saved'));
           await reload();
         } catch (err) { showError(form, err, 'protection'); }
       });
@@ -277,5 +298,6 @@ export default async function render({ root, params, app }) {
     h('a', { href: `/persons/${encodeURIComponent(id)}` }, t('protection.back_to_person'))),
   h('p', { class: 'notice' }, t('protection.audited_notice')),
   h('div', { class: 'grid grid-2' }, h('div', { class: 'stack' }, risksBox, writer ? screenBox : null),
-    h('div', { class: 'stack' }, referralBox, consentBox, caseBox)));
+    h('div', { class: 'stack' }, referralBox, consentBox, caseBox)),
+  auditPanel(app, fileRecords(id)));
 }

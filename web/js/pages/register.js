@@ -1,11 +1,12 @@
 // The registration desk: one keyboard-only form, candidates beside it, register and
 // check in in one step.
 import { h, bdi, personName, debounce, announce } from '../dom.js';
-import { get, post } from '../api.js';
-import { t } from '../i18n.js';
-import { field, showError, clearErrors, busy, select } from '../forms.js';
+import { get, post, ApiError } from '../api.js';
+import { t, fmtDateTime } from '../i18n.js';
+import { field, showError, showErrors, clearErrorsOnEdit, clearErrors, busy, select } from '../forms.js';
 import { personForm } from '../components/person-form.js';
 import { candidatesPanel } from '../components/candidates.js';
+import { checkOutDialog } from '../components/checkout.js';
 
 const SITE_KEY = 'haven.desk.site';
 
@@ -46,6 +47,7 @@ export default async function render({ root, app }) {
     h('div', { class: 'actions' }, submit, h('button', { type: 'reset', class: 'btn' }, t('register.clear'))));
   labelSubmit();
   if (!canStay) checkIn.checked = false;
+  clearErrorsOnEdit(form);
 
   const refresh = debounce(() => panel.update(pf.partial(), siteSel.value), 250);
   form.addEventListener('input', (e) => { if (e.target !== panel.confirm) refresh(); });
@@ -68,7 +70,7 @@ export default async function render({ root, app }) {
     try {
       person = pf.read();
     } catch (err) {
-      showError(form, err, 'register');
+      showErrors(form, err, 'register');
       return;
     }
     await busy(submit, async () => {
@@ -102,8 +104,36 @@ export default async function render({ root, app }) {
       const person = await get(`/api/v1/persons/${encodeURIComponent(c.id)}`);
       showResult({ id: c.id, reg_no: person.reg_no, person, stay }, 'register.returned');
     } catch (err) {
+      if (err instanceof ApiError && err.status === 409 && await showAlreadyIn(c.id)) return;
       showError(form, err, 'checkin');
     }
+  }
+
+  // The person already has an open stay: say where (site, bed, since when) and offer
+  // what makes sense: here already, their profile; elsewhere, a transfer here (check
+  // out there as "transferred", then check in here) when the user sees that site.
+  async function showAlreadyIn(personId) {
+    const person = await get(`/api/v1/persons/${encodeURIComponent(personId)}`);
+    const stay = person.current_stay;
+    if (!stay) return false;
+    const known = sites.find((s) => s.id === stay.site_id);
+    const where = known ? known.name : t('desk.another_site');
+    const here = stay.site_id === siteSel.value;
+    const text = t(stay.bed ? 'desk.already_in_bed' : 'desk.already_in', {
+      name: personName(person), site: where, bed: stay.bed || '', since: fmtDateTime(stay.checked_in_at) });
+    const profile = h('a', { class: 'btn', href: `/persons/${encodeURIComponent(personId)}`, id: 'already-profile' }, t('register.open_profile'));
+    const transfer = !here && known && app.can('stay.write') ? h('button', {
+      type: 'button', class: 'btn-primary', id: 'already-transfer',
+      onclick: async () => {
+        const out = await checkOutDialog({ ...stay, suggested_reason: 'transferred' }, person);
+        if (out) await checkInExisting({ id: personId });
+      },
+    }, t('desk.transfer_here', { site: siteSel.selectedOptions[0]?.textContent || '' })) : null;
+    result.replaceChildren(h('div', { class: 'notice notice-warn', role: 'alert', id: 'already-in' },
+      h('p', {}, text, ' ', t(here ? 'desk.already_here' : 'desk.already_elsewhere')),
+      h('div', { class: 'actions' }, transfer, profile)));
+    (transfer || profile).focus();
+    return true;
   }
 
   function showResult(r, titleKey = 'register.done') {
@@ -112,7 +142,9 @@ export default async function render({ root, app }) {
     result.replaceChildren(h('div', { class: 'success-box', role: 'status' },
       h('h2', {}, t(titleKey)),
       h('p', {}, bdi(personName(r.person)), ' — ', h('span', { class: 'big-reg', id: 'new-reg-no' }, r.reg_no)),
-      r.stay ? h('p', {}, t('register.checked_in_at', { site: site ? site.name : '', bed: r.stay.bed || t('board.no_bed') })) : null,
+      r.stay ? h('p', { id: 'checked-in-where' }, r.stay.bed
+        ? t('register.checked_in_at', { site: site ? site.name : '', bed: r.stay.bed })
+        : t('desk.checked_in_no_bed', { site: site ? site.name : '' })) : null,
       h('div', { class: 'actions' },
         h('a', { class: 'btn-primary', href: `/persons/${encodeURIComponent(r.id)}`, id: 'open-new' }, t('register.open_profile')), next)));
     announce(t('register.done_announce', { reg: r.reg_no }));

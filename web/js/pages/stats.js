@@ -99,12 +99,15 @@ export default async function render({ root, app, query }) {
         h('th', { scope: 'row' }, h('span', { class: 'reg-no' }, ind.code), ' ', title(byCode.get(ind.code))),
         h('td', {}, t(`stats.source_${ind.source}`)),
         h('td', { class: 'num total' }, num(total?.value)),
-        h('td', { class: 'num published' }, total ? (total.conf_status === 'F' ? num(total.published) : t('stats.confidential')) : '—'),
+        h('td', { class: 'num published' }, total ? (total.conf_status === 'F' ? num(total.published) : t('stats.confidential')) : '—',
+          byCode.get(ind.code)?.disclosure === 'round5' ? h('span', { class: 'rounded-mark' }, ' ', t('stats.rounded_mark')) : null),
         h('td', { class: 'num' }, fmtNumber(ind.cells.length)),
         h('td', { class: 'num' }, fmtNumber(hidden)));
     });
     figures.replaceChildren(head,
       h('p', { class: 'hint' }, t('stats.figures_hint', { threshold: fmtNumber(settings.disclosure_threshold) })),
+      h('p', { class: 'hint', id: 'stats-published-note' }, t('stats.published_note', {
+        threshold: fmtNumber(settings.disclosure_threshold), from: fmtNumber(124), to: fmtNumber(125), from2: fmtNumber(17), to2: fmtNumber(15) })),
       h('div', { class: 'table-wrap' }, h('table', { id: 'stats-table' },
         h('caption', { class: 'visually-hidden' }, t('stats.figures_title', { period: period() })),
         h('thead', {}, h('tr', {}, ['stats.indicator', 'stats.source', 'stats.total', 'stats.published', 'stats.cells', 'stats.hidden']
@@ -221,8 +224,11 @@ export default async function render({ root, app, query }) {
       h('thead', {}, h('tr', {}, columns.map((c) => h('th', { scope: 'col', class: c.num ? 'num' : null }, c.label)))),
       h('tbody', {}, r.rows.map((row) => h('tr', { dataset: { citizen: row.citizen } },
         columns.map((c, i) => (i === 0 ? h('th', { scope: 'row' }, c.cell(row)) : h('td', { class: 'num' }, c.cell(row)))))))));
-    // The chart leaves the total out: it would dwarf the citizenships.
-    const top = r.rows.filter((row) => row.citizen !== 'TOTAL').slice(0, 10);
+    // The chart leaves the total out (it would dwarf the citizenships) and shows the ten
+    // largest: by the largest value of any administration, then by code.
+    const largest = (row) => Math.max(0, ...Object.values(row.values).map((v) => v ?? 0));
+    const top = r.rows.filter((row) => row.citizen !== 'TOTAL')
+      .sort((a, b) => largest(b) - largest(a) || (a.citizen < b.citizen ? -1 : 1)).slice(0, 10);
     const box = h('div', { class: 'chart-box' });
     out.replaceChildren(box, dataTable(caption, columns, top), table);
     const palette = ['#1d4f91', '#b7791f', '#1e6b34', '#a4161a', '#5b3f8c', '#4a5360'];
