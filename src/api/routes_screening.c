@@ -11,10 +11,10 @@ static herr *reply_problems(api_response *res, herr *e, json_t *problems) {
     json_t *params = json_object();
     for (int i = 0; i < e->n_params; i++)
         json_object_set_new(params, e->params[i].name, json_string(e->params[i].value));
-    json_t *body = json_pack("{s:{s:s,s:s,s:s,s:s,s:o},s:O}", "error", "code",
-                             err_code_name(e->code), "message", e->message, "field", e->field,
-                             "key", e->key, "params", params, "problems",
-                             json_object_get(problems, "problems"));
+    json_t *body =
+        json_pack("{s:{s:s,s:s,s:s,s:s,s:o},s:O}", "error", "code", err_code_name(e->code),
+                  "message", e->message, "field", e->field, "key", e->key, "params", params,
+                  "problems", json_object_get(problems, "problems"));
     json_decref(problems);
     err_free(e);
     return api_reply(res, 400, body);

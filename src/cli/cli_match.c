@@ -97,35 +97,53 @@ static void csv_out(const char *s) {
     putchar('"');
 }
 
-int cli_cmd_match_dedup(int argc, char **argv) {
-    const char *db = NULL;
-    double threshold = -1;
-    bool explain = false;
-    int threads = 0;
-    static const struct option opts[] = {
-        {"db", required_argument, 0, 'd'}, {"threshold", required_argument, 0, 't'},
-        {"explain", no_argument, 0, 'e'},  {"threads", required_argument, 0, 'j'},
-        {"help", no_argument, 0, 'h'},     {0, 0, 0, 0}};
+/* The options dedup and screen share; extra names the file option of each (--db for
+ * dedup, --list for screen). Returns -1 to go on, else the exit status to return. */
+typedef struct {
+    const char *extra;
+    double threshold;
+    bool explain;
+    int threads;
+} match_options;
+
+static int parse_match_options(int argc, char **argv, const char *extra, const char *usage,
+                               match_options *o) {
+    *o = (match_options){.threshold = -1};
+    const struct option opts[] = {
+        {extra, required_argument, 0, 'x'}, {"threshold", required_argument, 0, 't'},
+        {"explain", no_argument, 0, 'e'},   {"threads", required_argument, 0, 'j'},
+        {"help", no_argument, 0, 'h'},      {0, 0, 0, 0}};
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         char *end = NULL;
-        if (c == 'd')
-            db = optarg;
+        if (c == 'x')
+            o->extra = optarg;
         else if (c == 'e')
-            explain = true;
+            o->explain = true;
         else if (c == 't') {
-            threshold = strtod(optarg, &end);
-            if (!*optarg || *end || threshold < 0 || threshold > 1)
-                return cli_usage(dedup_usage, 0);
+            o->threshold = strtod(optarg, &end);
+            if (!*optarg || *end || o->threshold < 0 || o->threshold > 1)
+                return cli_usage(usage, 0);
         } else if (c == 'j') {
             long long v = 0;
             herr *bad = cli_number(optarg, "threads", 1, 64, &v);
             if (bad) return cli_fail(bad);
-            threads = (int)v;
+            o->threads = (int)v;
         } else
-            return cli_usage(dedup_usage, c == 'h');
+            return cli_usage(usage, c == 'h');
     }
+    return -1;
+}
+
+int cli_cmd_match_dedup(int argc, char **argv) {
+    match_options mo;
+    int parsed = parse_match_options(argc, argv, "db", dedup_usage, &mo);
+    if (parsed >= 0) return parsed;
+    const char *db = mo.extra;
+    double threshold = mo.threshold;
+    bool explain = mo.explain;
+    int threads = mo.threads;
     if ((db && optind != argc) || (!db && optind != argc - 1)) return cli_usage(dedup_usage, 0);
     record_set set = {0};
     size_t bad = 0;
@@ -246,34 +264,13 @@ static const char screen_usage[] =
     "2 usage, unreadable input or a header without id, given_name, family_name.\n";
 
 int cli_cmd_match_screen(int argc, char **argv) {
-    const char *list_path = NULL;
-    double threshold = -1;
-    bool explain = false;
-    int threads = 0;
-    static const struct option opts[] = {
-        {"list", required_argument, 0, 'l'}, {"threshold", required_argument, 0, 't'},
-        {"explain", no_argument, 0, 'e'},    {"threads", required_argument, 0, 'j'},
-        {"help", no_argument, 0, 'h'},       {0, 0, 0, 0}};
-    int c;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-        char *end = NULL;
-        if (c == 'l')
-            list_path = optarg;
-        else if (c == 'e')
-            explain = true;
-        else if (c == 't') {
-            threshold = strtod(optarg, &end);
-            if (!*optarg || *end || threshold < 0 || threshold > 1)
-                return cli_usage(screen_usage, 0);
-        } else if (c == 'j') {
-            long long v = 0;
-            herr *bad = cli_number(optarg, "threads", 1, 64, &v);
-            if (bad) return cli_fail(bad);
-            threads = (int)v;
-        } else
-            return cli_usage(screen_usage, c == 'h');
-    }
+    match_options mo;
+    int parsed = parse_match_options(argc, argv, "list", screen_usage, &mo);
+    if (parsed >= 0) return parsed;
+    const char *list_path = mo.extra;
+    double threshold = mo.threshold;
+    bool explain = mo.explain;
+    int threads = mo.threads;
     if (!list_path || optind != argc - 1) return cli_usage(screen_usage, 0);
     if (!strcmp(list_path, "-") && !strcmp(argv[optind], "-")) return cli_usage(screen_usage, 0);
     record_set list = {0}, input = {0};
@@ -302,8 +299,8 @@ int cli_cmd_match_screen(int argc, char **argv) {
         if (explain) {
             match_candidate cand;
             char reasons[MATCH_MAX_REASONS * 100] = "";
-            if (!(e = match_screen_explain(ix, &input.recs[h->input], h->input,
-                                           &list.recs[h->list], h->list, &cand)))
+            if (!(e = match_screen_explain(ix, &input.recs[h->input], h->input, &list.recs[h->list],
+                                           h->list, &cand)))
                 for (size_t r = 0; r < cand.n_reasons; r++) {
                     if (r) strcat(reasons, "; ");
                     strcat(reasons, cand.reasons[r]);
@@ -314,8 +311,9 @@ int cli_cmd_match_screen(int argc, char **argv) {
         }
         putchar('\n');
     }
-    fprintf(stderr, "haven: %zu input records against %zu on the list: %zu probable matches at "
-                    "threshold %.3f, %zu lines skipped\n",
+    fprintf(stderr,
+            "haven: %zu input records against %zu on the list: %zu probable matches at "
+            "threshold %.3f, %zu lines skipped\n",
             input.n, list.n, n_hits, used, bad);
     fflush(stdout);
     rc = bad ? 1 : 0;

@@ -113,8 +113,8 @@ static bool row_to_record(char **f, const int *col, match_record *r, char *why, 
     return true;
 }
 
-herr *match_records_read_csv(FILE *f, size_t max_records, match_record_set *set,
-                             match_skip_fn skip, void *ctx, size_t *skipped) {
+herr *match_records_read_csv(FILE *f, size_t max_records, match_record_set *set, match_skip_fn skip,
+                             void *ctx, size_t *skipped) {
     match_csv *csv = NULL;
     herr *e = match_csv_open(f, &csv);
     if (e) return e;
@@ -135,11 +135,10 @@ herr *match_records_read_csv(FILE *f, size_t max_records, match_record_set *set,
                 if (!strcasecmp(fields[i], col_names[k]) && col[k] < 0) col[k] = (int)i;
     }
     if (got != 1 || col[COL_ID] < 0 || col[COL_GIVEN] < 0 || col[COL_FAMILY] < 0) {
-        e = err_with(err_invalid("header",
-                                 "the first line must be the header "
-                                 "id,given_name,family_name,sex,birth_date,citizenship"),
-                     "csv_header", "columns", "id,given_name,family_name,sex,birth_date,citizenship",
-                     (const char *)NULL);
+        e = err_with(err_invalid("header", "the first line must be the header "
+                                           "id,given_name,family_name,sex,birth_date,citizenship"),
+                     "csv_header", "columns",
+                     "id,given_name,family_name,sex,birth_date,citizenship", (const char *)NULL);
         goto cleanup;
     }
     while ((got = match_csv_next(csv, &fields, &n, &line, why, sizeof why)) != 0) {

@@ -62,9 +62,8 @@ static void *screen_range(void *arg) {
                 w->cap = w->cap ? w->cap * 2 : 64;
                 w->hits = mem_realloc(w->hits, w->cap * sizeof *w->hits);
             }
-            w->hits[w->n++] = (match_hit){.input = i,
-                                          .list = (size_t)strtoull(c[k].id + 1, NULL, 10),
-                                          .score = c[k].score};
+            w->hits[w->n++] = (match_hit){
+                .input = i, .list = (size_t)strtoull(c[k].id + 1, NULL, 10), .score = c[k].score};
         }
         mem_free(c);
     }

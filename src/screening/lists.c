@@ -23,14 +23,16 @@ typedef struct {
 static void note_problem(void *ctx, long line, const char *why) {
     problem_list *p = ctx;
     if (json_array_size(p->items) < MAX_PROBLEMS)
-        json_array_append_new(p->items, json_pack("{s:I,s:s}", "line", (json_int_t)line, "reason", why));
+        json_array_append_new(p->items,
+                              json_pack("{s:I,s:s}", "line", (json_int_t)line, "reason", why));
 }
 
 herr *screening_read_csv(const char *csv, size_t len, size_t max_records, match_record_set *set,
                          json_t *problems, size_t *skipped) {
     *skipped = 0;
     if (!len)
-        return err_with(err_invalid("body", "the CSV file is empty"), "csv_empty", (const char *)NULL);
+        return err_with(err_invalid("body", "the CSV file is empty"), "csv_empty",
+                        (const char *)NULL);
     FILE *f = fmemopen((void *)csv, len, "rb");
     if (!f) return err_new(ERR_INTERNAL, NULL, "cannot read the request body");
     problem_list p = {.items = problems};
@@ -52,8 +54,8 @@ static const char insert_sql[] =
     "INSERT INTO watch_lists (id, name, records, sealed_csv, created_at, by_id, by_name)"
     " VALUES (:id, :name, :records, :sealed, :at, :by_id, :by_name)";
 
-herr *screening_list_create(store *s, const actor *a, const char *name, const char *csv,
-                            size_t len, json_t **out, json_t **problems) {
+herr *screening_list_create(store *s, const actor *a, const char *name, const char *csv, size_t len,
+                            json_t **out, json_t **problems) {
     *out = NULL;
     *problems = NULL;
     match_record_set set = {0};
@@ -146,8 +148,7 @@ herr *screening_list_delete(store *s, const actor *a, const char *id) {
     bool row = false;
     e = store_step(st, &row);
     store_done(st);
-    if (!e && store_changes(s) == 0)
-        e = err_new(ERR_NOT_FOUND, "id", "no watch list with this id");
+    if (!e && store_changes(s) == 0) e = err_new(ERR_NOT_FOUND, "id", "no watch list with this id");
     if (!e) e = audit_record(s, a, "delete", "watch_list", id, NULL);
     if (!e) e = store_commit(s);
 cleanup:

@@ -25,15 +25,15 @@ static herr *open_list(store *s, const char *id, char **csv) {
     return e;
 }
 
-static json_t *reasons_of(match_index *ix, const match_record_set *input, const match_record_set *list,
-                          const match_hit *h) {
+static json_t *reasons_of(match_index *ix, const match_record_set *input,
+                          const match_record_set *list, const match_hit *h) {
     json_t *out = json_array();
     match_candidate c;
     herr *e = match_screen_explain(ix, &input->recs[h->input], h->input, &list->recs[h->list],
                                    h->list, &c);
     for (size_t r = 0; !e && r < c.n_reasons; r++)
-        json_array_append_new(out, json_pack("{s:s,s:s}", "code", c.reason_codes[r], "text",
-                                             c.reasons[r]));
+        json_array_append_new(
+            out, json_pack("{s:s,s:s}", "code", c.reason_codes[r], "text", c.reasons[r]));
     err_free(e);
     return out;
 }
@@ -49,8 +49,7 @@ herr *screening_run(store *s, const actor *a, const char *list_id, const char *c
     size_t n_found = 0, list_skipped = 0, input_skipped = 0;
     double used = 0;
     herr *e = check_id("list_id", list_id, true);
-    if (!e && (threshold > 1))
-        e = err_invalid("threshold", "threshold must be between 0 and 1");
+    if (!e && (threshold > 1)) e = err_invalid("threshold", "threshold must be between 0 and 1");
     if (!e) e = open_list(s, list_id, &list_csv);
     if (!e)
         e = screening_read_csv(list_csv, strlen(list_csv), 0, &list, list_problems, &list_skipped);

@@ -28,8 +28,8 @@ herr *screening_migrate(store *s);
  * usable: otherwise ERR_INVALID (key csv_lines) with {"problems":[{line, reason}]} in
  * *problems (caller frees; up to 20) and nothing stored. ERR_CONFLICT without the
  * protection key. *out: {id, name, records, created_at}. */
-herr *screening_list_create(store *s, const actor *a, const char *name, const char *csv,
-                            size_t len, json_t **out, json_t **problems);
+herr *screening_list_create(store *s, const actor *a, const char *name, const char *csv, size_t len,
+                            json_t **out, json_t **problems);
 
 /* {"items":[{id, name, records, created_at, created_by}]}, newest first. */
 herr *screening_list_index(store *s, json_t **out);

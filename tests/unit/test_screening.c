@@ -71,7 +71,8 @@ static int64_t count(store *s, const char *sql) {
 static void test_a_list_is_stored_sealed_and_listed(void **state) {
     fixture *f = *state;
     char *id = create(f, list_csv);
-    assert_int_equal(count(f->s, "SELECT count(*) FROM watch_lists WHERE sealed_csv LIKE '%Hussaini%'"), 0);
+    assert_int_equal(
+        count(f->s, "SELECT count(*) FROM watch_lists WHERE sealed_csv LIKE '%Hussaini%'"), 0);
     json_t *out = NULL;
     assert_ok(screening_list_index(f->s, &out));
     json_t *items = json_object_get(out, "items");
@@ -80,16 +81,17 @@ static void test_a_list_is_stored_sealed_and_listed(void **state) {
     assert_string_equal(json_str(json_array_get(items, 0), "created_by"), "officer");
     json_decref(out);
     assert_int_equal(count(f->s, "SELECT count(*) FROM audit_log WHERE entity = 'watch_list'"
-                                 " AND action = 'create'"), 1);
+                                 " AND action = 'create'"),
+                     1);
     free(id);
 }
 
 static void test_a_list_with_a_bad_line_is_refused_whole(void **state) {
     fixture *f = *state;
     static const char bad[] = "id,given_name,family_name,sex,birth_date,citizenship\n"
-                               "W-1,Omar,Haddad,M,1980-01-20,SY\n"
-                               "W-2,Omar,Haddad,M,1980-13-40,SY\n"
-                               "W-3,,,M,1980-01-20,SY\n";
+                              "W-1,Omar,Haddad,M,1980-01-20,SY\n"
+                              "W-2,Omar,Haddad,M,1980-13-40,SY\n"
+                              "W-3,,,M,1980-01-20,SY\n";
     json_t *out = NULL, *problems = NULL;
     herr *e = screening_list_create(f->s, &f->officer, "x", bad, strlen(bad), &out, &problems);
     assert_non_null(e);
@@ -113,8 +115,8 @@ static void test_a_manifest_is_screened_and_the_screening_audited(void **state) 
     fixture *f = *state;
     char *id = create(f, list_csv);
     json_t *out = NULL;
-    assert_ok(screening_run(f->s, &f->officer, id, manifest_csv, strlen(manifest_csv), -1, true,
-                            &out));
+    assert_ok(
+        screening_run(f->s, &f->officer, id, manifest_csv, strlen(manifest_csv), -1, true, &out));
     json_t *hits = json_object_get(out, "hits");
     assert_int_equal(json_array_size(hits), 1);
     assert_string_equal(json_str(json_array_get(hits, 0), "input_id"), "p1");
@@ -124,14 +126,15 @@ static void test_a_manifest_is_screened_and_the_screening_audited(void **state) 
     assert_int_equal(json_integer_value(json_object_get(out, "skipped_count")), 1);
     json_decref(out);
     assert_int_equal(count(f->s, "SELECT count(*) FROM audit_log WHERE entity = 'watch_list'"
-                                 " AND action = 'read' AND detail NOT LIKE '%Hussaini%'"), 1);
-    assert_err(screening_run(f->s, &f->officer, id, manifest_csv, strlen(manifest_csv), 2, false,
-                             &out),
-               ERR_INVALID, "threshold");
+                                 " AND action = 'read' AND detail NOT LIKE '%Hussaini%'"),
+                     1);
+    assert_err(
+        screening_run(f->s, &f->officer, id, manifest_csv, strlen(manifest_csv), 2, false, &out),
+        ERR_INVALID, "threshold");
     assert_ok(screening_list_delete(f->s, &f->officer, id));
-    assert_err(screening_run(f->s, &f->officer, id, manifest_csv, strlen(manifest_csv), -1, false,
-                             &out),
-               ERR_NOT_FOUND, "list_id");
+    assert_err(
+        screening_run(f->s, &f->officer, id, manifest_csv, strlen(manifest_csv), -1, false, &out),
+        ERR_NOT_FOUND, "list_id");
     assert_err(screening_list_delete(f->s, &f->officer, id), ERR_NOT_FOUND, "id");
     free(id);
 }
@@ -141,12 +144,12 @@ static void test_nothing_without_the_key(void **state) {
     char *id = create(f, list_csv);
     protection_key_forget();
     json_t *out = NULL, *problems = NULL;
-    assert_err(screening_run(f->s, &f->officer, id, manifest_csv, strlen(manifest_csv), -1, false,
-                             &out),
-               ERR_CONFLICT, NULL);
-    assert_err(screening_list_create(f->s, &f->officer, "y", list_csv, strlen(list_csv), &out,
-                                     &problems),
-               ERR_CONFLICT, NULL);
+    assert_err(
+        screening_run(f->s, &f->officer, id, manifest_csv, strlen(manifest_csv), -1, false, &out),
+        ERR_CONFLICT, NULL);
+    assert_err(
+        screening_list_create(f->s, &f->officer, "y", list_csv, strlen(list_csv), &out, &problems),
+        ERR_CONFLICT, NULL);
     protection_key_use(test_key);
     free(id);
 }
