@@ -216,16 +216,23 @@ async function keepAudio() {
   show();
   if (!('serviceWorker' in navigator) || !navigator.serviceWorker.controller) return;
   await forgetOldAudio();
-  let next = 0;
+  // A busy server (503) or a dropped connection is tried again a little later, up to
+  // three times, so that one failure does not leave the phone without a sentence's audio.
+  const queue = urls.map((url) => ({ url, tries: 0 }));
   const worker = async () => {
-    while (next < urls.length && run === keeping) {
-      const url = urls[next++];
+    while (queue.length && run === keeping) {
+      const item = queue.shift();
+      let ok = false;
       try {
-        const res = await fetch(url, { credentials: 'same-origin' });
-        if (res.ok) { await res.arrayBuffer(); state.audio.done += 1; show(); }
+        const res = await fetch(item.url, { credentials: 'same-origin' });
+        if (res.ok) { await res.arrayBuffer(); ok = true; state.audio.done += 1; show(); }
       } catch {
         // offline: what is kept stays kept
         if (navigator.onLine === false) return;
+      }
+      if (!ok && ++item.tries < 4) {
+        await new Promise((resolve) => setTimeout(resolve, 500 * item.tries));
+        queue.push(item);
       }
     }
   };
