@@ -40,8 +40,10 @@ static void add_months(const char *date, int months, char out[CLOCK_DATE_LEN]) {
     y += (m - 1) / 12;
     m = (m - 1) % 12 + 1;
     static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (y < 1 || y > 9999 || m < 1 || m > 12 || d < 1 || d > 31) return; /* keeps it 10 bytes */
     int last = days[m - 1] + (m == 2 && ((y % 4 == 0 && y % 100) || y % 400 == 0));
-    snprintf(out, CLOCK_DATE_LEN, "%04d-%02d-%02d", y, m, d < last ? d : last);
+    unsigned day = (unsigned)(d < last ? d : last) % 32u, month = (unsigned)m % 13u;
+    snprintf(out, CLOCK_DATE_LEN, "%04u-%02u-%02u", (unsigned)y % 10000u, month, day);
 }
 
 /* The day visits count from: the arrival, else the departure ("" before departure). */
