@@ -35,6 +35,7 @@
 #include "api/tiles.h"
 #include "api/workers.h"
 #include "auth/auth.h"
+#include "core/tempfile.h"
 #include "core/crypto.h"
 #include "core/log.h"
 #include "core/mem.h"
@@ -190,15 +191,14 @@ static void take_in_memory(conn_ctx *ctx, const char *data, size_t n) {
 
 static void take_in_file(conn_ctx *ctx, const char *data, size_t n) {
     if (ctx->fd < 0) {
-        const char *dir = getenv("TMPDIR");
-        char path[4096];
-        snprintf(path, sizeof path, "%s/haven-upload-XXXXXX", dir && dir[0] ? dir : "/tmp");
-        ctx->fd = mkstemp(path); /* 0600 */
+        char *path = NULL;
+        ctx->fd = tempfile_create("upload", &path);
+        if (ctx->fd >= 0) unlink(path); /* gone with the descriptor, whatever happens */
+        mem_free(path);
         if (ctx->fd < 0) {
             ctx->io_failed = true;
             return;
         }
-        unlink(path); /* gone with the descriptor, whatever happens */
     }
     while (n) {
         ssize_t w = write(ctx->fd, data, n);

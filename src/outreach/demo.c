@@ -11,6 +11,7 @@
 #include <unistd.h>
 #include <xlsxwriter.h>
 
+#include "core/tempfile.h"
 #include "core/clock.h"
 #include "core/embedded.h"
 #include "core/json.h"
@@ -235,10 +236,9 @@ static herr *form_workbook(char **data, size_t *len) {
     json_t *sheets = text ? json_loadb(text, n, JSON_PRESERVE_ORDER, NULL) : NULL;
     if (!sheets)
         return err_new(ERR_INTERNAL, NULL, "data/outreach_flow_monitoring.json is missing");
-    const char *tmp = getenv("TMPDIR");
-    char *path = mem_printf("%s/haven-demo-form-XXXXXX", tmp && tmp[0] ? tmp : "/tmp");
+    char *path = NULL;
     herr *e = NULL;
-    int fd = mkstemp(path);
+    int fd = tempfile_create("demo-form", &path);
     if (fd < 0) {
         e = err_new(ERR_IO, NULL, "cannot make a temporary file");
         goto cleanup;

@@ -10,6 +10,7 @@
 
 #include "audit/audit.h"
 #include "auth/auth.h"
+#include "core/tempfile.h"
 #include "core/json.h"
 #include "core/mem.h"
 #include "outreach/outreach.h"
@@ -293,10 +294,9 @@ static void sheet_name(const char *form_id, char out[32]) {
 }
 
 static herr *write_xlsx(const json_t *form, const json_t *rows, char **data, size_t *len) {
-    const char *tmp = getenv("TMPDIR");
-    char *path = mem_printf("%s/haven-outreach-XXXXXX", tmp && tmp[0] ? tmp : "/tmp");
+    char *path = NULL;
     herr *e = NULL;
-    int fd = mkstemp(path);
+    int fd = tempfile_create("outreach", &path);
     if (fd < 0) {
         mem_free(path);
         return err_new(ERR_IO, NULL, "cannot make a temporary file for the export");

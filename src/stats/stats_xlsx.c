@@ -9,6 +9,7 @@
 #include <unistd.h>
 #include <xlsxwriter.h>
 
+#include "core/tempfile.h"
 #include "core/codes.h"
 #include "core/mem.h"
 #include "stats/stats_internal.h"
@@ -128,10 +129,9 @@ static herr *read_file(const char *path, char **out, size_t *len) {
 }
 
 herr *stats_write_xlsx(const stats_set *set_in, char **out, size_t *len) {
-    const char *tmp = getenv("TMPDIR");
-    char *path = mem_printf("%s/haven-stats-XXXXXX", tmp && tmp[0] ? tmp : "/tmp");
+    char *path = NULL;
     herr *e = NULL;
-    int fd = mkstemp(path);
+    int fd = tempfile_create("stats", &path);
     if (fd < 0) {
         e = err_new(ERR_IO, NULL, "cannot create a temporary file for the workbook");
         goto cleanup;
