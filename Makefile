@@ -8,6 +8,7 @@
 #   make bench   build optimised, run the benchmarks
 #   make build   optimised binary at build/haven
 #   make lint    clang-format check and cppcheck
+#   make pg-test the store and API tests again on a throwaway PostgreSQL (label pg)
 #   make vendor  copy the npm libraries the web interface uses into web/vendor/
 #   make screenshots  retake docs/screenshots/*.png (the README's) with the browser tests
 
@@ -26,16 +27,20 @@ APT_PACKAGES := build-essential cmake pkg-config \
 	libpango1.0-dev libcairo2-dev fonts-noto-core \
 	libespeak-ng-dev espeak-ng \
 	libzip-dev libxml2-dev \
-	libpq-dev postgresql postgresql-contrib \
+	libpq-dev \
 	clang libclang-rt-14-dev \
 	wrk \
 	chromium \
-	openssl
+	openssl \
+	libcurl4-openssl-dev
+# The PostgreSQL server and its client tools: only for `make pg-test` (haven itself
+# links libpq above; `haven backup` on PostgreSQL runs pg_dump from postgresql-client).
+PG_PACKAGES := postgresql postgresql-contrib
 JOBS ?= $(shell nproc)
 DB ?= var/haven.db
 LISTEN ?= 127.0.0.1:8080
 
-.PHONY: all deps build build-test build-fuzz build-tsan run test unit-test api-test e2e-test \
+.PHONY: all deps pg-deps pg-test build build-test build-fuzz build-tsan run test unit-test api-test e2e-test \
 	fuzz-test tsan-test fuzz bench lint clean npm-deps vendor screenshots
 
 all: build
@@ -52,6 +57,16 @@ deps:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
 	fi
 
+pg-deps:
+	@missing=""; for p in $(PG_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing missing Debian packages:$$missing"; \
+	  SUDO=""; [ "$$(id -u)" -ne 0 ] && SUDO=sudo; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
+	fi
+
 npm-deps: node_modules/.package-lock.json
 
 node_modules/.package-lock.json: package.json package-lock.json
@@ -61,7 +76,7 @@ node_modules/.package-lock.json: package.json package-lock.json
 # The web interface is served as plain files with no CDN: the libraries it uses are
 # copied from node_modules into web/vendor/ (gitignored) here.
 VENDOR_FILES := web/vendor/chart.umd.min.js web/vendor/leaflet/leaflet.js web/vendor/pmtiles.js \
-	web/vendor/protomaps-leaflet.js web/vendor/boundaries.json
+	web/vendor/protomaps-leaflet.js web/vendor/boundaries.json web/vendor/zxing/zxing-reader.js
 
 vendor: $(VENDOR_FILES)
 
@@ -87,6 +102,14 @@ web/vendor/protomaps-leaflet.js: node_modules/.package-lock.json
 	@mkdir -p web/vendor
 	cp node_modules/protomaps-leaflet/dist/protomaps-leaflet.js $@
 	cp node_modules/protomaps-leaflet/LICENSE web/vendor/protomaps-leaflet.LICENSE
+
+# The QR reader of the card scanner (zxing-wasm, MIT): its script and its WebAssembly,
+# which the page loads from here (the package's default would fetch it from a CDN).
+web/vendor/zxing/zxing-reader.js: node_modules/.package-lock.json
+	@mkdir -p web/vendor/zxing
+	cp node_modules/zxing-wasm/dist/iife/reader/index.js $@
+	cp node_modules/zxing-wasm/dist/reader/zxing_reader.wasm web/vendor/zxing/
+	cp node_modules/zxing-wasm/LICENSE web/vendor/zxing/LICENSE
 
 web/vendor/boundaries.json: node_modules/.package-lock.json tools/boundaries.mjs
 	node tools/boundaries.mjs $@
@@ -132,6 +155,15 @@ api-test: build-test
 e2e-test: build-test npm-deps vendor
 	cd build-test && ctest --output-on-failure -L e2e
 
+# test_store, test_registry and the API tests on PostgreSQL: a server from
+# Debian's packages in /tmp/haven-pg-$(PG_PORT) on 127.0.0.1:$(PG_PORT), stopped after.
+PG_PORT ?= 55439
+pg-test: deps pg-deps npm-deps vendor
+	cmake -S . -B build-test -DCMAKE_BUILD_TYPE=Debug -DHAVEN_SANITIZE=ON -DHAVEN_PG_TESTS=ON \
+	  -DHAVEN_PG_PORT=$(PG_PORT) >/dev/null
+	cmake --build build-test -j $(JOBS)
+	cd build-test && ctest --output-on-failure -L pg -j $(JOBS)
+
 fuzz-test: build-test build-fuzz
 	cd build-test && ctest --output-on-failure -L fuzz -j $(JOBS)
 
@@ -156,7 +188,9 @@ screenshots: build-test npm-deps vendor
 	  tests/e2e/centres.test.mjs \
 	  tests/e2e/outreach.test.mjs \
 	  tests/e2e/phone.test.mjs \
-	  tests/e2e/audit.test.mjs
+	  tests/e2e/audit.test.mjs \
+	  tests/e2e/interp_pages.test.mjs \
+	  tests/e2e/identity_documents.test.mjs
 
 bench: build
 	./bench/run.sh

@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench_clock.h"
 #include "api/api.h"
 #include "auth/auth.h"
 #include "core/clock.h"
@@ -30,12 +31,6 @@
 #define DISTRIBUTIONS 10000
 #define PEOPLE        400
 #define RECEIVED      1000000
-
-static double now_s(void) {
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
 
 static void die(herr *e, const char *what) {
     if (!e) return;

@@ -18,6 +18,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench_clock.h"
 #include "core/clock.h"
 #include "interpreting/interpreting.h"
 
@@ -36,12 +37,6 @@ static uint32_t next(void) {
 }
 static int pick(int n) { return (int)(next() % (uint32_t)n); }
 
-static double now_s(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 /* Minutes between USI, BLA, LIP, BOR (data/interp_travel.tsv). */
 static const int travel[N_SITES * N_SITES] = {0,   20,  240, 240, 20,  0,   240, 240,
                                               240, 240, 0,   15,  240, 240, 15,  0};
@@ -55,13 +50,6 @@ static int weighted(const int *w) {
     for (int i = 0; i < N_LANGS; i++)
         if (r < (acc += w[i])) return i;
     return 0;
-}
-
-/* CPU time of the process: how much of the wall time the solver really had. */
-static double cpu_s(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 static void print_plan(const char *name, const interp_plan *p, double secs) {

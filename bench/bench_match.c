@@ -456,7 +456,8 @@ static int run_screen(size_t n_list, size_t n_input) {
     size_t n_ex = 0;
     double t_ex = 0;
     upair *ex = baseline_exact(d, &n_ex, &t_ex);
-    bool *hit_ex = mem_alloc(n_input * sizeof *hit_ex), *right_ex = mem_alloc(n_input * sizeof *right_ex);
+    bool *hit_ex = mem_alloc(n_input * sizeof *hit_ex),
+         *right_ex = mem_alloc(n_input * sizeof *right_ex);
     for (size_t k = 0; k < n_ex; k++) {
         size_t a = ex[k].a < ex[k].b ? ex[k].a : ex[k].b, b = ex[k].a ^ ex[k].b ^ a;
         if (a >= n_list || b < n_list) continue; /* a on the list, b a traveller */
@@ -528,7 +529,8 @@ int main(int argc, char **argv) {
     if (!strcmp(what, "quality") || !strcmp(what, "all")) rc |= run_quality(nq);
     if (!strcmp(what, "scale") || !strcmp(what, "all")) rc |= run_scale(ns);
     if (!strcmp(what, "screen") || !strcmp(what, "all")) {
-        const char *ln = getenv("BENCH_MATCH_SCREEN_LIST"), *in = getenv("BENCH_MATCH_SCREEN_INPUT");
+        const char *ln = getenv("BENCH_MATCH_SCREEN_LIST"),
+                   *in = getenv("BENCH_MATCH_SCREEN_INPUT");
         rc |= run_screen(ln ? (size_t)atol(ln) : 100000, in ? (size_t)atol(in) : 10000);
     }
     match_shutdown();

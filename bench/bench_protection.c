@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench_clock.h"
 #include "core/clock.h"
 #include "core/crypto.h"
 #include "core/json.h"
@@ -26,12 +27,6 @@
 #define PEOPLE 3000
 #define TIMED  2000
 #define YEAR   42000
-
-static double now_s(void) {
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
 
 static void die(herr *e, const char *what) {
     if (!e) return;

@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench_clock.h"
 #include "api/api.h"
 #include "auth/auth.h"
 #include "core/crypto.h"
@@ -26,12 +27,6 @@
 #define REGISTRATIONS 2000
 #define SEARCH_PEOPLE 100000
 #define SEARCHES      2000
-
-static double now_s(void) {
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
 
 static void die(herr *e, const char *what) {
     if (!e) return;

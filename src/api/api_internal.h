@@ -81,6 +81,9 @@ extern const api_route api_routes_phrasebook[];
 extern const api_route api_routes_access[];
 extern const api_route api_routes_interp[];
 extern const api_route api_routes_returns[];
+extern const api_route api_routes_families[];
+extern const api_route api_routes_documents[];
+extern const api_route api_routes_sync[];
 
 /* Finds the route for method and path, filling req->params. *path_known is true when
  * the path exists with another method (405 rather than 404). */

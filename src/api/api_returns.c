@@ -114,7 +114,139 @@ static herr *monitoring_questions(api_request *req, api_response *res) {
     return api_reply(res, 200, json_pack("{s:o}", "questions", returns_monitoring_questions()));
 }
 
+/* ---- readmission ---- */
+
+static herr *list_readmissions(api_request *req, api_response *res) {
+    bool overdue = false;
+    int limit = 100, offset = 0;
+    json_t *out = NULL;
+    herr *e = query_bool(req, "overdue", &overdue);
+    if (!e) e = api_query_int(req, "limit", 100, 1, 500, &limit);
+    if (!e) e = api_query_int(req, "offset", 0, 0, 1000000, &offset);
+    if (!e)
+        e = returns_readmission_list(req->db, &req->actor, api_query(req, "status"),
+                                     api_query(req, "state"), overdue, limit, offset, &out);
+    return reply_or(e, res, 200, out);
+}
+
+static herr *create_readmission(api_request *req, api_response *res) {
+    json_t *out = NULL;
+    herr *e = returns_readmission_create(req->db, &req->actor, req->body, &out);
+    return reply_or(e, res, 201, out);
+}
+
+static herr *get_readmission(api_request *req, api_response *res) {
+    json_t *out = NULL;
+    herr *e = returns_readmission_get(req->db, &req->actor, req->params[0], &out);
+    return reply_or(e, res, 200, out);
+}
+
+static herr *move_readmission(api_request *req, api_response *res) {
+    json_t *out = NULL;
+    herr *e = returns_readmission_move(req->db, &req->actor, req->params[0], req->body, &out);
+    return reply_or(e, res, 200, out);
+}
+
+static herr *readmission_agreements(api_request *req, api_response *res) {
+    (void)req;
+    return api_reply(res, 200, json_pack("{s:o}", "agreements", returns_readmission_agreements()));
+}
+
+/* ---- forced-return monitoring ---- */
+
+static herr *list_operations(api_request *req, api_response *res) {
+    bool open = false;
+    int limit = 100, offset = 0;
+    json_t *out = NULL;
+    herr *e = query_bool(req, "open_findings", &open);
+    if (!e) e = api_query_int(req, "limit", 100, 1, 500, &limit);
+    if (!e) e = api_query_int(req, "offset", 0, 0, 1000000, &offset);
+    if (!e)
+        e = returns_operation_list(req->db, &req->actor, api_query(req, "status"), open, limit,
+                                   offset, &out);
+    return reply_or(e, res, 200, out);
+}
+
+static herr *create_operation(api_request *req, api_response *res) {
+    json_t *out = NULL;
+    herr *e = returns_operation_create(req->db, &req->actor, req->body, &out);
+    return reply_or(e, res, 201, out);
+}
+
+static herr *get_operation(api_request *req, api_response *res) {
+    json_t *out = NULL;
+    herr *e = returns_operation_get(req->db, &req->actor, req->params[0], &out);
+    return reply_or(e, res, 200, out);
+}
+
+static herr *report_operation(api_request *req, api_response *res) {
+    json_t *out = NULL;
+    herr *e = returns_operation_report(req->db, &req->actor, req->params[0], req->body, &out);
+    return reply_or(e, res, 200, out);
+}
+
+static herr *add_finding(api_request *req, api_response *res) {
+    json_t *out = NULL;
+    herr *e = returns_finding_add(req->db, &req->actor, req->params[0], req->body, &out);
+    return reply_or(e, res, 201, out);
+}
+
+static herr *follow_up_finding(api_request *req, api_response *res) {
+    json_t *out = NULL;
+    herr *e = returns_finding_follow_up(req->db, &req->actor, req->params[0], req->params[1],
+                                        req->body, &out);
+    return reply_or(e, res, 200, out);
+}
+
+static herr *operation_checklist(api_request *req, api_response *res) {
+    (void)req;
+    return api_reply(res, 200, json_pack("{s:o}", "items", returns_operation_checklist()));
+}
+
+/* ---- instalments, dashboard ---- */
+
+static herr *add_instalment(api_request *req, api_response *res) {
+    json_t *out = NULL;
+    herr *e = returns_instalment_add(req->db, &req->actor, req->params[0], req->body, &out);
+    return reply_or(e, res, 201, out);
+}
+
+static herr *act_instalment(api_request *req, api_response *res) {
+    json_t *out = NULL;
+    herr *e = returns_instalment_act(req->db, &req->actor, req->params[0], req->params[1],
+                                     req->body, &out);
+    return reply_or(e, res, 200, out);
+}
+
+static herr *dashboard(api_request *req, api_response *res) {
+    int months = 12;
+    json_t *out = NULL;
+    herr *e = api_query_int(req, "months", 12, 1, 36, &months);
+    if (!e) e = returns_dashboard(req->db, &req->actor, months, &out);
+    return reply_or(e, res, 200, out);
+}
+
 const api_route api_routes_returns[] = {
+    {"GET", "/api/v1/returns/dashboard", "returns.read", dashboard, NULL, 0},
+    {"GET", "/api/v1/returns/readmission-agreements", "returns.read", readmission_agreements, NULL,
+     0},
+    {"GET", "/api/v1/returns/readmissions", "returns.read", list_readmissions, NULL, 0},
+    {"POST", "/api/v1/returns/readmissions", "returns.write", create_readmission, NULL, 0},
+    {"GET", "/api/v1/returns/readmissions/{}", "returns.read", get_readmission, NULL, 0},
+    {"POST", "/api/v1/returns/readmissions/{}/status", "returns.write", move_readmission, NULL, 0},
+    {"GET", "/api/v1/returns/operation-checklist", "returns.monitoring.read", operation_checklist,
+     NULL, 0},
+    {"GET", "/api/v1/returns/operations", "returns.monitoring.read", list_operations, NULL, 0},
+    {"POST", "/api/v1/returns/operations", "returns.monitoring.write", create_operation, NULL, 0},
+    {"GET", "/api/v1/returns/operations/{}", "returns.monitoring.read", get_operation, NULL, 0},
+    {"POST", "/api/v1/returns/operations/{}/report", "returns.monitoring.write", report_operation,
+     NULL, 0},
+    {"POST", "/api/v1/returns/operations/{}/findings", "returns.monitoring.write", add_finding,
+     NULL, 0},
+    {"POST", "/api/v1/returns/operations/{}/findings/{}", "returns.monitoring.write",
+     follow_up_finding, NULL, 0},
+    {"POST", "/api/v1/returns/{}/plan/instalments", "returns.write", add_instalment, NULL, 0},
+    {"POST", "/api/v1/returns/{}/plan/instalments/{}", "returns.write", act_instalment, NULL, 0},
     {"GET", "/api/v1/returns/visits", "returns.read", visits_due, NULL, 0},
     {"GET", "/api/v1/returns/monitoring-questions", "returns.read", monitoring_questions, NULL, 0},
     {"POST", "/api/v1/returns/{}/plan", "returns.write", create_plan, NULL, 0},

@@ -10,9 +10,9 @@ static const api_route *const route_tables[] = {
     api_routes_meta,     api_routes_session,  api_routes_sites,         api_routes_persons,
     api_routes_stays,    api_routes_users,    api_routes_audit,         api_routes_protection,
     api_routes_stats,    api_routes_sessions, api_routes_distributions, api_routes_feedback,
-    api_routes_outreach, api_routes_access,    api_routes_screening,     api_routes_phrasebook,
-    api_routes_interp,
-    api_routes_returns,
+    api_routes_outreach, api_routes_access,   api_routes_screening,     api_routes_phrasebook,
+    api_routes_interp,   api_routes_returns,  api_routes_families,      api_routes_documents,
+    api_routes_sync,
 };
 
 /* Compares a pattern with a path segment by segment; {} matches one non-empty

@@ -13,6 +13,7 @@
 #include "api/api_internal.h"
 #include "audit/audit.h"
 #include "auth/auth.h"
+#include "registry/registry.h"
 
 enum { SCAN_BATCH = 500, SCAN_MAX = 20000 };
 
@@ -141,7 +142,49 @@ static herr *list_audit(api_request *req, api_response *res) {
     return e ? e : api_reply(res, 200, out);
 }
 
+/* "Who saw this": the reads of one person's sensitive records, for the data protection
+ * officer and the administrator (audit.readers). Need to know holds: the person must be
+ * one the reader may see (their sites), and each entry says who read, when and from
+ * where, and what kind of record: a reader without protection details learns that the
+ * protection file was opened, not whether it was a case, a referral or a screening, nor
+ * any content (no record ids, no detail beyond the break-glass mark). Looking is itself
+ * audited ("person_readers"), and left out of the list it reads. */
+static herr *list_person_readers(api_request *req, api_response *res) {
+    const char *person = req->params[0];
+    int limit = 0;
+    json_t *found = NULL;
+    herr *e = api_query_int(req, "limit", 50, 1, 200, &limit);
+    if (!e) e = registry_person_visible(req->db, &req->actor, person);
+    if (!e) e = audit_list_person_reads(req->db, person, limit + 1, &found);
+    if (e) return e;
+    bool details = auth_allows(req->actor.role, "protection.details");
+    json_t *items = json_array();
+    size_t i;
+    json_t *it;
+    json_array_foreach(json_object_get(found, "items"), i, it) {
+        const char *entity = json_string_value(json_object_get(it, "entity"));
+        if (!entity || !strcmp(entity, "person_readers")) continue;
+        if ((int)json_array_size(items) == limit) break;
+        json_t *detail = json_object_get(it, "detail");
+        bool glass = json_is_string(json_object_get(detail, "break_glass_id"));
+        const char *shown = !details && audit_is_protection_fact(entity) ? "protection" : entity;
+        json_array_append_new(
+            items,
+            json_pack("{s:O,s:O,s:O,s:O,s:O,s:s,s:b}", "seq", json_object_get(it, "seq"), "at",
+                      json_object_get(it, "at"), "actor_id", json_object_get(it, "actor_id"),
+                      "actor_name", json_object_get(it, "actor_name"), "address",
+                      json_object_get(it, "address"), "entity", shown, "break_glass", glass));
+    }
+    json_decref(found);
+    if ((e = audit_record_read(req->db, &req->actor, "person_readers", person, NULL))) {
+        json_decref(items);
+        return e;
+    }
+    return api_reply(res, 200, json_pack("{s:s,s:o}", "person_id", person, "items", items));
+}
+
 const api_route api_routes_audit[] = {
     {"GET", "/api/v1/audit", "audit.read", list_audit, NULL, 0},
+    {"GET", "/api/v1/persons/{}/readers", "audit.readers", list_person_readers, NULL, 0},
     {NULL, NULL, NULL, NULL, NULL, 0},
 };

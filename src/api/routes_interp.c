@@ -107,6 +107,43 @@ static herr *create_assignment(api_request *req, api_response *res) {
     return reply_or(e, res, 201, out);
 }
 
+/* {who, reason, note, noticed_at} */
+static herr *record_noshow(api_request *req, api_response *res) {
+    json_t *out = NULL;
+    herr *e = interp_noshow_record(req->db, &req->actor, req->params[0], req->body, &out);
+    return reply_or(e, res, 201, out);
+}
+
+/* {reason}: a no-show recorded by mistake. */
+static herr *withdraw_noshow(api_request *req, api_response *res) {
+    json_t *out = NULL;
+    herr *e = interp_noshow_withdraw(req->db, &req->actor, req->params[0], req->body, &out);
+    return reply_or(e, res, 200, out);
+}
+
+/* ?from&to[&site][&format=csv] */
+static herr *hours_report(api_request *req, api_response *res) {
+    const char *format = api_query(req, "format");
+    if (format && strcmp(format, "csv") && strcmp(format, "json"))
+        return err_invalid("format", "format must be json or csv");
+    if (format && !strcmp(format, "csv")) {
+        char *csv = NULL;
+        size_t len = 0;
+        herr *e = interp_hours_csv(req->db, &req->actor, api_query(req, "from"),
+                                   api_query(req, "to"), api_query(req, "site"), &csv, &len);
+        if (e) return e;
+        res->raw = csv;
+        res->raw_len = len;
+        res->content_type = "text/csv; charset=utf-8";
+        res->disposition = mem_strdup("attachment; filename=\"interpreting-hours.csv\"");
+        return NULL;
+    }
+    json_t *out = NULL;
+    herr *e = interp_hours_report(req->db, &req->actor, api_query(req, "from"),
+                                  api_query(req, "to"), api_query(req, "site"), &out);
+    return reply_or(e, res, 200, out);
+}
+
 static herr *my_assignments(api_request *req, api_response *res) {
     json_t *out = NULL;
     herr *e = interp_my_assignments(req->db, &req->actor, api_query(req, "from"),
@@ -168,5 +205,9 @@ const api_route api_routes_interp[] = {
     {"POST", "/api/v1/interp/my/feed", "interp.own", my_feed_issue, NULL, 0},
     {"DELETE", "/api/v1/interp/my/feed", "interp.own", my_feed_revoke, NULL, 0},
     {"GET", "/api/v1/interp/feed/{}", NULL, feed, NULL, 0},
+    {"POST", "/api/v1/interp/assignments/{}/no-show", "interp.write", record_noshow, NULL, 0},
+    {"POST", "/api/v1/interp/assignments/{}/no-show/withdraw", "interp.write", withdraw_noshow,
+     NULL, 0},
+    {"GET", "/api/v1/interp/reports/hours", "interp.read", hours_report, NULL, 0},
     {NULL, NULL, NULL, NULL, NULL, 0},
 };

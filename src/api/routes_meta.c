@@ -8,6 +8,7 @@
 #include <sys/statvfs.h>
 #include <time.h>
 
+#include "store/store.h"
 #include "api/api_internal.h"
 #include "auth/auth.h"
 #include "core/codes.h"
@@ -36,10 +37,12 @@ static void probe_database(store *db, char out[320]) {
     pthread_mutex_unlock(&probe_lock);
 }
 
-/* Free bytes for unprivileged writers under the database's directory. */
+/* Free bytes for unprivileged writers under the database's directory. On PostgreSQL
+ * the database's disk is the database server's (watched there); this is then the disk
+ * of haven's working directory, where it writes exports and temporary files. */
 static bool free_disk(const char *db_path, unsigned long long *out) {
     char dir[PATH_MAX];
-    snprintf(dir, sizeof dir, "%s", db_path);
+    snprintf(dir, sizeof dir, "%s", store_url_is_postgres(db_path) ? "./." : db_path);
     struct statvfs vfs;
     if (statvfs(dirname(dir), &vfs) != 0) return false;
     *out = (unsigned long long)vfs.f_bavail * vfs.f_frsize;

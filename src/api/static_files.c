@@ -30,11 +30,13 @@
 #define ETAG_HEX        32
 
 /* No inline script or style, nothing from elsewhere: the interface works offline on a
- * LAN and an injected name cannot run code. */
-static const char csp[] = "default-src 'self'; script-src 'self'; style-src 'self'; "
-                          "img-src 'self' data:; connect-src 'self'; font-src 'self'; "
-                          "object-src 'none'; base-uri 'none'; form-action 'self'; "
-                          "frame-ancestors 'none'";
+ * LAN and an injected name cannot run code. 'wasm-unsafe-eval' lets the card scanner's
+ * QR reader (WebAssembly served from here) compile; it allows no eval of strings. */
+static const char csp[] =
+    "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; "
+    "img-src 'self' data:; connect-src 'self'; font-src 'self'; "
+    "object-src 'none'; base-uri 'none'; form-action 'self'; "
+    "frame-ancestors 'none'";
 
 static const struct {
     const char *ext, *type;
@@ -49,6 +51,7 @@ static const struct {
     {".png", "image/png", false},
     {".ico", "image/x-icon", false},
     {".woff2", "font/woff2", false},
+    {".wasm", "application/wasm", true},
     {".txt", "text/plain; charset=utf-8", true},
     {".md", "text/plain; charset=utf-8", true},
     {".map", "application/json", true},

@@ -64,6 +64,7 @@ static const char insert_sql[] =
 
 static pthread_mutex_t anchor_lock = PTHREAD_MUTEX_INITIALIZER;
 static bool anchor_on;
+static bool anchor_follow; /* moved forward after commits (not for a backup's checkpoint) */
 static unsigned char anchor_key[CRYPTO_KEY_LEN];
 static char anchor_head_path[4096];
 static int64_t anchor_seq; /* the checkpoint on disk */
@@ -180,20 +181,23 @@ static herr *advance_checkpoint(store *s) {
 
 static void checkpoint_after_commit(store *s) {
     pthread_mutex_lock(&anchor_lock);
-    herr *e = anchor_on ? advance_checkpoint(s) : NULL;
+    herr *e = anchor_on && anchor_follow ? advance_checkpoint(s) : NULL;
     pthread_mutex_unlock(&anchor_lock);
     if (e) log_error("audit anchor: %s", e->message);
     err_free(e);
 }
 
-herr *audit_anchor_use(store *s, const char *key_path, bool may_create) {
+/* Reads the anchor key (creating it when may_create) and the checkpoint at head_path
+ * (writing a first one when there is none and may_create). */
+static herr *anchor_start(store *s, const char *key_path, const char *head_path, bool may_create,
+                          bool follow) {
     char key_file[4096];
     herr *e = NULL;
+    audit_anchor_forget();
     if ((size_t)snprintf(key_file, sizeof key_file, "%s.audit-key", key_path) >= sizeof key_file ||
-        (size_t)snprintf(anchor_head_path, sizeof anchor_head_path, "%s.audit-head", key_path) >=
+        (size_t)snprintf(anchor_head_path, sizeof anchor_head_path, "%s", head_path) >=
             sizeof anchor_head_path)
         return err_invalid("key-file", "the key file's path is too long");
-    audit_anchor_forget();
     pthread_mutex_lock(&anchor_lock);
     e = crypto_key_file_read(key_file, anchor_key);
     if (e && e->code == ERR_NOT_FOUND && may_create) {
@@ -216,8 +220,32 @@ herr *audit_anchor_use(store *s, const char *key_path, bool may_create) {
     }
     if (e) goto cleanup;
     anchor_on = true;
+    anchor_follow = follow;
 cleanup:
     if (e) crypto_wipe(anchor_key, sizeof anchor_key);
+    pthread_mutex_unlock(&anchor_lock);
+    return e;
+}
+
+herr *audit_anchor_use(store *s, const char *key_path, bool may_create) {
+    char head_path[4096];
+    if ((size_t)snprintf(head_path, sizeof head_path, "%s.audit-head", key_path) >=
+        sizeof head_path)
+        return err_invalid("key-file", "the key file's path is too long");
+    return anchor_start(s, key_path, head_path, may_create, true);
+}
+
+herr *audit_anchor_use_checkpoint(store *s, const char *key_path, const char *head_path) {
+    return anchor_start(s, key_path, head_path, false, false);
+}
+
+herr *audit_anchor_export(store *s, const char *head_path) {
+    int64_t seq;
+    char hash[CRYPTO_HASH_HEX_LEN];
+    pthread_mutex_lock(&anchor_lock);
+    herr *e = anchor_on ? head_of_log(s, &seq, hash)
+                        : err_new(ERR_INTERNAL, NULL, "no audit anchor is in use");
+    if (!e) e = head_write(head_path, seq, hash);
     pthread_mutex_unlock(&anchor_lock);
     return e;
 }
@@ -225,6 +253,7 @@ cleanup:
 void audit_anchor_forget(void) {
     pthread_mutex_lock(&anchor_lock);
     anchor_on = false;
+    anchor_follow = false;
     anchor_seq = 0;
     anchor_hash[0] = 0;
     crypto_wipe(anchor_key, sizeof anchor_key);
@@ -446,12 +475,33 @@ static const char action_sql[] =
     "SELECT seq, at, actor_id, actor_name, action, entity, entity_id, address, detail"
     " FROM audit_log WHERE action = :action ORDER BY seq DESC LIMIT :limit";
 
+/* A scan of the reads (there is no index on detail): the person's own entries through the
+ * entity index would miss the protection reads, whose entity id is a case or referral. */
+static const char person_reads_sql[] =
+    "SELECT seq, at, actor_id, actor_name, action, entity, entity_id, address, detail"
+    " FROM audit_log WHERE action = 'read' AND entity NOT LIKE 'restricted.%'"
+    " AND (entity_id = :person OR (detail LIKE '%person_id%'"
+    "  AND json_extract(detail, '$.person_id') = :person))"
+    " ORDER BY seq DESC LIMIT :limit";
+
+static herr *list_query(store *s, const char *sql, const char *name, const char *value, int limit,
+                        json_t **out);
+
 herr *audit_list_action(store *s, const char *action, int limit, json_t **out) {
+    return list_query(s, action_sql, ":action", action, limit, out);
+}
+
+herr *audit_list_person_reads(store *s, const char *person_id, int limit, json_t **out) {
+    return list_query(s, person_reads_sql, ":person", person_id, limit, out);
+}
+
+static herr *list_query(store *s, const char *sql, const char *name, const char *value, int limit,
+                        json_t **out) {
     store_stmt *st = NULL;
     json_t *items = json_array();
-    herr *e = store_prepare(s, action_sql, &st);
+    herr *e = store_prepare(s, sql, &st);
     if (e) goto cleanup;
-    store_bind_text(st, ":action", action);
+    store_bind_text(st, name, value);
     store_bind_int(st, ":limit", limit);
     for (;;) {
         bool row;

@@ -49,6 +49,16 @@ herr *audit_verify(store *s, int64_t *count, int64_t *broken_seq);
  * before threads write. ERR_NOT_FOUND when there is no anchor key and !may_create. */
 herr *audit_anchor_use(store *s, const char *key_path, bool may_create);
 
+/* Checks against the checkpoint at head_path (a backup's "<backup>.audit-head") instead
+ * of the one beside the key, with the same key; never moves it. For haven audit verify
+ * of a backup. */
+herr *audit_anchor_use_checkpoint(store *s, const char *key_path, const char *head_path);
+
+/* Writes a checkpoint of s's newest entry to head_path, keyed like the anchor in use: a
+ * backup's own checkpoint, so that a backup cut short later is seen. ERR_INTERNAL when
+ * no anchor is in use. */
+herr *audit_anchor_export(store *s, const char *head_path);
+
 /* Stops using the anchor (wipes its key from memory). */
 void audit_anchor_forget(void);
 
@@ -73,6 +83,12 @@ herr *audit_list_restricted(store *s, const char *entity, const char *entity_id,
 /* The entries of one action (for example "protection.access_granted"), newest first, at
  * most limit. Caller owns *out: {"items":[...]}. */
 herr *audit_list_action(store *s, const char *action, int limit, json_t **out);
+
+/* The reads about one person, newest first, at most limit: entries with action "read"
+ * whose record is the person (entity_id) or whose detail names them (detail.person_id,
+ * as the protection module's reads do). Restricted entities are never listed. Caller
+ * owns *out: {"items":[...]}. The caller checks that its reader may see the person. */
+herr *audit_list_person_reads(store *s, const char *person_id, int limit, json_t **out);
 
 /* True for the protection module's entities whose entries carry facts about a person
  * (cases, referrals, screenings, consents, break-glass, case items, their reads). */

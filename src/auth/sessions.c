@@ -42,7 +42,7 @@ static const char pair_sql[] =
     " WHERE username = :username AND address = :address AND at >= :since";
 static const char account_sql[] =
     "SELECT COUNT(*), MIN(at) FROM (SELECT at FROM login_failures"
-    " WHERE username = :username AND at >= :since ORDER BY at DESC LIMIT :max)";
+    " WHERE username = :username AND at >= :since ORDER BY at DESC LIMIT :max) AS f";
 static const char address_sql[] =
     "SELECT COUNT(DISTINCT username) FROM login_failures WHERE address = :address AND at >= :since";
 static const char user_by_name_sql[] =

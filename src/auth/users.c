@@ -26,13 +26,27 @@ static const char *const locales[] = {"en", "bs", "sr-Cyrl"};
 
 static herr *check_username(const char *u) {
     size_t n = strlen(u);
-    if (n < 3 || n > 32) return err_invalid("username", "username must be 3 to 32 characters");
+    /* Keys and parameters, so that the form says what is wrong with this name rather than
+     * repeating the rule its hint already shows. */
     for (size_t i = 0; i < n; i++) {
         char c = u[i];
         if (!(islower((unsigned char)c) || isdigit((unsigned char)c) || c == '.' || c == '_' ||
-              c == '-'))
-            return err_invalid("username",
-                               "username may use only a-z, 0-9, '.', '_' and '-' (got '%c')", c);
+              c == '-')) {
+            /* The character as typed: the whole UTF-8 sequence, not its first byte. */
+            char ch[5] = {c, 0, 0, 0, 0};
+            for (size_t k = 1; k < 4 && i + k < n && ((unsigned char)u[i + k] & 0xC0) == 0x80; k++)
+                ch[k] = u[i + k];
+            return err_with(
+                err_invalid("username",
+                            "username may use only a-z, 0-9, '.', '_' and '-' (got '%s')", ch),
+                "username_char", "char", ch, (const char *)NULL);
+        }
+    }
+    if (n < 3 || n > 32) {
+        char len[24];
+        snprintf(len, sizeof len, "%zu", n);
+        return err_with(err_invalid("username", "username must be 3 to 32 characters (has %zu)", n),
+                        n < 3 ? "username_short" : "username_long", "n", len, (const char *)NULL);
     }
     return NULL;
 }
@@ -170,7 +184,8 @@ static herr *check_user_input(store *s, const json_t *in, bool creating) {
     if (json_has(in, "role") && !auth_role_valid(json_str(in, "role"))) {
         char codes[512];
         auth_role_codes(codes, sizeof codes);
-        return err_invalid("role", "role must be one of %s", codes);
+        return err_with(err_invalid("role", "role must be one of %s", codes), "one_of",
+                        (const char *)NULL);
     }
     if ((v = json_str(in, "password")) && creating &&
         (e = auth_password_check(json_str(in, "username"), v, "password")))
@@ -178,7 +193,8 @@ static herr *check_user_input(store *s, const json_t *in, bool creating) {
     if ((v = json_str(in, "locale")) && (e = check_locale(v))) return e;
     if (json_has(in, "display_name") && json_str(in, "display_name") &&
         !json_str(in, "display_name")[0])
-        return err_invalid("display_name", "display_name cannot be empty");
+        return err_with(err_invalid("display_name", "display_name cannot be empty"), "empty",
+                        (const char *)NULL);
     json_t *sites = json_object_get(in, "sites");
     if (json_is_array(sites) && (e = check_sites(s, sites))) return e;
     return NULL;
@@ -331,7 +347,8 @@ herr *auth_user_create(store *s, const actor *a, const json_t *in, json_t **out)
     st = NULL;
     if (e) goto cleanup;
     if (taken) {
-        e = err_new(ERR_CONFLICT, "username", "username %s is taken", username);
+        e = err_with(err_new(ERR_CONFLICT, "username", "username %s is taken", username),
+                     "username_taken", "username", username, (const char *)NULL);
         goto cleanup;
     }
     if ((e = store_prepare(s, insert_sql, &st))) goto cleanup;

@@ -41,6 +41,10 @@ static const struct {
     {"demo people", "write synthetic arrivals with known truth (--out DIR)", cli_cmd_demo_people},
     {"interp schedule", "schedule interpreters for a period (--db PATH --from DATE --to DATE)",
      cli_cmd_interp_schedule},
+    {"sync",
+     "exchange changes with the central server (--db --server --username"
+     " --password-stdin)",
+     cli_cmd_sync},
 };
 
 static void usage(FILE *f) {

@@ -26,6 +26,7 @@ int cli_cmd_match_dedup(int argc, char **argv);
 int cli_cmd_match_screen(int argc, char **argv);
 int cli_cmd_demo_people(int argc, char **argv);
 int cli_cmd_interp_schedule(int argc, char **argv);
+int cli_cmd_sync(int argc, char **argv);
 
 /* Shared by the commands. */
 

@@ -20,6 +20,7 @@
 #include "protection/protection.h"
 #include "registry/registry.h"
 #include "returns/returns.h"
+#include "families/families.h"
 #include "schema/schema.h"
 
 static const char init_usage[] =
@@ -73,13 +74,8 @@ static herr *write_logins(const char *path, const json_t *logins) {
 
 /* The modules' demos after the registry's, each in one transaction of its own. */
 static herr *(*const module_demos[])(store *, unsigned long long) = {
-    protection_demo_load,
-    sessions_demo_load,
-    distributions_demo_load,
-    feedback_demo_load,
-    outreach_demo_load,
-    interpreting_demo_load,
-    returns_demo_load,
+    protection_demo_load, sessions_demo_load,     distributions_demo_load, feedback_demo_load,
+    outreach_demo_load,   interpreting_demo_load, returns_demo_load,       families_demo_load,
 };
 
 /* The default catalogue of distributed items, in every new database. */

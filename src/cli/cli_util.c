@@ -6,6 +6,7 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include "store/store.h"
 #include "cli/cli_commands.h"
 #include "core/crypto.h"
 #include "schema/schema.h"
@@ -51,6 +52,9 @@ herr *cli_number(const char *text, const char *option, long long min, long long 
 herr *cli_db_lock(const char *db, const char *what, int *fd) {
     char path[4096], holder[128] = "";
     *fd = -1;
+    /* PostgreSQL: no file to lock. One haven serve per database is still the supported
+     * setup (docs/deployment.md): the matching index lives in each server's memory. */
+    if (store_url_is_postgres(db)) return NULL;
     if ((size_t)snprintf(path, sizeof path, "%s.lock", db) >= sizeof path)
         return err_invalid("db", "the database path is too long");
     int f = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);

@@ -16,16 +16,21 @@ herr *check_code(const char *field, const char *value, const char *const *codes)
         size_t n = strlen(list);
         snprintf(list + n, sizeof list - n, "%s%s", i ? ", " : "", codes[i]);
     }
-    return err_invalid(field, "%s must be one of %s", field, list);
+    return err_with(err_invalid(field, "%s must be one of %s", field, list), "one_of",
+                    (const char *)NULL);
 }
 
 herr *check_date_text(const char *field, const char *value, bool required,
                       char out[CLOCK_DATE_LEN]) {
     int y, m, d;
     out[0] = '\0';
-    if (!value) return required ? err_invalid(field, "%s is required (YYYY-MM-DD)", field) : NULL;
+    if (!value)
+        return required ? err_with(err_invalid(field, "%s is required (YYYY-MM-DD)", field),
+                                   "required", (const char *)NULL)
+                        : NULL;
     if (strlen(value) != 10 || !clock_parse_date(value, &y, &m, &d) || y < 2000 || y > 2100)
-        return err_invalid(field, "%s must be a date YYYY-MM-DD", field);
+        return err_with(err_invalid(field, "%s must be a date YYYY-MM-DD", field), "date_format",
+                        (const char *)NULL);
     snprintf(out, CLOCK_DATE_LEN, "%s", value);
     return NULL;
 }
@@ -39,27 +44,38 @@ herr *check_time(const json_t *in, const char *field, int64_t def, int64_t max_a
     const char *v = json_str(in, field);
     int64_t t = def;
     out[0] = '\0';
-    if (!v && def < 0) return err_invalid(field, "%s is required (2023-05-01T09:30:00Z)", field);
+    if (!v && def < 0)
+        return err_with(err_invalid(field, "%s is required (2023-05-01T09:30:00Z)", field),
+                        "required", (const char *)NULL);
     if (v && !clock_parse_iso(v, &t))
-        return err_invalid(field, "%s must be a time such as 2023-05-01T09:30:00Z", field);
-    if (t < 946684800) return err_invalid(field, "%s must be after the year 2000", field);
+        return err_with(err_invalid(field, "%s must be a time such as 2023-05-01T09:30:00Z", field),
+                        "time_format", (const char *)NULL);
+    if (t < 946684800)
+        return err_with(err_invalid(field, "%s must be after the year 2000", field),
+                        "time_too_early", (const char *)NULL);
     if (max_ahead >= 0 && t > clock_now() + max_ahead)
-        return err_invalid(field, "%s cannot be in the future", field);
+        return err_with(err_invalid(field, "%s cannot be in the future", field), "future",
+                        (const char *)NULL);
     clock_format_iso(t, out);
     return NULL;
 }
 
 herr *check_not_blank(const json_t *in, const char *field, bool required) {
     const char *v = json_str(in, field);
-    if (!v) return required ? err_invalid(field, "%s is required", field) : NULL;
+    if (!v) return required ? err_required(field) : NULL;
     for (const char *p = v; *p; p++)
         if (!strchr(" \t\r\n", *p)) return NULL;
-    return err_invalid(field, "%s cannot be empty", field);
+    return err_with(err_invalid(field, "%s cannot be empty", field), "empty", (const char *)NULL);
 }
 
 herr *check_id(const char *field, const char *value, bool required) {
-    if (!value) return required ? err_invalid(field, "%s is required", field) : NULL;
-    if (!id_is_valid(value)) return err_invalid(field, "%s must be a record id", field);
+    if (!value)
+        return required ? err_with(err_invalid(field, "%s is required", field), "required",
+                                   (const char *)NULL)
+                        : NULL;
+    if (!id_is_valid(value))
+        return err_with(err_invalid(field, "%s must be a record id", field), "record_id",
+                        (const char *)NULL);
     return NULL;
 }
 

@@ -160,6 +160,10 @@ static const demo_user demo_users[] = {
      "Sanja Ilić (interpreting coordinator)",
      "interp_coord",
      {SITE_USIVAK, SITE_BLAZUJ, SITE_LIPA, SITE_BORICI, -1}},
+    {"dpo",
+     "Maja Kovačević (data protection officer)",
+     "dpo",
+     {SITE_USIVAK, SITE_BLAZUJ, SITE_LIPA, SITE_BORICI, -1}},
 };
 
 static herr *create_sites(store *s, const actor *a, char ids[N_SITES][ID_LEN]) {
@@ -348,6 +352,12 @@ static herr *one_person(demo_ctx *c) {
     int64_t in_at = c->now - (int64_t)(rng_unit(r) * DEMO_DAYS * 86400.0);
     char at_text[CLOCK_ISO_LEN], bed[32];
     clock_format_iso(in_at, at_text);
+    /* A baby born after the day of this registration (the age is counted from today):
+     * registered on the day of birth instead, with the mother. */
+    if (strncmp(birth, at_text, 10) > 0) {
+        snprintf(birth, sizeof birth, "%.10s", at_text);
+        precision = "exact";
+    }
     snprintf(bed, sizeof bed, "C%d-%02d", 1 + rng_below(r, 40), 1 + rng_below(r, 24));
     json_t *in = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:o,s:s,s:s,s:b,s:s}", "given_name",
                            given->latin, "family_name", family->latin, "sex", female ? "F" : "M",

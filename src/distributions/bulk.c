@@ -63,7 +63,8 @@ herr *distributions_bulk(store *s, const actor *a, const json_t *in, json_t **ou
     if (e) goto cleanup;
     const char *site = json_str(in, "site_id");
     if (!actor_has_site(a, site)) {
-        e = err_invalid("site_id", "no site with id %s among your sites", site);
+        e = err_with(err_invalid("site_id", "no site with id %s among your sites", site),
+                     "site_unknown", (const char *)NULL);
         goto cleanup;
     }
     json_t *qv = json_object_get(in, "quantity");
@@ -165,7 +166,9 @@ herr *distributions_list(store *s, const actor *a, const distributions_query *q,
     bool row;
     herr *e = NULL;
     if (limit < 1 || limit > 500) e = err_invalid("limit", "limit must be from 1 to 500");
-    if (!e && q->offset < 0) e = err_invalid("offset", "offset cannot be negative");
+    if (!e && q->offset < 0)
+        e = err_with(err_invalid("offset", "offset cannot be negative"), "wrong_type",
+                     (const char *)NULL);
     if (!e && q->site_id && !actor_has_site(a, q->site_id))
         e = err_new(ERR_NOT_FOUND, "site", "no site with id %s among your sites", q->site_id);
     if (!e && q->person_id) e = registry_person_visible(s, a, q->person_id);

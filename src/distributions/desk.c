@@ -124,7 +124,8 @@ static herr *person_for(store *s, const actor *a, const char *id, const char *fi
     if (!e) e = registry_person_get(s, a, id, &p);
     if (e && e->code == ERR_NOT_FOUND) {
         err_free(e);
-        return err_invalid(field, "no person with id %s among your sites", id);
+        return err_with(err_invalid(field, "no person with id %s among your sites", id),
+                        "person_unknown", (const char *)NULL);
     }
     if (e) return e;
     if (json_str(p, "merged_into")) {
@@ -284,7 +285,8 @@ static herr *check_give(store *s, const actor *a, const json_t *in, json_t **per
     if (e) return e;
     const char *site = json_str(in, "site_id");
     if (!actor_has_site(a, site))
-        return err_invalid("site_id", "no site with id %s among your sites", site);
+        return err_with(err_invalid("site_id", "no site with id %s among your sites", site),
+                        "site_unknown", (const char *)NULL);
     const char *reason = json_str(in, "reason");
     if (reason && trimmed_length(reason) < DISTRIBUTIONS_MIN_REASON_LEN)
         return err_with(err_invalid("reason", "a reason must say why, in at least %d characters",

@@ -52,7 +52,8 @@ herr *distributions_report(store *s, const actor *a, const char *site_id, const 
         clock_format_date(first * 86400, from);
     }
     if (strcmp(from, to) > 0) {
-        e = err_invalid("from", "from must not be after to");
+        e = err_with(err_invalid("from", "from must not be after to"), "date_range",
+                     (const char *)NULL);
         goto cleanup;
     }
     snprintf(from_iso, sizeof from_iso, "%sT00:00:00Z", from);

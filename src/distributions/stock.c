@@ -109,7 +109,8 @@ static herr *check_move(store *s, const actor *a, const json_t *in, json_t **ite
     const char *kind = json_str(in, "kind"), *site = json_str(in, "site_id");
     if ((e = check_code("kind", kind, move_kinds))) return e;
     if (!actor_has_site(a, site))
-        return err_invalid("site_id", "no site with id %s among your sites", site);
+        return err_with(err_invalid("site_id", "no site with id %s among your sites", site),
+                        "site_unknown", (const char *)NULL);
     json_int_t q = json_integer_value(json_object_get(in, "quantity"));
     if (q < (strcmp(kind, "count") ? 1 : 0) || q > 1000000)
         return err_invalid("quantity", "quantity must be from %d to 1000000",

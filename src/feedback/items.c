@@ -94,7 +94,9 @@ herr *fb_period(const char *from_in, const char *to_in, char from[CLOCK_DATE_LEN
         clock_format_date(
             clock_days_from_civil(m == 12 ? y : y - 1, m == 12 ? 1 : m + 1, 1) * 86400, from);
     }
-    if (strcmp(from, to) > 0) return err_invalid("from", "from must not be after to");
+    if (strcmp(from, to) > 0)
+        return err_with(err_invalid("from", "from must not be after to"), "date_range",
+                        (const char *)NULL);
     snprintf(from_iso, CLOCK_ISO_LEN, "%sT00:00:00Z", from);
     clock_parse_date(to, &y, &m, &d);
     clock_format_iso((clock_days_from_civil(y, m, d) + 1) * 86400, to_iso);
@@ -117,8 +119,9 @@ static herr *check_item(store *s, const actor *a, const json_t *in, char at[CLOC
     herr *e = json_check(in, item_fields, sizeof item_fields / sizeof item_fields[0]);
     if (e) return e;
     if (!actor_has_site(a, json_str(in, "site_id")))
-        return err_invalid("site_id", "no site with id %s among your sites",
-                           json_str(in, "site_id"));
+        return err_with(
+            err_invalid("site_id", "no site with id %s among your sites", json_str(in, "site_id")),
+            "site_unknown", (const char *)NULL);
     json_t *list = channels();
     bool ok = fb_code_in(list, json_str(in, "channel"));
     json_decref(list);
@@ -131,7 +134,8 @@ static herr *check_item(store *s, const actor *a, const json_t *in, char at[CLOC
     if ((e = check_not_blank(in, "summary", true))) return e;
     const char *lang = json_str(in, "language");
     if (lang && !codes_language_valid(lang))
-        return err_invalid("language", "language must be an ISO 639 code");
+        return err_with(err_invalid("language", "language must be an ISO 639 code"),
+                        "language_code", (const char *)NULL);
     bool anonymous = json_is_true(json_object_get(in, "anonymous"));
     const char *person = json_str(in, "person_id"), *contact = json_str(in, "contact");
     if (anonymous && person)
@@ -144,7 +148,9 @@ static herr *check_item(store *s, const actor *a, const json_t *in, char at[CLOC
     if (person && (e = registry_person_visible(s, a, person))) {
         if (e->code == ERR_NOT_FOUND) {
             err_free(e);
-            return err_invalid("person_id", "no person with id %s among your sites", person);
+            return err_with(
+                err_invalid("person_id", "no person with id %s among your sites", person),
+                "person_unknown", (const char *)NULL);
         }
         return e;
     }

@@ -46,8 +46,9 @@ static herr *check_report(store *s, const actor *a, const json_t *in) {
     herr *e = json_check(in, report_fields, sizeof report_fields / sizeof report_fields[0]);
     if (e) return e;
     if (!actor_has_site(a, json_str(in, "site_id")))
-        return err_invalid("site_id", "no site with id %s among your sites",
-                           json_str(in, "site_id"));
+        return err_with(
+            err_invalid("site_id", "no site with id %s among your sites", json_str(in, "site_id")),
+            "site_unknown", (const char *)NULL);
     if ((e = check_not_blank(in, "summary", true))) return e;
     char day[CLOCK_DATE_LEN];
     if ((e = check_date(in, "incident_date", false, day))) return e;
@@ -60,12 +61,15 @@ static herr *check_report(store *s, const actor *a, const json_t *in) {
     }
     const char *lang = json_str(in, "language");
     if (lang && !codes_language_valid(lang))
-        return err_invalid("language", "language must be an ISO 639 code");
+        return err_with(err_invalid("language", "language must be an ISO 639 code"),
+                        "language_code", (const char *)NULL);
     const char *person = json_str(in, "survivor_person_id");
     if (person && (e = registry_person_visible(s, a, person))) {
         if (e->code != ERR_NOT_FOUND) return e;
         err_free(e);
-        return err_invalid("survivor_person_id", "no person with id %s among your sites", person);
+        return err_with(
+            err_invalid("survivor_person_id", "no person with id %s among your sites", person),
+            "person_unknown", (const char *)NULL);
     }
     return NULL;
 }

@@ -75,9 +75,12 @@ herr *feedback_survey_answer(store *s, const actor *a, const json_t *in, json_t 
     if (!(form = form_of(json_str(in, "form"))))
         return err_invalid("form", "no survey form %s", json_str(in, "form"));
     if (!actor_has_site(a, json_str(in, "site_id")))
-        e = err_invalid("site_id", "no site with id %s among your sites", json_str(in, "site_id"));
+        e = err_with(
+            err_invalid("site_id", "no site with id %s among your sites", json_str(in, "site_id")),
+            "site_unknown", (const char *)NULL);
     if (!e && json_str(in, "language") && !codes_language_valid(json_str(in, "language")))
-        e = err_invalid("language", "language must be an ISO 639 code");
+        e = err_with(err_invalid("language", "language must be an ISO 639 code"), "language_code",
+                     (const char *)NULL);
     if (!e) e = check_answers(form, json_object_get(in, "answers"));
     if (!e && !json_object_size(json_object_get(in, "answers")))
         e = err_invalid("answers", "answer at least one question");

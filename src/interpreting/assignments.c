@@ -50,24 +50,37 @@ static herr *day_bounds(const char *from, const char *to, char f_iso[CLOCK_ISO_L
     return NULL;
 }
 
+/* The no-show of an assignment, if any (columns 15-20), and the joins every list uses. */
+#define NOSHOW_COLUMNS                                                                             \
+    " n.who, n.reason, n.note, n.noticed_at, n.by_name, n.id"                                      \
+    " FROM interp_assignments x JOIN interp_requests r ON r.id = x.request_id"                     \
+    " JOIN interpreters i ON i.id = x.interpreter_id JOIN sites s ON s.id = r.site_id"             \
+    " LEFT JOIN interp_noshows n ON n.assignment_id = x.id"
+
 static const char list_sql[] =
     "SELECT x.id, x.request_id, x.interpreter_id, i.name, x.starts_at, x.ends_at, x.mode,"
-    " x.status, x.locked, r.site_id, s.name, r.language, r.kind, r.unit, r.priority"
-    " FROM interp_assignments x JOIN interp_requests r ON r.id = x.request_id"
-    " JOIN interpreters i ON i.id = x.interpreter_id JOIN sites s ON s.id = r.site_id"
+    " x.status, x.locked, r.site_id, s.name, r.language, r.kind, r.unit, r.priority," NOSHOW_COLUMNS
     " WHERE x.status IN ('proposed', 'confirmed') AND (:from IS NULL OR x.starts_at >= :from)"
     " AND (:to IS NULL OR x.starts_at < :to)"
     " AND (:interpreter IS NULL OR x.interpreter_id = :interpreter)"
     " ORDER BY x.starts_at, i.name LIMIT 5000";
 
 static json_t *assignment_row(store_stmt *st) {
-    return json_pack(
+    json_t *o = json_pack(
         "{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:b,s:s,s:s,s:s,s:s,s:s,s:I}", "id", store_text(st, 0),
         "request_id", store_text(st, 1), "interpreter_id", store_text(st, 2), "interpreter_name",
         store_text(st, 3), "starts_at", store_text(st, 4), "ends_at", store_text(st, 5), "mode",
         store_text(st, 6), "status", store_text(st, 7), "locked", (int)store_int(st, 8), "site_id",
         store_text(st, 9), "site_name", store_text(st, 10), "language", store_text(st, 11), "kind",
         store_text(st, 12), "unit", store_text(st, 13), "priority", (json_int_t)store_int(st, 14));
+    json_object_set_new(o, "no_show",
+                        store_is_null(st, 15)
+                            ? json_null()
+                            : json_pack("{s:s,s:s,s:s?,s:s,s:s}", "who", store_text(st, 15),
+                                        "reason", store_text(st, 16), "note", store_text(st, 17),
+                                        "noticed_at", store_text(st, 18), "by",
+                                        store_text(st, 19)));
+    return o;
 }
 
 /* Lists assignments; with own set, site scoping is not applied (the interpreter's own). */
@@ -111,9 +124,7 @@ herr *interp_my_assignments(store *s, const actor *a, const char *from, const ch
 static herr *get_assignment(store *s, const char *id, json_t **out) {
     static const char sql[] =
         "SELECT x.id, x.request_id, x.interpreter_id, i.name, x.starts_at, x.ends_at, x.mode,"
-        " x.status, x.locked, r.site_id, s.name, r.language, r.kind, r.unit, r.priority"
-        " FROM interp_assignments x JOIN interp_requests r ON r.id = x.request_id"
-        " JOIN interpreters i ON i.id = x.interpreter_id JOIN sites s ON s.id = r.site_id"
+        " x.status, x.locked, r.site_id, s.name, r.language, r.kind, r.unit, r.priority," NOSHOW_COLUMNS
         " WHERE x.id = :id";
     store_stmt *st = NULL;
     bool row = false;
@@ -262,5 +273,147 @@ herr *interp_my_answer(store *s, const actor *a, const char *assignment_id, cons
 rollback:
     json_decref(detail);
     store_rollback(s);
+    return e;
+}
+
+/* ---- no-shows ---- */
+
+static const char *const noshow_who[] = {"interpreter", "client", NULL};
+static const char *const noshow_reasons[] = {"no_notice",   "illness", "transport", "technical",
+                                             "transferred", "other",   NULL};
+
+static const json_field noshow_fields[] = {{"who", JF_STRING, true, 12},
+                                           {"reason", JF_STRING, true, 20},
+                                           {"note", JF_TEXT, false, 1000},
+                                           {"noticed_at", JF_STRING, false, 40}};
+
+herr *interp_noshow_record(store *s, const actor *a, const char *assignment_id, const json_t *in,
+                           json_t **out) {
+    static const char insert_sql[] =
+        "INSERT INTO interp_noshows (id, assignment_id, interpreter_id, who, reason, note,"
+        " noticed_at, by_id, by_name, created_at) VALUES (:id, :assignment, :interpreter, :who,"
+        " :reason, :note, :noticed, :by_id, :by_name, :now)";
+    /* A no-show is part of what happened: a re-run of the schedule keeps it. */
+    static const char lock_sql[] =
+        "UPDATE interp_assignments SET locked = 1, updated_at = :now WHERE id = :id";
+    char noticed[CLOCK_ISO_LEN], now[CLOCK_ISO_LEN], id[ID_LEN];
+    json_t *cur = NULL, *detail = NULL;
+    store_stmt *st = NULL;
+    herr *e = check_id("id", assignment_id, true);
+    if (!e)
+        e = json_is_object(in) ? json_check(in, noshow_fields, 4)
+                               : err_invalid("body", "an object is expected");
+    if (!e) e = check_code("who", json_str(in, "who"), noshow_who);
+    if (!e) e = check_code("reason", json_str(in, "reason"), noshow_reasons);
+    if (!e) e = check_not_blank(in, "note", !strcmp(json_str(in, "reason"), "other"));
+    if (!e) e = check_time(in, "noticed_at", clock_now(), 0, noticed);
+    if (!e) e = get_assignment(s, assignment_id, &cur);
+    if (e) return e;
+    /* The request's site decides who may see the assignment. */
+    if (!actor_has_site(a, json_str(cur, "site_id"))) {
+        json_decref(cur);
+        return err_new(ERR_NOT_FOUND, "id", "no assignment with id %s", assignment_id);
+    }
+    const char *status = json_str(cur, "status");
+    if (strcmp(status, "proposed") && strcmp(status, "confirmed"))
+        e = err_with(err_new(ERR_CONFLICT, "id", "the assignment is cancelled"),
+                     "interp_assignment_cancelled", (const char *)NULL);
+    else if (!json_is_null(json_object_get(cur, "no_show")))
+        e = err_with(err_new(ERR_CONFLICT, "id", "a no-show is already recorded for it"),
+                     "interp_noshow_recorded", (const char *)NULL);
+    else if (strcmp(noticed, json_str(cur, "starts_at")) < 0)
+        e = err_with(err_invalid("noticed_at",
+                                 "a no-show is noticed once the assignment has "
+                                 "started (%s)",
+                                 json_str(cur, "starts_at")),
+                     "interp_noshow_early", (const char *)NULL);
+    if (e) {
+        json_decref(cur);
+        return e;
+    }
+    clock_format_iso(clock_now(), now);
+    id_new(id);
+    if ((e = store_begin(s))) goto cleanup;
+    if ((e = store_prepare(s, insert_sql, &st))) goto rollback;
+    store_bind_text(st, ":id", id);
+    store_bind_text(st, ":assignment", assignment_id);
+    store_bind_text(st, ":interpreter", json_str(cur, "interpreter_id"));
+    store_bind_text(st, ":who", json_str(in, "who"));
+    store_bind_text(st, ":reason", json_str(in, "reason"));
+    store_bind_text(st, ":note", json_str(in, "note"));
+    store_bind_text(st, ":noticed", noticed);
+    store_bind_text(st, ":by_id", a->user_id);
+    store_bind_text(st, ":by_name", a->username);
+    store_bind_text(st, ":now", now);
+    e = store_run_done(&st);
+    if (e && e->code == ERR_CONFLICT) {
+        err_free(e);
+        e = err_with(err_new(ERR_CONFLICT, "id", "a no-show is already recorded for it"),
+                     "interp_noshow_recorded", (const char *)NULL);
+    }
+    if (e) goto rollback;
+    if ((e = store_prepare(s, lock_sql, &st))) goto rollback;
+    store_bind_text(st, ":id", assignment_id);
+    store_bind_text(st, ":now", now);
+    if ((e = store_run_done(&st))) goto rollback;
+    detail = json_pack("{s:s,s:s,s:s,s:s}", "who", json_str(in, "who"), "reason",
+                       json_str(in, "reason"), "interpreter_id", json_str(cur, "interpreter_id"),
+                       "site_id", json_str(cur, "site_id"));
+    if ((e = audit_record(s, a, "no_show", "interp_assignment", assignment_id, detail)))
+        goto rollback;
+    if ((e = store_commit(s))) goto cleanup;
+    e = get_assignment(s, assignment_id, out);
+    goto cleanup;
+rollback:
+    store_rollback(s);
+cleanup:
+    json_decref(cur);
+    json_decref(detail);
+    return e;
+}
+
+static const json_field withdraw_fields[] = {{"reason", JF_TEXT, true, 500}};
+
+herr *interp_noshow_withdraw(store *s, const actor *a, const char *assignment_id, const json_t *in,
+                             json_t **out) {
+    static const char delete_sql[] = "DELETE FROM interp_noshows WHERE assignment_id = :id";
+    json_t *cur = NULL, *detail = NULL;
+    store_stmt *st = NULL;
+    herr *e = check_id("id", assignment_id, true);
+    if (!e)
+        e = json_is_object(in) ? json_check(in, withdraw_fields, 1)
+                               : err_invalid("body", "an object is expected");
+    if (!e) e = check_not_blank(in, "reason", true);
+    if (!e) e = get_assignment(s, assignment_id, &cur);
+    if (e) return e;
+    if (!actor_has_site(a, json_str(cur, "site_id"))) {
+        json_decref(cur);
+        return err_new(ERR_NOT_FOUND, "id", "no assignment with id %s", assignment_id);
+    }
+    const json_t *ns = json_object_get(cur, "no_show");
+    if (json_is_null(ns) || !ns) {
+        json_decref(cur);
+        return err_with(err_new(ERR_CONFLICT, "id", "no no-show is recorded for it"),
+                        "interp_noshow_none", (const char *)NULL);
+    }
+    /* What is withdrawn stays in the audit log: who had not come, why, and why it was
+     * a mistake. The assignment stays locked: it may have been locked before. */
+    detail = json_pack("{s:s,s:s,s:s,s:s}", "who", json_str(ns, "who"), "reason_recorded",
+                       json_str(ns, "reason"), "reason", json_str(in, "reason"), "site_id",
+                       json_str(cur, "site_id"));
+    if ((e = store_begin(s))) goto cleanup;
+    if ((e = store_prepare(s, delete_sql, &st))) goto rollback;
+    store_bind_text(st, ":id", assignment_id);
+    if ((e = store_run_done(&st))) goto rollback;
+    if ((e = audit_record(s, a, "no_show_withdrawn", "interp_assignment", assignment_id, detail)))
+        goto rollback;
+    if ((e = store_commit(s))) goto cleanup;
+    e = get_assignment(s, assignment_id, out);
+    goto cleanup;
+rollback:
+    store_rollback(s);
+cleanup:
+    json_decref(cur);
+    json_decref(detail);
     return e;
 }

@@ -1,7 +1,8 @@
 /* Demo data: eight interpreters (one linked to the demo account "interp"), in the
- * region and remote, and about twenty requests for next week at the demo sites,
- * scheduled once so that the pages and the calendar feed have something to show.
- * Needs the demo sites (by code) and users. */
+ * region and remote; about twenty requests for next week at the demo sites, scheduled
+ * once so that the pages and the calendar feed have something to show; and the same
+ * requests in each of the eight weeks before this one, done (confirmed, with a few
+ * no-shows) for the hours report. Needs the demo sites (by code) and users. */
 #include <stdio.h>
 #include <string.h>
 
@@ -117,22 +118,9 @@ static herr *add_interpreter(store *s, const actor *a, const json_t *sites, cons
     return e;
 }
 
-herr *interpreting_demo_load(store *s, unsigned long long seed) {
-    (void)seed;
-    actor a;
-    actor_system(&a, "demo");
-    json_t *sites = NULL, *run = NULL;
-    char user[ID_LEN];
-    herr *e = registry_site_list(s, &a, &sites);
-    if (e) return e;
-    herr *ue = auth_user_id(s, "interp", user);
-    bool have_user = ue == NULL;
-    err_free(ue);
-    for (size_t i = 0; i < sizeof interpreters / sizeof interpreters[0] && !e; i++)
-        e = add_interpreter(s, &a, sites, have_user ? user : NULL, &interpreters[i]);
-    /* Next week, Monday to Friday. */
-    int64_t today = clock_day_start(clock_now());
-    int64_t monday = today + (int64_t)(7 - ((today / 86400 + 3) % 7)) * 86400;
+/* The same week of requests from monday on (requests whose window has passed too). */
+static herr *add_week(store *s, const actor *a, const json_t *sites, int64_t monday) {
+    herr *e = NULL;
     for (size_t i = 0; i < sizeof requests / sizeof requests[0] && !e; i++) {
         const demo_request *d = &requests[i];
         const char *site = site_id(sites, d->site);
@@ -147,15 +135,85 @@ herr *interpreting_demo_load(store *s, unsigned long long seed) {
                                d->priority, "kind", d->kind);
         if (d->gender) json_object_set_new(in, "gender_required", json_string(d->gender));
         json_t *out = NULL;
-        e = interp_request_create(s, &a, in, &out);
+        e = interp_request_create(s, a, in, &out);
         json_decref(in);
         json_decref(out);
     }
+    json_t *run = NULL;
     char f[CLOCK_DATE_LEN], t[CLOCK_DATE_LEN];
     clock_format_date(monday, f);
     clock_format_date(monday + 4 * 86400, t);
-    if (!e) e = interp_schedule(s, &a, f, t, 5, &run);
+    if (!e) e = interp_schedule(s, a, f, t, 2, &run);
     json_decref(run);
+    return e;
+}
+
+/* The eight weeks before this one, done: the interpreters confirmed what was planned,
+ * a few clients and interpreters did not come (one interpreter twice), so that the
+ * hours report has something to show. */
+static herr *add_past(store *s, const actor *a, const json_t *sites, int64_t this_monday) {
+    static const char confirm_sql[] =
+        "UPDATE interp_assignments SET status = 'confirmed' WHERE status = 'proposed'"
+        " AND ends_at <= :now";
+    herr *e = NULL;
+    for (int w = 8; w >= 1 && !e; w--) e = add_week(s, a, sites, this_monday - w * 7 * 86400);
+    if (e) return e;
+    char now[CLOCK_ISO_LEN];
+    clock_format_iso(clock_now(), now);
+    store_stmt *st = NULL;
+    if ((e = store_prepare(s, confirm_sql, &st))) return e;
+    store_bind_text(st, ":now", now);
+    if ((e = store_run_done(&st))) return e;
+    char f[CLOCK_DATE_LEN], t[CLOCK_DATE_LEN];
+    clock_format_date(this_monday - 8 * 7 * 86400, f);
+    clock_format_date(this_monday - 86400, t);
+    json_t *list = NULL;
+    if ((e = interp_assignment_list(s, a, f, t, NULL, &list))) return e;
+    size_t i;
+    json_t *x;
+    int omar = 0;
+    json_array_foreach(json_object_get(list, "items"), i, x) {
+        const char *who = NULL, *reason = NULL;
+        if (!strcmp(json_str(x, "interpreter_name"), "Omar Farouk") && omar++ % 3 == 1) {
+            who = "interpreter";
+            reason = omar < 3 ? "transport" : "illness";
+        } else if (i % 17 == 5) {
+            who = "client";
+            reason = i % 2 ? "no_notice" : "transferred";
+        } else if (i % 29 == 11) {
+            who = "interpreter";
+            reason = "technical";
+        }
+        if (!who) continue;
+        json_t *in = json_pack("{s:s,s:s}", "who", who, "reason", reason), *out = NULL;
+        json_object_set_new(in, "noticed_at", json_string(json_str(x, "starts_at")));
+        e = interp_noshow_record(s, a, json_str(x, "id"), in, &out);
+        json_decref(in);
+        json_decref(out);
+        if (e) break;
+    }
+    json_decref(list);
+    return e;
+}
+
+herr *interpreting_demo_load(store *s, unsigned long long seed) {
+    (void)seed;
+    actor a;
+    actor_system(&a, "demo");
+    json_t *sites = NULL;
+    char user[ID_LEN];
+    herr *e = registry_site_list(s, &a, &sites);
+    if (e) return e;
+    herr *ue = auth_user_id(s, "interp", user);
+    bool have_user = ue == NULL;
+    err_free(ue);
+    for (size_t i = 0; i < sizeof interpreters / sizeof interpreters[0] && !e; i++)
+        e = add_interpreter(s, &a, sites, have_user ? user : NULL, &interpreters[i]);
+    /* Next week, Monday to Friday; before it the eight weeks done. */
+    int64_t today = clock_day_start(clock_now());
+    int64_t monday = today + (int64_t)(7 - ((today / 86400 + 3) % 7)) * 86400;
+    if (!e) e = add_week(s, &a, sites, monday);
+    if (!e) e = add_past(s, &a, sites, monday - 7 * 86400);
     json_decref(sites);
     actor_clear(&a);
     return e;

@@ -186,6 +186,37 @@ herr *interp_my_assignments(store *s, const actor *a, const char *from, const ch
 herr *interp_my_answer(store *s, const actor *a, const char *assignment_id, const char *status,
                        json_t **out);
 
+/* ---- no-shows and hours ------------------------------------------------------------ */
+
+/* Records that the interpreter or the client did not come to a live assignment that has
+ * started: {who "interpreter"|"client", reason (no_notice, illness, transport, technical,
+ * transferred, other), note (required for other), noticed_at (ISO time, default now, not
+ * before the start nor in the future)}. One per assignment (ERR_CONFLICT for a second);
+ * the assignment is then locked so that a re-run keeps it. One audited transaction.
+ * *out: the assignment with its no_show. */
+herr *interp_noshow_record(store *s, const actor *a, const char *assignment_id, const json_t *in,
+                           json_t **out);
+
+/* Withdraws a no-show recorded by mistake: {reason (required)}. What was recorded and the
+ * reason stay in the audit log ("no_show_withdrawn"); the assignment counts as completed
+ * again once it is confirmed and has ended. ERR_CONFLICT (interp_noshow_none) when there
+ * is none. One audited transaction. *out: the assignment. */
+herr *interp_noshow_withdraw(store *s, const actor *a, const char *assignment_id, const json_t *in,
+                             json_t **out);
+
+/* Hours of interpreting of the days from..to (required dates) per month, site and
+ * language, from completed assignments (confirmed, ended, no no-show), with the no-shows
+ * by who did not come counted separately; totals by language and by site and overall;
+ * the interpreters with no-shows in the period. Only the actor's sites; site (optional)
+ * narrows to one. */
+herr *interp_hours_report(store *s, const actor *a, const char *from, const char *to,
+                          const char *site, json_t **out);
+
+/* The report's rows as CSV (month,site,language,assignments,hours,interpreter_no_shows,
+ * client_no_shows), in a new string (mem_free). The export is audited as a read. */
+herr *interp_hours_csv(store *s, const actor *a, const char *from, const char *to, const char *site,
+                       char **out, size_t *len);
+
 /* ---- iCalendar feed -------------------------------------------------------------- */
 
 /* A new secret feed token for an interpreter (interpreter_id NULL: the actor's own),

@@ -72,7 +72,23 @@ static const char migration_1[] =
     " by_name TEXT NOT NULL,"
     " created_at TEXT NOT NULL);";
 
-static const store_migration migrations[] = {{1, migration_1}};
+/* No-shows: who did not come to an assignment (the interpreter or the client), when,
+ * and why; at most one per assignment. */
+static const char migration_2[] =
+    "CREATE TABLE interp_noshows ("
+    " id TEXT PRIMARY KEY,"
+    " assignment_id TEXT NOT NULL UNIQUE REFERENCES interp_assignments (id),"
+    " interpreter_id TEXT NOT NULL REFERENCES interpreters (id),"
+    " who TEXT NOT NULL CHECK (who IN ('interpreter', 'client')),"
+    " reason TEXT NOT NULL,"
+    " note TEXT,"
+    " noticed_at TEXT NOT NULL,"
+    " by_id TEXT NOT NULL,"
+    " by_name TEXT NOT NULL,"
+    " created_at TEXT NOT NULL);"
+    "CREATE INDEX interp_noshows_interpreter ON interp_noshows (interpreter_id, who);";
+
+static const store_migration migrations[] = {{1, migration_1}, {2, migration_2}};
 
 herr *interpreting_migrate(store *s) {
     return store_migrate(s, "interpreting", migrations, sizeof migrations / sizeof migrations[0]);

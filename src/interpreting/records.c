@@ -274,9 +274,23 @@ herr *interp_interpreter_create(store *s, const actor *a, const json_t *in, json
     return e;
 }
 
-static const char interpreter_sql[] =
-    "SELECT id, name, gender, time_zone, hourly_rate, currency, user_id, profile, active,"
-    " feed_hash IS NOT NULL, created_at, updated_at FROM interpreters WHERE id = :id";
+/* The interpreter's own no-shows: all and in the last 90 days (:since). */
+#define INTERPRETER_COLUMNS                                                                        \
+    "SELECT id, name, gender, time_zone, hourly_rate, currency, user_id, profile, active,"         \
+    " feed_hash IS NOT NULL, created_at, updated_at,"                                              \
+    " (SELECT COUNT(*) FROM interp_noshows n WHERE n.interpreter_id = interpreters.id"             \
+    "  AND n.who = 'interpreter'),"                                                                \
+    " (SELECT COUNT(*) FROM interp_noshows n WHERE n.interpreter_id = interpreters.id"             \
+    "  AND n.who = 'interpreter' AND n.noticed_at >= :since)"                                      \
+    " FROM interpreters"
+
+static const char interpreter_sql[] = INTERPRETER_COLUMNS " WHERE id = :id";
+
+static void bind_since(store_stmt *st) {
+    char since[CLOCK_ISO_LEN];
+    clock_format_iso(clock_now() - 90 * 86400, since);
+    store_bind_text(st, ":since", since);
+}
 
 static json_t *interpreter_row(store_stmt *st) {
     json_t *o = json_object();
@@ -295,6 +309,9 @@ static json_t *interpreter_row(store_stmt *st) {
     json_object_set_new(o, "feed_active", json_boolean(store_int(st, 9)));
     json_set_str(o, "created_at", store_text(st, 10));
     json_set_str(o, "updated_at", store_text(st, 11));
+    json_object_set_new(o, "no_shows",
+                        json_pack("{s:I,s:I}", "total", (json_int_t)store_int(st, 12),
+                                  "last_90_days", (json_int_t)store_int(st, 13)));
     return o;
 }
 
@@ -305,6 +322,7 @@ herr *interp_interpreter_get(store *s, const actor *a, const char *id, json_t **
     herr *e = store_prepare(s, interpreter_sql, &st);
     if (e) return e;
     store_bind_text(st, ":id", id);
+    bind_since(st);
     e = store_step(st, &row);
     if (!e && !row) e = err_new(ERR_NOT_FOUND, "id", "no interpreter with id %s", id);
     if (!e) *out = interpreter_row(st);
@@ -318,8 +336,8 @@ herr *interp_interpreter_update(store *s, const actor *a, const char *id, const 
     if (!json_is_object(in)) return err_invalid("body", "an object is expected");
     herr *e = interp_interpreter_get(s, a, id, &cur);
     if (e) return e;
-    const char *drop[] = {"id", "feed_active", "created_at", "updated_at"};
-    for (size_t k = 0; k < 4; k++) json_object_del(cur, drop[k]);
+    const char *drop[] = {"id", "feed_active", "created_at", "updated_at", "no_shows"};
+    for (size_t k = 0; k < 5; k++) json_object_del(cur, drop[k]);
     json_object_update(cur, (json_t *)in);
     e = check_interpreter(s, cur);
     if (!e) e = write_interpreter(s, a, id, cur, "update", (json_t *)in);
@@ -330,13 +348,12 @@ herr *interp_interpreter_update(store *s, const actor *a, const char *id, const 
 
 herr *interp_interpreter_list(store *s, const actor *a, json_t **out) {
     (void)a;
-    static const char sql[] =
-        "SELECT id, name, gender, time_zone, hourly_rate, currency, user_id, profile, active,"
-        " feed_hash IS NOT NULL, created_at, updated_at FROM interpreters ORDER BY name, id";
+    static const char sql[] = INTERPRETER_COLUMNS " ORDER BY name, id";
     store_stmt *st = NULL;
     bool row = false;
     herr *e = store_prepare(s, sql, &st);
     if (e) return e;
+    bind_since(st);
     json_t *items = json_array();
     while (!(e = store_step(st, &row)) && row) json_array_append_new(items, interpreter_row(st));
     store_done(st);
@@ -368,9 +385,12 @@ static herr *check_request(store *s, const actor *a, json_t *in, unsigned *modes
     if (e) return e;
     const char *site = json_str(in, "site_id");
     if (!actor_has_site(a, site) || !site_exists(s, site))
-        return err_invalid("site_id", "no site with id %s among your sites", site);
+        return err_with(err_invalid("site_id", "no site with id %s among your sites", site),
+                        "site_unknown", (const char *)NULL);
     if (!codes_language_valid(json_str(in, "language")))
-        return err_invalid("language", "language must be an ISO 639 code such as fa, ar, ps");
+        return err_with(
+            err_invalid("language", "language must be an ISO 639 code such as fa, ar, ps"),
+            "language_code", (const char *)NULL);
     if (json_str(in, "gender_required") &&
         (e = check_code("gender_required", json_str(in, "gender_required"), genders)))
         return e;
@@ -469,13 +489,14 @@ herr *interp_request_create(store *s, const actor *a, const json_t *in, json_t *
     return e;
 }
 
-#define REQUEST_COLUMNS                                                                            \
-    "r.id, r.site_id, r.unit, r.language, r.gender_required, r.earliest, r.latest,"                \
-    " r.duration_minutes, r.modes, r.priority, r.kind, r.person_id, r.note, r.status,"             \
-    " r.created_at, r.updated_at, x.id, x.interpreter_id, i.name, x.starts_at, x.ends_at,"         \
-    " x.mode, x.status, x.locked"                                                                  \
-    " FROM interp_requests r LEFT JOIN interp_assignments x ON x.request_id = r.id"                \
-    " AND x.status IN ('proposed', 'confirmed') LEFT JOIN interpreters i ON i.id = x.interpreter_id"
+#define REQUEST_COLUMNS                                                                              \
+    "r.id, r.site_id, r.unit, r.language, r.gender_required, r.earliest, r.latest,"                  \
+    " r.duration_minutes, r.modes, r.priority, r.kind, r.person_id, r.note, r.status,"               \
+    " r.created_at, r.updated_at, x.id, x.interpreter_id, i.name, x.starts_at, x.ends_at,"           \
+    " x.mode, x.status, x.locked, n.who, n.reason"                                                   \
+    " FROM interp_requests r LEFT JOIN interp_assignments x ON x.request_id = r.id"                  \
+    " AND x.status IN ('proposed', 'confirmed') LEFT JOIN interpreters i ON i.id = x.interpreter_id" \
+    " LEFT JOIN interp_noshows n ON n.assignment_id = x.id"
 
 static json_t *request_row(store_stmt *st) {
     json_t *o = json_object();
@@ -504,6 +525,11 @@ static json_t *request_row(store_stmt *st) {
                                       "ends_at", store_text(st, 20), "mode", store_text(st, 21),
                                       "status", store_text(st, 22), "locked",
                                       (int)store_int(st, 23)));
+        json_object_set_new(
+            json_object_get(o, "assignment"), "no_show",
+            store_is_null(st, 24)
+                ? json_null()
+                : json_pack("{s:s,s:s}", "who", store_text(st, 24), "reason", store_text(st, 25)));
     }
     return o;
 }

@@ -433,7 +433,9 @@ herr *interp_schedule(store *s, const actor *a, const char *from, const char *to
     int64_t start = clock_days_from_civil(y, m, d) * 86400;
     clock_parse_date(t, &y, &m, &d);
     int64_t end = (clock_days_from_civil(y, m, d) + 1) * 86400;
-    if (end <= start) return err_invalid("to", "to must not be before from");
+    if (end <= start)
+        return err_with(err_invalid("to", "to must not be before from"), "date_range",
+                        (const char *)NULL);
     if (end - start > 31 * 86400) return err_invalid("to", "a period is at most 31 days");
     if (time_limit < 0 || time_limit > 300)
         return err_invalid("time_limit", "time_limit must be from 0 to 300 seconds");

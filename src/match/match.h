@@ -213,8 +213,8 @@ typedef void (*match_skip_fn)(void *ctx, long line, const char *why);
  * field count, no name, impossible date, bad sex, an id used before) is skipped, told
  * to skip (may be NULL) and counted in *skipped. ERR_INVALID (key csv_header) for a
  * missing or unusable header, (key too_many_records) past max_records (0: no limit). */
-herr *match_records_read_csv(FILE *f, size_t max_records, match_record_set *set,
-                             match_skip_fn skip, void *ctx, size_t *skipped);
+herr *match_records_read_csv(FILE *f, size_t max_records, match_record_set *set, match_skip_fn skip,
+                             void *ctx, size_t *skipped);
 
 /* A new zeroed record at the end of set, read from the given line. */
 match_record *match_record_set_add(match_record_set *s, long line);

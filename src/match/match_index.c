@@ -576,15 +576,13 @@ static bool desk_dates_compatible(const mrec *a, const mrec *b) {
     case DL_ONE_PART:
     case DL_YEAR_TYPO:
     case DL_NEAR:
-    case DL_MISSING:
-        return true;
-    default:
-        return false;
+    case DL_MISSING: return true;
+    default: return false;
     }
 }
 
 typedef struct {
-    query_ctx q; /* hits, and the threshold for names that do not agree */
+    query_ctx q;   /* hits, and the threshold for names that do not agree */
     slotset names; /* slots already judged by the walk over the names lists */
 } desk_ctx;
 

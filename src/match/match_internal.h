@@ -40,7 +40,6 @@ typedef struct mdocs {
     uint8_t n;
 } mdocs;
 
-
 typedef struct {
     char *id;
     mfield given, family;
@@ -50,11 +49,11 @@ typedef struct {
     bool estimated; /* the year is an estimate (from an age) */
     char sex;       /* 'M', 'F' or 0 */
     char cit[12];
-    uint8_t script;  /* of the names as written: SCRIPT_* */
-    mnative *native; /* NULL unless native_name is given beside Latin names */
+    uint8_t script;     /* of the names as written: SCRIPT_* */
+    mnative *native;    /* NULL unless native_name is given beside Latin names */
     struct mdocs *docs; /* NULL unless the record has identity documents */
-    bool indexed;    /* held by an index (counted in its name frequencies) */
-    char *buf;       /* the strings above */
+    bool indexed;       /* held by an index (counted in its name frequencies) */
+    char *buf;          /* the strings above */
 } mrec;
 
 /* What the cheap bound before a full comparison reads, packed so that a candidate
@@ -86,7 +85,7 @@ typedef struct {
  * the same type and country, MDOC_DIFFER_BITS when none agrees and a document of the
  * same type and country has another number, 0 otherwise. *level: 1, -1 or 0. Fixed
  * weights: documents are too rare in the data for EM to estimate them. */
-#define MDOC_AGREE_BITS 12.0
+#define MDOC_AGREE_BITS  12.0
 #define MDOC_DIFFER_BITS (-10.0)
 double mdocs_bits(const mrec *a, const mrec *b, int *level);
 

@@ -187,7 +187,7 @@ herr *mrec_build(const match_record *r, mrec *out) {
     if (strlen(id) > 63) return err_invalid("id", "id is longer than 63 bytes");
     char sex = (char)toupper((unsigned char)r->sex);
     if (sex && sex != 'M' && sex != 'F' && sex != 'X')
-        return err_invalid("sex", "sex must be M, F or X");
+        return err_with(err_invalid("sex", "sex must be M, F or X"), "one_of", (const char *)NULL);
     if (!valid_date(r->birth_year, r->birth_month, r->birth_day))
         return err_invalid("birth_date", "birth date is not a real date");
     e = mnorm_name(r->given_name, gn, &sg);

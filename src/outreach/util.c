@@ -58,7 +58,9 @@ herr *or_check_code(const char *field, const char *value, const char *const *cod
         if (i) or_buf_str(&list, ", ");
         or_buf_str(&list, codes[i]);
     }
-    herr *e = err_invalid(field, "%s must be one of %s", field, list.data ? list.data : "");
+    herr *e =
+        err_with(err_invalid(field, "%s must be one of %s", field, list.data ? list.data : ""),
+                 "one_of", (const char *)NULL);
     or_buf_free(&list);
     return e;
 }
@@ -69,10 +71,13 @@ herr *or_check_date(const json_t *in, const char *field, bool required, char out
     out[0] = '\0';
     if (!v) return required ? err_invalid(field, "%s is required (YYYY-MM-DD)", field) : NULL;
     if (strlen(v) != 10 || !clock_parse_date(v, &y, &m, &d) || y < 2000)
-        return err_invalid(field, "%s must be a date YYYY-MM-DD", field);
+        return err_with(err_invalid(field, "%s must be a date YYYY-MM-DD", field), "date_format",
+                        (const char *)NULL);
     char tomorrow[CLOCK_DATE_LEN];
     clock_format_date(clock_now() + 86400, tomorrow);
-    if (strcmp(v, tomorrow) > 0) return err_invalid(field, "%s cannot be in the future", field);
+    if (strcmp(v, tomorrow) > 0)
+        return err_with(err_invalid(field, "%s cannot be in the future", field), "future",
+                        (const char *)NULL);
     snprintf(out, CLOCK_DATE_LEN, "%s", v);
     return NULL;
 }
@@ -91,7 +96,10 @@ herr *or_check_time(const json_t *in, const char *field, char out[CLOCK_ISO_LEN]
 herr *or_check_number(const json_t *in, const char *field, bool required, double min, double max,
                       double *out) {
     const json_t *v = json_object_get(in, field);
-    if (!v || json_is_null(v)) return required ? err_invalid(field, "%s is required", field) : NULL;
+    if (!v || json_is_null(v))
+        return required ? err_with(err_invalid(field, "%s is required", field), "required",
+                                   (const char *)NULL)
+                        : NULL;
     if (!json_is_number(v)) return err_invalid(field, "%s must be a number", field);
     double x = json_number_value(v);
     if (!isfinite(x) || x < min || x > max)
@@ -102,10 +110,10 @@ herr *or_check_number(const json_t *in, const char *field, bool required, double
 
 herr *or_check_not_blank(const json_t *in, const char *field, bool required) {
     const char *v = json_str(in, field);
-    if (!v) return required ? err_invalid(field, "%s is required", field) : NULL;
+    if (!v) return required ? err_required(field) : NULL;
     for (const char *p = v; *p; p++)
         if (!strchr(" \t\r\n", *p)) return NULL;
-    return err_invalid(field, "%s cannot be empty", field);
+    return err_with(err_invalid(field, "%s cannot be empty", field), "empty", (const char *)NULL);
 }
 
 void or_set_col(json_t *obj, const char *key, store_stmt *st, int col) {

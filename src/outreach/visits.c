@@ -220,7 +220,9 @@ static herr *check_team(const json_t *team) {
     json_array_foreach(team, i, v) {
         const char *p = json_string_value(v);
         while (*p && isspace((unsigned char)*p)) p++;
-        if (!*p) return err_invalid("team", "a team member's name cannot be empty");
+        if (!*p)
+            return err_with(err_invalid("team", "a team member's name cannot be empty"), "empty",
+                            (const char *)NULL);
     }
     return NULL;
 }

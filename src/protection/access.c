@@ -224,7 +224,8 @@ herr *protection_worker_list(store *s, const actor *a, const char *site_id, json
     json_t *users = NULL, *items = json_array();
     herr *e = prot_check_lists(a);
     if (!e && site_id && !actor_has_site(a, site_id))
-        e = err_invalid("site", "no site with id %s among your sites", site_id);
+        e = err_with(err_invalid("site", "no site with id %s among your sites", site_id),
+                     "site_unknown", (const char *)NULL);
     if (!e) e = auth_user_list(s, &users);
     size_t i, k;
     json_t *u, *site;

@@ -6,10 +6,12 @@
 
 #include "audit/audit.h"
 #include "auth/auth.h"
+#include "core/clock.h"
 #include "core/json.h"
 #include "core/mem.h"
 #include "protection/protection.h"
 #include "protection/protection_cases.h"
+#include "registry/registry.h"
 
 static const char *const action_statuses[] = {"open", "done", "cancelled", NULL};
 static const char *const note_kinds[] = {"note", "follow_up", NULL};
@@ -280,6 +282,33 @@ static const json_field bia_fields[] = {
     {"summary", JF_TEXT, true, 8000},
 };
 
+/* A best-interests assessment is for children. The case's person is an adult when even
+ * the latest birth date the record allows (the date itself; 31 December of a year given
+ * alone or of an estimated age) is 18 years or more before today. A person without a
+ * birth date keeps the assessment: age is often what is in doubt. ERR_INVALID naming
+ * "person_id" for an adult. */
+static herr *check_child(store *s, const actor *a, const char *person_id) {
+    json_t *p = NULL;
+    herr *e = registry_person_get(s, a, person_id, &p);
+    if (e) return e;
+    const char *birth = json_str(p, "birth_date");
+    const char *precision = json_str(p, "birth_date_precision");
+    int y = 0, m = 0, d = 0, ty = 0, tm = 0, td = 0;
+    if (birth && clock_parse_date(birth, &y, &m, &d)) {
+        if (precision && strcmp(precision, "exact") != 0) m = 12, d = 31;
+        clock_civil_from_days(clock_now() / 86400, &ty, &tm, &td);
+        int age = ty - y - ((tm < m || (tm == m && td < d)) ? 1 : 0);
+        if (age >= 18)
+            e = err_with(err_invalid("person_id",
+                                     "a best-interests assessment is for children; the person "
+                                     "of this case was born %s and is an adult",
+                                     birth),
+                         "bia_adult", (const char *)NULL);
+    }
+    json_decref(p);
+    return e;
+}
+
 static const char bia_insert_sql[] =
     "INSERT INTO protection_bia (id, case_id, assessed_at, outcome, summary, by_id, by_name,"
     " created_at) VALUES (:id, :case_id, :assessed_at, :outcome, :summary, :by_id, :by_name,"
@@ -301,6 +330,7 @@ herr *protection_case_bia_add(store *s, const actor *a, const char *case_id, con
     if ((e = store_begin(s))) return e;
     began = true;
     if ((e = prot_writable_case(s, a, case_id, &c))) goto cleanup;
+    if ((e = check_child(s, a, json_str(c, "person_id")))) goto cleanup;
     if ((e = store_prepare(s, bia_insert_sql, &st))) goto cleanup;
     store_bind_text(st, ":id", id);
     store_bind_text(st, ":case_id", case_id);

@@ -204,8 +204,9 @@ herr *protection_case_open(store *s, const actor *a, const json_t *in, json_t **
     if ((e = prot_check_person_write(s, a, person))) goto cleanup;
     if (json_str(in, "site_id")) {
         if (!actor_has_site(a, json_str(in, "site_id"))) {
-            e = err_invalid("site_id", "no site with id %s among your sites",
-                            json_str(in, "site_id"));
+            e = err_with(err_invalid("site_id", "no site with id %s among your sites",
+                                     json_str(in, "site_id")),
+                         "site_unknown", (const char *)NULL);
             goto cleanup;
         }
         snprintf(site, sizeof site, "%s", json_str(in, "site_id"));
@@ -536,10 +537,47 @@ cleanup:
     return NULL;
 }
 
+/* Adds login -> display name to names for a login not there yet (the login itself when
+ * the account is gone). */
+static void add_name(store *s, json_t *names, const char *login) {
+    if (!login || !login[0] || json_object_get(names, login)) return;
+    char uid[ID_LEN];
+    json_t *u = NULL;
+    herr *e = auth_user_id(s, login, uid);
+    if (!e) e = auth_user_get(s, uid, &u);
+    const char *shown = !e && u && json_str(u, "display_name") && json_str(u, "display_name")[0]
+                            ? json_str(u, "display_name")
+                            : login;
+    json_object_set_new(names, login, json_string(shown));
+    err_free(e);
+    json_decref(u);
+}
+
+/* "names": the display name of every login that wrote something on the case (opened it,
+ * wrote a note, planned or did an action, assessed, moved it), so that the page names
+ * officers, including those of a site the case has left, not their logins. */
+static void add_names(store *s, json_t *c) {
+    static const char *const lists[] = {"actions", "notes", "best_interests", "events"};
+    static const char *const fields[] = {"created_by", "done_by", "written_by", "assessed_by",
+                                         "by"};
+    json_t *names = json_object();
+    add_name(s, names, json_str(c, "opened_by"));
+    for (size_t l = 0; l < sizeof lists / sizeof lists[0]; l++) {
+        size_t i;
+        json_t *item;
+        json_array_foreach(json_object_get(c, lists[l]), i, item) {
+            for (size_t f = 0; f < sizeof fields / sizeof fields[0]; f++)
+                add_name(s, names, json_str(item, fields[f]));
+        }
+    }
+    json_object_set_new(c, "names", names);
+}
+
 herr *prot_case_full(store *s, const char *id, json_t **out) {
     json_t *c = NULL;
     herr *e = load_case(s, id, &c);
     if (!e) e = prot_case_items(s, c);
+    if (!e) add_names(s, c);
     if (e) {
         json_decref(c);
         return e;

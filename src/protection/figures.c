@@ -37,7 +37,9 @@ static herr *parse_period(const char *from, const char *to, period_scope *p) {
     } else if (to) {
         f = t - 29;
     }
-    if (f > t) return err_invalid("from", "from must not be after to");
+    if (f > t)
+        return err_with(err_invalid("from", "from must not be after to"), "date_range",
+                        (const char *)NULL);
     if (t - f >= MAX_PERIOD_DAYS) return err_invalid("from", "the period is longer than ten years");
     clock_format_iso(f * 86400, p->from);
     clock_format_iso((t + 1) * 86400, p->to);

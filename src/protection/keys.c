@@ -18,6 +18,7 @@
 #include "core/crypto.h"
 #include "core/log.h"
 #include "core/mem.h"
+#include "store/store.h"
 #include "protection/protection.h"
 #include "protection/protection_internal.h"
 
@@ -112,6 +113,10 @@ herr *protection_key_path(const char *db_path, const char *explicit_path, char *
         n = snprintf(out, size, "%s", explicit_path);
     else if (env && env[0])
         n = snprintf(out, size, "%s", env);
+    else if (store_url_is_postgres(db_path))
+        return err_invalid("key-file",
+                           "a PostgreSQL database needs --key-file or HAVEN_KEY_FILE: its key "
+                           "file lives on the server that runs haven, not in the database");
     else
         n = snprintf(out, size, "%s.key", db_path);
     if (n < 0 || (size_t)n >= size) return err_invalid("key-file", "the key file path is too long");
@@ -255,7 +260,7 @@ static const sealed_column sealed_columns[] = {
     SEALED("protection_case_notes", "text"),    SEALED("protection_case_events", "note"),
     SEALED("protection_bia", "summary"),        SEALED("protection_break_glass", "reason"),
     SEALED("psea_reports", "payload"),          SEALED("psea_events", "note"),
-    SEALED("watch_lists", "sealed_csv"),
+    SEALED("watch_lists", "sealed_csv"),        SEALED("person_photos", "image"),
 };
 
 typedef struct {

@@ -58,13 +58,12 @@ static herr *check_provider(const actor *a, const json_t *in, bool creating) {
         return err_invalid("sites", "sites (the sites the provider serves) is required");
     size_t i;
     json_t *v;
-    json_array_foreach(
-        json_object_get(in, "sites"), i,
-        v) if (!actor_has_site(a,
-                               json_string_value(
-                                   v))) return err_invalid("sites",
-                                                           "no site with id %s among your sites",
-                                                           json_string_value(v));
+    json_array_foreach(json_object_get(in, "sites"), i, v) if (
+        !actor_has_site(
+            a, json_string_value(
+                   v))) return err_with(err_invalid("sites", "no site with id %s among your sites",
+                                                    json_string_value(v)),
+                                        "site_unknown", (const char *)NULL);
     return NULL;
 }
 

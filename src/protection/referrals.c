@@ -98,8 +98,9 @@ static herr *check_referral_refs(store *s, const actor *a, const json_t *in, cha
     if (e) return e;
     if (json_str(in, "site_id")) {
         if (!actor_has_site(a, json_str(in, "site_id")))
-            return err_invalid("site_id", "no site with id %s among your sites",
-                               json_str(in, "site_id"));
+            return err_with(err_invalid("site_id", "no site with id %s among your sites",
+                                        json_str(in, "site_id")),
+                            "site_unknown", (const char *)NULL);
         snprintf(site, ID_LEN, "%s", json_str(in, "site_id"));
     } else if ((e = prot_current_site(s, a, person, site))) {
         return e;

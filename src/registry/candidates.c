@@ -2,6 +2,7 @@
  * proposes, the database decides what the actor may see. This is the one function
  * through which the registry asks for candidates. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "audit/audit.h"
@@ -14,7 +15,7 @@
 
 /* Shown at once, best first; the total and "more" tell the registrar about the rest,
  * which a larger limit lists. */
-#define DESK_SHOWN 20
+#define DESK_SHOWN     20
 #define DESK_SHOWN_MAX 200
 /* A registrar looks at every suggestion and decides, so the desk asks for recall:
  * besides every record whose names agree and whose birth data is compatible (however
@@ -181,8 +182,93 @@ static herr *distinct_ids(store *s, const char *exclude_id, json_t *set) {
                             &st);
     if (e) return e;
     store_bind_text(st, ":id", exclude_id);
-    while (!(e = store_step(st, &row)) && row) json_object_set_new(set, store_text(st, 0), json_true());
+    while (!(e = store_step(st, &row)) && row)
+        json_object_set_new(set, store_text(st, 0), json_true());
     store_done(st);
+    return e;
+}
+
+/* The documents the desk compares: those typed with the entry ("documents", checked
+ * and normalised by the source) and those already held by the record itself. *out is
+ * an array (maybe empty); ERR_INVALID naming the typed member. */
+static herr *query_documents(store *s, const json_t *person, const char *exclude_id, json_t **out) {
+    const registry_document_source *src = registry_documents();
+    json_t *docs = json_array(), *part = NULL;
+    herr *e = NULL;
+    *out = NULL;
+    const json_t *typed = json_object_get(person, "documents");
+    if (src && typed && !json_is_null(typed)) {
+        if ((e = src->normalize(typed, &part))) goto cleanup;
+        json_array_extend(docs, part);
+        json_decref(part);
+        part = NULL;
+    }
+    if (src && exclude_id) {
+        if ((e = src->of_person(s, exclude_id, &part))) goto cleanup;
+        json_array_extend(docs, part);
+    }
+    *out = docs;
+    docs = NULL;
+cleanup:
+    json_decref(part);
+    json_decref(docs);
+    return e;
+}
+
+static int by_score(const void *pa, const void *pb) {
+    const match_candidate *a = pa, *b = pb;
+    return a->score < b->score ? 1 : a->score > b->score ? -1 : strcmp(a->id, b->id);
+}
+
+/* Adds to found every holder of one of r's documents that the engine did not propose
+ * (other names, say): an agreeing document number is for a registrar to check, however
+ * the names read. Each is scored and explained by the engine like the others. */
+static herr *add_document_holders(store *s, match_index *ix, const match_record *r,
+                                  const json_t *docs, match_candidate **found, size_t *n) {
+    const registry_document_source *src = registry_documents();
+    json_t *ids = NULL, *id;
+    size_t i;
+    if (!src || json_array_size(docs) == 0) return NULL;
+    herr *e = src->holders(s, docs, &ids);
+    json_array_foreach(ids, i, id) {
+        if (e) break;
+        const char *hid = json_string_value(id);
+        bool known = r->id && !strcmp(r->id, hid);
+        for (size_t k = 0; k < *n && !known; k++) known = !strcmp((*found)[k].id, hid);
+        if (known) continue;
+        json_t *p = NULL, *held = NULL;
+        if ((e = registry_match_stored(s, hid, &p)) || !p) continue; /* merged: skip */
+        match_record other;
+        match_document their[MATCH_MAX_DOCUMENTS];
+        registry_match_record(hid, json_str(p, "given_name"), json_str(p, "family_name"),
+                              json_str(p, "native_name"), json_str(p, "sex"),
+                              json_str(p, "birth_date"), json_str(p, "birth_date_precision"),
+                              json_str(p, "citizenship"), &other);
+        if (!(e = src->of_person(s, hid, &held))) {
+            other.n_documents = registry_match_documents(held, their);
+            other.documents = their;
+            *found = mem_realloc(*found, (*n + 1) * sizeof **found);
+            match_candidate *c = &(*found)[*n];
+            memset(c, 0, sizeof *c);
+            e = match_index_explain(ix, r, &other, c);
+            if (e && e->code == ERR_INVALID) {
+                /* Nothing typed the engine can compare (a document alone): the
+                 * agreeing number is the whole reason. */
+                err_free(e);
+                e = NULL;
+                memset(c, 0, sizeof *c);
+                c->n_reasons = 1;
+                snprintf(c->reasons[0], sizeof c->reasons[0], "identity document number agrees");
+                snprintf(c->reason_codes[0], sizeof c->reason_codes[0], "document_equal");
+            }
+            snprintf(c->id, sizeof c->id, "%s", hid);
+            if (!e) (*n)++;
+        }
+        json_decref(held);
+        json_decref(p);
+    }
+    json_decref(ids);
+    if (!e && *n > 1) qsort(*found, *n, sizeof **found, by_score);
     return e;
 }
 
@@ -192,7 +278,7 @@ herr *registry_desk_candidates(store *s, const actor *a, const json_t *person,
     match_candidate *found = NULL;
     size_t n = 0;
     match_desk_counts counts = {0};
-    json_t *result = json_array(), *distinct = json_object();
+    json_t *result = json_array(), *distinct = json_object(), *docs = NULL;
     size_t total = 0;
     herr *e = NULL;
     if (limit == 0) limit = DESK_SHOWN;
@@ -204,28 +290,31 @@ herr *registry_desk_candidates(store *s, const actor *a, const json_t *person,
         e = err_invalid("body", "the request body must be a JSON object");
         goto cleanup;
     }
-    if (!json_str(person, "given_name") && !json_str(person, "family_name") &&
-        !json_str(person, "native_name"))
-        goto done; /* nothing typed yet */
+    if ((e = query_documents(s, person, exclude_id, &docs))) goto cleanup;
+    bool named = json_str(person, "given_name") || json_str(person, "family_name") ||
+                 json_str(person, "native_name");
+    if (!named && json_array_size(docs) == 0) goto done; /* nothing typed yet */
     if ((e = registry_match_index(s, &ix))) goto cleanup;
     match_record r;
+    match_document held[MATCH_MAX_DOCUMENTS];
     registry_match_record(
         exclude_id, json_str(person, "given_name"), json_str(person, "family_name"),
         json_str(person, "native_name"), json_str(person, "sex"), json_str(person, "birth_date"),
         json_str(person, "birth_date_precision"), json_str(person, "citizenship"), &r);
+    r.n_documents = registry_match_documents(docs, held);
+    r.documents = held;
     double threshold = match_default_threshold(ix);
     if (threshold > DESK_MIN_SCORE) threshold = DESK_MIN_SCORE;
     /* All of them: the registry still drops pairs a registrar marked as different. */
-    e = match_index_desk(ix, &r, threshold, 0, &found, &n, &counts);
+    e = named ? match_index_desk(ix, &r, threshold, 0, &found, &n, &counts) : NULL;
     if (e) {
         /* Half-typed input the engine cannot read yet is not an error for the desk. */
-        if (e->code == ERR_INVALID) {
-            err_free(e);
-            e = NULL;
-            goto done;
-        }
-        goto cleanup;
+        if (e->code != ERR_INVALID) goto cleanup;
+        err_free(e);
+        e = NULL;
+        n = 0;
     }
+    if ((e = add_document_holders(s, ix, &r, docs, &found, &n))) goto cleanup;
     if ((e = distinct_ids(s, exclude_id, distinct))) goto cleanup;
     for (size_t i = 0; i < n; i++) {
         if (json_object_get(distinct, found[i].id)) continue;
@@ -246,6 +335,7 @@ cleanup:
     mem_free(found);
     json_decref(result);
     json_decref(distinct);
+    json_decref(docs);
     return e;
 }
 

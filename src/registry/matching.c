@@ -4,6 +4,7 @@
  * the engine: registry_find_candidates asks it through this file. */
 #include <limits.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,7 @@
 #include "core/log.h"
 #include "core/mem.h"
 #include "match/match.h"
+#include "registry/registry.h"
 #include "registry/registry_internal.h"
 
 /* One process serves one database; tests open many in turn, so a different path
@@ -32,6 +34,44 @@ static void trainer_join(void) {
     if (!trainer_running) return;
     pthread_join(trainer, NULL);
     trainer_running = false;
+}
+
+/* Set once at start by the documents module; read by every thread that matches. */
+static _Atomic(const registry_document_source *) doc_source;
+
+void registry_set_document_source(const registry_document_source *src) {
+    atomic_store(&doc_source, src);
+}
+
+const registry_document_source *registry_documents(void) { return atomic_load(&doc_source); }
+
+size_t registry_match_documents(const json_t *docs, match_document out[MATCH_MAX_DOCUMENTS]) {
+    size_t n = 0, i;
+    json_t *d;
+    json_array_foreach(docs, i, d) {
+        if (n == MATCH_MAX_DOCUMENTS) break;
+        if (!json_str(d, "type") || !json_str(d, "number")) continue;
+        out[n].type = json_str(d, "type");
+        out[n].country = json_str(d, "country");
+        out[n].number = json_str(d, "number");
+        n++;
+    }
+    return n;
+}
+
+/* One person's documents from the source, or NULL (none, no source, or a failure,
+ * which is logged: matching goes on without them). Caller decrefs. */
+static json_t *documents_of(store *s, const char *id) {
+    const registry_document_source *src = registry_documents();
+    json_t *docs = NULL;
+    if (!src || !id) return NULL;
+    herr *e = src->of_person(s, id, &docs);
+    if (e) {
+        log_error("documents of person %s not read for matching: %s", id, e->message);
+        err_free(e);
+        return NULL;
+    }
+    return docs;
 }
 
 static match_date_precision precision_of(const char *date, const char *precision) {
@@ -67,17 +107,24 @@ static const char all_sql[] =
 static herr *load(store *s, match_index **out) {
     match_index *ix = NULL;
     store_stmt *st = NULL;
+    json_t *docs = NULL;
+    const registry_document_source *src = registry_documents();
     herr *e = match_index_new(&ix);
+    if (!e && src) e = src->all(s, &docs);
     if (!e) e = store_prepare(s, all_sql, &st);
     bool row;
     while (!e && !(e = store_step(st, &row)) && row) {
         match_record r;
+        match_document held[MATCH_MAX_DOCUMENTS];
         registry_match_record(store_text(st, 0), store_text(st, 1), store_text(st, 2),
                               store_text(st, 3), store_text(st, 4), store_text(st, 5),
                               store_text(st, 6), store_text(st, 7), &r);
+        r.n_documents = registry_match_documents(json_object_get(docs, r.id), held);
+        r.documents = held;
         e = match_index_add(ix, &r);
     }
     store_done(st);
+    json_decref(docs);
     if (!e) e = match_index_train(ix);
     if (e) {
         match_index_free(ix);
@@ -129,14 +176,20 @@ static void maybe_retrain(match_index *ix) {
 
 void registry_match_put(store *s, const char *id, const json_t *p) {
     match_index *ix = NULL;
+    json_t *docs = NULL;
     herr *e = registry_match_index(s, &ix);
     if (!e) {
         match_record r;
+        match_document held[MATCH_MAX_DOCUMENTS];
         registry_match_record(id, json_str(p, "given_name"), json_str(p, "family_name"),
                               json_str(p, "native_name"), json_str(p, "sex"),
                               json_str(p, "birth_date"), json_str(p, "birth_date_precision"),
                               json_str(p, "citizenship"), &r);
+        docs = documents_of(s, id);
+        r.n_documents = registry_match_documents(docs, held);
+        r.documents = held;
         e = match_index_add(ix, &r);
+        json_decref(docs);
     }
     if (e) {
         /* The record is saved; only suggestions about it are missing until restart. */
@@ -154,6 +207,41 @@ void registry_match_drop(store *s, const char *id) {
     if (e && e->code != ERR_NOT_FOUND)
         log_error("person %s not removed from the match index: %s", id, e->message);
     err_free(e);
+}
+
+static const char one_sql[] =
+    "SELECT id, given_name, family_name, native_name, sex, birth_date, birth_date_precision,"
+    " citizenship FROM persons WHERE id = :id AND merged_into IS NULL";
+
+herr *registry_match_stored(store *s, const char *id, json_t **out) {
+    store_stmt *st = NULL;
+    bool row = false;
+    *out = NULL;
+    herr *e = store_prepare(s, one_sql, &st);
+    if (e) return e;
+    store_bind_text(st, ":id", id);
+    if (!(e = store_step(st, &row)) && row) {
+        json_t *p = json_object();
+        static const char *const names[] = {
+            "id",  "given_name", "family_name",          "native_name",
+            "sex", "birth_date", "birth_date_precision", "citizenship"};
+        for (int i = 0; i < 8; i++) json_set_str(p, names[i], store_text(st, i));
+        *out = p;
+    }
+    store_done(st);
+    return e;
+}
+
+void registry_documents_changed(store *s, const char *person_id) {
+    json_t *p = NULL;
+    herr *e = registry_match_stored(s, person_id, &p);
+    if (e) {
+        log_error("person %s not re-indexed after a document change: %s", person_id, e->message);
+        err_free(e);
+        return;
+    }
+    if (p) registry_match_put(s, person_id, p); /* a merged record stays out */
+    json_decref(p);
 }
 
 void registry_shutdown(void) {

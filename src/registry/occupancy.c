@@ -33,7 +33,9 @@ static herr *parse_range(const char *from, const char *to, day_series *d) {
             return err_invalid("from", "from must be a date YYYY-MM-DD");
         first = clock_days_from_civil(y, m, dd);
     }
-    if (first > last) return err_invalid("from", "from must not be after to");
+    if (first > last)
+        return err_with(err_invalid("from", "from must not be after to"), "date_range",
+                        (const char *)NULL);
     if (last - first + 1 > MAX_DAYS)
         return err_invalid("from", "at most %d days at once", MAX_DAYS);
     d->first_day = first;

@@ -30,7 +30,8 @@ static herr *check_name(const json_t *in, const char *field, bool required) {
     }
     const char *v = json_str(in, field);
     if ((required || json_has(in, field)) && blank(v) && strcmp(field, "native_name") != 0)
-        return err_invalid(field, "%s cannot be empty", field);
+        return err_with(err_invalid(field, "%s cannot be empty", field), "empty",
+                        (const char *)NULL);
     if (v && v[0] && blank(v)) /* a native name may be left out, not made invisible */
         return err_invalid(field, "%s has no visible character", field);
     return NULL;
@@ -98,7 +99,7 @@ herr *person_input_check(const json_t *in, bool registering, person_input *out) 
     const char *sex = json_str(in, "sex");
     if (registering && !sex) return err_invalid("sex", "sex is required (M, F or X)");
     if (json_has(in, "sex") && (!sex || (strcmp(sex, "M") && strcmp(sex, "F") && strcmp(sex, "X"))))
-        return err_invalid("sex", "sex must be M, F or X");
+        return err_with(err_invalid("sex", "sex must be M, F or X"), "one_of", (const char *)NULL);
     if ((e = check_birth_date(in, out))) return e;
     const char *cit = json_str(in, "citizenship");
     if (registering && !cit)

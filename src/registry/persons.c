@@ -82,6 +82,7 @@ static herr *write_tokens(store *s, const char *id, const json_t *tokens, const 
         store_bind_text(st, ":id", id);
         if ((e = store_run_done(&st))) break;
     }
+    if (!e) e = registry_search_words_write(s, id, all);
     json_decref(all);
     return e;
 }
@@ -392,4 +393,82 @@ cleanup:
     mem_free(langs);
     mem_free(key);
     return e;
+}
+
+static const char reindex_read_sql[] =
+    "SELECT given_name, family_name, native_name, phone FROM persons WHERE id = :id";
+static const char reindex_write_sql[] =
+    "UPDATE persons SET search_key = :search_key, phone_digits = :phone_digits WHERE id = :id";
+
+herr *registry_person_reindex(store *s, const char *id) {
+    store_stmt *st = NULL;
+    json_t *names = NULL, *tokens = NULL;
+    char *key = NULL;
+    char digits[33] = "";
+    bool row = false;
+    herr *e = store_prepare(s, reindex_read_sql, &st);
+    if (!e) {
+        store_bind_text(st, ":id", id);
+        e = store_step(st, &row);
+    }
+    if (e) goto cleanup;
+    if (!row) {
+        e = err_new(ERR_NOT_FOUND, "id", "no person %s", id);
+        goto cleanup;
+    }
+    names = json_pack("{s:s?,s:s?,s:s?}", "given_name", store_text(st, 0), "family_name",
+                      store_text(st, 1), "native_name", store_text(st, 2));
+    size_t k = 0;
+    for (const char *p = store_text(st, 3) ? store_text(st, 3) : ""; *p && k < 32; p++)
+        if (*p >= '0' && *p <= '9') digits[k++] = *p;
+    store_done(st);
+    st = NULL;
+    if ((e = registry_name_tokens(json_str(names, "given_name"), json_str(names, "family_name"),
+                                  json_str(names, "native_name"), &tokens)))
+        goto cleanup;
+    key = search_key(tokens);
+    if ((e = store_prepare(s, reindex_write_sql, &st))) goto cleanup;
+    store_bind_text(st, ":search_key", key);
+    store_bind_text(st, ":phone_digits", k ? digits : NULL);
+    store_bind_text(st, ":id", id);
+    if ((e = store_run_done(&st))) goto cleanup;
+    e = write_tokens(s, id, tokens, names);
+cleanup:
+    store_done(st);
+    json_decref(names);
+    json_decref(tokens);
+    mem_free(key);
+    return e;
+}
+
+static const char rematch_sql[] =
+    "SELECT given_name, family_name, native_name, sex, birth_date, birth_date_precision,"
+    " citizenship, merged_into FROM persons WHERE id = :id";
+
+void registry_person_rematch(store *s, const char *id) {
+    store_stmt *st = NULL;
+    bool row = false;
+    herr *e = store_prepare(s, rematch_sql, &st);
+    if (!e) {
+        store_bind_text(st, ":id", id);
+        e = store_step(st, &row);
+    }
+    if (!e && row && !store_is_null(st, 7)) {
+        store_done(st);
+        registry_match_drop(s, id);
+        return;
+    }
+    if (!e && row) {
+        json_t *p =
+            json_pack("{s:s?,s:s?,s:s?,s:s?,s:s?,s:s?,s:s?}", "given_name", store_text(st, 0),
+                      "family_name", store_text(st, 1), "native_name", store_text(st, 2), "sex",
+                      store_text(st, 3), "birth_date", store_text(st, 4), "birth_date_precision",
+                      store_text(st, 5), "citizenship", store_text(st, 6));
+        store_done(st);
+        st = NULL;
+        registry_match_put(s, id, p);
+        json_decref(p);
+    }
+    store_done(st);
+    err_free(e);
 }

@@ -166,4 +166,39 @@ herr *registry_site_occupancy(store *s, const actor *a, const char *site_id, con
  * stays that ended in the period. registry_stay_list lists the stays behind each. */
 herr *registry_summary(store *s, const actor *a, const char *from, const char *to, json_t **out);
 
+/* ---- identity documents as matching evidence -----------------------------------
+ * The registry owns no documents (src/documents does) but its match index weighs
+ * them: it asks a document source, which the documents module installs at start.
+ * Without a source, matching goes on without documents. Documents are JSON objects
+ * {"type","country","number"} with the number normalised. */
+typedef struct {
+    /* Every person's documents: *out {"<person id>":[document...]}. */
+    herr *(*all)(store *s, json_t **out);
+    /* One person's documents: *out [document...] (maybe empty). */
+    herr *(*of_person)(store *s, const char *person_id, json_t **out);
+    /* Typed documents (a desk entry's "documents") checked and normalised into *out;
+     * ERR_INVALID naming the member ("documents[0].number"). */
+    herr *(*normalize)(const json_t *typed, json_t **out);
+    /* Ids of the persons holding a document of the same type and number as one of docs
+     * (issuing countries equal or either unknown): *out [id...]. */
+    herr *(*holders)(store *s, const json_t *docs, json_t **out);
+} registry_document_source;
+
+/* Installs the document source (src may be NULL: none); the struct must outlive its
+ * use. Called once at start, before threads; later calls replace it. */
+void registry_set_document_source(const registry_document_source *src);
+
+/* Tells the registry that a person's documents changed (after the commit): the match
+ * index takes the new documents. Failures are logged, never returned. */
+void registry_documents_changed(store *s, const char *person_id);
+/* ---- replication (src/sync) -------------------------------------------------
+ * For rows another installation wrote and sync copied in verbatim: rewrites a person's
+ * derived search data (name tokens, search key, phone digits) from the stored fields,
+ * inside the caller's transaction. ERR_NOT_FOUND when there is no such person. */
+herr *registry_person_reindex(store *s, const char *id);
+
+/* After the commit: puts the person's stored fields into the match index (or takes a
+ * merged record out). Failures are logged, never returned. */
+void registry_person_rematch(store *s, const char *id);
+
 #endif

@@ -39,10 +39,6 @@ json_t *registry_person_row_at(store_stmt *st, int c);
     " t.checkout_reason, t.checkout_note"
 json_t *registry_stay_row(store_stmt *st, int col);
 
-/* How many token rows fall in [from, to), counting at most cap: cheap enough to run
- * for each word of a query so that the rarest word drives the index lookup. */
-herr *registry_token_count(store *s, const char *from, const char *to, int cap, int *n);
-
 /* Skeleton tokens of a person's names ("~mhmt", "~hsIn": a "~" and the matcher's
  * consonant skeleton of each normalised word), unique, appended to tokens: search then
  * finds spelling and script variants as the matcher does. */
@@ -55,6 +51,25 @@ void registry_word_skeleton(const char *word, char *out, size_t size);
 /* Writes the skeleton tokens of every person that has none (databases from before
  * they existed). Its own transaction. */
 herr *registry_backfill_skeletons(store *s);
+
+/* The FTS term of a search token (search_words.c): bytes other than a-z and 0-9 as
+ * "_" and two hex digits, so the tokenizer keeps it whole and case apart. */
+void registry_fts_term(const char *token, char *out, size_t size);
+
+/* Replaces the person's row in the name index (person_words) with these tokens. Inside
+ * the caller's transaction. */
+herr *registry_search_words_write(store *s, const char *person_id, const json_t *tokens);
+
+/* Indexes every person the name index does not hold yet, from person_tokens. Its own
+ * transaction. */
+herr *registry_backfill_search_words(store *s);
+
+/* PostgreSQL's variants (registry_pg.c): the name index's migration, and the name
+ * search with its binder (binds :w1..:w3, their _end and :s1..:s3 from the query's
+ * folded words; false, binding nothing useful, when there is no word). */
+extern const char registry_pg_migration_6[];
+extern const char registry_pg_by_words_sql[];
+bool registry_pg_bind_words(store_stmt *st, const char *q, herr **err);
 
 /* Folded search tokens of a person's names, unique, in a JSON array of strings. */
 herr *registry_name_tokens(const char *given, const char *family, const char *native, json_t **out);
@@ -76,6 +91,7 @@ herr *registry_site_usable(store *s, const actor *a, const char *site_id, const 
 #ifndef HAVEN_REGISTRY_INTERNAL_MATCH
 #define HAVEN_REGISTRY_INTERNAL_MATCH
 #include "match/match.h"
+#include "registry/registry.h"
 /* The match index of the store's database, loaded (and trained) on first use. The
  * index belongs to the registry; do not free it. */
 herr *registry_match_index(store *s, match_index **out);
@@ -88,4 +104,12 @@ void registry_match_drop(store *s, const char *id);
 void registry_match_record(const char *id, const char *given, const char *family,
                            const char *native, const char *sex, const char *birth_date,
                            const char *precision, const char *citizenship, match_record *r);
+/* The installed document source, or NULL. */
+const registry_document_source *registry_documents(void);
+/* Points out[] at the members of docs ([{"type","country","number"}], borrowed: keep docs
+ * alive while out is used); returns how many (at most MATCH_MAX_DOCUMENTS). */
+size_t registry_match_documents(const json_t *docs, match_document out[MATCH_MAX_DOCUMENTS]);
+/* The stored fields of a person that is not merged (*out {"id","given_name",...} or
+ * NULL when there is none). */
+herr *registry_match_stored(store *s, const char *id, json_t **out);
 #endif

@@ -192,21 +192,3 @@ cleanup:
     json_decref(rows);
     return e;
 }
-
-static const char token_count_sql[] =
-    "SELECT COUNT(*) FROM (SELECT 1 FROM person_tokens WHERE token >= :from AND token < :to"
-    " LIMIT :cap) AS capped";
-
-herr *registry_token_count(store *s, const char *from, const char *to, int cap, int *n) {
-    store_stmt *st = NULL;
-    bool row;
-    herr *e = store_prepare(s, token_count_sql, &st);
-    if (e) return e;
-    store_bind_text(st, ":from", from);
-    store_bind_text(st, ":to", to);
-    store_bind_int(st, ":cap", cap);
-    e = store_step(st, &row);
-    *n = row ? (int)store_int(st, 0) : 0;
-    store_done(st);
-    return e;
-}

@@ -17,7 +17,7 @@
     " FROM stays t JOIN persons p ON p.id = t.person_id"                                           \
     " WHERE t.site_id = :site AND t.checked_out_at IS NULL"                                        \
     " AND (:q IS NULL OR p.search_key LIKE :q_like ESCAPE '\\' OR p.reg_no = :q_upper"             \
-    " OR (t.bed IS NOT NULL AND substr(upper(t.bed), 1, length(:q_upper)) = :q_upper)"            \
+    " OR (t.bed IS NOT NULL AND substr(upper(t.bed), 1, length(:q_upper)) = :q_upper)"             \
     "  OR (:s1 IS NOT NULL AND EXISTS (SELECT 1 FROM person_tokens x"                              \
     "   WHERE x.person_id = p.id AND x.token = :s1) AND (:s2 IS NULL OR EXISTS"                    \
     "   (SELECT 1 FROM person_tokens x WHERE x.person_id = p.id AND x.token = :s2))))"             \
@@ -63,7 +63,8 @@ herr *registry_site_residents(store *s, const actor *a, const char *site_id,
     else if (limit < 1 || limit > 500)
         e = err_invalid("limit", "limit must be from 1 to 500");
     else if (q->offset < 0)
-        e = err_invalid("offset", "offset cannot be negative");
+        e = err_with(err_invalid("offset", "offset cannot be negative"), "wrong_type",
+                     (const char *)NULL);
     if (e) goto cleanup;
     if ((e = registry_site_get(s, a, site_id, &site))) goto cleanup;
     char upper[64] = "", s1[64] = "", s2[64] = "";

@@ -12,36 +12,18 @@
 
 #define MAX_QUERY_TOKENS 3
 
-/* Name search is driven by the token index: each word is a prefix range of the folded
- * words, or the word's consonant skeleton as the matcher computes it (:sN, "~hsIn"), so
- * "Husaini" finds "Hussaini" and "Мохамед" finds "Mohammad"; the rarest word (:t1)
- * finds the people, the others are checked against each one's own words. */
-static const char by_tokens_sql[] =
-    "SELECT " REGISTRY_PERSON_COLUMNS " FROM persons p"
-    " WHERE p.id IN (SELECT person_id FROM person_tokens WHERE (token >= :t1 AND token < :t1_end) OR token = :s1)"
-    " AND (:t2 IS NULL OR EXISTS (SELECT 1 FROM person_tokens x WHERE x.person_id = p.id"
-    "  AND ((x.token >= :t2 AND x.token < :t2_end) OR x.token = :s2)))"
-    " AND (:t3 IS NULL OR EXISTS (SELECT 1 FROM person_tokens x WHERE x.person_id = p.id"
-    "  AND ((x.token >= :t3 AND x.token < :t3_end) OR x.token = :s3)))"
-    " AND p.merged_into IS NULL AND (:cursor IS NULL OR p.id < :cursor)"
+/* Name search reads the name index (person_words, search_words.c): each query word is
+ * a prefix of a folded word, or the word's consonant skeleton as the matcher computes it
+ * ("Husaini" finds "Hussaini", "Мохамед" finds "Mohammad"); every word must match. The
+ * index hands out people newest first (by rowid), so a page of a common name ends as
+ * soon as it is full. */
+static const char by_words_sql[] =
+    "SELECT " REGISTRY_PERSON_COLUMNS " FROM person_words w JOIN persons p ON p.rowid = w.rowid"
+    " WHERE person_words MATCH :match AND p.merged_into IS NULL"
+    " AND (:cursor IS NULL OR w.rowid < (SELECT c.rowid FROM persons c WHERE c.id = :cursor))"
     " AND (:site IS NULL OR p.registration_site_id = :site OR EXISTS"
     "  (SELECT 1 FROM stays ss WHERE ss.person_id = p.id AND ss.site_id = :site))"
-    " AND " REGISTRY_PERSON_SCOPE " ORDER BY p.id DESC LIMIT :limit";
-
-/* When even the rarest word is very common ("moh ahm"), walking people newest first
- * and checking their words finds a page sooner than collecting every match. */
-static const char by_scan_sql[] =
-    "SELECT " REGISTRY_PERSON_COLUMNS " FROM persons p"
-    " WHERE p.merged_into IS NULL AND (:cursor IS NULL OR p.id < :cursor)"
-    " AND EXISTS (SELECT 1 FROM person_tokens x WHERE x.person_id = p.id"
-    "  AND ((x.token >= :t1 AND x.token < :t1_end) OR x.token = :s1))"
-    " AND (:t2 IS NULL OR EXISTS (SELECT 1 FROM person_tokens x WHERE x.person_id = p.id"
-    "  AND ((x.token >= :t2 AND x.token < :t2_end) OR x.token = :s2)))"
-    " AND (:t3 IS NULL OR EXISTS (SELECT 1 FROM person_tokens x WHERE x.person_id = p.id"
-    "  AND ((x.token >= :t3 AND x.token < :t3_end) OR x.token = :s3)))"
-    " AND (:site IS NULL OR p.registration_site_id = :site OR EXISTS"
-    "  (SELECT 1 FROM stays ss WHERE ss.person_id = p.id AND ss.site_id = :site))"
-    " AND " REGISTRY_PERSON_SCOPE " ORDER BY p.id DESC LIMIT :limit";
+    " AND " REGISTRY_PERSON_SCOPE " ORDER BY w.rowid DESC LIMIT :limit";
 
 static const char exact_sql[] =
     "SELECT " REGISTRY_PERSON_COLUMNS " FROM persons p"
@@ -91,67 +73,35 @@ static query_kind classify(const char *q, char digits[33], char reg_no[40]) {
     return QUERY_NAME;
 }
 
-/* The smallest string greater than every string starting with prefix. */
-static void prefix_end(const char *prefix, char *out, size_t size) {
-    snprintf(out, size, "%s", prefix);
-    size_t n = strlen(out);
-    if (n) out[n - 1] = (char)(out[n - 1] + 1);
-}
-
-#define DRIVER_COUNT_CAP 5000
-
-typedef struct {
-    char *folded;                  /* owns the words */
-    char *words[MAX_QUERY_TOKENS]; /* rarest first */
-    int counts[MAX_QUERY_TOKENS];
-    int n;
-} query_words;
-
-/* Folds the query into words and orders them by how many people have them. */
-static herr *query_words_read(store *s, const char *q, query_words *w) {
-    memset(w, 0, sizeof *w);
-    herr *e = text_fold(q, &w->folded);
+/* The FTS5 query of the first MAX_QUERY_TOKENS words of the folded query:
+ * ("moh"* OR "_7emht") AND ("ahm"* OR "_7eAmt"); terms hold only a-z, 0-9 and "_", so
+ * quoting them is enough. Caller frees *out; NULL when there is no word. */
+static herr *match_query(const char *q, char **out) {
+    char *folded = NULL, *save = NULL;
+    *out = NULL;
+    herr *e = text_fold(q, &folded);
     if (e) return e;
-    char *save = NULL;
-    for (char *tok = strtok_r(w->folded, " ", &save); tok && w->n < MAX_QUERY_TOKENS;
-         tok = strtok_r(NULL, " ", &save)) {
-        char end[128];
-        int c = 0;
-        prefix_end(tok, end, sizeof end);
-        if ((e = registry_token_count(s, tok, end, DRIVER_COUNT_CAP, &c))) return e;
-        char skel[64], skel_end[66];
+    /* Each word: its term (3 bytes a byte at most), a skeleton term, quotes and operators. */
+    size_t cap = 6 * strlen(folded) + MAX_QUERY_TOKENS * (2 * 3 * 64 + 32) + 1, len = 0;
+    char *m = mem_alloc(cap);
+    int n = 0;
+    for (char *tok = strtok_r(folded, " ", &save); tok && n < MAX_QUERY_TOKENS;
+         tok = strtok_r(NULL, " ", &save), n++) {
+        char term[3 * 64 + 1], skel[64], skel_term[3 * 64 + 1];
+        registry_fts_term(tok, term, sizeof term);
         registry_word_skeleton(tok, skel, sizeof skel);
-        if (skel[0]) {
-            int cs = 0;
-            snprintf(skel_end, sizeof skel_end, "%s\x01", skel); /* skel exactly */
-            if ((e = registry_token_count(s, skel, skel_end, DRIVER_COUNT_CAP, &cs))) return e;
-            c += cs;
-        }
-        int k = w->n++;
-        while (k > 0 && w->counts[k - 1] > c) {
-            w->words[k] = w->words[k - 1];
-            w->counts[k] = w->counts[k - 1];
-            k--;
-        }
-        w->words[k] = tok;
-        w->counts[k] = c;
+        registry_fts_term(skel, skel_term, sizeof skel_term);
+        len += (size_t)snprintf(m + len, cap - len, "%s(\"%s\"*", n ? " AND " : "", term);
+        if (skel_term[0]) len += (size_t)snprintf(m + len, cap - len, " OR \"%s\"", skel_term);
+        len += (size_t)snprintf(m + len, cap - len, ")");
     }
+    mem_free(folded);
+    if (n == 0) {
+        mem_free(m);
+        return NULL;
+    }
+    *out = m;
     return NULL;
-}
-
-static void bind_words(store_stmt *st, const query_words *w) {
-    for (int i = 0; i < MAX_QUERY_TOKENS; i++) {
-        char name[16], end_name[24], end[128];
-        snprintf(name, sizeof name, ":t%d", i + 1);
-        snprintf(end_name, sizeof end_name, ":t%d_end", i + 1);
-        if (i < w->n) prefix_end(w->words[i], end, sizeof end);
-        store_bind_text(st, name, i < w->n ? w->words[i] : NULL);
-        store_bind_text(st, end_name, i < w->n ? end : NULL);
-        char skel_name[16], skel[64] = "";
-        snprintf(skel_name, sizeof skel_name, ":s%d", i + 1);
-        if (i < w->n) registry_word_skeleton(w->words[i], skel, sizeof skel);
-        store_bind_text(st, skel_name, skel[0] ? skel : NULL);
-    }
 }
 
 herr *registry_person_search(store *s, const actor *a, const registry_person_query *q,
@@ -170,17 +120,20 @@ herr *registry_person_search(store *s, const actor *a, const registry_person_que
         return err_invalid("cursor", "cursor is not one this server gave out");
     }
     query_kind kind = classify(q->q, digits, reg_no);
-    query_words words = {0};
+    char *match = NULL;
     herr *e = NULL;
     const char *sql = kind == QUERY_EXACT ? exact_sql : all_sql;
+    bool pg = store_is_postgres(s);
     if (kind == QUERY_NAME) {
-        if ((e = query_words_read(s, q->q, &words))) goto cleanup;
-        if (words.n == 0) goto done; /* only punctuation: nothing can match */
-        sql = words.counts[0] >= DRIVER_COUNT_CAP ? by_scan_sql : by_tokens_sql;
+        if ((e = match_query(q->q, &match))) goto cleanup;
+        if (!match) goto done; /* only punctuation: nothing can match */
+        sql = pg ? registry_pg_by_words_sql : by_words_sql;
     }
     if ((e = store_prepare(s, sql, &st))) goto cleanup;
-    if (kind == QUERY_NAME) {
-        bind_words(st, &words);
+    if (kind == QUERY_NAME && pg) {
+        if (!registry_pg_bind_words(st, q->q, &e)) goto cleanup;
+    } else if (kind == QUERY_NAME) {
+        store_bind_text(st, ":match", match);
     } else if (kind == QUERY_EXACT) {
         char suffix[40], contains[40], prefix[48];
         bool phone = strlen(digits) >= 6;
@@ -210,7 +163,7 @@ done:;
 cleanup:
     store_done(st);
     mem_free(scope);
-    mem_free(words.folded);
+    mem_free(match);
     json_decref(items);
     return e;
 }

@@ -58,7 +58,7 @@ static herr *check_site_input(const json_t *in, bool creating) {
     if (creating && !json_str(in, "kind")) return err_required("kind");
     if (creating && !json_has(in, "capacity")) return err_required("capacity");
     if (json_has(in, "name") && (!json_str(in, "name") || !json_str(in, "name")[0]))
-        return err_invalid("name", "name cannot be empty");
+        return err_with(err_invalid("name", "name cannot be empty"), "empty", (const char *)NULL);
     if (json_has(in, "kind") && (!json_str(in, "kind") || !kind_valid(json_str(in, "kind"))))
         return err_invalid("kind", "kind must be one of the site kinds (for example "
                                    "temporary_reception_centre, asylum_centre)");

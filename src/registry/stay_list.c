@@ -51,7 +51,8 @@ static herr *parse_day(const char *text, const char *field, int add_days, char o
     int y, m, d;
     if (!text) return NULL;
     if (strlen(text) != 10 || !clock_parse_date(text, &y, &m, &d))
-        return err_invalid(field, "%s must be a date YYYY-MM-DD", field);
+        return err_with(err_invalid(field, "%s must be a date YYYY-MM-DD", field), "date_format",
+                        (const char *)NULL);
     clock_format_iso((clock_days_from_civil(y, m, d) + add_days) * 86400, out);
     *set = true;
     return NULL;
@@ -99,7 +100,9 @@ static herr *check_site(store *s, const actor *a, const char *site_id) {
 static herr *parse_query(const registry_stay_query *q, stay_filters *f) {
     herr *e = NULL;
     if (q->limit < 0 || q->limit > 500) return err_invalid("limit", "limit must be from 1 to 500");
-    if (q->offset < 0) return err_invalid("offset", "offset cannot be negative");
+    if (q->offset < 0)
+        return err_with(err_invalid("offset", "offset cannot be negative"), "wrong_type",
+                        (const char *)NULL);
     if (q->open < REGISTRY_STAYS_ANY || q->open > REGISTRY_STAYS_CLOSED)
         return err_invalid("open", "open must be true or false");
     e = parse_range(q->arrived_from, q->arrived_to, "arrived_from", "arrived_to", f->in_start,

@@ -122,7 +122,9 @@ static herr *parse_time(const json_t *in, const char *field, int64_t *out) {
     if (!v) return NULL;
     if (!clock_parse_iso(v, out))
         return err_invalid(field, "%s must be a time like 2026-11-23T08:30:00Z", field);
-    if (*out > clock_now() + 300) return err_invalid(field, "%s cannot be in the future", field);
+    if (*out > clock_now() + 300)
+        return err_with(err_invalid(field, "%s cannot be in the future", field), "future",
+                        (const char *)NULL);
     return NULL;
 }
 

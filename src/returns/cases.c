@@ -404,11 +404,14 @@ herr *returns_case_list(store *s, const actor *a, const returns_query *q, json_t
     herr *e = ret_require(a, "returns.read");
     if (e) return e;
     if (limit < 1 || limit > 500) return err_invalid("limit", "limit must be from 1 to 500");
-    if (q->offset < 0) return err_invalid("offset", "offset cannot be negative");
+    if (q->offset < 0)
+        return err_with(err_invalid("offset", "offset cannot be negative"), "wrong_type",
+                        (const char *)NULL);
     if (q->state && strcmp(q->state, "open") && !ret_state_find(states, n, q->state))
         return err_invalid("state", "no state %s", q->state);
     if (q->site_id && !actor_has_site(a, q->site_id))
-        return err_invalid("site", "no site with id %s among your sites", q->site_id);
+        return err_with(err_invalid("site", "no site with id %s among your sites", q->site_id),
+                        "site_unknown", (const char *)NULL);
     if (q->destination && !codes_country_valid(q->destination))
         return err_invalid("destination", "destination must be an ISO 3166 code");
     clock_format_iso(clock_now(), now);

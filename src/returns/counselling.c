@@ -114,7 +114,9 @@ herr *returns_counselling_create(store *s, const actor *a, const json_t *in, jso
     const char *lang = json_str(in, "language");
     const char *mode = json_str(in, "mode") ? json_str(in, "mode") : "in_person";
     if (!codes_language_valid(lang))
-        return err_invalid("language", "language must be an ISO 639 code such as fa, ar, ps");
+        return err_with(
+            err_invalid("language", "language must be an ISO 639 code such as fa, ar, ps"),
+            "language_code", (const char *)NULL);
     if ((e = check_code("mode", mode, modes))) return e;
     if ((e = check_code("outcome", json_str(in, "outcome"), outcomes))) return e;
     if ((e = check_time(in, "held_at", clock_now(), CLOCK_SKEW_SECONDS, at))) return e;

@@ -13,6 +13,7 @@
 #include "core/json.h"
 #include "registry/registry.h"
 #include "returns/returns.h"
+#include "returns/returns_internal.h"
 
 typedef struct {
     uint64_t state;
@@ -254,5 +255,6 @@ herr *returns_demo_load(store *s, unsigned long long seed) {
         if (got < 500) break;
     }
     json_decref(seen);
+    if (!e) e = ret_demo_more(s, &a);
     return e;
 }

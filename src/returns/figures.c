@@ -12,7 +12,7 @@
 
 static const char first_use_sql[] =
     "SELECT MIN(t) FROM (SELECT MIN(held_at) AS t FROM return_counselling"
-    " UNION ALL SELECT MIN(at) FROM return_transitions)";
+    " UNION ALL SELECT MIN(at) FROM return_transitions) AS u";
 
 static const char counselling_sql[] =
     "SELECT COALESCE(m.citizenship, p.citizenship), COALESCE(m.sex, p.sex),"

@@ -319,6 +319,7 @@ herr *returns_plan_of_case(store *s, const char *case_id, json_t **out) {
     if ((e = base_date(s, case_id, base))) goto cleanup;
     json_set_str(plan, "base_date", base);
     add_due(plan, base);
+    e = ret_instalments_of_plan(s, json_str(plan, "id"), plan);
 cleanup:
     store_done(st);
     if (e) {

@@ -68,7 +68,10 @@ herr *returns_case_get(store *s, const actor *a, const char *id, json_t **out);
  * departure_date, arrival_date (YYYY-MM-DD, not after at), arrival_confirmed_by (the
  * partner in the country of origin), border_crossing, reason, note)}. ERR_CONFLICT
  * (changes nothing) as the header says; ERR_INVALID naming "to", "at" or
- * "details.<name>". *out as returns_case_get. */
+ * "details.<name>". Moving to "departed" checks out, in the same transaction, the open
+ * stay of every traveller at the actor's sites (registry_stay_check_out, reason
+ * "returned", at the departure's time; a stay begun after it is a later one and stays
+ * open); the transition's audit entry lists them. *out as returns_case_get. */
 herr *returns_case_transition(store *s, const actor *a, const char *id, const json_t *in,
                               json_t **out);
 
@@ -129,6 +132,15 @@ herr *returns_period_breakdown(store *s, const char *from_iso, const char *to_is
                                const char *age_day, const int *age_from, size_t n_ages,
                                json_t **out);
 
+/* ---- dashboard ----------------------------------------------------------------------
+ * Aggregates over the actor's sites for the last months (1..36, 0: 12) months including
+ * this one: {"months":["YYYY-MM"..],"states":[as returns_states],"by_state":{state:n},
+ * "departures":[{"month","destination","count"}] (people who departed),
+ * "counselling":[{"month","count"}] (individual sessions),"readmissions":{"by_status":
+ * {status:n},"overdue":n},"monitoring":{"open_findings":n} (with returns.monitoring.read),
+ * "overdue_cases":n,"overdue_visits":n}. ERR_INVALID "months". */
+herr *returns_dashboard(store *s, const actor *a, int months, json_t **out);
+
 /* ---- demo ---------------------------------------------------------------------------- */
 
 /* Adds a year of return work at the demo's sites, shaped like the 2023 report but small:
@@ -146,6 +158,21 @@ herr *returns_demo_load(store *s, unsigned long long seed);
  * or a case not departed yet: ERR_CONFLICT. *out as returns_case_get (with "plan"). */
 herr *returns_plan_create(store *s, const actor *a, const char *case_id, const json_t *in,
                           json_t **out);
+
+/* Grant instalments of the case's plan. Adding: {"amount" (0.01..100000, two decimals at
+ * most), "currency" (EUR, BAM, RSD, USD, ... ISO 4217), "due_on" (YYYY-MM-DD),
+ * "description" (what is bought, for in kind), "note"}; EUR instalments (not cancelled)
+ * together stay within budget_eur (ERR_INVALID "amount", key returns_over_budget). No
+ * plan: ERR_CONFLICT returns_no_plan. Acting on one: {"action": approve | pay | cancel,
+ * "paid_on" (pay; default today, not in the future), "reference" (pay: the payment's),
+ * "reason" (required to cancel)}: planned -> approved (by another person than who added
+ * it: ERR_CONFLICT returns_instalment_four_eyes) -> paid; planned or approved ->
+ * cancelled; anything else ERR_CONFLICT returns_instalment_status, nothing changed.
+ * Audited on the case. *out as returns_case_get (the plan lists its instalments). */
+herr *returns_instalment_add(store *s, const actor *a, const char *case_id, const json_t *in,
+                             json_t **out);
+herr *returns_instalment_act(store *s, const actor *a, const char *case_id, const char *id,
+                             const json_t *in, json_t **out);
 
 /* A monitoring visit: {"month" (3 | 6 | 12), "visited_on" (YYYY-MM-DD, not before the
  * arrival, not in the future), "answers" ({question id: 0 | 1 | 2} for every question of
@@ -168,5 +195,91 @@ herr *returns_visits_due(store *s, const actor *a, bool overdue_only, json_t **o
 
 /* data/return_monitoring.tsv as [{"id","weight","en","bs","sr"}]. */
 json_t *returns_monitoring_questions(void);
+
+/* ---- forced-return monitoring -------------------------------------------------------
+ * Read with returns.monitoring.read, written with returns.monitoring.write; scoped to
+ * the actor's sites (the office that keeps the record), like cases.
+ * An operation: {"date" (YYYY-MM-DD), "kind" (charter_flight | scheduled_flight | land),
+ * "route", "destination_country", "returnees" (1..500), "escorts" (0..2000),
+ * "escort_organisation", "monitors" ([names], at least one), "site_id" (default the
+ * actor's only site), "note"}: starts "planned". Audited. *out as returns_operation_get. */
+herr *returns_operation_create(store *s, const actor *a, const json_t *in, json_t **out);
+
+/* {"id","site_id","site_name","date","kind","route","destination_country","status",
+ * "escort_organisation","report","reported_at","reported_by","note","by_name",
+ * "created_at","updated_at","returnees","escorts","monitors":[..],"checklist":{item:
+ * answer}|null,"findings_count","findings_open","findings":[{"id","finding","severity",
+ * "recommendation","addressed_to","follow_up","follow_up_note","by_name","created_at",
+ * "updated_at"}]}. Audited as a read; ERR_NOT_FOUND for another site's. */
+herr *returns_operation_get(store *s, const actor *a, const char *id, json_t **out);
+
+/* {"total","items":[operation without findings]} newest first; status (planned |
+ * reported) and open_findings (with a finding whose follow-up is open) filter. */
+herr *returns_operation_list(store *s, const actor *a, const char *status, bool open_findings,
+                             int limit, int offset, json_t **out);
+
+/* The monitor's report, once, after the operation's day: {"checklist": {item id: yes | no
+ * | not_observed} for every item of data/return_operation_checklist.tsv, "report" (text)}.
+ * A second report: ERR_CONFLICT returns_operation_reported. Audited. */
+herr *returns_operation_report(store *s, const actor *a, const char *id, const json_t *in,
+                               json_t **out);
+
+/* A finding: {"finding","severity" (observation | concern | serious),"recommendation",
+ * "addressed_to"}, follow-up "open". Its follow-up: {"follow_up" (open | in_progress |
+ * implemented | rejected), "note"}; a closed one (implemented, rejected) is ERR_CONFLICT
+ * returns_finding_closed. Audited on the operation. *out as returns_operation_get. */
+herr *returns_finding_add(store *s, const actor *a, const char *op_id, const json_t *in,
+                          json_t **out);
+herr *returns_finding_follow_up(store *s, const actor *a, const char *op_id, const char *finding_id,
+                                const json_t *in, json_t **out);
+
+/* data/return_operation_checklist.tsv as [{"id","phase","en","bs","sr"}]. */
+json_t *returns_operation_checklist(void);
+
+/* ---- readmission ----------------------------------------------------------------------
+ * Requests to and from neighbouring states under data/readmission_agreements.tsv.
+ * Fields: agreement (a code of the file, required), requesting_state and requested_state
+ * (required, both parties to the agreement, different), requested_on (YYYY-MM-DD, not in
+ * the future), reference (the file number), site_id (one of the actor's sites; default
+ * the first registered person's), persons (1..50: {"person_id"} of a registered person
+ * the actor may see, or {"given_name","family_name","sex","citizenship","birth_date"?}
+ * as the request describes them), note. The deadline is requested_on plus the
+ * agreement's answer_days; the request starts "pending". Audited. *out as
+ * returns_readmission_get. */
+herr *returns_readmission_create(store *s, const actor *a, const json_t *in, json_t **out);
+
+/* {"id","site_id","site_name","agreement","requesting_state","requested_state",
+ * "reference","requested_on","deadline","status","answered_on","outcome","handover_on",
+ * "border_crossing","note","by_name","created_at","updated_at","persons_count",
+ * "citizenship" (of the first person),"overdue","next":[statuses allowed next],
+ * "persons":[{"person_id","given_name","family_name","sex","birth_date","citizenship"}]}.
+ * Audited as a read. ERR_NOT_FOUND for a request of another site. */
+herr *returns_readmission_get(store *s, const actor *a, const char *id, json_t **out);
+
+/* {"total","limit","offset","items":[request without persons]} of the actor's sites,
+ * pending first by deadline; status (a status or "open"), state (a party) and
+ * overdue_only (pending past the deadline) filter. */
+herr *returns_readmission_list(store *s, const actor *a, const char *status, const char *state,
+                               bool overdue_only, int limit, int offset, json_t **out);
+
+/* Moves the request: {"to" (accepted | refused | handed_over | withdrawn), "on"
+ * (YYYY-MM-DD, default today, not before the request, not in the future), "outcome"
+ * (the answer; required for refused), "border_crossing" (required for handed_over)}.
+ * pending -> accepted | refused | withdrawn; accepted -> handed_over | withdrawn; any
+ * other move is ERR_CONFLICT "returns_readmission_status" and changes nothing. Audited.
+ * *out as returns_readmission_get. */
+herr *returns_readmission_move(store *s, const actor *a, const char *id, const json_t *in,
+                               json_t **out);
+
+/* data/readmission_agreements.tsv as [{"code","states":[..],"answer_days","en","bs",
+ * "sr"}]. Caller owns. */
+json_t *returns_readmission_agreements(void);
+
+/* For READM_REQ, with no actor: {"first_use": the first request's day as an ISO time or
+ * null, "requests":[{"citizenship","sex","age_band":-1,"count"}]}: requests made or
+ * received with requested_on in [from_iso, to_iso), each once, under its first person's
+ * citizenship. Caller owns *out. */
+herr *returns_readmission_breakdown(store *s, const char *from_iso, const char *to_iso,
+                                    json_t **out);
 
 #endif

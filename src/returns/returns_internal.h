@@ -85,4 +85,27 @@ herr *retc_insert_transition(store *s, const actor *a, const char *case_id, cons
 /* The case row as listed (no travellers, no history), scoped to the actor's sites. */
 herr *retc_row(store *s, const actor *a, const char *id, json_t **out);
 
+/* ---- departure (departure.c) ---- */
+
+/* Checks out the open stays of the case's travellers (at the actor's sites) with the
+ * reason "returned" at at, through registry_stay_check_out, inside the caller's
+ * transaction; a stay that began after at is left open. *closed: [{"person_id","stay_id",
+ * "site_id"}] (caller owns). */
+herr *ret_departure_close_stays(store *s, const actor *a, const char *case_id, const char *at,
+                                json_t **closed);
+
+/* ---- demo (demo_more.c) ---- */
+
+/* Readmission requests and monitored forced-return operations of the demo's year, at the
+ * first site, by a (the demo's system actor). */
+herr *ret_demo_more(store *s, const actor *a);
+
+/* ---- instalments (instalments.c) ---- */
+
+/* Sets "instalments":[{"id","seq","amount","amount_cents","currency","due_on",
+ * "description","status","approved_by","approved_at","paid_on","payment_reference",
+ * "paid_by","cancel_reason","note","by_name","created_at","overdue"}], "instalments_eur"
+ * and "paid_eur" on plan. */
+herr *ret_instalments_of_plan(store *s, const char *plan_id, json_t *plan);
+
 #endif

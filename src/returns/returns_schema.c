@@ -97,9 +97,119 @@ static const char migration_2[] =
     " created_at TEXT NOT NULL,"
     " UNIQUE (plan_id, month));";
 
+/* Readmission requests and the people on them (registered or as the request describes
+ * them, with the data the READM_REQ statistic needs kept on the row). */
+static const char migration_3[] =
+    "CREATE TABLE return_readmissions ("
+    " id TEXT PRIMARY KEY,"
+    " site_id TEXT NOT NULL REFERENCES sites (id),"
+    " agreement TEXT NOT NULL,"
+    " requesting_state TEXT NOT NULL,"
+    " requested_state TEXT NOT NULL,"
+    " reference TEXT,"
+    " requested_on TEXT NOT NULL,"
+    " deadline TEXT NOT NULL,"
+    " status TEXT NOT NULL CHECK (status IN ('pending', 'accepted', 'refused', 'handed_over',"
+    "  'withdrawn')),"
+    " answered_on TEXT,"
+    " outcome TEXT,"
+    " handover_on TEXT,"
+    " border_crossing TEXT,"
+    " note TEXT,"
+    " by_id TEXT NOT NULL,"
+    " by_name TEXT NOT NULL,"
+    " created_at TEXT NOT NULL,"
+    " updated_at TEXT NOT NULL);"
+    "CREATE INDEX return_readmissions_site ON return_readmissions (site_id, status, deadline);"
+    "CREATE INDEX return_readmissions_on ON return_readmissions (requested_on);"
+    "CREATE TABLE return_readmission_persons ("
+    " request_id TEXT NOT NULL REFERENCES return_readmissions (id),"
+    " seq INTEGER NOT NULL,"
+    " person_id TEXT REFERENCES persons (id),"
+    " given_name TEXT NOT NULL,"
+    " family_name TEXT NOT NULL,"
+    " sex TEXT NOT NULL,"
+    " birth_date TEXT,"
+    " citizenship TEXT NOT NULL,"
+    " PRIMARY KEY (request_id, seq));"
+    "CREATE INDEX return_readmission_persons_person ON return_readmission_persons (person_id);";
+
+/* Forced-return operations with the monitor's report (checklist answers as JSON) and
+ * findings whose follow-up is tracked; grant instalments of a reintegration plan. */
+static const char migration_4[] =
+    "CREATE TABLE return_operations ("
+    " id TEXT PRIMARY KEY,"
+    " site_id TEXT NOT NULL REFERENCES sites (id),"
+    " op_date TEXT NOT NULL,"
+    " kind TEXT NOT NULL CHECK (kind IN ('charter_flight', 'scheduled_flight', 'land')),"
+    " route TEXT NOT NULL,"
+    " destination_country TEXT NOT NULL,"
+    " returnees INTEGER NOT NULL,"
+    " escorts INTEGER NOT NULL DEFAULT 0,"
+    " escort_organisation TEXT,"
+    " monitors TEXT NOT NULL,"
+    " status TEXT NOT NULL CHECK (status IN ('planned', 'reported')),"
+    " checklist TEXT,"
+    " report TEXT,"
+    " reported_at TEXT,"
+    " reported_by TEXT,"
+    " note TEXT,"
+    " by_id TEXT NOT NULL,"
+    " by_name TEXT NOT NULL,"
+    " created_at TEXT NOT NULL,"
+    " updated_at TEXT NOT NULL);"
+    "CREATE INDEX return_operations_site ON return_operations (site_id, op_date);"
+    "CREATE TABLE return_findings ("
+    " id TEXT PRIMARY KEY,"
+    " operation_id TEXT NOT NULL REFERENCES return_operations (id),"
+    " finding TEXT NOT NULL,"
+    " severity TEXT NOT NULL CHECK (severity IN ('observation', 'concern', 'serious')),"
+    " recommendation TEXT NOT NULL,"
+    " addressed_to TEXT,"
+    " follow_up TEXT NOT NULL CHECK (follow_up IN ('open', 'in_progress', 'implemented',"
+    "  'rejected')),"
+    " follow_up_note TEXT,"
+    " by_id TEXT NOT NULL,"
+    " by_name TEXT NOT NULL,"
+    " created_at TEXT NOT NULL,"
+    " updated_at TEXT NOT NULL);"
+    "CREATE INDEX return_findings_operation ON return_findings (operation_id);"
+    "CREATE TABLE return_instalments ("
+    " id TEXT PRIMARY KEY,"
+    " plan_id TEXT NOT NULL REFERENCES return_plans (id),"
+    " seq INTEGER NOT NULL,"
+    " amount_cents INTEGER NOT NULL CHECK (amount_cents > 0),"
+    " currency TEXT NOT NULL,"
+    " due_on TEXT NOT NULL,"
+    " description TEXT,"
+    " status TEXT NOT NULL CHECK (status IN ('planned', 'approved', 'paid', 'cancelled')),"
+    " approved_by_id TEXT,"
+    " approved_by_name TEXT,"
+    " approved_at TEXT,"
+    " paid_on TEXT,"
+    " payment_reference TEXT,"
+    " paid_by_name TEXT,"
+    " cancel_reason TEXT,"
+    " note TEXT,"
+    " by_id TEXT NOT NULL,"
+    " by_name TEXT NOT NULL,"
+    " created_at TEXT NOT NULL,"
+    " updated_at TEXT NOT NULL,"
+    " UNIQUE (plan_id, seq));";
+
+/* Transitions of one moment are listed in the order recorded: SQLite's rowid says it;
+ * PostgreSQL has no rowid, so there the table gets a column of that name that counts
+ * the same way. Nothing to do on SQLite. */
+static const char migration_5[] = "SELECT 1";
+static const char migration_5_pg[] =
+    "ALTER TABLE return_transitions ADD COLUMN rowid BIGINT GENERATED ALWAYS AS IDENTITY";
+
 static const store_migration migrations[] = {
     {1, migration_1},
     {2, migration_2},
+    {3, migration_3},
+    {4, migration_4},
+    {5, migration_5, migration_5_pg},
 };
 
 herr *returns_migrate(store *s) {

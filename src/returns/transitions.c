@@ -46,7 +46,8 @@ static herr *check_detail_value(const char *name, const json_t *v, const char *a
     json_decref(wrap);
     if (e) {
         err_free(e);
-        return err_invalid(field, "%s cannot be empty", field);
+        return err_with(err_invalid(field, "%s cannot be empty", field), "empty",
+                        (const char *)NULL);
     }
     size_t max = strcmp(name, "note") && strcmp(name, "itinerary") ? 200 : 2000;
     if (strlen(text) > max)
@@ -149,6 +150,11 @@ herr *returns_case_transition(store *s, const actor *a, const char *id, const js
                                     json_is_object(details) ? details : NULL)))
         goto rollback;
     detail = json_pack("{s:s,s:s}", "from", from, "to", to);
+    if (!strcmp(to, "departed")) {
+        json_t *closed = NULL;
+        if ((e = ret_departure_close_stays(s, a, id, at, &closed))) goto rollback;
+        json_object_set_new(detail, "stays_checked_out", closed);
+    }
     if (json_is_object(details)) {
         json_t *names = check_field_names(details);
         json_object_set(detail, "details", json_object_get(names, "fields"));

@@ -155,7 +155,9 @@ herr *ret_person_site(store *s, const actor *a, const char *field, const char *p
         if (!site || !actor_has_site(a, site)) site = json_str(p, "registration_site_id");
     }
     if (!site || !actor_has_site(a, site)) {
-        e = err_invalid("site_id", "no site with id %s among your sites", site ? site : "(none)");
+        e = err_with(
+            err_invalid("site_id", "no site with id %s among your sites", site ? site : "(none)"),
+            "site_unknown", (const char *)NULL);
         goto cleanup;
     }
     snprintf(site_out, ID_LEN, "%s", site);

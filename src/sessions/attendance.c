@@ -200,7 +200,8 @@ static herr *person_for_attendance(store *s, const actor *a, const char *person_
     if (!e) e = registry_person_get(s, a, person_id, &p);
     if (e && e->code == ERR_NOT_FOUND) {
         err_free(e);
-        return err_invalid(field, "no person with id %s among your sites", person_id);
+        return err_with(err_invalid(field, "no person with id %s among your sites", person_id),
+                        "person_unknown", (const char *)NULL);
     }
     if (e) return e;
     const char *survivor = json_str(p, "merged_into");

@@ -154,7 +154,9 @@ herr *sess_period(const char *from_in, const char *to_in, char from[CLOCK_DATE_L
         clock_format_date(clock_days_from_civil(y - 1, m, 1) * 86400 + 31 * 86400, from);
         snprintf(from + 8, 3, "01");
     }
-    if (strcmp(from, to) > 0) return err_invalid("from", "from must not be after to");
+    if (strcmp(from, to) > 0)
+        return err_with(err_invalid("from", "from must not be after to"), "date_range",
+                        (const char *)NULL);
     snprintf(from_iso, CLOCK_ISO_LEN, "%sT00:00:00Z", from);
     sess_day_after(to, to_iso);
     return NULL;

@@ -44,7 +44,8 @@ static herr *check_session(const actor *a, const json_t *in, bool creating,
         const char *site = json_str(in, "site_id");
         if (!site) return err_invalid("site_id", "site_id is required");
         if (!actor_has_site(a, site))
-            return err_invalid("site_id", "no site with id %s among your sites", site);
+            return err_with(err_invalid("site_id", "no site with id %s among your sites", site),
+                            "site_unknown", (const char *)NULL);
     }
     at[0] = '\0';
     if ((creating || json_has(in, "starts_at")) &&
@@ -55,7 +56,9 @@ static herr *check_session(const actor *a, const json_t *in, bool creating,
         return err_invalid("duration_minutes", "duration_minutes must be from 1 to 1440");
     const char *lang = json_str(in, "language");
     if ((creating || json_has(in, "language")) && (!lang || !codes_language_valid(lang)))
-        return err_invalid("language", "language must be an ISO 639 code such as fa, ar, ps");
+        return err_with(
+            err_invalid("language", "language must be an ISO 639 code such as fa, ar, ps"),
+            "language_code", (const char *)NULL);
     size_t i;
     json_t *v;
     json_array_foreach(json_object_get(in, "interpreted_languages"), i, v) {
@@ -308,7 +311,9 @@ herr *sessions_list(store *s, const actor *a, const sessions_query *q, json_t **
     bool row;
     herr *e = NULL;
     if (limit < 1 || limit > 500) e = err_invalid("limit", "limit must be from 1 to 500");
-    if (!e && q->offset < 0) e = err_invalid("offset", "offset cannot be negative");
+    if (!e && q->offset < 0)
+        e = err_with(err_invalid("offset", "offset cannot be negative"), "wrong_type",
+                     (const char *)NULL);
     if (!e && q->kind && !sessions_kind_valid(q->kind))
         e = err_invalid("kind", "no session kind %s", q->kind);
     if (!e && q->site_id && !actor_has_site(a, q->site_id))
@@ -316,7 +321,8 @@ herr *sessions_list(store *s, const actor *a, const sessions_query *q, json_t **
     if (!e) e = check_date_text("from", q->from, false, from);
     if (!e) e = check_date_text("to", q->to, false, to);
     if (!e && from[0] && to[0] && strcmp(from, to) > 0)
-        e = err_invalid("from", "from must not be after to");
+        e = err_with(err_invalid("from", "from must not be after to"), "date_range",
+                     (const char *)NULL);
     if (e) goto cleanup;
     sess_day_after(to, to_bound);
     if (q->owner) owned = sessions_kinds(q->owner);

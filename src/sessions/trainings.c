@@ -64,10 +64,12 @@ static herr *check_training(const actor *a, const json_t *in, const json_t *old)
     if (strcmp(to, from) < 0) return err_invalid("ends_on", "ends_on is before starts_on");
     const char *site = json_str(in, "site_id");
     if (site && !actor_has_site(a, site))
-        return err_invalid("site_id", "no site with id %s among your sites", site);
+        return err_with(err_invalid("site_id", "no site with id %s among your sites", site),
+                        "site_unknown", (const char *)NULL);
     const char *lang = json_str(in, "language");
     if (lang && !codes_language_valid(lang))
-        return err_invalid("language", "language must be an ISO 639 code");
+        return err_with(err_invalid("language", "language must be an ISO 639 code"),
+                        "language_code", (const char *)NULL);
     return NULL;
 }
 

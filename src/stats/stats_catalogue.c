@@ -130,7 +130,8 @@ static void load_rules(stats_cat *c, json_t *arr) {
 
 /* "protection": which figure of protection's breakdown a computed indicator is (none:
  * computed from persons and stays); "risk" names its "risk_categories". "returns": which
- * figure of the returns module's breakdown ("counselling" or "departures"). */
+ * figure of the returns module's breakdown ("counselling", "departures" or
+ * "readmissions"). */
 static void load_source_figure(json_t *o, stats_indicator *ind) {
     static const struct {
         const char *name;
@@ -149,7 +150,9 @@ static void load_source_figure(json_t *o, stats_indicator *ind) {
             die("a returns figure is a computed count without sites", w);
         ind->from = !strcmp(ret, "counselling")  ? FROM_RETURNS_COUNSELLING
                     : !strcmp(ret, "departures") ? FROM_RETURNS_DEPARTURES
-                                                 : (die("unknown returns figure", w), FROM_REGISTRY);
+                    : !strcmp(ret, "readmissions")
+                        ? FROM_RETURNS_READMISSIONS
+                        : (die("unknown returns figure", w), FROM_REGISTRY);
         return;
     }
     if (!name) return;

@@ -15,7 +15,8 @@ static herr *resolve(store *s, const char **ref_area, const char *period, stats_
     if (e) return e;
     if (!*ref_area) *ref_area = conf->ref_area;
     if (!stats_cat_ref_area_valid(stats_cat_get(), *ref_area))
-        return err_invalid("ref_area", "ref_area must be one of BA, RS, ME, MK, AL, XK");
+        return err_with(err_invalid("ref_area", "ref_area must be one of BA, RS, ME, MK, AL, XK"),
+                        "one_of", (const char *)NULL);
     return NULL;
 }
 

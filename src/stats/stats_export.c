@@ -136,7 +136,8 @@ herr *stats_export(store *s, const actor *a, const char *ref_area, const char *p
     if (e) return e;
     if (!ref_area) ref_area = conf.ref_area;
     if (!stats_cat_ref_area_valid(cat, ref_area))
-        return err_invalid("ref_area", "ref_area must be one of BA, RS, ME, MK, AL, XK");
+        return err_with(err_invalid("ref_area", "ref_area must be one of BA, RS, ME, MK, AL, XK"),
+                        "one_of", (const char *)NULL);
     e = stats_set_load(s, ref_area, &per, &set);
     if (e) return e;
     if (set.n == 0) {

@@ -41,20 +41,38 @@ typedef struct {
     int count;
 } errors;
 
-static void error_at(errors *err, int line, int col, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
+/* Records one error at line and column: the English message, and for the web interface
+ * a message key (errors.key.<key>) with its parameters (params, taken over; NULL for
+ * none) so that the user reads it in their own language. */
+static void error_at(errors *err, int line, int col, const char *key, json_t *params,
+                     const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 
-static void error_at(errors *err, int line, int col, const char *fmt, ...) {
+static void error_at(errors *err, int line, int col, const char *key, json_t *params,
+                     const char *fmt, ...) {
     err->count++;
-    if (json_array_size(err->errors) >= MAX_ERRORS) return;
+    if (json_array_size(err->errors) >= MAX_ERRORS) {
+        json_decref(params);
+        return;
+    }
     char msg[320];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
     json_array_append_new(
-        err->errors, json_pack("{s:i,s:i,s:s,s:s}", "line", line, "column", col, "field",
-                               col >= 1 && col <= N_COLS ? columns[col - 1] : "", "message", msg));
+        err->errors, json_pack("{s:i,s:i,s:s,s:s,s:s,s:o}", "line", line, "column", col, "field",
+                               col >= 1 && col <= N_COLS ? columns[col - 1] : "", "message", msg,
+                               "key", key, "params", params ? params : json_object()));
+}
+
+/* The parameters of an import error: name/value string pairs. */
+static json_t *P1(const char *n1, const char *v1) { return json_pack("{s:s}", n1, v1); }
+static json_t *P2(const char *n1, const char *v1, const char *n2, const char *v2) {
+    return json_pack("{s:s,s:s}", n1, v1, n2, v2);
+}
+static json_t *P3(const char *n1, const char *v1, const char *n2, const char *v2, const char *n3,
+                  const char *v3) {
+    return json_pack("{s:s,s:s,s:s}", n1, v1, n2, v2, n3, v3);
 }
 
 /* Splits one line into fields (RFC 4180 quoting allowed); returns the number of
@@ -111,17 +129,21 @@ static void check_row(parsed *ps, char f[][MAX_FIELD], int line, errors *err) {
     const stats_cat *cat = stats_cat_get();
     bool ok = true;
     if (strcmp(f[C_DATAFLOW], cat->dataflow)) {
-        error_at(err, line, C_DATAFLOW + 1, "unknown dataflow %s (expected %s)", f[C_DATAFLOW],
-                 cat->dataflow);
+        error_at(err, line, C_DATAFLOW + 1, "stats_import_dataflow",
+                 P2("value", f[C_DATAFLOW], "expected", cat->dataflow),
+                 "unknown dataflow %s (expected %s)", f[C_DATAFLOW], cat->dataflow);
         ok = false;
     }
     if (!stats_cat_ref_area_valid(cat, f[C_REF_AREA])) {
-        error_at(err, line, C_REF_AREA + 1, "unknown REF_AREA code %s", f[C_REF_AREA]);
+        error_at(err, line, C_REF_AREA + 1, "stats_import_code",
+                 P2("column", "REF_AREA", "value", f[C_REF_AREA]), "unknown REF_AREA code %s",
+                 f[C_REF_AREA]);
         ok = false;
     } else if (!ps->ref_area[0]) {
         snprintf(ps->ref_area, sizeof ps->ref_area, "%s", f[C_REF_AREA]);
     } else if (strcmp(ps->ref_area, f[C_REF_AREA])) {
-        error_at(err, line, C_REF_AREA + 1,
+        error_at(err, line, C_REF_AREA + 1, "stats_import_area_mixed",
+                 P2("value", f[C_REF_AREA], "file", ps->ref_area),
                  "REF_AREA %s, but the file is for %s: one administration per file", f[C_REF_AREA],
                  ps->ref_area);
         ok = false;
@@ -129,7 +151,9 @@ static void check_row(parsed *ps, char f[][MAX_FIELD], int line, errors *err) {
     int ind = stats_cat_indicator(cat, f[C_INDICATOR]);
     const stats_indicator *in = ind >= 0 ? &cat->ind[ind] : NULL;
     if (!in) {
-        error_at(err, line, C_INDICATOR + 1, "unknown INDICATOR code %s", f[C_INDICATOR]);
+        error_at(err, line, C_INDICATOR + 1, "stats_import_code",
+                 P2("column", "INDICATOR", "value", f[C_INDICATOR]), "unknown INDICATOR code %s",
+                 f[C_INDICATOR]);
         ok = false;
     }
     static const int dims[] = {DIM_CITIZEN, DIM_SEX, DIM_AGE};
@@ -140,51 +164,63 @@ static void check_row(parsed *ps, char f[][MAX_FIELD], int line, errors *err) {
                      : k == 1 ? stats_cat_sex(cat, code) >= 0
                               : stats_cat_age(cat, code) >= 0;
         if (!valid) {
-            error_at(err, line, col + 1, "unknown %s code %s", columns[col], code);
+            error_at(err, line, col + 1, "stats_import_code",
+                     P2("column", columns[col], "value", code), "unknown %s code %s", columns[col],
+                     code);
             ok = false;
         } else if (in && !(in->dims & DIMBIT(dims[k])) && strcmp(code, stats_total_code(dims[k]))) {
-            error_at(err, line, col + 1, "%s has no %s breakdown: only %s is allowed", in->code,
-                     columns[col], stats_total_code(dims[k]));
+            error_at(err, line, col + 1, "stats_import_breakdown",
+                     P3("indicator", in->code, "column", columns[col], "total",
+                        stats_total_code(dims[k])),
+                     "%s has no %s breakdown: only %s is allowed", in->code, columns[col],
+                     stats_total_code(dims[k]));
             ok = false;
         }
     }
     if (in && strcmp(f[C_UNIT], in->unit)) {
-        error_at(err, line, C_UNIT + 1, "UNIT_MEASURE of %s is %s, not %s", in->code, in->unit,
-                 f[C_UNIT]);
+        error_at(err, line, C_UNIT + 1, "stats_import_unit",
+                 P3("indicator", in->code, "unit", in->unit, "value", f[C_UNIT]),
+                 "UNIT_MEASURE of %s is %s, not %s", in->code, in->unit, f[C_UNIT]);
         ok = false;
     }
     stats_period per;
     herr *pe = stats_period_parse(f[C_PERIOD], "TIME_PERIOD", &per);
     bool freq_ok = strlen(f[C_FREQ]) == 1 && strchr("MQA", f[C_FREQ][0]);
     if (!freq_ok) {
-        error_at(err, line, C_FREQ + 1, "unknown FREQ code %s", f[C_FREQ]);
+        error_at(err, line, C_FREQ + 1, "stats_import_code",
+                 P2("column", "FREQ", "value", f[C_FREQ]), "unknown FREQ code %s", f[C_FREQ]);
         ok = false;
     }
     if (pe) {
-        error_at(err, line, C_PERIOD + 1, "wrong period %s: %s", f[C_PERIOD], pe->message);
+        error_at(err, line, C_PERIOD + 1, "stats_import_period", P1("value", f[C_PERIOD]),
+                 "wrong period %s: %s", f[C_PERIOD], pe->message);
         err_free(pe);
         ok = false;
     } else {
         char start_now[CLOCK_ISO_LEN];
         clock_format_iso(clock_now(), start_now);
         if (freq_ok && per.freq != f[C_FREQ][0]) {
-            error_at(err, line, C_PERIOD + 1, "wrong period %s for FREQ %s", f[C_PERIOD],
-                     f[C_FREQ]);
+            error_at(err, line, C_PERIOD + 1, "stats_import_period_freq",
+                     P2("value", f[C_PERIOD], "freq", f[C_FREQ]), "wrong period %s for FREQ %s",
+                     f[C_PERIOD], f[C_FREQ]);
             ok = false;
         } else if (strcmp(per.start_iso, start_now) > 0) {
-            error_at(err, line, C_PERIOD + 1, "wrong period %s: it has not started yet",
+            error_at(err, line, C_PERIOD + 1, "stats_import_period_future",
+                     P1("value", f[C_PERIOD]), "wrong period %s: it has not started yet",
                      f[C_PERIOD]);
             ok = false;
         } else if (!ps->period[0]) {
             snprintf(ps->period, sizeof ps->period, "%s", per.text);
         } else if (strcmp(ps->period, per.text)) {
-            error_at(err, line, C_PERIOD + 1,
+            error_at(err, line, C_PERIOD + 1, "stats_import_period_mixed",
+                     P2("value", f[C_PERIOD], "file", ps->period),
                      "wrong period %s: the file is for %s, one period per file", f[C_PERIOD],
                      ps->period);
             ok = false;
         }
         if (in && !stats_period_allows(&per, in->periodicity)) {
-            error_at(err, line, C_PERIOD + 1,
+            error_at(err, line, C_PERIOD + 1, "stats_import_period_short",
+                     P2("value", f[C_PERIOD], "indicator", in->code),
                      "wrong period %s: %s is not reported for periods that short", f[C_PERIOD],
                      in->code);
             ok = false;
@@ -192,22 +228,28 @@ static void check_row(parsed *ps, char f[][MAX_FIELD], int line, errors *err) {
     }
     bool obs_ok = !strcmp(f[C_OBS], "A") || !strcmp(f[C_OBS], "R");
     if (!obs_ok) {
-        error_at(err, line, C_OBS + 1, "unknown OBS_STATUS code %s", f[C_OBS]);
+        error_at(err, line, C_OBS + 1, "stats_import_code",
+                 P2("column", "OBS_STATUS", "value", f[C_OBS]), "unknown OBS_STATUS code %s",
+                 f[C_OBS]);
         ok = false;
     }
     bool conf_ok = !strcmp(f[C_CONF], "F") || !strcmp(f[C_CONF], "C") || !strcmp(f[C_CONF], "D");
     if (!conf_ok) {
-        error_at(err, line, C_CONF + 1, "unknown CONF_STATUS code %s", f[C_CONF]);
+        error_at(err, line, C_CONF + 1, "stats_import_code",
+                 P2("column", "CONF_STATUS", "value", f[C_CONF]), "unknown CONF_STATUS code %s",
+                 f[C_CONF]);
         ok = false;
     }
     bool hidden = conf_ok && f[C_CONF][0] != 'F';
     double value = 0;
     if (hidden && f[C_VALUE][0]) {
-        error_at(err, line, C_VALUE + 1, "a confidential cell (CONF_STATUS %s) must have no value",
-                 f[C_CONF]);
+        error_at(err, line, C_VALUE + 1, "stats_import_confidential", P1("conf", f[C_CONF]),
+                 "a confidential cell (CONF_STATUS %s) must have no value", f[C_CONF]);
         ok = false;
     } else if (!hidden && !parse_value(f[C_VALUE], in && in->measure == MEASURE_MEAN, &value)) {
-        error_at(err, line, C_VALUE + 1, "value not a number: '%s' (%s)", f[C_VALUE],
+        error_at(err, line, C_VALUE + 1,
+                 in && in->measure == MEASURE_MEAN ? "stats_import_mean" : "stats_import_count",
+                 P1("value", f[C_VALUE]), "value not a number: '%s' (%s)", f[C_VALUE],
                  in && in->measure == MEASURE_MEAN
                      ? "a non-negative number with at most one decimal"
                      : "a whole number from 0");
@@ -235,10 +277,11 @@ static void parse(const char *data, size_t len, parsed *ps, errors *err) {
         if (stop > p && stop[-1] == '\r') stop--;
         line++;
         if (stop == p && !header_seen) {
-            error_at(err, line, 1, "the first line must be the header");
+            error_at(err, line, 1, "stats_import_header_first", NULL,
+                     "the first line must be the header");
             header_seen = true;
         } else if (stop == p) {
-            if (next < end) error_at(err, line, 1, "empty line");
+            if (next < end) error_at(err, line, 1, "stats_import_empty_line", NULL, "empty line");
         } else {
             int n = split(p, stop, f, N_COLS + 1);
             /* Every valid value is printable ASCII; anything else is wrong and is shown
@@ -247,20 +290,24 @@ static void parse(const char *data, size_t len, parsed *ps, errors *err) {
                 for (char *c = f[i]; *c; c++)
                     if (*c < 0x20 || *c > 0x7e) *c = '?';
             if (n < 0) {
-                error_at(err, line, 1, "a quoted field is not closed");
+                error_at(err, line, 1, "stats_import_quote", NULL, "a quoted field is not closed");
             } else if (!header_seen) {
                 header_seen = true;
                 for (int i = 0; i < N_COLS; i++)
                     if (i >= n || strcmp(f[i], columns[i])) {
-                        error_at(err, line, i + 1, "header: column %d must be %s", i + 1,
-                                 columns[i]);
+                        error_at(err, line, i + 1, "stats_import_header_column",
+                                 json_pack("{s:i,s:s}", "column", i + 1, "expected", columns[i]),
+                                 "header: column %d must be %s", i + 1, columns[i]);
                         break;
                     }
                 if (n > N_COLS)
-                    error_at(err, line, N_COLS + 1, "header: more than %d columns", N_COLS);
+                    error_at(err, line, N_COLS + 1, "stats_import_header_extra",
+                             json_pack("{s:i}", "max", N_COLS), "header: more than %d columns",
+                             N_COLS);
             } else if (n != N_COLS) {
-                error_at(err, line, n < N_COLS ? n : N_COLS + 1, "expected %d columns, found %d",
-                         N_COLS, n);
+                error_at(err, line, n < N_COLS ? n : N_COLS + 1, "stats_import_columns",
+                         json_pack("{s:i,s:i}", "expected", N_COLS, "found", n),
+                         "expected %d columns, found %d", N_COLS, n);
             } else {
                 check_row(ps, f, line, err);
             }
@@ -268,9 +315,9 @@ static void parse(const char *data, size_t len, parsed *ps, errors *err) {
         p = next;
     }
     if (!header_seen)
-        error_at(err, 1, 1, "the file is empty");
+        error_at(err, 1, 1, "stats_import_file_empty", NULL, "the file is empty");
     else if (ps->set.n == 0 && err->count == 0)
-        error_at(err, line, 1, "the file has no figures");
+        error_at(err, line, 1, "stats_import_no_figures", NULL, "the file has no figures");
 }
 
 /* Duplicate keys among the well-formed rows, then totals if the file is otherwise
@@ -282,8 +329,9 @@ static void check_set(parsed *ps, errors *err) {
         if (!stats_cell_cmp(&set->cells[i - 1], &set->cells[i])) {
             const stats_cell *a = &set->cells[i - 1], *b = &set->cells[i];
             const stats_cell *later = a->line > b->line ? a : b, *first = a->line > b->line ? b : a;
-            error_at(err, later->line, C_INDICATOR + 1, "duplicate key: the same cell as line %d",
-                     first->line);
+            error_at(err, later->line, C_INDICATOR + 1, "stats_import_duplicate",
+                     json_pack("{s:i}", "line", first->line),
+                     "duplicate key: the same cell as line %d", first->line);
         }
     /* Sums are only meaningful once every row is well-formed and unique. */
     if (err->count) return;
@@ -296,7 +344,8 @@ static void check_set(parsed *ps, errors *err) {
         const stats_cell *c = stats_set_find(
             set, stats_cat_indicator(stats_cat_get(), json_str(item, "indicator")), "",
             json_str(cell, "citizen"), json_str(cell, "sex"), json_str(cell, "age"));
-        error_at(err, c ? c->line : 0, C_VALUE + 1, "totals do not add up: %s",
+        error_at(err, c ? c->line : 0, C_VALUE + 1, "stats_import_totals",
+                 P1("detail", json_str(item, "message")), "totals do not add up: %s",
                  json_str(item, "message"));
     }
     json_decref(v);

@@ -35,7 +35,8 @@ typedef enum {
     FROM_RISK, /* persons with any of the indicator's risk categories */
     FROM_REFERRALS,
     FROM_RETURNS_COUNSELLING, /* src/returns: individual counselling sessions */
-    FROM_RETURNS_DEPARTURES   /* src/returns: persons who departed, by destination */
+    FROM_RETURNS_DEPARTURES,  /* src/returns: persons who departed, by destination */
+    FROM_RETURNS_READMISSIONS /* src/returns: readmission requests, by citizenship */
 } stats_source_figure;
 
 /* True for the figures of protection_period_breakdown. */

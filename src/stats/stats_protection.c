@@ -66,7 +66,8 @@ herr *stats_protection_add(store *s, const stats_period *per, stats_set *set) {
     json_t *risk_groups = json_object(), *out = NULL;
     for (size_t i = 0; i < cat->n_ind; i++) {
         const stats_indicator *in = &cat->ind[i];
-        if (!STATS_FROM_PROTECTION(in->from) || !stats_period_allows(per, in->periodicity)) continue;
+        if (!STATS_FROM_PROTECTION(in->from) || !stats_period_allows(per, in->periodicity))
+            continue;
         any = true;
         if (in->from == FROM_RISK) json_object_set(risk_groups, in->code, in->risk_categories);
     }
@@ -88,7 +89,8 @@ herr *stats_protection_add(store *s, const stats_period *per, stats_set *set) {
     if ((e = protection_period_breakdown(s, &q, &out))) goto cleanup;
     const json_t *groups = json_object_get(out, "groups");
     for (size_t i = 0; i < cat->n_ind; i++)
-        if (STATS_FROM_PROTECTION(cat->ind[i].from) && stats_period_allows(per, cat->ind[i].periodicity))
+        if (STATS_FROM_PROTECTION(cat->ind[i].from) &&
+            stats_period_allows(per, cat->ind[i].periodicity))
             add_tables(set, (int)i, groups, age_code, (json_int_t)n_ages,
                        stats_cat_age(cat, "UNK"));
 cleanup:

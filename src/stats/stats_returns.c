@@ -1,12 +1,14 @@
 /* The indicators computed from the returns module: individual return counselling
  * sessions (AVRR_COUNS, by the counselled person's citizenship, sex and age) and
  * assisted voluntary returns (AVRR_RET, persons who departed, by destination, sex and
- * age; the CITIZEN dimension holds the destination, as in RET_DEST).
+ * age; the CITIZEN dimension holds the destination, as in RET_DEST) and readmission
+ * requests (READM_REQ, each request once by its first person's citizenship).
  *
  * Why a cut-over date: these figures were typed in by hand before the module was used.
  * A period that ends before the module's first record keeps what was entered (compute
  * leaves it alone, entry is allowed); from the period of the first record on, the figures
- * are computed and can no longer be entered. As for protection, the counts come from the
+ * are computed and can no longer be entered. Readmission has its own first record (it
+ * may be taken into use later than counselling). As for protection, the counts come from the
  * module's public function (returns_period_breakdown), never from its tables. */
 #include <stdio.h>
 #include <string.h>
@@ -33,6 +35,14 @@ static herr *breakdown(store *s, const stats_period *per, json_t **out) {
     size_t n = age_bands(cat, age_from, age_code);
     return returns_period_breakdown(s, per->start_iso, per->end_iso, per->last_day, age_from, n,
                                     out);
+}
+
+/* The breakdown an indicator's figures come from: readmissions or the rest. */
+static herr *breakdown_for(store *s, const stats_indicator *in, const stats_period *per,
+                           json_t **out) {
+    if (in->from == FROM_RETURNS_READMISSIONS)
+        return returns_readmission_breakdown(s, per->start_iso, per->end_iso, out);
+    return breakdown(s, per, out);
 }
 
 /* True when the period ends after the module's first record. */
@@ -66,32 +76,33 @@ static void add_tables(stats_set *set, int ind, const json_t *groups, const char
 
 herr *stats_returns_add(store *s, const stats_period *per, stats_set *set, bool *which) {
     const stats_cat *cat = stats_cat_get();
-    json_t *b = NULL;
-    bool any = false;
-    for (size_t i = 0; i < cat->n_ind; i++) any |= which[i] && STATS_FROM_RETURNS(cat->ind[i].from);
-    if (!any) return NULL;
-    herr *e = breakdown(s, per, &b);
-    if (e) return e;
-    bool computed = period_computed(b, per);
+    json_t *b = NULL, *r = NULL;
+    herr *e = NULL;
     for (size_t i = 0; i < cat->n_ind; i++) {
         const stats_indicator *in = &cat->ind[i];
         if (!which[i] || !STATS_FROM_RETURNS(in->from)) continue;
-        if (!computed) {
+        bool readm = in->from == FROM_RETURNS_READMISSIONS;
+        json_t **have = readm ? &r : &b;
+        if (!*have && (e = breakdown_for(s, in, per, have))) break;
+        if (!period_computed(*have, per)) {
             which[i] = false;
             continue;
         }
-        if (in->from == FROM_RETURNS_COUNSELLING)
+        if (readm)
+            add_tables(set, (int)i, json_object_get(r, "requests"), "citizenship");
+        else if (in->from == FROM_RETURNS_COUNSELLING)
             add_tables(set, (int)i, json_object_get(b, "counselling"), "citizenship");
         else
             add_tables(set, (int)i, json_object_get(b, "departures"), "destination");
     }
     json_decref(b);
-    return NULL;
+    json_decref(r);
+    return e;
 }
 
 herr *stats_returns_entry_allowed(store *s, const stats_indicator *in, const stats_period *per) {
     json_t *b = NULL;
-    herr *e = breakdown(s, per, &b);
+    herr *e = breakdown_for(s, in, per, &b);
     if (e) return e;
     if (period_computed(b, per))
         e = err_with(err_new(ERR_CONFLICT, "indicator",

@@ -74,7 +74,9 @@ static herr *check_settings(const json_t *in, char values[4][32]) {
         if (!val) continue;
         if (k == 0) {
             if (!stats_cat_ref_area_valid(stats_cat_get(), json_string_value(val)))
-                return err_invalid("ref_area", "ref_area must be one of BA, RS, ME, MK, AL, XK");
+                return err_with(
+                    err_invalid("ref_area", "ref_area must be one of BA, RS, ME, MK, AL, XK"),
+                    "one_of", (const char *)NULL);
             snprintf(values[k], 32, "%s", json_string_value(val));
         } else if (k == 2) {
             double f = json_is_number(val) ? json_number_value(val) : 0;

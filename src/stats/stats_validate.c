@@ -302,7 +302,8 @@ herr *stats_validate(store *s, const char *ref_area, const char *period, json_t 
     if (e) return e;
     if (!ref_area) ref_area = conf.ref_area;
     if (!stats_cat_ref_area_valid(stats_cat_get(), ref_area))
-        return err_invalid("ref_area", "ref_area must be one of BA, RS, ME, MK, AL, XK");
+        return err_with(err_invalid("ref_area", "ref_area must be one of BA, RS, ME, MK, AL, XK"),
+                        "one_of", (const char *)NULL);
     e = stats_set_load(s, ref_area, &per, &set);
     if (e) return e;
     json_t *violations = json_array();

@@ -29,7 +29,7 @@ static herr *apply_one(store *s, const char *module, const store_migration *m) {
     bool applied = false;
     e = is_applied(s, module, m->version, &applied); /* re-check under the write lock */
     if (e || applied) goto cleanup;
-    e = store_exec(s, m->sql);
+    e = store_exec(s, store_is_postgres(s) && m->pg ? m->pg : m->sql);
     if (e) goto cleanup;
     e = store_prepare(s, record_sql, &st);
     if (e) goto cleanup;

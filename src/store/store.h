@@ -3,8 +3,9 @@
  * Modules write their SQL as static strings with named parameters (":name") in the
  * subset of SQL that SQLite and PostgreSQL share, and run it only through these
  * functions. Everything specific to a database engine (pragmas, triggers, backup,
- * connection handling) lives behind this header, so a PostgreSQL backend can be added
- * here without touching a module.
+ * connection handling) lives behind this header: store_sqlite.c for a file, store_pg.c
+ * (with store_pg_sql.c and store_pg_admin.c) for a "postgresql://" URL, chosen by
+ * store_open. See docs/deployment.md for what differs on PostgreSQL.
  *
  * A store handle is one connection and is used by one thread at a time; a server
  * takes handles from a store_pool. Errors from bind calls are remembered in the
@@ -27,7 +28,16 @@ typedef struct store_pool store_pool;
  * not exist and create is false. */
 herr *store_open(const char *path, bool create, store **out);
 void store_close(store *s);
+/* The file, or for PostgreSQL the URL as given. */
 const char *store_path(const store *s);
+
+/* PostgreSQL: a path that starts "postgresql://" or "postgres://" is a libpq connection
+ * URL (store_pg.c) and store_open connects to it; create makes Haven's schema usable
+ * there (the database itself is made by its administrator). store_is_postgres says which
+ * engine a handle speaks, for the few places whose SQL must differ (kept in store or in
+ * one per-backend statement file, never scattered). */
+bool store_url_is_postgres(const char *path);
+bool store_is_postgres(const store *s);
 
 /* Write transactions. store_begin takes the write lock at once so that two writers
  * never deadlock on an upgrade. Inside an open transaction, begin/commit/rollback
@@ -85,6 +95,7 @@ herr *store_exec(store *s, const char *sql);
 typedef struct {
     int version;
     const char *sql;
+    const char *pg; /* PostgreSQL's text where the shared subset cannot say it; NULL: sql */
 } store_migration;
 herr *store_migrate(store *s, const char *module, const store_migration *m, size_t n);
 

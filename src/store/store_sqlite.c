@@ -9,22 +9,26 @@
 #include <unistd.h>
 
 #include "core/mem.h"
-#include "store/store.h"
+#include "store/store_backend.h"
 
-struct store_stmt {
-    store *owner;
+typedef struct sq_store sq_store;
+typedef struct sq_stmt sq_stmt;
+
+struct sq_stmt {
+    store_stmt base; /* first: a store_stmt * is a sq_stmt * */
+    sq_store *owner;
     sqlite3_stmt *stmt;
     const char *sql; /* the caller's static string: cache key */
     bool cached;
     bool in_use;
     herr *bind_error;
-    store_stmt *next;
+    sq_stmt *next;
 };
 
-struct store {
+struct sq_store {
+    store base; /* first: a store * is a sq_store * */
     sqlite3 *db;
-    char *path;
-    store_stmt *cache;
+    sq_stmt *cache;
     int depth; /* open transactions: 1 is BEGIN, deeper ones are savepoints */
     void (*after_commit[4])(store *s); /* run once the outermost transaction commits */
     int n_after_commit;
@@ -56,7 +60,9 @@ static herr *create_private(const char *path, bool always) {
     return NULL;
 }
 
-herr *store_open(const char *path, bool create, store **out) {
+static const store_ops sq_ops;
+
+herr *store_sqlite_open(const char *path, bool create, store **out) {
     herr *e = NULL;
     sqlite3 *db = NULL;
     *out = NULL;
@@ -85,60 +91,62 @@ herr *store_open(const char *path, bool create, store **out) {
         sqlite3_free(msg);
         goto cleanup;
     }
-    store *s = mem_alloc(sizeof *s);
+    sq_store *s = mem_alloc(sizeof *s);
+    s->base.ops = &sq_ops;
+    s->base.path = mem_strdup(path);
     s->db = db;
-    s->path = mem_strdup(path);
     db = NULL;
-    *out = s;
+    *out = &s->base;
 cleanup:
     if (db) sqlite3_close(db);
     return e;
 }
 
-void store_close(store *s) {
+static void sq_close(store *base_s) {
+    sq_store *s = (sq_store *)base_s;
     if (!s) return;
-    store_stmt *st = s->cache;
+    sq_stmt *st = s->cache;
     while (st) {
-        store_stmt *next = st->next;
+        sq_stmt *next = st->next;
         sqlite3_finalize(st->stmt);
         err_free(st->bind_error);
         mem_free(st);
         st = next;
     }
     sqlite3_close(s->db);
-    mem_free(s->path);
+    mem_free(s->base.path);
     mem_free(s);
 }
 
-const char *store_path(const store *s) { return s->path; }
-
 /* A transaction begun inside another becomes a savepoint, so that a bulk load (the
  * demo data) can wrap many module writes, each one "a transaction", in one commit. */
-herr *store_begin(store *s) {
+static herr *sq_begin(store *base_s) {
+    sq_store *s = (sq_store *)base_s;
     herr *e;
     if (s->depth == 0) {
-        e = store_exec(s, "BEGIN IMMEDIATE");
+        e = store_exec(&s->base, "BEGIN IMMEDIATE");
     } else {
         char sql[32];
         snprintf(sql, sizeof sql, "SAVEPOINT sp%d", s->depth);
-        e = store_exec(s, sql);
+        e = store_exec(&s->base, sql);
     }
     if (!e) s->depth++;
     return e;
 }
 
-herr *store_commit(store *s) {
+static herr *sq_commit(store *base_s) {
+    sq_store *s = (sq_store *)base_s;
     if (s->depth == 0) return err_new(ERR_INTERNAL, NULL, "commit without a transaction");
     herr *e;
     if (s->depth == 1) {
-        e = store_exec(s, "COMMIT");
+        e = store_exec(&s->base, "COMMIT");
     } else {
         char sql[32];
         snprintf(sql, sizeof sql, "RELEASE sp%d", s->depth - 1);
-        e = store_exec(s, sql);
+        e = store_exec(&s->base, sql);
     }
     if (e) {
-        store_rollback(s);
+        store_rollback(&s->base);
         return e;
     }
     s->depth--;
@@ -147,14 +155,15 @@ herr *store_commit(store *s) {
         void (*fns[4])(store *);
         memcpy(fns, s->after_commit, sizeof fns);
         s->n_after_commit = 0;
-        for (int i = 0; i < n; i++) fns[i](s);
+        for (int i = 0; i < n; i++) fns[i](&s->base);
     }
     return NULL;
 }
 
-void store_after_commit(store *s, void (*fn)(store *s)) {
+static void sq_after_commit(store *base_s, void (*fn)(store *s)) {
+    sq_store *s = (sq_store *)base_s;
     if (s->depth == 0) {
-        fn(s);
+        fn(&s->base);
         return;
     }
     for (int i = 0; i < s->n_after_commit; i++)
@@ -163,7 +172,8 @@ void store_after_commit(store *s, void (*fn)(store *s)) {
         s->after_commit[s->n_after_commit++] = fn;
 }
 
-void store_rollback(store *s) {
+static void sq_rollback(store *base_s) {
+    sq_store *s = (sq_store *)base_s;
     if (s->depth > 1) {
         char sql[64];
         snprintf(sql, sizeof sql, "ROLLBACK TO sp%d; RELEASE sp%d", s->depth - 1, s->depth - 1);
@@ -176,13 +186,17 @@ void store_rollback(store *s) {
     s->n_after_commit = 0;
 }
 
-bool store_in_transaction(const store *s) { return s->depth > 0; }
+static bool sq_in_transaction(const store *base_s) {
+    const sq_store *s = (const sq_store *)base_s;
+    return s->depth > 0;
+}
 
-herr *store_prepare(store *s, const char *sql, store_stmt **out) {
-    for (store_stmt *st = s->cache; st; st = st->next) {
+static herr *sq_prepare(store *base_s, const char *sql, store_stmt **out) {
+    sq_store *s = (sq_store *)base_s;
+    for (sq_stmt *st = s->cache; st; st = st->next) {
         if (st->sql == sql && !st->in_use) {
             st->in_use = true;
-            *out = st;
+            *out = &st->base;
             return NULL;
         }
     }
@@ -192,25 +206,27 @@ herr *store_prepare(store *s, const char *sql, store_stmt **out) {
         herr *e = err_new(ERR_INTERNAL, NULL, "SQL does not prepare: %s", sqlite3_errmsg(s->db));
         return e;
     }
-    store_stmt *st = mem_alloc(sizeof *st);
+    sq_stmt *st = mem_alloc(sizeof *st);
+    st->base.ops = &sq_ops;
     st->owner = s;
     st->stmt = raw;
     st->sql = sql;
     st->in_use = true;
     /* A statement already busy (a nested use of the same SQL) is not cached again. */
     bool busy_twin = false;
-    for (store_stmt *c = s->cache; c; c = c->next)
+    for (sq_stmt *c = s->cache; c; c = c->next)
         if (c->sql == sql) busy_twin = true;
     st->cached = !busy_twin;
     if (st->cached) {
         st->next = s->cache;
         s->cache = st;
     }
-    *out = st;
+    *out = &st->base;
     return NULL;
 }
 
-void store_done(store_stmt *st) {
+static void sq_done(store_stmt *base_st) {
+    sq_stmt *st = (sq_stmt *)base_st;
     if (!st) return;
     sqlite3_reset(st->stmt);
     sqlite3_clear_bindings(st->stmt);
@@ -223,45 +239,51 @@ void store_done(store_stmt *st) {
     }
 }
 
-static int param_index(store_stmt *st, const char *param) {
+static int param_index(sq_stmt *st, const char *param) {
     if (st->bind_error) return 0;
     int i = sqlite3_bind_parameter_index(st->stmt, param);
     if (i == 0) st->bind_error = err_new(ERR_INTERNAL, NULL, "SQL has no parameter %s", param);
     return i;
 }
 
-static void bind_check(store_stmt *st, int rc) {
+static void bind_check(sq_stmt *st, int rc) {
     if (rc != SQLITE_OK && !st->bind_error) st->bind_error = db_error(st->owner->db, rc, "bind");
 }
 
-void store_bind_text(store_stmt *st, const char *param, const char *value) {
+static void sq_bind_text(store_stmt *base_st, const char *param, const char *value) {
+    sq_stmt *st = (sq_stmt *)base_st;
     int i = param_index(st, param);
     if (i)
         bind_check(st, value ? sqlite3_bind_text(st->stmt, i, value, -1, SQLITE_TRANSIENT)
                              : sqlite3_bind_null(st->stmt, i));
 }
 
-void store_bind_int(store_stmt *st, const char *param, int64_t value) {
+static void sq_bind_int(store_stmt *base_st, const char *param, int64_t value) {
+    sq_stmt *st = (sq_stmt *)base_st;
     int i = param_index(st, param);
     if (i) bind_check(st, sqlite3_bind_int64(st->stmt, i, value));
 }
 
-void store_bind_double(store_stmt *st, const char *param, double value) {
+static void sq_bind_double(store_stmt *base_st, const char *param, double value) {
+    sq_stmt *st = (sq_stmt *)base_st;
     int i = param_index(st, param);
     if (i) bind_check(st, sqlite3_bind_double(st->stmt, i, value));
 }
 
-void store_bind_null(store_stmt *st, const char *param) {
+static void sq_bind_null(store_stmt *base_st, const char *param) {
+    sq_stmt *st = (sq_stmt *)base_st;
     int i = param_index(st, param);
     if (i) bind_check(st, sqlite3_bind_null(st->stmt, i));
 }
 
-void store_bind_blob(store_stmt *st, const char *param, const void *data, size_t len) {
+static void sq_bind_blob(store_stmt *base_st, const char *param, const void *data, size_t len) {
+    sq_stmt *st = (sq_stmt *)base_st;
     int i = param_index(st, param);
     if (i) bind_check(st, sqlite3_bind_blob(st->stmt, i, data, (int)len, SQLITE_TRANSIENT));
 }
 
-herr *store_step(store_stmt *st, bool *row) {
+static herr *sq_step(store_stmt *base_st, bool *row) {
+    sq_stmt *st = (sq_stmt *)base_st;
     *row = false;
     if (st->bind_error) {
         herr *e = st->bind_error;
@@ -280,42 +302,48 @@ herr *store_step(store_stmt *st, bool *row) {
 /* Never gives the statement back: the caller owns it until store_done, success or not.
  * (It used to, and call sites that also gave it back in cleanup freed an uncached
  * statement twice.) The reset ends the statement's read or write at once. */
-herr *store_run(store_stmt *st) {
+static herr *sq_run(store_stmt *base_st) {
+    sq_stmt *st = (sq_stmt *)base_st;
     bool row;
-    herr *e = store_step(st, &row);
+    herr *e = sq_step(base_st, &row);
     sqlite3_reset(st->stmt);
     return e;
 }
 
-herr *store_run_done(store_stmt **st) {
-    if (!*st) return err_new(ERR_INTERNAL, NULL, "store_run_done without a statement");
-    herr *e = store_run(*st);
-    store_done(*st);
-    *st = NULL;
-    return e;
-}
-
-const char *store_text(store_stmt *st, int col) {
+static const char *sq_text(store_stmt *base_st, int col) {
+    sq_stmt *st = (sq_stmt *)base_st;
     return (const char *)sqlite3_column_text(st->stmt, col);
 }
 
-int64_t store_int(store_stmt *st, int col) { return sqlite3_column_int64(st->stmt, col); }
+static int64_t sq_int(store_stmt *base_st, int col) {
+    sq_stmt *st = (sq_stmt *)base_st;
+    return sqlite3_column_int64(st->stmt, col);
+}
 
-double store_double(store_stmt *st, int col) { return sqlite3_column_double(st->stmt, col); }
+static double sq_double(store_stmt *base_st, int col) {
+    sq_stmt *st = (sq_stmt *)base_st;
+    return sqlite3_column_double(st->stmt, col);
+}
 
-bool store_is_null(store_stmt *st, int col) {
+static bool sq_is_null(store_stmt *base_st, int col) {
+    sq_stmt *st = (sq_stmt *)base_st;
     return sqlite3_column_type(st->stmt, col) == SQLITE_NULL;
 }
 
-const void *store_blob(store_stmt *st, int col, size_t *len) {
+static const void *sq_blob(store_stmt *base_st, int col, size_t *len) {
+    sq_stmt *st = (sq_stmt *)base_st;
     const void *p = sqlite3_column_blob(st->stmt, col);
     *len = (size_t)sqlite3_column_bytes(st->stmt, col);
     return p;
 }
 
-int store_changes(store *s) { return sqlite3_changes(s->db); }
+static int sq_changes(store *base_s) {
+    sq_store *s = (sq_store *)base_s;
+    return sqlite3_changes(s->db);
+}
 
-herr *store_exec(store *s, const char *sql) {
+static herr *sq_exec(store *base_s, const char *sql) {
+    sq_store *s = (sq_store *)base_s;
     char *msg = NULL;
     int rc = sqlite3_exec(s->db, sql, NULL, NULL, &msg);
     if (rc == SQLITE_OK) return NULL;
@@ -328,7 +356,7 @@ herr *store_exec(store *s, const char *sql) {
     return e;
 }
 
-herr *store_make_append_only(store *s, const char *table) {
+static herr *sq_make_append_only(store *s, const char *table) {
     char sql[512];
     snprintf(sql, sizeof sql,
              "CREATE TRIGGER IF NOT EXISTS %s_no_update BEFORE UPDATE ON %s "
@@ -339,7 +367,8 @@ herr *store_make_append_only(store *s, const char *table) {
     return store_exec(s, sql);
 }
 
-herr *store_backup(store *s, const char *dest) {
+static herr *sq_backup(store *base_s, const char *dest) {
+    sq_store *s = (sq_store *)base_s;
     herr *e = NULL;
     sqlite3 *out = NULL;
     if ((e = create_private(dest, true))) {
@@ -369,7 +398,7 @@ cleanup:
     return e;
 }
 
-herr *store_check_integrity(store *s) {
+static herr *sq_check_integrity(store *s) {
     static const char sql[] = "PRAGMA integrity_check";
     store_stmt *st = NULL;
     herr *e = store_prepare(s, sql, &st);
@@ -382,3 +411,31 @@ herr *store_check_integrity(store *s) {
     store_done(st);
     return e;
 }
+
+static const store_ops sq_ops = {
+    .close = sq_close,
+    .begin = sq_begin,
+    .commit = sq_commit,
+    .rollback = sq_rollback,
+    .in_transaction = sq_in_transaction,
+    .after_commit = sq_after_commit,
+    .prepare = sq_prepare,
+    .done = sq_done,
+    .bind_text = sq_bind_text,
+    .bind_int = sq_bind_int,
+    .bind_double = sq_bind_double,
+    .bind_null = sq_bind_null,
+    .bind_blob = sq_bind_blob,
+    .step = sq_step,
+    .run = sq_run,
+    .text = sq_text,
+    .int64 = sq_int,
+    .dbl = sq_double,
+    .is_null = sq_is_null,
+    .blob = sq_blob,
+    .changes = sq_changes,
+    .exec = sq_exec,
+    .make_append_only = sq_make_append_only,
+    .backup = sq_backup,
+    .check_integrity = sq_check_integrity,
+};

@@ -5,7 +5,7 @@
 // kept beside the key file.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -81,4 +81,29 @@ test('a backup is private and the audit log verifies against its checkpoint', ()
   assert.match(v.stdout, /audit log intact: \d+ entries, up to its checkpoint/);
   const [, seq] = readFileSync(`${db}.key.audit-head`, 'utf8').match(/\n(\d+) /);
   assert.match(v.stdout, new RegExp(`intact: ${seq} entries`), 'the checkpoint names the newest entry');
+});
+
+test('a backup carries its own audit checkpoint, and a backup cut short is seen', () => {
+  const out = join(dir, 'backup2.db');
+  const b = haven(['backup', '--db', db, '--out', out]);
+  assert.equal(b.status, 0, b.stderr);
+  assert.match(b.stdout, /its audit checkpoint: .*backup2\.db\.audit-head/);
+  assert.equal(mode(`${out}.audit-head`), 0o600);
+  const ok = haven(['audit', 'verify', '--db', out, '--key-file', `${db}.key`,
+    '--checkpoint', `${out}.audit-head`]);
+  assert.equal(ok.status, 0, ok.stderr);
+  assert.match(ok.stdout, /audit log intact: \d+ entries, up to its checkpoint/);
+  // Someone with the file drops the append-only trigger and removes the newest entry.
+  const sql = spawnSync('sqlite3', [out, 'DROP TRIGGER audit_log_no_delete; '
+    + 'DELETE FROM audit_log WHERE seq = (SELECT MAX(seq) FROM audit_log);'], { encoding: 'utf8' });
+  assert.equal(sql.status, 0, sql.stderr);
+  const cut = haven(['audit', 'verify', '--db', out, '--key-file', `${db}.key`,
+    '--checkpoint', `${out}.audit-head`]);
+  assert.equal(cut.status, 1);
+  assert.match(cut.stderr, /audit log truncated: 1 entries missing/);
+  // A checkpoint that is not this key's is refused, not trusted.
+  const forged = haven(['audit', 'verify', '--db', out, '--key-file', `${db}.key`,
+    '--checkpoint', `${db}.key`]);
+  assert.equal(forged.status, 1);
+  assert.match(forged.stderr, /altered \(or is not this key's\)/);
 });

@@ -185,6 +185,105 @@ test('the calendar feed is RFC 5545 text at a secret URL and can be revoked', as
   r = await call('DELETE', '/api/v1/interp/my/feed', 'interp');
   assert.equal(r.status, 200);
   assert.equal((await server.request('GET', newPath)).status, 404);
-  const audit = await call('GET', `/api/v1/audit?entity=interp_feed&entity_id=${ahmad.id}`, 'admin');
+  const audit = await call('GET', `/api/v1/audit?entity=interp_feed&id=${ahmad.id}`, 'admin');
   assert.deepEqual(audit.body.items.map((e) => e.action).sort(), ['issue', 'issue', 'revoke']);
+});
+
+// Monday and Friday of last week (UTC): the demo has it done, confirmed.
+function lastWeek() {
+  const d = new Date();
+  d.setUTCDate(d.getUTCDate() - ((d.getUTCDay() + 6) % 7) - 7);
+  const fri = new Date(d);
+  fri.setUTCDate(d.getUTCDate() + 4);
+  return [d.toISOString().slice(0, 10), fri.toISOString().slice(0, 10)];
+}
+
+test('no-shows: recorded once after the start, audited, counted in the hours report', async () => {
+  const [from, to] = lastWeek();
+  const hours = async () => (await call('GET', `/api/v1/interp/reports/hours?from=${from}&to=${to}`, 'interp_coord')).body;
+  const before = await hours();
+  assert.ok(before.total.assignments > 0, 'the demo week is done');
+  const list = (await call('GET', `/api/v1/interp/assignments?from=${from}&to=${to}`, 'interp_coord')).body.items;
+  const a = list.find((x) => x.no_show === null && x.status === 'confirmed');
+  assert.ok(a, 'an assignment without a no-show');
+  const path = `/api/v1/interp/assignments/${a.id}/no-show`;
+
+  let r = await call('POST', path, 'interp_coord', { who: 'driver', reason: 'no_notice' });
+  assert.equal(r.status, 400);
+  assert.equal(r.body.error.field, 'who');
+  r = await call('POST', path, 'interp_coord', { who: 'interpreter', reason: 'other' });
+  assert.equal(r.status, 400);
+  assert.equal(r.body.error.field, 'note');
+  r = await call('POST', path, 'registrar', { who: 'interpreter', reason: 'illness' });
+  assert.equal(r.status, 403);
+  r = await call('POST', path, 'interp_coord', { who: 'interpreter', reason: 'illness', note: 'called in sick at 9' });
+  assert.equal(r.status, 201, r.text);
+  assert.equal(r.body.no_show.who, 'interpreter');
+  assert.equal(r.body.no_show.reason, 'illness');
+  assert.equal(r.body.locked, true);
+  r = await call('POST', path, 'interp_coord', { who: 'client', reason: 'no_notice' });
+  assert.equal(r.status, 409);
+  assert.equal(r.body.error.key, 'interp_noshow_recorded');
+  const audit = await call('GET', `/api/v1/audit?entity=interp_assignment&id=${a.id}`, 'admin');
+  assert.deepEqual(audit.body.items.map((e) => e.action).filter((x) => x === 'no_show'), ['no_show']);
+
+  // Not yet started: nobody can have failed to come.
+  const future = (await call('GET', `/api/v1/interp/assignments?from=${day}`, 'interp_coord')).body.items[0];
+  assert.ok(future);
+  r = await call('POST', `/api/v1/interp/assignments/${future.id}/no-show`, 'interp_coord', { who: 'client', reason: 'no_notice' });
+  assert.equal(r.status, 400);
+  assert.equal(r.body.error.key, 'interp_noshow_early');
+
+  // The report moves the assignment from the hours to the interpreter's no-shows.
+  const after = await hours();
+  assert.equal(after.total.assignments, before.total.assignments - 1);
+  assert.equal(after.total.interpreter_no_shows, before.total.interpreter_no_shows + 1);
+  const who = after.interpreter_no_shows.find((x) => x.interpreter_id === a.interpreter_id);
+  assert.ok(who && who.no_shows >= 1);
+  const person = (await call('GET', `/api/v1/interp/interpreters/${a.interpreter_id}`, 'interp_coord')).body;
+  assert.ok(person.no_shows.last_90_days >= 1);
+
+  // Recorded on the wrong assignment: withdrawn with a reason, the hours come back.
+  r = await call('POST', `${path}/withdraw`, 'interp_coord', { reason: ' ' });
+  assert.equal(r.status, 400);
+  assert.equal(r.body.error.field, 'reason');
+  r = await call('POST', `${path}/withdraw`, 'interp_coord', { reason: 'recorded on the wrong assignment' });
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.body.no_show, null);
+  const restored = await hours();
+  assert.equal(restored.total.assignments, before.total.assignments);
+  assert.equal(restored.total.interpreter_no_shows, before.total.interpreter_no_shows);
+  r = await call('POST', `${path}/withdraw`, 'interp_coord', { reason: 'twice' });
+  assert.equal(r.status, 409);
+  assert.equal(r.body.error.key, 'interp_noshow_none');
+  const trail = await call('GET', `/api/v1/audit?entity=interp_assignment&id=${a.id}`, 'admin');
+  assert.ok(trail.body.items.some((e) => e.action === 'no_show_withdrawn'));
+});
+
+test('hours report: bad input names the field; CSV is the table', async () => {
+  const [from, to] = lastWeek();
+  let r = await call('GET', `/api/v1/interp/reports/hours?to=${to}`, 'interp_coord');
+  assert.equal(r.status, 400);
+  assert.equal(r.body.error.field, 'from');
+  r = await call('GET', `/api/v1/interp/reports/hours?from=${to}&to=${from}&format=json`, 'interp_coord');
+  assert.equal(r.status, 400);
+  assert.equal(r.body.error.field, 'to');
+  r = await call('GET', `/api/v1/interp/reports/hours?from=${from}&to=${to}&format=xml`, 'interp_coord');
+  assert.equal(r.status, 400);
+  assert.equal(r.body.error.field, 'format');
+  r = await call('GET', `/api/v1/interp/reports/hours?from=${from}&to=${to}`, 'registrar');
+  assert.equal(r.status, 403);
+  const json = (await call('GET', `/api/v1/interp/reports/hours?from=${from}&to=${to}`, 'interp_coord')).body;
+  const sum = json.rows.reduce((n, x) => n + x.minutes, 0);
+  assert.equal(sum, json.total.minutes);
+  assert.equal(json.by_language.reduce((n, x) => n + x.assignments, 0), json.total.assignments);
+  r = await call('GET', `/api/v1/interp/reports/hours?from=${from}&to=${to}&format=csv`, 'interp_coord');
+  assert.equal(r.status, 200);
+  assert.match(r.headers.get('content-type'), /^text\/csv/);
+  assert.match(r.headers.get('content-disposition'), /attachment; filename="interpreting-hours.csv"/);
+  const lines = r.text.trim().split('\r\n');
+  assert.equal(lines[0], 'month,site,language,assignments,hours,interpreter_no_shows,client_no_shows');
+  assert.equal(lines.length - 1, json.rows.length);
+  const first = json.rows[0];
+  assert.equal(lines[1], `"${first.month}","${first.site_name}","${first.language}",${first.assignments},${first.hours.toFixed(2)},${first.interpreter_no_shows},${first.client_no_shows}`);
 });

@@ -130,6 +130,8 @@ test('the audit view does not tell the admin who was referred to which provider'
   const person = people.body.items.find((p) => p.registration_site_id === lipa).id;
   const providers = await call('GET', `/api/v1/protection/providers?site=${lipa}`, 'protection');
   const provider = providers.body.items.find((p) => p.service_type === 'gbv') ?? providers.body.items[0];
+  // Only what the referral wrote: the person's own stays and family are not secrets.
+  const last = (await call('GET', '/api/v1/audit?limit=1', 'admin')).body.items[0].seq;
   let r = await call('POST', `/api/v1/persons/${person}/consents`, 'protection', { kind: 'referral', provider_id: provider.id, given: true, method: 'verbal' });
   assert.equal(r.status, 201, r.text);
   r = await call('POST', '/api/v1/protection/referrals', 'protection', { person_id: person, provider_id: provider.id, site_id: lipa, reason: 'WOMBAT-93 needs support' });
@@ -139,7 +141,7 @@ test('the audit view does not tell the admin who was referred to which provider'
     const a = await call('GET', path, 'admin');
     assert.equal(a.status, 200);
     for (const secret of [person, provider.id, referral, 'WOMBAT']) {
-      const leaks = a.body.items.filter((i) => i.entity !== 'person' && JSON.stringify(i).includes(secret));
+      const leaks = a.body.items.filter((i) => i.seq > last && i.entity !== 'person' && JSON.stringify(i).includes(secret));
       assert.deepEqual(leaks, [], `${path} leaks ${secret}`);
     }
   }

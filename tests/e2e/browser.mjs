@@ -13,11 +13,12 @@ export const SCREENSHOTS = resolve(process.env.HAVEN_SCREENSHOTS || join(tmpdir(
 
 // Starts chromium; returns {browser, context, page, errors} where errors collects
 // console errors and page errors (a test may assert there are none).
-export async function openBrowser(base, { locale = 'en-GB', viewport = { width: 1366, height: 768 } } = {}) {
+// args adds chromium switches (a fake camera, for example).
+export async function openBrowser(base, { locale = 'en-GB', viewport = { width: 1366, height: 768 }, args = [] } = {}) {
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      '--disable-background-networking', '--disable-component-update', '--disable-sync', ...args],
   });
   const context = await browser.newContext({ baseURL: base, viewport, locale, timezoneId: 'Europe/Sarajevo' });
   context.setDefaultTimeout(15000);
@@ -33,6 +34,9 @@ export async function openBrowser(base, { locale = 'en-GB', viewport = { width: 
 
 // Logs in through the form and waits for the first page after it.
 export async function login(page, server, username) {
+  // A logout clicked just before may still be on its way: without the old session's
+  // cookie the login page is the login form, not the old user's start page.
+  await page.context().clearCookies();
   await page.goto('/login');
   await page.getByLabel('Username').fill(username);
   await page.getByLabel('Password').fill(server.logins[username].password);
@@ -60,4 +64,19 @@ export async function checkA11y(page, label) {
 export async function screenshot(page, name) {
   mkdirSync(SCREENSHOTS, { recursive: true });
   await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`) });
+}
+
+// Follows a link of the main menu by its name. A menu too long for one line groups its
+// links behind area buttons (web/js/components/nav-menu.js): the area holding the link is
+// opened first, as a user would.
+export async function navTo(page, name) {
+  const nav = page.locator('#nav');
+  const link = nav.getByRole('link', { name, exact: true });
+  // The menu is drawn again after a change of language: wait for the link to be there.
+  await nav.getByRole('link', { name, exact: true, includeHidden: true }).waitFor({ state: 'attached' });
+  if (!(await link.isVisible())) {
+    const area = nav.locator('li.nav-area-item').filter({ has: page.getByRole('link', { name, exact: true, includeHidden: true }) });
+    await area.getByRole('button').click();
+  }
+  await link.click();
 }

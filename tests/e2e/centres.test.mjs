@@ -162,6 +162,9 @@ test('every_centres_page_in_three_languages_passes_axe', async () => {
       await screenshot(page, shot);
       for (const locale of ['bs', 'sr-Cyrl']) {
         await page.locator('#locale-select').selectOption(locale);
+        // The page is drawn again in the new language: wait for it, not for the old one.
+        await page.locator(`html[lang="${locale}"]`).waitFor({ state: 'attached' });
+        await page.waitForLoadState('networkidle');
         await page.locator(ready).first().waitFor();
         const body = await page.locator('main').innerText();
         assert.ok(!/\b(dist|fb|ses|tr|psea|sv|centres)\.[a-z_]+/.test(body), `${path} in ${locale} shows a message key`);

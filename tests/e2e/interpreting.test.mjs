@@ -46,7 +46,7 @@ test('coordinator_adds_a_request_and_runs_the_schedule_with_reasons', async () =
   assert.match(await page.locator('#interp-run-summary').innerText(), /^\d+ of \d+ requests served \(first come, first served would serve \d+\)\.$/);
   const amharic = page.locator('#interp-unserved li[data-reason="no_language"]');
   assert.ok((await amharic.count()) >= 1);
-  assert.match(await page.locator('#interp-unserved').innerText(), /No interpreter speaks am\./);
+  assert.match(await page.locator('#interp-unserved').innerText(), /No interpreter speaks Amharic\./);
   assert.ok(await page.locator('#interp-requests tbody tr', { hasText: 'Proposed' }).count() > 0);
   await checkA11y(page, 'interpreting after a run');
 

@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer } from '../api/harness.mjs';
-import { openBrowser, login, checkA11y, screenshot } from './browser.mjs';
+import { openBrowser, login, checkA11y, screenshot, navTo } from './browser.mjs';
 
 let server, admin, registrar, anon, token, sites, arabic;
 
@@ -173,7 +173,7 @@ test('states_not_found_forbidden_expired', async () => {
   await checkA11y(page, 'forbidden');
   // The session ends while the page is open: the next request says so.
   await registrar.context.clearCookies();
-  await page.getByRole('link', { name: 'Search' }).click();
+  await navTo(page, 'Search');
   await page.locator('#session-expired').waitFor();
   await checkPage(page, 'session expired', 'session-expired');
   await login(page, server, 'registrar');

@@ -50,6 +50,18 @@ test('the_header_is_compact_and_the_menu_opens_behind_a_button', async () => {
   assert.deepEqual(errors, []);
 });
 
+// Where an element is on screen, once it is shown: the page renders again after a
+// change of language, and an element replaced while measured has no box.
+async function box(locator) {
+  for (let i = 0; i < 50; i++) {
+    await locator.waitFor();
+    const b = await locator.boundingBox();
+    if (b) return b;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${locator} has no box`);
+}
+
 test('the_desk_says_where_earlier_registrations_appear_on_a_phone', async () => {
   const { page, errors } = b;
   for (const [locale, under] of [['en', 'under it on a small screen'], ['bs', 'ispod njega na malom ekranu'], ['sr-Cyrl', 'испод њега на малом екрану']]) {
@@ -59,8 +71,8 @@ test('the_desk_says_where_earlier_registrations_appear_on_a_phone', async () => 
     await page.locator('.lead-line').getByText(under).waitFor();
     assert.doesNotMatch(await page.locator('.lead-line').innerText(), /on the right|desno|десно/);
     // The list is under the form here, as the text says.
-    const form = await page.locator('#register-form').boundingBox();
-    const list = await page.locator('#cand-heading').boundingBox();
+    const form = await box(page.locator('#register-form'));
+    const list = await box(page.locator('#cand-heading'));
     assert.ok(list.y > form.y + form.height - 1);
     await shot(page, `phone-desk-${locale}`);
   }

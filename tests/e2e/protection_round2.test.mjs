@@ -39,10 +39,20 @@ test('a_referral_is_sent_in_one_step_and_providers_are_named_once', async () => 
   await page.locator('#consents li').first().waitFor();
   await page.locator('#referral-reason').fill('Needs a doctor this week');
   await page.getByLabel('Sent now: the provider has been reached').check();
+  // One request makes it and sends it (one transaction): no separate transition.
+  const posts = [];
+  const onRequest = (r) => { if (r.method() === 'POST') posts.push(new URL(r.url()).pathname); };
+  page.on('request', onRequest);
   await page.getByRole('button', { name: 'Refer and mark sent' }).click();
   const row = page.locator('#person-referrals tbody tr').first();
   await row.waitFor();
+  page.off('request', onRequest);
+  assert.deepEqual(posts, ['/api/v1/protection/referrals']);
   assert.match(await row.innerText(), /Sent/);
+  const token = await server.login('protection');
+  const made = (await server.request('GET', `/api/v1/protection/referrals/${await row.getAttribute('data-referral')}`, { token })).body;
+  assert.equal(made.state, 'sent');
+  assert.ok(made.sent_at);
   assert.equal(await page.locator('#person-referrals button[data-to="sent"]').count(), 0);
   await page.locator('#person-referrals button[data-to="accepted"]').waitFor();
   for (const l of await page.locator('#person-referrals tbody td:first-child').allInnerTexts()) assert.doesNotMatch(l, /^(.+)\s*\(\1\)$/i);
@@ -63,6 +73,10 @@ test('an_adults_case_offers_no_best_interests_assessment_and_notes_carry_the_off
   assert.match(note, /· Note · Lejla Mehmedović/);
   assert.doesNotMatch(note, /· protection\b/);
   assert.match(await page.locator('.facts').first().innerText(), /· Lejla Mehmedović/);
+  // The server names the writers itself (officers of a site the case has left included).
+  const caseId = new URL(page.url()).pathname.split('/').pop();
+  const got = (await server.request('GET', `/api/v1/protection/cases/${caseId}`, { token: await server.login('protection') })).body;
+  assert.deepEqual(got.names, { protection: 'Lejla Mehmedović' });
   await checkA11y(page, 'adult case');
 
   await page.goto(`/persons/${child.id}/protection`);
@@ -70,6 +84,53 @@ test('an_adults_case_offers_no_best_interests_assessment_and_notes_carry_the_off
   await page.locator('#case-h').waitFor();
   await page.locator('#bia-form').waitFor();
   assert.deepEqual(errors, []);
+});
+
+test('the_server_refuses_a_best_interests_assessment_on_an_adults_case_naming_the_field', async () => {
+  const token = await server.login('protection');
+  const admin = await server.login('admin');
+  const open = async (p) => {
+    const r = await server.request('POST', '/api/v1/protection/cases', { token, body: { person_id: p.id, site_id: lipa.id } });
+    assert.equal(r.status, 201, JSON.stringify(r.body));
+    return r.body.id;
+  };
+  const person = async (given, birth, precision) => (await server.request('POST', '/api/v1/persons', { token: admin, body: {
+    given_name: given, family_name: 'Assessed', sex: 'M', birth_date: birth, birth_date_precision: precision,
+    citizenship: 'AF', site_id: lipa.id, check_in: true } })).body;
+  const bia = { outcome: 'family_tracing', summary: 'Wishes to join an uncle' };
+  const year = new Date().getUTCFullYear();
+  const adults = [await person('Grown', '1990-05-01', 'exact'),
+    // Year only, 19 years ago: an adult whatever the day.
+    await person('Older', `${year - 19}-01-01`, 'year')];
+  const children = [await person('Young', `${year - 12}-03-03`, 'exact'),
+    // Year only, 18 years ago: may still be 17, keeps the assessment.
+    await person('Maybe', `${year - 18}-01-01`, 'year')];
+  for (const p of adults) {
+    const r = await server.request('POST', `/api/v1/protection/cases/${await open(p)}/best-interests`, { token, body: bia });
+    assert.equal(r.status, 400, JSON.stringify(r.body));
+    assert.equal(r.body.error.field, 'person_id');
+    assert.equal(r.body.error.key, 'bia_adult');
+    assert.match(r.body.error.message, /best-interests assessment is for children/);
+  }
+  for (const p of children) {
+    const r = await server.request('POST', `/api/v1/protection/cases/${await open(p)}/best-interests`, { token, body: bia });
+    assert.equal(r.status, 201, JSON.stringify(r.body));
+  }
+  // What the officer reads, in the three languages.
+  const { page } = b;
+  const shown = {};
+  for (const lang of ['en', 'bs', 'sr-Cyrl']) {
+    shown[lang] = await page.evaluate(async (l) => {
+      const i18n = await import('/js/i18n.js');
+      const forms = await import('/js/forms.js');
+      await i18n.setLocale(l);
+      return forms.errorMessage({ code: 'invalid', field: 'person_id', key: 'bia_adult', message: 'x' }, 'protection');
+    }, lang);
+  }
+  await page.evaluate(async () => (await import('/js/i18n.js')).setLocale('en'));
+  assert.match(shown.en, /^A best-interests assessment is for children/);
+  assert.match(shown.bs, /^Procjena najboljeg interesa je za djecu/);
+  assert.match(shown['sr-Cyrl'], /^Процена најбољег интереса је за децу/);
 });
 
 test('the_worklist_is_filtered_paged_and_remembers_the_site', async () => {

@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer } from '../api/harness.mjs';
-import { openBrowser, login } from './browser.mjs';
+import { openBrowser, login, navTo } from './browser.mjs';
 
 let server, b, adminToken, regToken, sites, earlier;
 const site = (code) => sites.find((s) => s.code === code);
@@ -39,7 +39,7 @@ test('registrar_registers_sees_candidate_checks_in_and_out', async () => {
   await login(page, server, 'registrar');
   const before = await lipaPresent(page);
 
-  await page.getByRole('link', { name: 'Registration desk' }).click();
+  await navTo(page, 'Registration desk');
   await page.getByLabel('Given name').fill('Ahmadi');
   await page.getByLabel('Family name').fill('Ali');
   await page.getByLabel('Male', { exact: true }).check();
@@ -120,7 +120,7 @@ test('language_switch_is_immediate_and_remembered', async () => {
   const me = await page.evaluate(async () => (await fetch('/api/v1/me')).json());
   assert.equal(me.locale, 'bs');
   await page.locator('#locale-select').selectOption('sr-Cyrl');
-  await page.getByRole('link', { name: 'Пријемни шалтер' }).click();
+  await navTo(page, 'Пријемни шалтер');
   await page.getByLabel('Држављанство').fill('afg');
   await page.keyboard.press('Tab');
   assert.equal(await page.getByLabel('Држављанство').inputValue(), 'Авганистан');

@@ -124,3 +124,35 @@ test('a_step_refused_by_the_server_shows_why_in_the_users_language', async () =>
   await checkA11y(page, 'caseload in Bosnian');
   await page.locator('#locale-select').selectOption('en');
 });
+
+test('a_registered_family_goes_home_on_one_case_the_counsellor_ticks_who_travels', async () => {
+  const { page, errors } = b;
+  const registrar = await server.login('registrar');
+  const sites = await server.request('GET', '/api/v1/sites', { token: registrar });
+  const lipa = sites.body.items.find((s) => s.code === 'LIP').id;
+  const fam = await server.request('POST', '/api/v1/families', { token: registrar, body: { site_id: lipa, members: [
+    { relation: 'head', person: { given_name: 'Karim', family_name: 'Haddadi', sex: 'M', citizenship: 'MA', birth_date: '1988-03-02' } },
+    { relation: 'spouse', person: { given_name: 'Samira', family_name: 'Haddadi', sex: 'F', citizenship: 'MA', birth_date: '1991-06-14' } },
+    { relation: 'child', person: { given_name: 'Yassin', family_name: 'Haddadi', sex: 'M', citizenship: 'MA', birth_date: '2019-10-01' } }] } });
+  assert.equal(fam.status, 201, fam.text);
+  const [head, spouse, child] = fam.body.members.map((m) => m.person_id);
+
+  await page.goto(`/returns/persons/${head}`);
+  // The family is offered by name, none ticked: the counsellor says who travels.
+  const spouseBox = page.locator(`#case-member-${spouse}`);
+  await spouseBox.waitFor();
+  assert.equal(await page.getByLabel(/Samira.*Spouse/).isChecked(), false);
+  assert.equal(await page.getByLabel(/Yassin.*Child/).isChecked(), false);
+  assert.equal(await page.locator(`#case-member-${head}`).count(), 0);
+  await checkA11y(page, 'return file with a family');
+  await page.getByLabel(/Samira.*Spouse/).check();
+  await page.locator('#case-country').selectOption('MA');
+  await page.locator('#case-submit').click();
+  await page.waitForURL(/\/returns\/cases\//);
+  const id = page.url().split('/').pop();
+  const c = await server.request('GET', `/api/v1/returns/${id}`, { token });
+  assert.equal(c.status, 200, c.text);
+  assert.deepEqual(c.body.travellers.map((x) => x.person_id).sort(), [head, spouse].sort());
+  assert.ok(!c.body.travellers.some((x) => x.person_id === child));
+  assert.deepEqual(errors, []);
+});

@@ -71,12 +71,24 @@ test('each_citizenship_opens_the_arrivals_of_that_citizenship', async () => {
   await dashboard(page);
   const table = page.locator('section[aria-labelledby="cit-h"] details.data-table');
   await table.locator('summary').click();
-  const row = table.locator('tbody tr').nth(1);
-  const country = await row.locator('th').innerText();
-  const arrivals = number(await row.locator('td').innerText());
-  await row.locator('td a').click();
+  // The name, the figure and the link of one row, read at once.
+  const [country, figure, href] = await table.locator('tbody tr').nth(1)
+    .evaluate((tr) => [tr.querySelector('th').innerText, tr.querySelector('td').innerText, tr.querySelector('td a').getAttribute('href')]);
+  const arrivals = number(figure);
+  await table.locator(`tbody tr td a[href="${href}"]`).click();
+  await page.waitForURL((u) => u.pathname + u.search === href);
   assert.match(page.url(), /citizenship=[A-Z]{2}/);
-  assert.equal(await listTotal(page), arrivals);
+  const total = await listTotal(page);
+  if (total !== arrivals) {
+    // Say what the server answers now, so that a failure can be told apart from a race.
+    const q = new URL(href, server.base).searchParams;
+    const now = await page.evaluate(async ([from, to, c]) => {
+      const sum = await (await fetch(`/api/v1/summary?from=${from}&to=${to}`)).json();
+      const list = await (await fetch(`/api/v1/stays?arrived_from=${from}&arrived_to=${to}&citizenship=${c}&limit=1`)).json();
+      return { top: sum.top_citizenships, listed: list.total, at: new Date().toISOString() };
+    }, [q.get('arrived_from'), q.get('arrived_to'), q.get('citizenship')]);
+    assert.fail(`${country}: the dashboard said ${arrivals}, the list shows ${total} (${href}); now: ${JSON.stringify(now)}`);
+  }
   assert.match(await page.locator('#stay-filters').innerText(), new RegExp(`Citizenship: ${country}`));
   const shown = await page.locator('#stays tbody tr td:nth-child(3)').allInnerTexts();
   assert.ok(shown.length > 0 && shown.every((c) => c === country), shown.join(', '));

@@ -127,6 +127,36 @@ static void test_list_filters_by_entity(void **state) {
     test_db_close(s);
 }
 
+/* Who read a person: the reads whose record is the person or whose detail names them,
+ * newest first; not their changes, not another person's reads, not restricted entries. */
+static void test_person_reads_are_the_reads_about_that_person(void **state) {
+    (void)state;
+    store *s = test_db_open();
+    actor a;
+    actor_system(&a, "reader");
+    json_t *about_p = json_pack("{s:s}", "person_id", "P"),
+           *about_q = json_pack("{s:s}", "person_id", "Q");
+    assert_ok(audit_record_read(s, &a, "registration_card", "P", NULL));
+    assert_ok(audit_record_read(s, &a, "protection_case", "case-1", about_p));
+    assert_ok(audit_record_read(s, &a, "protection_case", "case-2", about_q));
+    assert_ok(audit_record_read(s, &a, AUDIT_RESTRICTED_PREFIX "thing", "P", about_p));
+    assert_ok(store_begin(s));
+    assert_ok(audit_record(s, &a, "update", "person", "P", NULL));
+    assert_ok(store_commit(s));
+    json_t *out = NULL;
+    assert_ok(audit_list_person_reads(s, "P", 10, &out));
+    json_t *items = json_object_get(out, "items");
+    assert_int_equal(json_array_size(items), 2);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(items, 0), "entity_id")),
+                        "case-1");
+    assert_string_equal(json_string_value(json_object_get(json_array_get(items, 1), "entity")),
+                        "registration_card");
+    json_decref(out);
+    json_decref(about_p);
+    json_decref(about_q);
+    test_db_close(s);
+}
+
 /* The anchor beside the key file: "<db>.key.audit-key" and "<db>.key.audit-head". */
 static void anchor_paths(store *s, char key[512], char mac_key[600], char head[600]) {
     snprintf(key, 512, "%s.key", store_path(s));
@@ -239,6 +269,7 @@ int main(void) {
         cmocka_unit_test(test_record_outside_transaction_is_refused),
         cmocka_unit_test(test_cli_verify_exit_codes),
         cmocka_unit_test(test_list_filters_by_entity),
+        cmocka_unit_test(test_person_reads_are_the_reads_about_that_person),
         cmocka_unit_test(test_truncation_is_detected_against_the_checkpoint),
         cmocka_unit_test(test_checkpoint_cannot_be_forged_or_removed),
     };

@@ -199,18 +199,16 @@ static int setup(void **state) {
     return 0;
 }
 
-static const char watch_csv[] =
-    "id,given_name,family_name,sex,birth_date,citizenship\n"
-    "W-17,Mohammad,Hussaini,M,1999-03-14,AF\n"
-    "W-18,Jean,Nkurunziza,M,1975-06-01,BI\n"
-    "W-19,Fatima,Zahra,F,1988-11-02,MA\n";
+static const char watch_csv[] = "id,given_name,family_name,sex,birth_date,citizenship\n"
+                                "W-17,Mohammad,Hussaini,M,1999-03-14,AF\n"
+                                "W-18,Jean,Nkurunziza,M,1975-06-01,BI\n"
+                                "W-19,Fatima,Zahra,F,1988-11-02,MA\n";
 
-static const char manifest_csv[] =
-    "id,given_name,family_name,sex,birth_date,citizenship\n"
-    "p1,HUSAINI,Muhamed,M,1999-03-14,AF\n"
-    "p2,Мохамед,Хусеини,M,14.03.1999,AF\n"
-    "p3,Ali,Rezaei,M,1990-05-05,IR\n"
-    "p4,Amina,Benali,F,2001-07-21,DZ\n";
+static const char manifest_csv[] = "id,given_name,family_name,sex,birth_date,citizenship\n"
+                                   "p1,HUSAINI,Muhamed,M,1999-03-14,AF\n"
+                                   "p2,Мохамед,Хусеини,M,14.03.1999,AF\n"
+                                   "p3,Ali,Rezaei,M,1990-05-05,IR\n"
+                                   "p4,Amina,Benali,F,2001-07-21,DZ\n";
 
 static void test_screen_finds_the_listed_man_under_other_spellings(void **state) {
     (void)state;

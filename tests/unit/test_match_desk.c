@@ -8,8 +8,8 @@
 #include "core/mem.h"
 #include "match/match.h"
 
-static match_record rec(const char *id, const char *given, const char *family, int y, int m,
-                        int d, match_date_precision p) {
+static match_record rec(const char *id, const char *given, const char *family, int y, int m, int d,
+                        match_date_precision p) {
     match_record r = {.id = id,
                       .given_name = given,
                       .family_name = family,
@@ -67,8 +67,8 @@ static void test_desk_lists_every_compatible_namesake(void **state) {
         snprintf(id, sizeof id, "h%d", i);
         assert_true(has(c, n, id));
     }
-    assert_false(has(c, n, "h0"));   /* born 1950 */
-    assert_false(has(c, n, "x1"));   /* other names */
+    assert_false(has(c, n, "h0")); /* born 1950 */
+    assert_false(has(c, n, "x1")); /* other names */
     assert_int_equal(k.namesakes, 152);
     assert_int_equal(k.total, n);
     for (size_t i = 1; i < n; i++) assert_true(c[i - 1].score >= c[i].score);
@@ -174,7 +174,8 @@ static void test_documents_weigh_in_matching(void **state) {
     b.documents = &other;
     assert_ok(match_index_explain(ix, &a, &b, &differ));
     /* The odds fall a thousandfold (10 bits). */
-    double odds_plain = plain.score / (1 - plain.score), odds_differ = differ.score / (1 - differ.score);
+    double odds_plain = plain.score / (1 - plain.score),
+           odds_differ = differ.score / (1 - differ.score);
     assert_true(odds_differ < odds_plain / 1000);
     assert_string_equal(differ.reason_codes[0], "document_differs");
     b.documents = &card; /* another type: says nothing */

@@ -10,6 +10,8 @@
 #include "registry/registry_internal.h"
 #include "testutil.h"
 
+#include "core/mem.h"
+
 static actor admin;
 
 static json_t *site(store *s, const char *name, int capacity) {
@@ -323,6 +325,48 @@ static void test_search_by_name_number_and_phone(void **state) {
     test_db_close(s);
 }
 
+/* A common name is paged newest first with no one twice or left out, and a corrected
+ * name is found by its new words only (the name index follows the correction). */
+static void test_name_search_pages_and_follows_corrections(void **state) {
+    (void)state;
+    store *s = test_db_open();
+    json_t *lipa = site(s, "Lipa", 100);
+    char *ids[7];
+    for (int i = 0; i < 7; i++) {
+        json_t *p =
+            register_person(s, &admin, person_input(lipa, "Mohammad", "Ahmadi", "1990-01-01"));
+        ids[i] = mem_strdup(json_str(p, "id"));
+        json_decref(p);
+    }
+    json_decref(register_person(s, &admin, person_input(lipa, "Ahmad", "Rahimi", "1990-01-01")));
+    registry_person_query q = {.q = "moh ahm", .limit = 3};
+    int seen = 0;
+    char cursor[64] = "";
+    for (int page = 0; page < 4; page++) {
+        json_t *out = NULL;
+        q.cursor = cursor[0] ? cursor : NULL;
+        assert_ok(registry_person_search(s, &admin, &q, &out));
+        json_t *items = json_object_get(out, "items");
+        for (size_t k = 0; k < json_array_size(items); k++, seen++)
+            assert_string_equal(json_str(json_array_get(items, k), "id"), ids[6 - seen]);
+        json_t *next = json_object_get(out, "next_cursor");
+        snprintf(cursor, sizeof cursor, "%s", json_is_string(next) ? json_string_value(next) : "");
+        json_decref(out);
+        if (!cursor[0]) break;
+    }
+    assert_int_equal(seen, 7);
+    json_t *change = json_pack("{s:s}", "family_name", "Karimi"), *out = NULL;
+    assert_ok(registry_person_update(s, &admin, ids[0], change, &out));
+    json_decref(out);
+    json_decref(change);
+    assert_int_equal(search_count(s, &admin, "moh ahm"), 6);
+    assert_int_equal(search_count(s, &admin, "mohammad karimi"), 1);
+    assert_int_equal(search_count(s, &admin, "ahm"), 7); /* 6 Ahmadi, 1 Ahmad */
+    for (int i = 0; i < 7; i++) mem_free(ids[i]);
+    json_decref(lipa);
+    test_db_close(s);
+}
+
 static void test_registrar_sees_only_own_sites(void **state) {
     (void)state;
     store *s = test_db_open();
@@ -457,6 +501,7 @@ int main(void) {
         cmocka_unit_test(test_stay_rules),
         cmocka_unit_test(test_occupancy_counts_days_from_stays),
         cmocka_unit_test(test_search_by_name_number_and_phone),
+        cmocka_unit_test(test_name_search_pages_and_follows_corrections),
         cmocka_unit_test(test_registrar_sees_only_own_sites),
         cmocka_unit_test(test_correction_is_validated_and_audited),
         cmocka_unit_test(test_merge_keeps_both_records_and_can_be_undone),

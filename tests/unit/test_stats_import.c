@@ -8,6 +8,7 @@
 #include "stats_fixture.h"
 
 #include "audit/audit.h"
+#include "core/json.h"
 #include "core/mem.h"
 
 static actor sys;
@@ -257,6 +258,38 @@ static void test_garbage_is_rejected_with_readable_errors(void **state) {
     test_db_close(s);
 }
 
+/* Every error carries a message key and its parameters, for the web interface to say it
+ * in the user's language; the garbage inputs too. */
+static void test_every_error_carries_a_message_key_and_its_parameters(void **state) {
+    (void)state;
+    store *s = test_db_open();
+    json_t *report = NULL;
+    static const char bad[] = "FLOW,FREQ\nA,B\n";
+    assert_err(import_text(s, bad, &report), ERR_INVALID, "file");
+    json_t *errors = json_object_get(report, "errors");
+    assert_int_equal(json_array_size(errors), 2);
+    json_t *header = json_array_get(errors, 0), *row = json_array_get(errors, 1);
+    assert_string_equal(json_str(header, "key"), "stats_import_header_column");
+    json_t *hp = json_object_get(header, "params");
+    assert_int_equal(json_integer_value(json_object_get(hp, "column")), 1);
+    assert_string_equal(json_str(hp, "expected"), "DATAFLOW");
+    assert_string_equal(json_str(row, "key"), "stats_import_columns");
+    json_t *rp = json_object_get(row, "params");
+    assert_int_equal(json_integer_value(json_object_get(rp, "expected")), 12);
+    assert_int_equal(json_integer_value(json_object_get(rp, "found")), 2);
+    assert_non_null(strstr(json_str(row, "message"), "expected 12 columns, found 2"));
+    json_decref(report);
+
+    report = NULL;
+    assert_err(import_text(s, HEAD ROW("QQ", "2023-05", "7", "F"), &report), ERR_INVALID, "file");
+    json_t *e = json_array_get(json_object_get(report, "errors"), 0);
+    assert_string_equal(json_str(e, "key"), "stats_import_code");
+    assert_string_equal(json_str(json_object_get(e, "params"), "column"), "CITIZEN");
+    assert_string_equal(json_str(json_object_get(e, "params"), "value"), "QQ");
+    json_decref(report);
+    test_db_close(s);
+}
+
 int main(void) {
     actor_system(&sys, "test");
     const struct CMUnitTest tests[] = {
@@ -270,6 +303,7 @@ int main(void) {
         cmocka_unit_test(test_export_import_export_round_trip_is_byte_identical),
         cmocka_unit_test(test_compare_shows_administrations_side_by_side),
         cmocka_unit_test(test_garbage_is_rejected_with_readable_errors),
+        cmocka_unit_test(test_every_error_carries_a_message_key_and_its_parameters),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

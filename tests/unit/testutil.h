@@ -32,5 +32,7 @@ void assert_err_(herr *e, err_code code, const char *field, const char *expr, co
  * test_db_close. */
 store *test_db_open(void);
 void test_db_close(store *s);
+/* True when the tests run on PostgreSQL (HAVEN_TEST_PG_URL is set). */
+bool test_db_is_postgres(void);
 
 #endif

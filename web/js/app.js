@@ -1,8 +1,10 @@
 // Haven's web interface: boot, session, navigation and the page frame. Pages live in
 // pages/*.js; each default-exports async render(ctx) that fills ctx.root.
+import { renderNav } from './components/nav-menu.js';
 import { h, announce } from './dom.js';
 import { get, patch, del, setUnauthenticatedHandler, ApiError } from './api.js';
-import { t, tn, setLocale, localeCode, LOCALES, pickLocale, loadCodeNames } from './i18n.js';
+import { t, tn, setLocale, localeCode, LOCALES, pickLocale, loadCodeNames, tOf } from './i18n.js';
+import { KEYS } from './keys.js';
 import { errorMessage } from './forms.js';
 import { setOwner, startAutoFlush, unsentCount } from './outbox.js';
 import { cacheGet, cachePut, clearDeviceData } from './offline.js';
@@ -52,6 +54,19 @@ const ROUTES = [
   { re: /^\/returns\/cases\/([^/]+)$/, page: 'return-case', perm: 'returns.read' },
   { re: /^\/returns\/persons\/([^/]+)$/, page: 'return-person', perm: 'returns.read' },
   { re: /^\/audit$/, page: 'audit', perm: 'audit.read' },
+  { re: /^\/families$/, page: 'families', perm: 'family.read' },
+  { re: /^\/families\/([^/]+)$/, page: 'family', perm: 'family.read' },
+  { re: /^\/tracing$/, page: 'tracing', perm: 'tracing.read' },
+  { re: /^\/tracing\/([^/]+)$/, page: 'tracing-request', perm: 'tracing.read' },
+  { re: /^\/interp\/hours$/, page: 'interp-hours', perm: 'interp.read' },
+  { re: /^\/interp\/interpreters$/, page: 'interp-interpreters', perm: 'interp.read' },
+  { re: /^\/interp\/interpreters\/([^/]+)$/, page: 'interp-interpreter', perm: 'interp.write' },
+  { re: /^\/returns\/dashboard$/, page: 'returns-dashboard', perm: 'returns.read' },
+  { re: /^\/returns\/readmissions$/, page: 'returns-readmissions', perm: 'returns.read' },
+  { re: /^\/returns\/operations$/, page: 'returns-operations', perm: 'returns.monitoring.read' },
+  { re: /^\/returns\/operations\/([^/]+)$/, page: 'returns-operation', perm: 'returns.monitoring.read' },
+  { re: /^\/card$/, page: 'card-scan', perm: 'person.read' },
+  { re: /^\/sync\/conflicts$/, page: 'sync-conflicts', perm: 'sync.conflicts' },
 ];
 
 // The menu. Each entry belongs to a group (the work it serves); later modules add
@@ -83,6 +98,15 @@ const NAV = [
   { href: '/interp/mine', key: 'nav.interp_mine', perm: 'interp.own', group: 'interp' },
   { href: '/returns', key: 'nav.returns', perm: 'returns.read', group: 'returns' },
   { href: '/audit', key: 'nav.audit', perm: 'audit.read', group: 'admin' },
+  { href: '/families', key: 'nav.families', perm: 'family.read', group: 'reception' },
+  { href: '/tracing', key: 'nav.tracing', perm: 'tracing.read', group: 'protection' },
+  { href: '/interp/interpreters', key: 'nav.interp_people', perm: 'interp.read', group: 'interp' },
+  { href: '/interp/hours', key: 'nav.interp_hours', perm: 'interp.read', group: 'interp' },
+  { href: '/returns/dashboard', key: 'nav.returns_dashboard', perm: 'returns.read', group: 'returns' },
+  { href: '/returns/readmissions', key: 'nav.readmissions', perm: 'returns.read', group: 'returns' },
+  { href: '/returns/operations', key: 'nav.return_monitoring', perm: 'returns.monitoring.read', group: 'returns' },
+  { href: '/card', key: 'nav.card_scan', perm: 'person.read', group: 'reception' },
+  { href: '/sync/conflicts', key: 'nav.sync', perm: 'sync.conflicts', group: 'admin' },
 ];
 
 const state = { me: null, sites: null, expired: false, returnTo: null, rendered: 0, shown: false, offline: false };
@@ -178,10 +202,6 @@ function renderFrame(currentPath) {
   const matches = (n) => (n.href === '/' ? currentPath === '/' : (currentPath === n.href || currentPath.startsWith(`${n.href}/`))
     && !(n.href === '/sites' && currentPath.startsWith('/admin')));
   const current = items.filter(matches).sort((a, b) => b.href.length - a.href.length)[0];
-  nav.replaceChildren(h('ul', {}, items.map((n) => {
-    const active = n === current;
-    return h('li', {}, h('a', { href: n.href, 'aria-current': active ? 'page' : null }, t(n.key)));
-  })));
   const lang = h('select', { id: 'locale-select', onchange: (e) => changeLocale(e.target.value) },
     LOCALES.map((l) => h('option', { value: l.code, selected: l.code === localeCode(), lang: l.code }, l.label)));
   const parts = [h('label', { for: 'locale-select', class: 'tool-label' },
@@ -189,13 +209,14 @@ function renderFrame(currentPath) {
   if (state.me) {
     parts.push(h('span', { class: 'who' },
       h('span', { class: 'who-name' }, state.me.display_name || state.me.username),
-      (state.me.display_name || '') === t(`role.${state.me.role}`) ? null : h('span', { class: 'who-role' }, t(`role.${state.me.role}`))));
+      (state.me.display_name || '') === tOf(KEYS.ROLE, state.me.role) ? null : h('span', { class: 'who-role' }, tOf(KEYS.ROLE, state.me.role))));
     // On a phone the short label keeps the header on one line.
     parts.push(h('a', { href: '/account/password', class: 'btn-link', id: 'account-password' },
       h('span', { class: 'label-long' }, t('account.link')), h('span', { class: 'label-short' }, t('account.link_short'))));
     parts.push(h('button', { type: 'button', class: 'btn-link', id: 'logout', onclick: () => app.logout() }, t('app.logout')));
   }
   tools.replaceChildren(...parts);
+  renderNav(nav, items, current);
   // On a phone the menu folds behind a button, so the page starts near the top; each
   // page change folds it again.
   // (An index.html kept from before the button, by the outreach service worker, has none.)
@@ -213,7 +234,7 @@ async function changeLocale(code) {
   const chosen = pickLocale(code).code;
   // Kept first, so that a reload or a logout while the messages load keeps the choice.
   localStorage.setItem('haven.locale', chosen);
-  await setLocale(chosen);
+  if (!(await setLocale(chosen))) return; // a later choice took over
   if (state.me) {
     try {
       state.me = { ...state.me, ...(await patch('/api/v1/me', { locale: chosen })), permissions: state.me.permissions };

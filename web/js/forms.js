@@ -2,6 +2,7 @@
 // mapping of API errors to messages in the user's language.
 import { h, newId } from './dom.js';
 import { t, has } from './i18n.js';
+import { ApiError } from './api.js';
 
 // A labelled field: {label, input, hint, name}. `name` is the API field whose errors
 // are shown here. Returns the wrapper element.
@@ -156,4 +157,46 @@ export function clearErrorsOnEdit(form) {
   };
   form.addEventListener('input', clear);
   form.addEventListener('change', clear);
+}
+
+// "12.03.1995", "12/3/1995", "1995-03-12" -> "1995-03-12"; null when not a real date.
+export function parseDate(text) {
+  const s = text.trim();
+  let m = s.match(/^(\d{4})-(\d{1,2})-(\d{1,2})$/);
+  let y, mo, d;
+  if (m) [y, mo, d] = [m[1], m[2], m[3]].map(Number);
+  else if ((m = s.match(/^(\d{1,2})[./\- ](\d{1,2})[./\- ](\d{4})\.?$/))) [d, mo, y] = [m[1], m[2], m[3]].map(Number);
+  else return null;
+  const dt = new Date(Date.UTC(y, mo - 1, d));
+  if (dt.getUTCFullYear() !== y || dt.getUTCMonth() !== mo - 1 || dt.getUTCDate() !== d) return null;
+  return `${y}-${String(mo).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+}
+
+// "1995-03-12" -> "12.03.1995", as the date fields show a date.
+export function dmy(ymd) {
+  if (!/^\d{4}-\d{2}-\d{2}/.test(ymd || '')) return ymd || '';
+  const [y, m, d] = ymd.slice(0, 10).split('-');
+  return `${d}.${m}.${y}`;
+}
+
+// A date field typed as day.month.year, as the desk's date of birth is, in every
+// language: <input type=date> follows the browser's own locale (mm/dd/yyyy in an
+// American Chromium), not the page's. attrs.value is an ISO date ("2026-12-05") or
+// empty. Read it with dateValue().
+export function dateInput(attrs = {}) {
+  const { value, ...rest } = attrs;
+  const input = h('input', { type: 'text', inputmode: 'numeric', autocomplete: 'off', maxlength: '11', class: 'date-input',
+    placeholder: t('forms.date_placeholder'), ...rest });
+  input.value = dmy(value);
+  return input;
+}
+
+// The ISO date in a date field ("" when it is empty). A text that is not a real date
+// throws an ApiError (400) for the field's API name (its wrapper's data-field), which
+// showError / showErrors put at the field ("Enter a date (day, month and year).").
+export function dateValue(input) {
+  if (!input.value.trim()) return '';
+  const d = parseDate(input.value);
+  if (d) return d;
+  throw new ApiError(400, 'invalid', 'not a date', input.closest('[data-field]')?.dataset.field || input.name, 'date_format', {});
 }

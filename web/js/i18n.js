@@ -29,7 +29,7 @@ function workingIntl(candidates) {
 }
 
 // Module message bundles (web/i18n/<bundle>/<locale>.json), loaded with the core file.
-export const BUNDLES = ['http', 'centres', 'outreach', 'screening', 'phrasebook', 'auth', 'interp', 'returns', 'desk', 'review'];
+export const BUNDLES = ['http', 'centres', 'outreach', 'screening', 'phrasebook', 'auth', 'interp', 'returns', 'desk', 'review', 'families', 'avrr', 'identity', 'sync'];
 
 let current = { ...LOCALES[0], intl: 'en-GB' };
 let messages = {};
@@ -57,13 +57,20 @@ export function pickLocale(code) {
 }
 
 // Loads the messages of the locale and marks the page's language.
+// Choices made quickly one after another (Bosnian, then English while the Bosnian file
+// still loads) end on the last one: an earlier load that finishes late is dropped.
+let requested = 0;
 export async function setLocale(code) {
   const next = pickLocale(code);
+  const mine = ++requested;
   if (!Object.keys(english).length) english = await loadFile('en');
-  messages = next.code === 'en' ? english : await loadFile(next.code);
+  const loaded = next.code === 'en' ? english : await loadFile(next.code);
+  if (mine !== requested) return false;
+  messages = loaded;
   current = { ...next, intl: workingIntl(next.intl) };
   document.documentElement.lang = next.html;
   document.documentElement.dir = 'ltr';
+  return true;
 }
 
 // The message for key with {name} placeholders filled; the English text when the
@@ -73,6 +80,20 @@ export function t(key, vars) {
   if (s === undefined) return key;
   if (vars) s = s.replace(/\{(\w+)\}/g, (m, k) => (vars[k] !== undefined ? String(vars[k]) : m));
   return s;
+}
+
+// The message of a key chosen by a value (a status, a code) from a map of literal keys
+// (web/js/keys.js): never a key built from a template string, which the key tests
+// could not see. A value the map does not know shows itself.
+export function tOf(keys, value, vars) {
+  const key = Object.hasOwn(keys, value) ? keys[value] : null;
+  return key ? t(key, vars) : String(value ?? '');
+}
+
+// The same for a plural-aware message (tn): the map gives the keys without .one/.other.
+export function tnOf(keys, value, n, vars) {
+  const key = Object.hasOwn(keys, value) ? keys[value] : null;
+  return key ? tn(key, n, vars) : String(value ?? '');
 }
 
 // True when some message file has the key.
@@ -95,6 +116,13 @@ export function fmtDate(ymd, opts = { day: 'numeric', month: 'short', year: 'num
   if (!ymd) return '';
   const [y, m, d] = ymd.slice(0, 10).split('-').map(Number);
   return new Intl.DateTimeFormat(current.intl, { ...opts, timeZone: 'UTC' }).format(new Date(Date.UTC(y, m - 1, d)));
+}
+
+// "2026-11" (a month) in the locale's way: "Nov 2026", "nov 2026.", "нов 2026.".
+export function fmtMonth(ym, opts = { month: 'short', year: 'numeric' }) {
+  if (!/^\d{4}-\d{2}/.test(ym || '')) return ym || '';
+  const [y, m] = ym.split('-').map(Number);
+  return new Intl.DateTimeFormat(current.intl, { ...opts, timeZone: 'UTC' }).format(new Date(Date.UTC(y, m - 1, 1)));
 }
 
 // A UTC instant from the server, shown in the browser's local time.

@@ -1,14 +1,16 @@
 // The panel beside the registration form: earlier registrations that may be the same
 // person, with the reasons, refreshed while the registrar types.
 import { h, bdi, personName, announce } from '../dom.js';
-import { t, tn, has, fmtBirthFull, codeName, fmtNumber } from '../i18n.js';
+import { t, tn, fmtBirthFull, codeName, fmtNumber, tOf } from '../i18n.js';
+import { KEYS } from '../keys.js';
 import { post } from '../api.js';
+import { compareDialog } from './compare.js';
 
 function reasonText(code, fallback) {
-  return has(`reason.${code}`) ? t(`reason.${code}`) : fallback;
+  return Object.hasOwn(KEYS.REASON, code) ? tOf(KEYS.REASON, code) : fallback;
 }
 
-function candidateItem(c, onSame) {
+function candidateItem(c, onSame, entry) {
   const reasons = (c.reason_codes || []).map((code, i) => h('li', {}, reasonText(code, c.reasons[i])));
   // The score is the engine's posterior: how sure it is that this is the same person.
   const strength = h('span', { class: 'sureness', dataset: { score: String(c.score) } },
@@ -28,6 +30,8 @@ function candidateItem(c, onSame) {
     h('p', { class: 'hint' }, h('span', { class: 'reg-no' }, c.reg_no), ' · ', fmtBirthFull(c), ' · ', codeName('countries', c.citizenship)),
     h('ul', { class: 'reasons', 'aria-label': t('candidates.reasons') }, reasons),
     h('p', { class: 'hint' }, strength),
+    h('button', { type: 'button', class: 'btn btn-small', dataset: { compare: c.id },
+      'aria-label': t('compare.open_x', { name: personName(c) }), onclick: () => compareDialog(entry(), c) }, t('compare.open')),
     onSame ? h('button', { type: 'button', class: 'btn btn-small', dataset: { candidate: c.id },
       'aria-label': t('candidates.same_person_x', { name: personName(c) }), onclick: () => onSame(c) }, t('candidates.same_person')) : null);
 }
@@ -74,7 +78,7 @@ export function candidatesPanel({ onSame } = {}) {
       if (mine !== seq) return;
       const before = panel.items.length;
       panel.items = r.items;
-      list.replaceChildren(...r.items.map((c) => candidateItem(c, onSame)));
+      list.replaceChildren(...r.items.map((c) => candidateItem(c, onSame, () => lastPartial)));
       status.textContent = r.items.length ? tn('candidates.found', r.total ?? r.items.length) : t('candidates.none');
       crowd.hidden = !(r.namesakes >= 5);
       crowd.textContent = crowd.hidden ? '' : tn('desk.namesakes', r.namesakes);

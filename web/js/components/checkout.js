@@ -1,7 +1,8 @@
 // The check-out dialog (reason and note), used by the site board and the profile.
 import { h, bdi, personName, announce } from '../dom.js';
 import { post } from '../api.js';
-import { t } from '../i18n.js';
+import { t, tOf } from '../i18n.js';
+import { KEYS } from '../keys.js';
 import { field, select, showError, clearErrors, busy } from '../forms.js';
 
 export const REASONS = ['moved_on', 'transferred', 'returned', 'absconded', 'other'];
@@ -11,7 +12,7 @@ export const REASONS = ['moved_on', 'transferred', 'returned', 'absconded', 'oth
 export function checkOutDialog(stay, person) {
   return new Promise((resolve) => {
     const reason = select([{ value: '', label: t('checkout.choose') },
-      ...REASONS.map((r) => ({ value: r, label: t(`checkout.reason.${r}`) }))], stay.suggested_reason || '', { name: 'reason', required: true, id: 'checkout-reason' });
+      ...REASONS.map((r) => ({ value: r, label: tOf(KEYS.CHECKOUT_REASON, r) }))], stay.suggested_reason || '', { name: 'reason', required: true, id: 'checkout-reason' });
     // A person with protection needs (yes or no: no details at the desk) is not checked
     // out unnoticed: the dialog says so and asks to confirm that the team was told.
     const flagged = Boolean(person.protection_needs);

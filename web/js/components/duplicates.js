@@ -4,7 +4,8 @@
 // each with "Undo merge". Every action is confirmed in a dialog saying what happens.
 import { h, bdi, personName, announce } from '../dom.js';
 import { get, post, ApiError } from '../api.js';
-import { t, has, fmtBirthFull, fmtNumber, codeName } from '../i18n.js';
+import { t, fmtBirthFull, fmtNumber, codeName, tOf } from '../i18n.js';
+import { KEYS } from '../keys.js';
 import { errorMessage } from '../forms.js';
 import { confirmDialog } from './confirm.js';
 
@@ -71,7 +72,7 @@ export function duplicateSections({ person, app, changed }) {
   }
 
   function candidateItem(c) {
-    const reasons = (c.reason_codes || []).map((code, i) => (has(`reason.${code}`) ? t(`reason.${code}`) : c.reasons[i]));
+    const reasons = (c.reason_codes || []).map((code, i) => (Object.hasOwn(KEYS.REASON, code) ? tOf(KEYS.REASON, code) : c.reasons[i]));
     const why = h('p', { class: 'hint' }, reasons.join(', '), ' · ', t('candidates.strength', { pct: fmtNumber(c.score, { style: 'percent' }) }));
     if (!c.visible) {
       return h('li', { class: 'hidden-match' }, h('p', { class: 'candidate-name' }, t('candidates.hidden_title')),

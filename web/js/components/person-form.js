@@ -2,27 +2,15 @@
 // edit form: names, sex, birth date (exact, year only or estimated age), citizenship,
 // languages, phone. read() gives the API's JSON or throws {field, code:'invalid'}.
 import { h, newId } from '../dom.js';
-import { t, codeList, localeCode } from '../i18n.js';
-import { field, fieldset } from '../forms.js';
+import { t, codeList, localeCode, tOf } from '../i18n.js';
+import { KEYS } from '../keys.js';
+import { field, fieldset, parseDate } from '../forms.js';
 import { combobox } from './combo.js';
 
 // Citizenships and languages most often met at Bosnia and Herzegovina's centres:
 // offered first before anything is typed.
 const COMMON_COUNTRIES = ['AF', 'MA', 'PK', 'SY', 'BD', 'IQ', 'IR', 'IN', 'NP', 'DZ', 'TN', 'EG', 'TR', 'CU', 'stateless', 'unknown'];
 const COMMON_LANGUAGES = ['ps', 'fa', 'prs', 'ar', 'ur', 'bn', 'ku', 'ckb', 'fr', 'en', 'tr', 'ne', 'pa', 'hi', 'es'];
-
-// "12.03.1995", "12/3/1995", "1995-03-12" -> "1995-03-12"; null when not a real date.
-export function parseDate(text) {
-  const s = text.trim();
-  let m = s.match(/^(\d{4})-(\d{1,2})-(\d{1,2})$/);
-  let y, mo, d;
-  if (m) [y, mo, d] = [m[1], m[2], m[3]].map(Number);
-  else if ((m = s.match(/^(\d{1,2})[./\- ](\d{1,2})[./\- ](\d{4})\.?$/))) [d, mo, y] = [m[1], m[2], m[3]].map(Number);
-  else return null;
-  const dt = new Date(Date.UTC(y, mo - 1, d));
-  if (dt.getUTCFullYear() !== y || dt.getUTCMonth() !== mo - 1 || dt.getUTCDate() !== d) return null;
-  return `${y}-${String(mo).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
-}
 
 function invalid(fieldName, key) {
   const e = new Error(fieldName);
@@ -64,8 +52,8 @@ export async function personForm(person = null) {
   const precision = () => precs.find((p) => p.checked).value;
   function birthLabels() {
     const p = precision();
-    birthLabel.textContent = t(`person.birth_input_${p}`);
-    birthHint.textContent = t(`person.birth_hint_${p}`);
+    birthLabel.textContent = tOf(KEYS.PERSON_BIRTH_INPUT, p);
+    birthHint.textContent = tOf(KEYS.PERSON_BIRTH_HINT, p);
     birth.setAttribute('maxlength', p === 'exact' ? '10' : p === 'year' ? '4' : '3');
     echo();
   }
@@ -102,7 +90,7 @@ export async function personForm(person = null) {
   const birthField = fieldset({
     legend: t('person.birth_date'), name: 'birth_date_precision', className: 'birth-field',
     children: [
-      h('div', { class: 'choice-row' }, precs.map((r) => h('label', { class: 'choice' }, r, t(`person.precision_${r.value}`)))),
+      h('div', { class: 'choice-row' }, precs.map((r) => h('label', { class: 'choice' }, r, tOf(KEYS.PERSON_PRECISION, r.value)))),
       h('div', { class: 'field', dataset: { field: 'birth_date' } },
         h('label', { for: birth.id || (birth.id = newId('birth')) }, birthLabel),
         birth, h('p', { class: 'hint', id: `${birth.id}-hint` }, birthHint, ' ', birthEcho),
@@ -118,7 +106,7 @@ export async function personForm(person = null) {
       field({ label: t('person.native_name'), input: native, name: 'native_name', hint: t('person.native_name_hint') })),
     h('div', { class: 'form-row' },
       fieldset({ legend: t('person.sex'), name: 'sex', className: 'sex-field',
-        children: h('div', { class: 'choice-row' }, sexes.map((r) => h('label', { class: 'choice' }, r, t(`sex.${r.value}`)))) }),
+        children: h('div', { class: 'choice-row' }, sexes.map((r) => h('label', { class: 'choice' }, r, tOf(KEYS.SEX, r.value)))) }),
       birthField),
     h('div', { class: 'form-row' },
       field({ label: t('person.citizenship'), input: citizenship.input, name: 'citizenship', hint: t('person.citizenship_hint') }),

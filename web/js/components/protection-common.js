@@ -2,7 +2,8 @@
 // language, and the small pieces every protection page shows.
 import { h } from '../dom.js';
 import { get } from '../api.js';
-import { t, localeCode } from '../i18n.js';
+import { t, localeCode, tOf } from '../i18n.js';
+import { KEYS } from '../keys.js';
 
 let questionnaire = null;
 
@@ -44,7 +45,7 @@ export function riskChips(risks, id) {
 // The state of a referral as a badge.
 export function stateBadge(state, overdue) {
   return h('span', { class: ['badge', overdue ? 'badge-off' : state === 'closed' ? 'badge-ok' : null] },
-    t(`protection.state.${state}`), overdue ? ` · ${t('protection.overdue')}` : '');
+    tOf(KEYS.PROTECTION_STATE, state), overdue ? ` · ${t('protection.overdue')}` : '');
 }
 
 // A <dl> of [label, value] rows.

@@ -4,6 +4,7 @@
 // language. The server checks the same rules again (src/outreach/formcheck.c).
 import { h, newId } from '../dom.js';
 import { t } from '../i18n.js';
+import { dateInput, parseDate } from '../forms.js';
 import { parse, evaluate, toBool, toText } from './expr.js';
 import { formText } from './common.js';
 
@@ -173,7 +174,8 @@ function makeWidget(q, def, text, answers) {
     input = h('input', { id, type: 'number', step: q.type === 'integer' ? '1' : 'any', inputmode: q.type === 'integer' ? 'numeric' : 'decimal', value: start ?? '' });
     invalid = () => (input.validity.badInput || (input.value !== '' && q.type === 'integer' && !Number.isInteger(Number(input.value))) ? t('outreach.fill.number') : null);
   } else if (q.type === 'date') {
-    input = h('input', { id, type: 'date', value: start ?? '' });
+    input = dateInput({ id, value: start ?? '' });
+    invalid = () => (input.value.trim() && !parseDate(input.value) ? t('errors.key.date_format') : null);
   } else if (q.type === 'geopoint') {
     input = h('input', { id, type: 'text', inputmode: 'decimal', value: start ?? '', placeholder: '44.8169 15.8708' });
     invalid = () => (input.value.trim() && !/^-?\d+(\.\d+)?\s+-?\d+(\.\d+)?(\s+-?\d+(\.\d+)?){0,2}$/.test(input.value.trim()) ? t('outreach.fill.geopoint') : null);
@@ -193,6 +195,7 @@ function makeWidget(q, def, text, answers) {
   const read = () => {
     const v = input.value;
     if (q.type === 'integer' || q.type === 'decimal') return v === '' ? '' : Number(v);
+    if (q.type === 'date') return parseDate(v) || v.trim();
     return q.type === 'text' ? v : v.trim();
   };
   return { q, wrap, error, input, focus: () => input.focus(), read, invalid };

@@ -1,7 +1,8 @@
 // Administration of accounts: create, change role and sites, disable, reset password.
 import { h, announce } from '../dom.js';
 import { get, post, patch } from '../api.js';
-import { t } from '../i18n.js';
+import { t, tOf } from '../i18n.js';
+import { KEYS } from '../keys.js';
 import { field, fieldset, select, showError, clearErrors, busy } from '../forms.js';
 import { confirmDialog } from '../components/confirm.js';
 
@@ -37,7 +38,7 @@ export default async function render({ root, app }) {
   function openForm(user) {
     const username = h('input', { name: 'username', value: user?.username || '', autocomplete: 'off', disabled: Boolean(user), spellcheck: 'false' });
     const display = h('input', { name: 'display_name', value: user?.display_name || '', autocomplete: 'off' });
-    const role = select(ROLES.map((r) => ({ value: r, label: t(`role.${r}`) })), user?.role || 'registrar', { name: 'role' });
+    const role = select(ROLES.map((r) => ({ value: r, label: tOf(KEYS.ROLE, r) })), user?.role || 'registrar', { name: 'role' });
     const boxes = sites.map((s) => h('input', { type: 'checkbox', value: s.id, checked: user?.sites?.includes(s.id) }));
     const siteSet = fieldset({ legend: t('admin_users.sites'), name: 'sites', hint: t('admin_users.sites_hint'),
       children: h('div', { class: 'choice-row' }, boxes.map((b, i) => h('label', { class: 'choice' }, b, sites[i].name))) });
@@ -115,7 +116,7 @@ export default async function render({ root, app }) {
             await update(u, { active: !u.active }, u.active ? 'admin_users.disabled' : 'admin_users.enabled');
           } }, t(u.active ? 'common.disable' : 'common.enable'))) : null;
       return h('tr', { dataset: { user: u.username } },
-        h('th', { scope: 'row' }, u.username), h('td', {}, u.display_name || ''), h('td', {}, t(`role.${u.role}`)),
+        h('th', { scope: 'row' }, u.username), h('td', {}, u.display_name || ''), h('td', {}, tOf(KEYS.ROLE, u.role)),
         h('td', {}, u.role === 'admin' ? t('admin_users.all_sites') : (u.sites || []).map(siteName).join(', ') || '—'),
         h('td', {}, h('span', { class: ['badge', u.active ? 'badge-ok' : 'badge-off'] }, t(u.active ? 'common.active' : 'common.inactive'))),
         writable ? h('td', {}, actions) : null);

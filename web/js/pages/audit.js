@@ -5,7 +5,7 @@
 import { h, announce } from '../dom.js';
 import { get, withQuery, ApiError } from '../api.js';
 import { t, fmtDateTime, fmtNumber } from '../i18n.js';
-import { errorMessage, select } from '../forms.js';
+import { errorMessage, select, dateInput, parseDate } from '../forms.js';
 
 const PAGE = 50;
 const FILTERS = ['actor', 'action', 'entity', 'id', 'from', 'to'];
@@ -39,8 +39,10 @@ export default async function render({ root, query, app }) {
     st.action, { id: 'audit-action', name: 'action' });
   if (st.action && !ACTIONS.includes(st.action)) action.append(h('option', { value: st.action, selected: true }, actionName(st.action)));
   const entity = input('entity', { type: 'search', autocomplete: 'off', 'aria-describedby': 'audit-entity-hint' });
-  const from = input('from', { type: 'date' });
-  const to = input('to', { type: 'date' });
+  // Days typed as day.month.year, as on every other form (the browser's own date field
+  // would say mm/dd/yyyy in an English browser).
+  const from = dateInput({ id: 'audit-from', name: 'from', value: st.from });
+  const to = dateInput({ id: 'audit-to', name: 'to', value: st.to });
   const fld = (el, key, hint) => h('div', { class: 'field', dataset: { field: el.name } },
     h('label', { for: el.id }, t(key)), el,
     hint ? h('p', { class: 'hint', id: `${el.id}-hint` }, hint) : null,
@@ -141,8 +143,9 @@ export default async function render({ root, query, app }) {
     st.action = action.value;
     if (entity.value.trim() !== st.entity) st.id = '';
     st.entity = entity.value.trim();
-    st.from = from.value;
-    st.to = to.value;
+    // Not a date: sent as typed, and the server's refusal is shown at the field.
+    st.from = parseDate(from.value) || from.value.trim();
+    st.to = parseDate(to.value) || to.value.trim();
     search().then(() => announce(count.textContent || problem.textContent || empty.textContent));
   });
   form.querySelector('#audit-clear').addEventListener('click', () => {

@@ -2,7 +2,8 @@
 // (a centre may hold 1,500 people), with check-out from the list.
 import { h, bdi, personName, debounce, announce } from '../dom.js';
 import { get, withQuery } from '../api.js';
-import { t, fmtNumber, fmtBirth, fmtDateTime, codeName, daysBetween } from '../i18n.js';
+import { t, fmtNumber, fmtBirth, fmtDateTime, codeName, daysBetween, tOf } from '../i18n.js';
+import { KEYS } from '../keys.js';
 import { checkOutDialog } from '../components/checkout.js';
 
 const PAGE = 50;
@@ -60,7 +61,7 @@ export default async function render({ root, params, query, app }) {
       h('td', {}, h('a', { href: `/persons/${encodeURIComponent(p.id)}` }, bdi(personName(p))),
         p.protection_needs ? [' ', h('span', { class: 'badge badge-off protection-badge' }, t('desk.protection_badge'))] : null,
         p.native_name ? [h('br'), h('bdi', { dir: 'auto', class: 'native' }, p.native_name)] : null),
-      h('td', { class: 'reg-no' }, p.reg_no), h('td', {}, t(`sex.${p.sex}`)), h('td', {}, fmtBirth(p)),
+      h('td', { class: 'reg-no' }, p.reg_no), h('td', {}, tOf(KEYS.SEX, p.sex)), h('td', {}, fmtBirth(p)),
       h('td', {}, codeName('countries', p.citizenship)), h('td', {}, item.bed || '—'),
       h('td', {}, fmtDateTime(item.checked_in_at)), h('td', { class: 'num' }, fmtNumber(daysBetween(item.checked_in_at))), out);
   }

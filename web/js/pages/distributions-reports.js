@@ -2,7 +2,7 @@
 // received nothing for a month.
 import { h } from '../dom.js';
 import { get, withQuery } from '../api.js';
-import { t, fmtNumber, fmtDateTime } from '../i18n.js';
+import { t, fmtNumber, fmtDateTime, fmtMonth } from '../i18n.js';
 import { drawChart, dataTable } from '../components/chart.js';
 import { sitePicker, itemName, table, personLabel, kpi } from '../components/centres-common.js';
 
@@ -25,14 +25,14 @@ export default async function render({ root, app }) {
     const qty = (m, c) => r.rows.filter((x) => x.month === m && x.code === c).reduce((n, x) => n + x.quantity, 0);
     await drawChart(chartBox, t('dist.chart_label'), {
       type: 'bar',
-      data: { labels: months, datasets: codes.map((c, i) => ({ label: itemName(byCode.get(c)), data: months.map((m) => qty(m, c)), backgroundColor: palette[i % palette.length] })) },
+      data: { labels: months.map((m) => fmtMonth(m)), datasets: codes.map((c, i) => ({ label: itemName(byCode.get(c)), data: months.map((m) => qty(m, c)), backgroundColor: palette[i % palette.length] })) },
       options: { scales: { x: { stacked: true }, y: { stacked: true, beginAtZero: true } } },
     });
     const meals = r.by_item.find((x) => x.code === 'meal')?.quantity ?? 0;
     const items = r.by_item.filter((x) => x.code !== 'meal').reduce((n, x) => n + x.quantity, 0);
     tableBox.replaceChildren(h('div', { class: 'kpis' }, kpi(t('dist.meals'), meals, 'kpi-meals'), kpi(t('dist.items_given'), items, 'kpi-items')),
       dataTable(t('dist.chart_label'), [
-        { label: t('dist.month'), cell: (x) => x.month },
+        { label: t('dist.month'), cell: (x) => fmtMonth(x.month) },
         { label: t('centres.site'), cell: (x) => x.site_name || '' },
         { label: t('dist.item'), cell: (x) => itemName(byCode.get(x.code)) },
         { label: t('dist.quantity'), num: true, cell: (x) => fmtNumber(x.quantity) },

@@ -2,7 +2,8 @@
 // of one item, and for the storekeeper receipts, losses, counts and transfers.
 import { h, announce } from '../dom.js';
 import { get, post, withQuery } from '../api.js';
-import { t, fmtNumber, fmtDateTime } from '../i18n.js';
+import { t, fmtNumber, fmtDateTime, tOf } from '../i18n.js';
+import { KEYS } from '../keys.js';
 import { field, select, showError, clearErrors, busy } from '../forms.js';
 import { drawChart } from '../components/chart.js';
 import { sitePicker, itemName, table, kpi } from '../components/centres-common.js';
@@ -24,7 +25,7 @@ export default async function render({ root, app }) {
     ledgerBox.replaceChildren(h('h3', { id: 'ledger-h', tabindex: '-1' }, t('dist.ledger_of', { item: itemName(item) })),
       table('ledger', t('dist.ledger'), [
         { key: 'dist.when', cell: (l) => fmtDateTime(l.at) },
-        { key: 'dist.movement', cell: (l) => t(`dist.kind.${l.kind}`) },
+        { key: 'dist.movement', cell: (l) => tOf(KEYS.DIST_KIND, l.kind) },
         { key: 'dist.change', num: true, cell: (l) => (l.delta > 0 ? `+${fmtNumber(l.delta)}` : fmtNumber(l.delta)) },
         { key: 'dist.balance', num: true, cell: (l) => fmtNumber(l.balance) },
         { key: 'dist.by', cell: (l) => l.by_name },
@@ -60,7 +61,7 @@ export default async function render({ root, app }) {
 
   let moveCard = null;
   if (app.can('stock.write')) {
-    const kind = select(KINDS.map((k) => ({ value: k, label: t(`dist.kind.${k}`) })), 'receipt', { id: 'move-kind' });
+    const kind = select(KINDS.map((k) => ({ value: k, label: tOf(KEYS.DIST_KIND, k) })), 'receipt', { id: 'move-kind' });
     const item = select(catalogue.items.map((i) => ({ value: i.id, label: itemName(i) })), null, { id: 'move-item' });
     const qty = h('input', { type: 'number', id: 'move-qty', min: '0', value: '1' });
     const to = select(sites.map((s) => ({ value: s.id, label: s.name })), null, { id: 'move-to' });

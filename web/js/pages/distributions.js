@@ -3,13 +3,14 @@
 // everyone present as one act.
 import { h, announce } from '../dom.js';
 import { get, post, withQuery } from '../api.js';
-import { t, fmtNumber, fmtDate, fmtDateTime } from '../i18n.js';
+import { t, fmtNumber, fmtDate, fmtDateTime, tOf } from '../i18n.js';
+import { KEYS } from '../keys.js';
 import { field, select, showError, clearErrors, busy } from '../forms.js';
 import { sitePicker, personFinder, personLabel, itemName, table, label } from '../components/centres-common.js';
 
 function statusText(line) {
   if (line.entitled) return t('dist.entitled', { n: fmtNumber(line.remaining) });
-  const why = t(`dist.reason.${line.reason}`);
+  const why = tOf(KEYS.DIST_REASON, line.reason);
   return line.next_date ? `${why} (${t('dist.until', { date: fmtDate(line.next_date) })})` : why;
 }
 
@@ -62,7 +63,7 @@ export default async function render({ root, app }) {
         } catch (err) {
           if (err.key === 'not_entitled') {
             const item = catalogue.items.find((i) => i.code === err.params.item);
-            const msg = t('dist.needs_reason', { item: itemName(item), rule: t(`dist.reason.${err.params.rule}`) });
+            const msg = t('dist.needs_reason', { item: itemName(item), rule: tOf(KEYS.DIST_REASON, err.params.rule) });
             const wrap = form.querySelector('[data-field="reason"] .field-error');
             wrap.textContent = msg;
             wrap.hidden = false;

@@ -2,7 +2,8 @@
 // for the complaint handler (acknowledge, respond, close the loop).
 import { h, announce } from '../dom.js';
 import { get, post } from '../api.js';
-import { t, fmtDateTime } from '../i18n.js';
+import { t, fmtDateTime, tOf } from '../i18n.js';
+import { KEYS } from '../keys.js';
 import { field, select, showError, clearErrors, busy } from '../forms.js';
 import { label } from '../components/centres-common.js';
 
@@ -14,17 +15,17 @@ export default async function render({ root, params, app }) {
   function draw() {
     const facts = [
       ['fb.received', fmtDateTime(item.received_at)], ['fb.channel', label(codes.channels.find((c) => c.code === item.channel))],
-      ['fb.category', label(codes.categories.find((c) => c.code === item.category))], ['fb.kind_label', t(`fb.kind.${item.kind}`)],
+      ['fb.category', label(codes.categories.find((c) => c.code === item.category))], ['fb.kind_label', tOf(KEYS.FB_KIND, item.kind)],
       ['fb.who', item.anonymous ? t('fb.anonymous') : (item.contact || t('fb.named'))], ['fb.language', item.language || '—'],
       ['fb.ack_due', fmtDateTime(item.ack_due)], ['fb.response_due', fmtDateTime(item.response_due)],
-      ['fb.state_label', `${t(`fb.state.${item.state}`)}${item.overdue ? ` · ${t('fb.overdue')}` : ''}`],
+      ['fb.state_label', `${tOf(KEYS.FB_STATE, item.state)}${item.overdue ? ` · ${t('fb.overdue')}` : ''}`],
     ];
-    if (item.loop) facts.push(['fb.loop_label', t(`fb.loop.${item.loop}`)]);
+    if (item.loop) facts.push(['fb.loop_label', tOf(KEYS.FB_LOOP, item.loop)]);
     const action = select([], null, { id: 'fb-action' });
     const next = { received: ['acknowledge', 'respond', 'note'], acknowledged: ['respond', 'close', 'note'], responded: ['close', 'note'], closed: ['reopen', 'note'] }[item.state];
-    action.replaceChildren(...next.map((a) => h('option', { value: a }, t(`fb.action.${a}`))));
+    action.replaceChildren(...next.map((a) => h('option', { value: a }, tOf(KEYS.FB_ACTION, a))));
     const text = h('textarea', { id: 'fb-text', rows: 3, maxlength: 4000 });
-    const loop = select(['posted_publicly', 'told_person', 'not_possible'].map((l) => ({ value: l, label: t(`fb.loop.${l}`) })), 'posted_publicly', { id: 'fb-loop' });
+    const loop = select(['posted_publicly', 'told_person', 'not_possible'].map((l) => ({ value: l, label: tOf(KEYS.FB_LOOP, l) })), 'posted_publicly', { id: 'fb-loop' });
     const loopField = field({ label: t('fb.loop_label'), input: loop, name: 'loop' });
     const sync = () => { loopField.hidden = action.value !== 'close'; };
     action.addEventListener('change', sync);
@@ -41,7 +42,7 @@ export default async function render({ root, params, app }) {
       await busy(submit, async () => {
         try {
           item = await post(`/api/v1/feedback/${encodeURIComponent(item.id)}/actions`, b);
-          announce(t(`fb.state.${item.state}`));
+          announce(tOf(KEYS.FB_STATE, item.state));
           draw();
         } catch (err) { showError(form, err, 'fb'); }
       });
@@ -51,7 +52,7 @@ export default async function render({ root, params, app }) {
       h('section', { class: 'card', 'aria-labelledby': 'fb-sum-h' }, h('h2', { id: 'fb-sum-h' }, t('fb.summary')), h('p', { dir: 'auto' }, item.summary)),
       h('section', { class: 'card', 'aria-labelledby': 'fb-steps-h' }, h('h2', { id: 'fb-steps-h' }, t('fb.steps')),
         item.events.length ? h('ol', { class: 'timeline', id: 'fb-steps' }, item.events.map((ev) => h('li', {},
-          h('strong', {}, t(`fb.action.${ev.action}`)), ' · ', fmtDateTime(ev.at), ' · ', ev.by_name, ev.text ? h('p', { dir: 'auto' }, ev.text) : null)))
+          h('strong', {}, tOf(KEYS.FB_ACTION, ev.action)), ' · ', fmtDateTime(ev.at), ' · ', ev.by_name, ev.text ? h('p', { dir: 'auto' }, ev.text) : null)))
           : h('p', { class: 'muted' }, t('fb.no_steps'))),
       app.can('feedback.handle') ? h('section', { class: 'card', 'aria-labelledby': 'fb-act-h' }, h('h2', { id: 'fb-act-h' }, t('fb.next_step')), form) : null);
   }

@@ -2,7 +2,8 @@
 // abuse do not go here: the form points to the PSEA channel.
 import { h, announce } from '../dom.js';
 import { get, post } from '../api.js';
-import { t } from '../i18n.js';
+import { t, tOf } from '../i18n.js';
+import { KEYS } from '../keys.js';
 import { field, fieldset, select, showError, clearErrors, busy } from '../forms.js';
 import { sitePicker, personFinder, personLabel, label } from '../components/centres-common.js';
 
@@ -13,7 +14,7 @@ export default async function render({ root, app }) {
   const site = sitePicker(sites, sites[0]?.id, 'fbn-site');
   const channel = select(codes.channels.map((c) => ({ value: c.code, label: label(c) })), 'box', { id: 'fbn-channel' });
   const category = select(codes.categories.map((c) => ({ value: c.code, label: label(c) })), 'food', { id: 'fbn-category' });
-  const kind = select(['complaint', 'feedback', 'suggestion', 'appreciation'].map((k) => ({ value: k, label: t(`fb.kind.${k}`) })), 'complaint', { id: 'fbn-kind' });
+  const kind = select(['complaint', 'feedback', 'suggestion', 'appreciation'].map((k) => ({ value: k, label: tOf(KEYS.FB_KIND, k) })), 'complaint', { id: 'fbn-kind' });
   const anon = h('input', { type: 'radio', name: 'who', id: 'fbn-anon', value: 'anon', checked: true });
   const named = h('input', { type: 'radio', name: 'who', id: 'fbn-named', value: 'named' });
   const contact = h('input', { type: 'text', id: 'fbn-contact', maxlength: 120 });

@@ -2,7 +2,8 @@
 // and the list with its filters.
 import { h } from '../dom.js';
 import { get, withQuery } from '../api.js';
-import { t, fmtNumber, fmtDateTime } from '../i18n.js';
+import { t, fmtNumber, fmtDateTime, tOf } from '../i18n.js';
+import { KEYS } from '../keys.js';
 import { select } from '../forms.js';
 import { drawChart, dataTable } from '../components/chart.js';
 import { kpi, table, label } from '../components/centres-common.js';
@@ -15,7 +16,7 @@ export default async function render({ root, query, app }) {
   const catName = (c) => label(codes.categories.find((x) => x.code === c)) || c;
   const chName = (c) => label(codes.channels.find((x) => x.code === c)) || c;
   const chartBox = h('div', { class: 'chart-box', id: 'fb-chart' });
-  const state = select([{ value: '', label: t('fb.all_states') }, ...STATES.map((s) => ({ value: s, label: t(`fb.state.${s}`) }))], query.get('state') || '', { id: 'fb-state' });
+  const state = select([{ value: '', label: t('fb.all_states') }, ...STATES.map((s) => ({ value: s, label: tOf(KEYS.FB_STATE, s) }))], query.get('state') || '', { id: 'fb-state' });
   const overdue = h('input', { type: 'checkbox', id: 'fb-overdue', checked: query.get('overdue') === '1' });
   const listBox = h('div');
   const exportLink = h('a', { class: 'btn', id: 'fb-export', href: '/api/v1/feedback/export', download: 'feedback.csv' }, t('fb.export'));
@@ -29,7 +30,7 @@ export default async function render({ root, query, app }) {
         { key: 'fb.category', cell: (x) => catName(x.category) },
         { key: 'fb.channel', cell: (x) => chName(x.channel) },
         { key: 'fb.summary', cell: (x) => h('span', { dir: 'auto' }, x.summary.length > 80 ? `${x.summary.slice(0, 80)}…` : x.summary) },
-        { key: 'fb.state_label', cell: (x) => h('span', { class: ['badge', x.overdue ? 'badge-off' : 'badge-ok'] }, t(`fb.state.${x.state}`), x.overdue ? ` · ${t('fb.overdue')}` : '') },
+        { key: 'fb.state_label', cell: (x) => h('span', { class: ['badge', x.overdue ? 'badge-off' : 'badge-ok'] }, tOf(KEYS.FB_STATE, x.state), x.overdue ? ` · ${t('fb.overdue')}` : '') },
       ], r.items, t('fb.none')));
   }
   state.addEventListener('change', load);

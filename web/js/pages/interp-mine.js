@@ -2,7 +2,8 @@
 // their calendar for a phone.
 import { h, announce } from '../dom.js';
 import { get, post, del, ApiError } from '../api.js';
-import { t, fmtDateTime } from '../i18n.js';
+import { t, fmtDateTime, tOf } from '../i18n.js';
+import { KEYS } from '../keys.js';
 import { busy } from '../forms.js';
 import { table } from '../components/centres-common.js';
 
@@ -33,9 +34,9 @@ export default async function render({ root, app }) {
       { key: 'interp.mine.when', cell: (a) => `${fmtDateTime(a.starts_at)} – ${fmtDateTime(a.ends_at)}` },
       { key: 'interp.site', cell: (a) => a.site_name },
       { key: 'interp.language', cell: (a) => a.language },
-      { key: 'interp.kind', cell: (a) => t(`interp.kind.${a.kind}`) },
-      { key: 'interp.modes', cell: (a) => t(`interp.mode.${a.mode}`) },
-      { key: 'interp.status_col', cell: (a) => t(`interp.astatus.${a.status}`) },
+      { key: 'interp.kind', cell: (a) => tOf(KEYS.INTERP_KIND, a.kind) },
+      { key: 'interp.modes', cell: (a) => tOf(KEYS.INTERP_MODE, a.mode) },
+      { key: 'interp.status_col', cell: (a) => tOf(KEYS.INTERP_ASTATUS, a.status) },
       { key: 'interp.assignment', cell: (a) => {
         if (a.status === 'confirmed') return '';
         const yes = h('button', { type: 'button', class: 'btn-primary', dataset: { confirm: a.id } }, t('interp.mine.confirm'));

@@ -14,7 +14,7 @@ export default async function render({ root, app }) {
   root.append(h('h1', {}, t('outreach.arrivals.title')), h('p', { class: 'lead' }, t('outreach.arrivals.lead')));
   if (!data.items.length) { root.append(h('p', { class: 'muted', id: 'arrivals-none' }, t('outreach.arrivals.none'))); return; }
   root.append(h('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': t('outreach.arrivals.title') }, h('table', { id: 'arrivals' },
-    h('thead', {}, h('tr', {}, ['date', 'from', 'centre', 'people', 'arrived'].map((k) => h('th', { scope: 'col' }, t(`outreach.arrivals.${k}`))))),
+    h('thead', {}, h('tr', {}, ['outreach.arrivals.date', 'outreach.arrivals.from', 'outreach.arrivals.centre', 'outreach.arrivals.people', 'outreach.arrivals.arrived'].map((k) => h('th', { scope: 'col' }, t(k))))),
     h('tbody', {}, data.items.map((x) => {
       const id = `arr-${x.id}`;
       const input = h('input', { id, type: 'number', min: '0', max: String(x.people), value: String(x.people), class: 'or-count' });

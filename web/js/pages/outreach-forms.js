@@ -56,7 +56,7 @@ export default async function render({ root, app }) {
     result.append(h('div', { class: 'form-error', role: 'alert', id: 'form-problems' },
       h('p', {}, problems.length ? t('outreach.forms.refused', { n: problems.length }) : (json.error?.message || t('errors.internal'))),
       problems.length ? h('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': t('outreach.forms.import') }, h('table', {},
-        h('thead', {}, h('tr', {}, ['sheet', 'row', 'column', 'reason'].map((k) => h('th', { scope: 'col' }, t(`outreach.forms.${k}`))))),
+        h('thead', {}, h('tr', {}, ['outreach.forms.sheet', 'outreach.forms.row', 'outreach.forms.column', 'outreach.forms.reason'].map((k) => h('th', { scope: 'col' }, t(k))))),
         h('tbody', {}, problems.map((p) => h('tr', {}, h('td', {}, p.sheet), h('td', { class: 'num' }, String(p.row)), h('td', {}, p.column || ''), h('td', {}, p.message)))))) : null));
   });
 }

@@ -2,8 +2,9 @@
 // offline too (with the phone's position), and is sent with the outbox.
 import { h, announce } from '../dom.js';
 import { patch, ApiError } from '../api.js';
-import { t, fmtNumber, fmtDate } from '../i18n.js';
-import { field, showError } from '../forms.js';
+import { t, fmtNumber, fmtDate, tOf } from '../i18n.js';
+import { KEYS } from '../keys.js';
+import { field, showError, errorMessage } from '../forms.js';
 import { cachedGet } from '../offline.js';
 import { enqueue, flush } from '../outbox.js';
 import { frame, newRecordId } from '../outreach/common.js';
@@ -13,9 +14,9 @@ export default async function render({ root, app }) {
   const data = await cachedGet('/api/v1/outreach/locations?all=1');
   const table = h('div', { class: 'table-wrap', id: 'locations-table', tabindex: '0', role: 'region', 'aria-label': t('outreach.locations.title') }, h('table', {},
     h('caption', {}, t('outreach.locations.count', { n: fmtNumber(data.items.length) })),
-    h('thead', {}, h('tr', {}, ['name', 'kind', 'municipality', 'visits', 'last_visit', 'state'].map((k) => h('th', { scope: 'col', class: k === 'visits' ? 'num' : null }, t(`outreach.locations.${k}`))))),
+    h('thead', {}, h('tr', {}, ['outreach.locations.name', 'outreach.locations.kind', 'outreach.locations.municipality', 'outreach.locations.visits', 'outreach.locations.last_visit', 'outreach.locations.state'].map((k) => h('th', { scope: 'col', class: k === 'outreach.locations.visits' ? 'num' : null }, t(k))))),
     h('tbody', {}, data.items.map((l) => h('tr', { dataset: { id: l.id } },
-      h('th', { scope: 'row' }, l.name), h('td', {}, t(`outreach.kind.${l.kind}`)), h('td', {}, l.municipality),
+      h('th', { scope: 'row' }, l.name), h('td', {}, tOf(KEYS.OUTREACH_KIND, l.kind)), h('td', {}, l.municipality),
       h('td', { class: 'num' }, fmtNumber(l.visits)), h('td', {}, l.last_visit ? fmtDate(l.last_visit) : '—'),
       h('td', {}, l.active ? h('span', { class: 'badge badge-ok' }, t('outreach.locations.active')) : h('span', { class: 'badge badge-off' }, t('outreach.locations.closed')),
         app.can('outreach.write') ? h('button', { type: 'button', class: 'btn btn-small or-toggle', onclick: async (e) => {
@@ -23,7 +24,7 @@ export default async function render({ root, app }) {
             await patch(`/api/v1/outreach/locations/${l.id}`, { active: !l.active });
             app.rerender();
           } catch (err) {
-            e.target.after(h('span', { class: 'field-error', role: 'alert' }, err instanceof ApiError && err.status === 0 ? t('outreach.locations.needs_network') : err.message));
+            e.target.after(h('span', { class: 'field-error', role: 'alert' }, err instanceof ApiError && err.status === 0 ? t('outreach.locations.needs_network') : errorMessage(err, 'outreach')));
           }
         } }, l.active ? t('outreach.locations.close') : t('outreach.locations.reopen')) : null))))));
   if (app.can('outreach.write')) root.append(addForm(app, data.kinds));
@@ -32,7 +33,7 @@ export default async function render({ root, app }) {
 
 function addForm(app, kinds) {
   const name = h('input', { id: 'loc-name', type: 'text', required: true });
-  const kind = h('select', { id: 'loc-kind' }, kinds.map((k) => h('option', { value: k }, t(`outreach.kind.${k}`))));
+  const kind = h('select', { id: 'loc-kind' }, kinds.map((k) => h('option', { value: k }, tOf(KEYS.OUTREACH_KIND, k))));
   const municipality = h('input', { id: 'loc-municipality', type: 'text' });
   const lat = h('input', { id: 'loc-lat', type: 'number', step: 'any', inputmode: 'decimal' });
   const lon = h('input', { id: 'loc-lon', type: 'number', step: 'any', inputmode: 'decimal' });

@@ -4,7 +4,8 @@
 // vendored, and street maps show only when the operator has configured a PMTiles file
 // of OpenStreetMap (haven serve --tiles), read in byte ranges from /tiles/.
 import { h } from '../dom.js';
-import { t, fmtNumber } from '../i18n.js';
+import { t, fmtNumber, tOf } from '../i18n.js';
+import { KEYS } from '../keys.js';
 import { cachedGet } from '../offline.js';
 import { frame } from '../outreach/common.js';
 
@@ -84,7 +85,7 @@ export default async function render({ root, app, query }) {
   const locations = L.layerGroup();
   const people = L.layerGroup();
   for (const l of figures.locations) {
-    const popup = `${l.name} — ${t(`outreach.kind.${l.kind}`)}, ${l.municipality}<br>${t('outreach.map.popup', { visits: fmtNumber(l.visits), people: fmtNumber(l.people), transported: fmtNumber(l.transported) })}`;
+    const popup = `${l.name} — ${tOf(KEYS.OUTREACH_KIND, l.kind)}, ${l.municipality}<br>${t('outreach.map.popup', { visits: fmtNumber(l.visits), people: fmtNumber(l.people), transported: fmtNumber(l.transported) })}`;
     const holder = document.createElement('div');
     holder.textContent = popup.replace('<br>', '\n');
     holder.style.whiteSpace = 'pre-line';

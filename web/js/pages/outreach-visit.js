@@ -2,14 +2,15 @@
 // nationality, sex and age group, or registration numbers), what they were given, who
 // was taken to a centre. Saved in the outbox and sent when the network allows.
 import { h, announce, newId } from '../dom.js';
-import { t, codeList, codeName } from '../i18n.js';
-import { field, clearErrors } from '../forms.js';
+import { t, codeList, codeName, tOf } from '../i18n.js';
+import { KEYS } from '../keys.js';
+import { field, clearErrors, showError, dateInput, parseDate, dmy } from '../forms.js';
 import { enqueue, resubmit, get as outboxGet, flush } from '../outbox.js';
 import { cachedGet } from '../offline.js';
 import { frame, newRecordId, today } from '../outreach/common.js';
 
 const SERVICES = ['food', 'water', 'clothes', 'first_aid', 'information', 'referral'];
-const GROUPS = [['M', 'adult', 'men'], ['F', 'adult', 'women'], ['M', 'minor', 'boys'], ['F', 'minor', 'girls']];
+const GROUPS = [['M', 'adult', 'outreach.visit.men'], ['F', 'adult', 'outreach.visit.women'], ['M', 'minor', 'outreach.visit.boys'], ['F', 'minor', 'outreach.visit.girls']];
 const COMMON = ['AF', 'MA', 'PK', 'SY', 'BD', 'IQ', 'IR', 'IN', 'TR', 'DZ', 'unknown'];
 
 function count(attrs) {
@@ -32,7 +33,7 @@ export default async function render({ root, app, query }) {
   const location = h('select', { id: 'visit-location', required: true },
     h('option', { value: '' }, t('outreach.visit.choose_location')),
     locations.items.map((l) => h('option', { value: l.id, selected: old && old.location_id === l.id }, `${l.name} (${l.municipality})`)));
-  const date = h('input', { id: 'visit-date', type: 'date', value: old ? old.visited_on : today(), required: true });
+  const date = dateInput({ id: 'visit-date', value: old ? old.visited_on : today(), required: true });
   const team = h('input', { id: 'visit-team', type: 'text', value: old ? old.team.join(', ') : (app.me.display_name || app.me.username), autocomplete: 'off' });
 
   const rows = h('div', { id: 'visit-people', class: 'or-people' });
@@ -42,7 +43,7 @@ export default async function render({ root, app, query }) {
     const inputs = GROUPS.map(([sex, age, key]) => {
       const iid = newId('cnt');
       const input = count({ id: iid, value: counts[`${sex}_${age}`] || '', dataset: { sex, age } });
-      return h('div', { class: 'or-count-field' }, h('label', { for: iid }, t(`outreach.visit.${key}`)), input);
+      return h('div', { class: 'or-count-field' }, h('label', { for: iid }, t(key)), input);
     });
     const remove = h('button', { type: 'button', class: 'btn btn-small', onclick: () => { row.remove(); } }, t('outreach.visit.remove_row'));
     const row = h('div', { class: 'or-people-row' }, h('div', { class: 'field' }, h('label', { for: rid }, t('outreach.visit.nationality')), sel), h('div', { class: 'or-counts' }, inputs), remove);
@@ -59,7 +60,7 @@ export default async function render({ root, app, query }) {
   const regNos = h('textarea', { id: 'visit-regnos', rows: 2 }, old && old.registration_numbers ? old.registration_numbers.join('\n') : '');
   const services = SERVICES.map((s) => {
     const id = `svc-${s}`;
-    return h('div', { class: 'or-count-field' }, h('label', { for: id }, t(`outreach.service.${s}`)), count({ id, value: old && old.services ? old.services[s] ?? '' : '' }));
+    return h('div', { class: 'or-count-field' }, h('label', { for: id }, tOf(KEYS.OUTREACH_SERVICE, s)), count({ id, value: old && old.services ? old.services[s] ?? '' : '' }));
   });
   const centre = h('select', { id: 'transport-site' }, h('option', { value: '' }, t('outreach.visit.no_transport')),
     sites.items.map((s) => h('option', { value: s.id, selected: old && old.transports && old.transports[0] && old.transports[0].site_id === s.id }, s.name)));
@@ -103,7 +104,7 @@ export default async function render({ root, app, query }) {
     const body = {
       id: fixing ? fixing.id : newRecordId(),
       location_id: location.value,
-      visited_on: date.value,
+      visited_on: parseDate(date.value),
       team: team.value.split(',').map((s) => s.trim()).filter(Boolean),
       people,
       registration_numbers: regNos.value.split(/[\s,;]+/).map((s) => s.trim()).filter(Boolean),
@@ -111,6 +112,7 @@ export default async function render({ root, app, query }) {
       transports: centre.value && Number(transported.value) > 0 ? [{ site_id: centre.value, people: Number(transported.value) }] : [],
       notes: notes.value.trim() || null,
     };
+    if (!body.visited_on) { showError(form, { field: 'visited_on', code: 'invalid', key: 'date_format', params: {} }); return; }
     if (!body.location_id) { errorBox.textContent = t('outreach.visit.need_location'); errorBox.hidden = false; location.focus(); return; }
     const label = t('outreach.visit.outbox_label', { place: location.selectedOptions[0].textContent, date: body.visited_on });
     if (fixing) {
@@ -123,7 +125,7 @@ export default async function render({ root, app, query }) {
     form.reset();
     rows.replaceChildren();
     addRow();
-    date.value = today();
+    date.value = dmy(today());
     team.value = body.team.join(', ');
     status.replaceChildren(h('p', { class: 'notice notice-ok', id: 'visit-saved' }, t('outreach.visit.saved')));
     announce(t('outreach.visit.saved'));

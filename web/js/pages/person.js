@@ -1,13 +1,17 @@
 // A person's profile: identity, current site and bed, stays timeline, possible
 // duplicates and merged records; edit, check in, check out, merge. A record merged
 // into another says so and links to it, and offers no change.
+import { auditPanel } from '../components/audit-panel.js';
 import { h, bdi, personName, announce } from '../dom.js';
 import { get, post, patch, ApiError } from '../api.js';
-import { t, fmtBirthFull, fmtDate, fmtDateTime, codeName, daysBetween, tn } from '../i18n.js';
+import { t, fmtBirthFull, fmtDate, fmtDateTime, codeName, daysBetween, tn, tOf } from '../i18n.js';
+import { KEYS } from '../keys.js';
 import { field, select, showError, showErrors, clearErrorsOnEdit, clearErrors, busy } from '../forms.js';
 import { personForm } from '../components/person-form.js';
 import { checkOutDialog } from '../components/checkout.js';
 import { duplicateSections } from '../components/duplicates.js';
+import { familySection } from '../components/families-common.js';
+import { identityEvidence } from '../components/identity.js';
 
 function facts(rows) {
   return h('dl', { class: 'facts' }, rows.filter(Boolean).map(([k, v]) => [h('dt', {}, k), h('dd', {}, v || '—')]));
@@ -60,7 +64,7 @@ export default async function render({ root, params, app }) {
       [t('person.given_name'), bdi(person.given_name)],
       [t('person.family_name'), bdi(person.family_name)],
       [t('person.native_name_short'), person.native_name ? h('bdi', { dir: 'auto', lang: '' }, person.native_name) : null],
-      [t('person.sex'), t(`sex.${person.sex}`)],
+      [t('person.sex'), tOf(KEYS.SEX, person.sex)],
       [t('person.born'), fmtBirthFull(person)],
       [t('person.citizenship'), codeName('countries', person.citizenship)],
       [t('person.languages'), (person.languages || []).map((l) => codeName('languages', l)).join(', ')],
@@ -150,7 +154,7 @@ export default async function render({ root, params, app }) {
         h('span', { class: 'muted' }, fmtDate(s.checked_in_at.slice(0, 10)), ' – ',
           s.checked_out_at ? fmtDate(s.checked_out_at.slice(0, 10)) : t('person.now'),
           ` (${tn('dashboard.days', daysBetween(s.checked_in_at, s.checked_out_at))})`),
-        s.checkout_reason ? [h('br'), t(`checkout.reason.${s.checkout_reason}`), s.checkout_note ? [': ', h('bdi', { dir: 'auto' }, s.checkout_note)] : null] : null)))
+        s.checkout_reason ? [h('br'), tOf(KEYS.CHECKOUT_REASON, s.checkout_reason), s.checkout_note ? [': ', h('bdi', { dir: 'auto' }, s.checkout_note)] : null] : null)))
       : h('p', {}, t('person.no_stays')));
   }
 
@@ -180,5 +184,12 @@ export default async function render({ root, params, app }) {
     return;
   }
   root.append(h('div', { class: 'grid grid-2 profile-grid' }, identity, h('div', { class: 'stack' }, current, history, sections.merged, sections.dupes)));
+  // The family's members together, on every profile the user may read families for.
+  if (app.can('family.read')) root.append(await familySection(id, app));
   await sections.refresh();
+  root.append(await identityEvidence({ person: () => person, app }));
+  // Who opened this person's sensitive records: for the data protection officer and the
+  // administrator.
+  const readers = auditPanel(app, id);
+  if (readers) root.append(readers);
 }

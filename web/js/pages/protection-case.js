@@ -2,8 +2,9 @@
 // follow-ups, best-interests assessments for children, transfer and closing.
 import { h, bdi, personName, announce } from '../dom.js';
 import { get, post, patch } from '../api.js';
-import { t, fmtDate, fmtDateTime } from '../i18n.js';
-import { field, select, showError, clearErrors, busy } from '../forms.js';
+import { t, fmtDate, fmtDateTime, tOf } from '../i18n.js';
+import { KEYS } from '../keys.js';
+import { field, select, showError, clearErrors, busy, dateInput, dateValue } from '../forms.js';
 import { loadQuestionnaire, facts, CLOSE_REASONS, BIA_OUTCOMES } from '../components/protection-common.js';
 import { auditPanel } from '../components/audit-panel.js';
 
@@ -41,12 +42,17 @@ export default async function render({ root, params, app }) {
       }
     } catch { /* the logins are shown instead */ }
   }
-  const who = (login) => names.get(login) || login;
-  // A best-interests assessment is for children: not offered on an adult's case (18 or
-  // over today by the birth date; a case without a birth date keeps it).
+  // The server names everyone who wrote on the case (c.names), officers of a site the case
+  // has left included.
+  const who = (login) => c.names?.[login] || names.get(login) || login;
+  // A best-interests assessment is for children: not offered on an adult's case, as the
+  // server refuses it (src/protection/case_items.c): 18 or over today even by the latest
+  // birth date the record allows (31 December for a year alone or an estimated age); a
+  // case without a birth date keeps it.
   const adult = (() => {
     if (!person.birth_date) return false;
-    const [y, m, d] = person.birth_date.split('-').map(Number);
+    let [y, m, d] = person.birth_date.split('-').map(Number);
+    if (person.birth_date_precision && person.birth_date_precision !== 'exact') [m, d] = [12, 31];
     const now = new Date();
     const age = now.getUTCFullYear() - y - ((now.getUTCMonth() + 1 < m || (now.getUTCMonth() + 1 === m && now.getUTCDate() < d)) ? 1 : 0);
     return age >= 18;
@@ -65,7 +71,7 @@ export default async function render({ root, params, app }) {
       h('td', {}, h('bdi', { dir: 'auto' }, a.description)),
       h('td', { class: a.status === 'open' && a.due_date < today ? 'overdue' : null }, fmtDate(a.due_date),
         a.status === 'open' && a.due_date < today ? ` · ${t('protection.overdue')}` : ''),
-      h('td', {}, t(`protection.action_status.${a.status}`), a.done_by ? ` (${who(a.done_by)})` : ''),
+      h('td', {}, tOf(KEYS.PROTECTION_ACTION_STATUS, a.status), a.done_by ? ` (${who(a.done_by)})` : ''),
       h('td', { class: 'row-actions' }, writer && c.state === 'open' && a.status === 'open' ? h('button', {
         type: 'button', class: 'btn btn-small',
         onclick: async (e) => {
@@ -75,7 +81,7 @@ export default async function render({ root, params, app }) {
         },
       }, t('protection.mark_done')) : null)));
     const desc = h('input', { id: 'action-description', autocomplete: 'off' });
-    const due = h('input', { id: 'action-due', type: 'date' });
+    const due = dateInput({ id: 'action-due' });
     return h('section', { class: 'card', 'aria-labelledby': 'plan-h' }, h('h2', { id: 'plan-h', tabindex: '-1' }, t('protection.plan')),
       c.actions.length ? h('div', { class: 'table-wrap' }, h('table', { id: 'case-actions' },
         h('caption', { class: 'visually-hidden' }, t('protection.plan')),
@@ -85,19 +91,19 @@ export default async function render({ root, params, app }) {
         { label: t('protection.action'), input: desc, name: 'description' },
         { label: t('protection.due'), input: due, name: 'due_date' },
       ], t('protection.add_action'), async () => {
-        await post(`${url}/actions`, { description: desc.value, due_date: due.value });
+        await post(`${url}/actions`, { description: desc.value, due_date: dateValue(due) });
         announce(t('protection.action_added'));
         await reload('plan-h');
       }) : null);
   }
 
   function notesSection() {
-    const kind = select(['note', 'follow_up'].map((k) => ({ value: k, label: t(`protection.note_kind.${k}`) })), 'note', { id: 'note-kind' });
+    const kind = select(['note', 'follow_up'].map((k) => ({ value: k, label: tOf(KEYS.PROTECTION_NOTE_KIND, k) })), 'note', { id: 'note-kind' });
     const text = h('textarea', { rows: 3, id: 'note-text' });
-    const next = h('input', { type: 'date', id: 'note-next' });
+    const next = dateInput({ id: 'note-next' });
     return h('section', { class: 'card', 'aria-labelledby': 'notes-h' }, h('h2', { id: 'notes-h', tabindex: '-1' }, t('protection.notes')),
       c.notes.length ? h('ol', { class: 'timeline', id: 'case-notes' }, c.notes.map((n) => h('li', {},
-        h('strong', {}, fmtDateTime(n.written_at)), ` · ${t(`protection.note_kind.${n.kind}`)} · ${who(n.written_by)}`, h('br'),
+        h('strong', {}, fmtDateTime(n.written_at)), ` · ${tOf(KEYS.PROTECTION_NOTE_KIND, n.kind)} · ${who(n.written_by)}`, h('br'),
         h('bdi', { dir: 'auto', class: 'note-text' }, n.text),
         n.next_follow_up ? [h('br'), t('protection.next_follow_up'), ': ', fmtDate(n.next_follow_up)] : null)))
         : h('p', { class: 'muted' }, t('protection.no_notes')),
@@ -107,7 +113,7 @@ export default async function render({ root, params, app }) {
         { label: t('protection.next_follow_up'), input: next, name: 'next_follow_up' },
       ], t('protection.add_note'), async () => {
         const b = { kind: kind.value, text: text.value };
-        if (next.value) b.next_follow_up = next.value;
+        if (dateValue(next)) b.next_follow_up = dateValue(next);
         await post(`${url}/notes`, b);
         announce(t('protection.note_added'));
         await reload('notes-h');
@@ -116,11 +122,11 @@ export default async function render({ root, params, app }) {
 
   function biaSection() {
     if (adult && !c.best_interests.length) return null;
-    const outcome = select(BIA_OUTCOMES.map((o) => ({ value: o, label: t(`protection.bia.${o}`) })), 'family_tracing', { id: 'bia-outcome' });
+    const outcome = select(BIA_OUTCOMES.map((o) => ({ value: o, label: tOf(KEYS.PROTECTION_BIA, o) })), 'family_tracing', { id: 'bia-outcome' });
     const summary = h('textarea', { rows: 2, id: 'bia-summary' });
     return h('section', { class: 'card', 'aria-labelledby': 'bia-h' }, h('h2', { id: 'bia-h', tabindex: '-1' }, t('protection.best_interests')),
       c.best_interests.length ? h('ul', { id: 'case-bia' }, c.best_interests.map((b) => h('li', {},
-        h('strong', {}, t(`protection.bia.${b.outcome}`)), ` · ${fmtDateTime(b.assessed_at)} · ${who(b.assessed_by)}`, h('br'),
+        h('strong', {}, tOf(KEYS.PROTECTION_BIA, b.outcome)), ` · ${fmtDateTime(b.assessed_at)} · ${who(b.assessed_by)}`, h('br'),
         h('bdi', { dir: 'auto' }, b.summary)))) : h('p', { class: 'muted' }, t('protection.no_bia')),
       writer && c.state === 'open' && !adult ? miniForm('bia-form', [
         { label: t('protection.bia_outcome'), input: outcome, name: 'outcome' },
@@ -134,7 +140,7 @@ export default async function render({ root, params, app }) {
 
   function endSection() {
     if (!writer || c.state !== 'open') return null;
-    const reason = select(CLOSE_REASONS.map((r) => ({ value: r, label: t(`protection.close_reason.${r}`) })), 'goals_met', { id: 'close-reason' });
+    const reason = select(CLOSE_REASONS.map((r) => ({ value: r, label: tOf(KEYS.PROTECTION_CLOSE_REASON, r) })), 'goals_met', { id: 'close-reason' });
     const note = h('textarea', { rows: 2, id: 'close-note' });
     const others = sites.filter((s) => s.id !== c.site_id);
     const to = select(others.map((s) => ({ value: s.id, label: s.name })), others[0]?.id, { id: 'transfer-site' });
@@ -178,11 +184,11 @@ export default async function render({ root, params, app }) {
   async function show() {
     const info = h('section', { class: 'card', 'aria-labelledby': 'case-h' }, h('h2', { id: 'case-h', tabindex: '-1' }, t('protection.case')), facts([
       [t('protection.person'), h('a', { href: `/persons/${encodeURIComponent(person.id)}/protection` }, bdi(personName(person)), ' ', person.reg_no)],
-      [t('common.status'), h('span', { id: 'case-state', tabindex: '-1' }, t(`protection.case_state.${c.state}`),
-        c.close_reason ? ` (${t(`protection.close_reason.${c.close_reason}`)})` : '')],
+      [t('common.status'), h('span', { id: 'case-state', tabindex: '-1' }, tOf(KEYS.PROTECTION_CASE_STATE, c.state),
+        c.close_reason ? ` (${tOf(KEYS.PROTECTION_CLOSE_REASON, c.close_reason)})` : '')],
       [t('protection.site'), siteName(c.site_id)],
       [t('protection.worker'), c.worker_name],
-      [t('protection.risk_level'), t(`protection.level.${c.risk_level}`)],
+      [t('protection.risk_level'), tOf(KEYS.PROTECTION_LEVEL, c.risk_level)],
       [t('protection.opened'), `${fmtDateTime(c.opened_at)} · ${who(c.opened_by)}`],
       [t('protection.next_follow_up'), c.next_follow_up ? fmtDate(c.next_follow_up) : null],
       [t('protection.guardian'), c.guardian ? h('bdi', { dir: 'auto' }, c.guardian) : null],
@@ -197,5 +203,5 @@ export default async function render({ root, params, app }) {
   await show();
   root.append(h('div', { class: 'page-head' }, h('h1', {}, t('protection.case_heading'), ': ', bdi(personName(person)))),
     h('p', { class: 'notice' }, t('protection.audited_notice')), body,
-    auditPanel(app, [{ entity: 'protection_case', id }]));
+    auditPanel(app, c.person_id));
 }

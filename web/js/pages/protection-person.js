@@ -3,7 +3,8 @@
 // audited read on the server.
 import { h, bdi, personName, announce, newId } from '../dom.js';
 import { get, post, withQuery, ApiError } from '../api.js';
-import { t, fmtDateTime, fmtDate } from '../i18n.js';
+import { t, fmtDateTime, fmtDate, tOf } from '../i18n.js';
+import { KEYS } from '../keys.js';
 import { field, fieldset, select, showError, clearErrors, busy } from '../forms.js';
 import {
   loadQuestionnaire, label, riskChips, stateBadge, providerLabel, REFERRAL_NEXT,
@@ -72,13 +73,9 @@ function breakGlass(root, app, person, base) {
   app.setTitle(t('protection.glass_title'));
   root.append(h('h1', {}, t('protection.glass_title'), ': ', bdi(personName(person))),
     h('p', { class: 'notice notice-warn' }, t('protection.glass_notice')),
-    h('section', { class: 'card' }, form), auditPanel(app, fileRecords(person.id)));
+    h('section', { class: 'card' }, form), auditPanel(app, person.id));
 }
 
-// What the server audits when a person's protection file is read.
-function fileRecords(personId) {
-  return ['protection_file', 'protection_screenings', 'protection_consents'].map((entity) => ({ entity, id: personId }));
-}
 
 export default async function render({ root, params, app }) {
   const id = params[0];
@@ -156,9 +153,9 @@ export default async function render({ root, params, app }) {
   }
 
   function showConsents() {
-    const kind = select(['registration', 'referral', 'data_sharing'].map((k) => ({ value: k, label: t(`protection.consent.${k}`) })), 'referral', { id: 'consent-kind' });
+    const kind = select(['registration', 'referral', 'data_sharing'].map((k) => ({ value: k, label: tOf(KEYS.PROTECTION_CONSENT, k) })), 'referral', { id: 'consent-kind' });
     const provider = select(providers.map((p) => ({ value: p.id, label: providerLabel(p) })), providers[0]?.id, { id: 'consent-provider' });
-    const method = select(['verbal', 'written'].map((m) => ({ value: m, label: t(`protection.method.${m}`) })), 'verbal', { id: 'consent-method' });
+    const method = select(['verbal', 'written'].map((m) => ({ value: m, label: tOf(KEYS.PROTECTION_METHOD, m) })), 'verbal', { id: 'consent-method' });
     const given = select([{ value: 'yes', label: t('protection.consent_given') }, { value: 'no', label: t('protection.consent_withdrawn') }], 'yes', { id: 'consent-given' });
     const go = h('button', { type: 'submit', class: 'btn', id: 'consent-submit' }, t('protection.record_consent'));
     const form = h('form', { novalidate: true, id: 'consent-form' }, h('div', { class: 'form-row' },
@@ -181,9 +178,9 @@ export default async function render({ root, params, app }) {
     });
     consentBox.replaceChildren(...[h('h2', { id: 'consent-h' }, t('protection.consents')),
       file.consents.length ? h('ul', { id: 'consents' }, file.consents.map((c) => h('li', {},
-        `${t(`protection.consent.${c.kind}`)}${c.provider_name ? ` – ${c.provider_name}` : ''}: `,
+        `${tOf(KEYS.PROTECTION_CONSENT, c.kind)}${c.provider_name ? ` – ${c.provider_name}` : ''}: `,
         h('strong', {}, c.given ? t('protection.consent_given') : t('protection.consent_withdrawn')),
-        ` (${t(`protection.method.${c.method}`)}, ${fmtDateTime(c.given_at)})`))) : h('p', { class: 'muted' }, t('protection.no_consents')),
+        ` (${tOf(KEYS.PROTECTION_METHOD, c.method)}, ${fmtDateTime(c.given_at)})`))) : h('p', { class: 'muted' }, t('protection.no_consents')),
       writer ? form : null].filter(Boolean));
   }
 
@@ -193,11 +190,11 @@ export default async function render({ root, params, app }) {
       onclick: async (e) => {
         try {
           await busy(e.target, () => post(`/api/v1/protection/referrals/${encodeURIComponent(r.id)}/transitions`, { to }));
-          announce(t('protection.referral_moved', { state: t(`protection.state.${to}`) }));
+          announce(t('protection.referral_moved', { state: tOf(KEYS.PROTECTION_STATE, to) }));
           await reload();
         } catch (err) { announce(err.message); }
       },
-    }, t(`protection.to.${to}`)));
+    }, tOf(KEYS.PROTECTION_TO, to)));
     return h('tr', { dataset: { referral: r.id } }, h('td', {}, providerLabel({ name: r.provider_name, service_type: r.service_type })),
       h('td', {}, stateBadge(r.state, r.overdue)), h('td', {}, fmtDate(r.created_at.slice(0, 10))),
       h('td', {}, r.reason ? h('bdi', { dir: 'auto' }, r.reason) : '—'), h('td', { class: 'row-actions' }, next));
@@ -205,7 +202,7 @@ export default async function render({ root, params, app }) {
 
   function showReferrals() {
     const provider = select(providers.map((p) => ({ value: p.id, label: providerLabel(p) })), providers[0]?.id, { id: 'referral-provider' });
-    const urgency = select(['normal', 'urgent'].map((u) => ({ value: u, label: t(`protection.urgency.${u}`) })), 'normal', { id: 'referral-urgency' });
+    const urgency = select(['normal', 'urgent'].map((u) => ({ value: u, label: tOf(KEYS.PROTECTION_URGENCY, u) })), 'normal', { id: 'referral-urgency' });
     const site = select(sites.map((s) => ({ value: s.id, label: s.name })), here, { id: 'referral-site' });
     const reason = h('textarea', { rows: 2, id: 'referral-reason' });
     // Reached the provider now (a call, the office next door): made and sent in one step.
@@ -227,17 +224,9 @@ export default async function render({ root, params, app }) {
         try {
           const body = { person_id: id, provider_id: provider.value, urgency: urgency.value, site_id: site.value };
           if (reason.value.trim()) body.reason = reason.value.trim();
-          const made = await post('/api/v1/protection/referrals', body);
-          if (sendNow.checked) {
-            try {
-              await post(`/api/v1/protection/referrals/${encodeURIComponent(made.id)}/transitions`, { to: 'sent' });
-            } catch {
-              // Made but not marked sent: say so; the draft's "Mark sent" is still there.
-              await reload();
-              announce(t('protection.referral_not_sent'));
-              return;
-            }
-          }
+          // Made and sent in one request: one transaction, one audit entry (state sent).
+          if (sendNow.checked) body.send = true;
+          await post('/api/v1/protection/referrals', body);
           announce(t(sendNow.checked ? 'protection.referral_sent' : 'protection.referral_saved'));
           await reload();
         } catch (err) { showError(form, err, 'protection'); }
@@ -256,11 +245,11 @@ export default async function render({ root, params, app }) {
     const open = file.cases.find((c) => c.state === 'open');
     const list = file.cases.length ? h('ul', { id: 'person-cases' }, file.cases.map((c) => h('li', {},
       h('a', { href: `/protection/cases/${encodeURIComponent(c.id)}` }, t('protection.case_of', { date: fmtDate(c.opened_at.slice(0, 10)) })),
-      ` · ${t(`protection.case_state.${c.state}`)} · ${siteName(c.site_id)} · ${c.worker_name || '—'}`))) : h('p', { class: 'muted' }, t('protection.no_cases'));
+      ` · ${tOf(KEYS.PROTECTION_CASE_STATE, c.state)} · ${siteName(c.site_id)} · ${c.worker_name || '—'}`))) : h('p', { class: 'muted' }, t('protection.no_cases'));
     const parts = [h('h2', { id: 'case-h' }, t('protection.cases')), list];
     if (!open && app.can('protection.write')) {
       const site = select(sites.map((s) => ({ value: s.id, label: s.name })), here, { id: 'case-site' });
-      const level = select(['high', 'medium'].map((l) => ({ value: l, label: t(`protection.level.${l}`) })), 'high', { id: 'case-level' });
+      const level = select(['high', 'medium'].map((l) => ({ value: l, label: tOf(KEYS.PROTECTION_LEVEL, l) })), 'high', { id: 'case-level' });
       const guardian = h('input', { id: 'case-guardian', autocomplete: 'off' });
       const summary = h('textarea', { rows: 2, id: 'case-summary' });
       const go = h('button', { type: 'submit', class: 'btn-primary', id: 'case-submit' }, t('protection.open_case'));
@@ -299,5 +288,5 @@ export default async function render({ root, params, app }) {
   h('p', { class: 'notice' }, t('protection.audited_notice')),
   h('div', { class: 'grid grid-2' }, h('div', { class: 'stack' }, risksBox, writer ? screenBox : null),
     h('div', { class: 'stack' }, referralBox, consentBox, caseBox)),
-  auditPanel(app, fileRecords(id)));
+  auditPanel(app, id));
 }

@@ -2,7 +2,8 @@
 // filter by state), and open cases.
 import { h, bdi, personName, debounce } from '../dom.js';
 import { get, withQuery } from '../api.js';
-import { t, tn, fmtNumber, fmtDate, fmtDateTime } from '../i18n.js';
+import { t, tn, fmtNumber, fmtDate, fmtDateTime, tOf } from '../i18n.js';
+import { KEYS } from '../keys.js';
 import { select } from '../forms.js';
 import { accessGrants } from '../components/access-grants.js';
 import {
@@ -75,7 +76,7 @@ function referralTable(id, items, caption) {
     h('tbody', {}, items.map((r) => h('tr', { dataset: { referral: r.id } },
       h('td', {}, personLink(r)), h('td', {}, providerLabel({ name: r.provider_name, service_type: r.service_type })),
       h('td', {}, stateBadge(r.state, r.overdue)), h('td', {}, r.sent_at ? fmtDate(r.sent_at.slice(0, 10)) : '—'),
-      h('td', {}, t(`protection.urgency.${r.urgency}`)))))));
+      h('td', {}, tOf(KEYS.PROTECTION_URGENCY, r.urgency)))))));
 }
 
 export default async function render({ root, query, app }) {
@@ -100,7 +101,7 @@ export default async function render({ root, query, app }) {
     h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, t('protection.category')), h('th', { scope: 'col', class: 'num' }, t('protection.persons')))),
     h('tbody', {}, cats.map(([code, n]) => h('tr', {}, h('th', { scope: 'row' }, categoryLabel(code)), h('td', { class: 'num' }, fmtNumber(n)))))));
 
-  const state = select([{ value: '', label: t('protection.all_states') }, ...REFERRAL_STATES.map((s) => ({ value: s, label: t(`protection.state.${s}`) }))],
+  const state = select([{ value: '', label: t('protection.all_states') }, ...REFERRAL_STATES.map((s) => ({ value: s, label: tOf(KEYS.PROTECTION_STATE, s) }))],
     query.get('state') || '', { id: 'referral-state' });
   const listBox = h('div');
   async function loadList() {
@@ -112,7 +113,7 @@ export default async function render({ root, query, app }) {
 
   const caseRows = cases.items.map((c) => h('tr', { dataset: { case: c.id } },
     h('td', {}, c.person ? h('a', { href: `/protection/cases/${encodeURIComponent(c.id)}` }, bdi(personName(c.person)), ' ', h('span', { class: 'reg-no' }, c.person.reg_no)) : '—'),
-    h('td', {}, t(`protection.level.${c.risk_level}`)), h('td', {}, c.worker_name || '—'),
+    h('td', {}, tOf(KEYS.PROTECTION_LEVEL, c.risk_level)), h('td', {}, c.worker_name || '—'),
     h('td', {}, fmtDate(c.opened_at.slice(0, 10))),
     h('td', { class: 'num' }, c.overdue_actions ? h('strong', {}, fmtNumber(c.overdue_actions)) : '0')));
 

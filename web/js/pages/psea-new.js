@@ -4,7 +4,7 @@
 import { h, announce } from '../dom.js';
 import { get, post } from '../api.js';
 import { t } from '../i18n.js';
-import { field, fieldset, select, showError, clearErrors, busy } from '../forms.js';
+import { field, fieldset, select, showError, clearErrors, busy, dateInput, dateValue } from '../forms.js';
 import { sitePicker, label } from '../components/centres-common.js';
 
 export default async function render({ root, app }) {
@@ -14,7 +14,7 @@ export default async function render({ root, app }) {
   const site = sitePicker(sites, sites[0]?.id, 'psea-site');
   const channel = select(codes.channels.map((c) => ({ value: c.code, label: label(c) })), 'in_person', { id: 'psea-channel' });
   const summary = h('textarea', { id: 'psea-summary', rows: 6, maxlength: 8000, dir: 'auto' });
-  const date = h('input', { type: 'date', id: 'psea-date' });
+  const date = dateInput({ id: 'psea-date' });
   const location = h('input', { type: 'text', id: 'psea-location', maxlength: 200 });
   const survivor = h('textarea', { id: 'psea-survivor', rows: 2, maxlength: 1000, dir: 'auto' });
   const alleged = h('textarea', { id: 'psea-alleged', rows: 2, maxlength: 1000, dir: 'auto' });
@@ -37,12 +37,13 @@ export default async function render({ root, app }) {
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     clearErrors(form);
-    const body = { site_id: site.select.value, channel: channel.value, summary: summary.value.trim(), anonymous: anon.checked };
-    for (const [k, el] of [['incident_date', date], ['location', location], ['survivor', survivor], ['alleged', alleged], ['contact', contact], ['language', language]]) {
-      if (el.value.trim()) body[k] = el.value.trim();
-    }
     await busy(submit, async () => {
       try {
+        const body = { site_id: site.select.value, channel: channel.value, summary: summary.value.trim(), anonymous: anon.checked };
+        if (dateValue(date)) body.incident_date = dateValue(date);
+        for (const [k, el] of [['location', location], ['survivor', survivor], ['alleged', alleged], ['contact', contact], ['language', language]]) {
+          if (el.value.trim()) body[k] = el.value.trim();
+        }
         const r = await post('/api/v1/psea/reports', body);
         // Nothing of the report stays in the page once it is sent.
         root.replaceChildren(h('h1', { tabindex: '-1' }, t('psea.sent_title')),

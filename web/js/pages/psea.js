@@ -1,7 +1,8 @@
 // The PSEA focal point's reports: those of their sites, none they recorded themselves.
 import { h } from '../dom.js';
 import { get } from '../api.js';
-import { t, fmtDateTime } from '../i18n.js';
+import { t, fmtDateTime, tOf } from '../i18n.js';
+import { KEYS } from '../keys.js';
 import { table } from '../components/centres-common.js';
 import { accessGrants } from '../components/access-grants.js';
 
@@ -14,7 +15,7 @@ export default async function render({ root, app }) {
     table('psea-list', t('psea.inbox'), [
       { key: 'fb.received', cell: (x) => h('a', { href: `/psea/${encodeURIComponent(x.id)}` }, fmtDateTime(x.received_at)) },
       { key: 'centres.site', cell: (x) => sites.find((s) => s.id === x.site_id)?.name || '' },
-      { key: 'psea.state_label', cell: (x) => t(`psea.state.${x.state}`) },
+      { key: 'psea.state_label', cell: (x) => tOf(KEYS.PSEA_STATE, x.state) },
       { key: 'psea.summary', cell: (x) => h('span', { dir: 'auto' }, x.summary_start) },
     ], r.items, t('psea.none')));
   root.append(await accessGrants('psea', (id) => sites.find((s) => s.id === id)?.name || id));

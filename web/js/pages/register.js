@@ -7,10 +7,11 @@ import { field, showError, showErrors, clearErrorsOnEdit, clearErrors, busy, sel
 import { personForm } from '../components/person-form.js';
 import { candidatesPanel } from '../components/candidates.js';
 import { checkOutDialog } from '../components/checkout.js';
+import { familyJoin } from '../components/families-common.js';
 
 const SITE_KEY = 'haven.desk.site';
 
-export default async function render({ root, app }) {
+export default async function render({ root, app, query }) {
   app.setTitle(t('register.title'));
   const sites = (await app.sites()).filter((s) => s.active);
   if (!sites.length) {
@@ -41,7 +42,10 @@ export default async function render({ root, app }) {
     h('h2', { id: 'stay-h' }, t('register.stay')),
     h('div', { class: 'form-row' }, h('div', { class: 'field check-in-field' }, h('label', { class: 'choice' }, checkIn, t('register.check_in_now'))),
       bedField)) : null;
+  // Opened from a family (/register?family=ID): the person joins it in the same step.
+  const join = query && query.get('family') && app.can('family.write') ? await familyJoin(query.get('family')) : null;
   const form = h('form', { id: 'register-form', novalidate: true, 'aria-labelledby': 'desk-h' },
+    join ? join.el : null,
     h('section', { 'aria-labelledby': 'person-h' }, h('h2', { id: 'person-h' }, t('register.person')), pf.el),
     stayPart,
     h('div', { class: 'actions' }, submit, h('button', { type: 'reset', class: 'btn' }, t('register.clear'))));
@@ -86,7 +90,7 @@ export default async function render({ root, app }) {
       const body = { ...person, site_id: siteSel.value };
       if (checkIn.checked) { body.check_in = true; if (bed.value.trim()) body.bed = bed.value.trim(); }
       try {
-        const r = await post('/api/v1/persons', body);
+        const r = join ? await join.register(body) : await post('/api/v1/persons', body);
         showResult(r);
       } catch (err) {
         showError(form, err, 'register');

@@ -2,7 +2,8 @@
 // first), filtered by state, site, destination and overdue steps, with figures by state.
 import { h, bdi } from '../dom.js';
 import { get, withQuery } from '../api.js';
-import { t, fmtDate, codeList, codeName } from '../i18n.js';
+import { t, fmtDate, codeList, codeName, tOf } from '../i18n.js';
+import { KEYS } from '../keys.js';
 import { select } from '../forms.js';
 import { sitePicker, table, kpi } from '../components/centres-common.js';
 import { STATES, stateBadge } from '../components/returns-common.js';
@@ -14,7 +15,7 @@ export default async function render({ root, query, app }) {
   await codeList('countries');
   const site = sitePicker(sites, query.get('site') || '', 'ret-site', t('centres.all_sites'));
   const state = select([{ value: 'open', label: t('ret.open_cases') }, { value: '', label: t('ret.all_cases') },
-    ...STATES.map((s) => ({ value: s, label: t(`ret.state.${s}`) }))], query.get('state') ?? 'open', { id: 'ret-state' });
+    ...STATES.map((s) => ({ value: s, label: tOf(KEYS.RET_STATE, s) }))], query.get('state') ?? 'open', { id: 'ret-state' });
   const overdue = h('input', { type: 'checkbox', id: 'ret-overdue', checked: query.get('overdue') === 'true' });
   const figures = h('div', { class: 'kpis', id: 'ret-figures' });
   const listBox = h('div');

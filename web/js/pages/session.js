@@ -2,8 +2,9 @@
 // (a count per sex and age group), adding up to the total.
 import { h, announce } from '../dom.js';
 import { get, post, del, api } from '../api.js';
-import { t, fmtNumber, fmtDateTime } from '../i18n.js';
-import { showError, clearErrors, busy } from '../forms.js';
+import { t, fmtNumber, fmtDateTime, tOf } from '../i18n.js';
+import { KEYS } from '../keys.js';
+import { showError, clearErrors, busy, errorMessage } from '../forms.js';
 import { personFinder, personLabel, label, kpi, table } from '../components/centres-common.js';
 
 const SEXES = ['F', 'M', 'X'];
@@ -21,10 +22,10 @@ export default async function render({ root, params, app }) {
     const countOf = (sex, age) => s.counts.find((c) => c.sex === sex && c.age_group === age)?.count ?? 0;
     const inputs = [];
     const grid = h('table', { id: 'counts-grid' }, h('caption', {}, t('ses.counts_caption')),
-      h('thead', {}, h('tr', {}, h('td', {}), SEXES.map((x) => h('th', { scope: 'col' }, t(`ses.sex.${x}`))))),
+      h('thead', {}, h('tr', {}, h('td', {}), SEXES.map((x) => h('th', { scope: 'col' }, tOf(KEYS.SES_SEX, x))))),
       h('tbody', {}, ages.map((a) => h('tr', {}, h('th', { scope: 'row' }, label(a)), SEXES.map((x) => {
         const input = h('input', { type: 'number', min: '0', max: '10000', value: String(countOf(x, a.code)), id: `count-${x}-${a.code}`,
-          class: 'qty', 'aria-label': `${label(a)}, ${t(`ses.sex.${x}`)}`, disabled: !canWrite });
+          class: 'qty', 'aria-label': `${label(a)}, ${tOf(KEYS.SES_SEX, x)}`, disabled: !canWrite });
         inputs.push({ sex: x, age_group: a.code, input });
         return h('td', {}, input);
       })))));
@@ -49,7 +50,7 @@ export default async function render({ root, params, app }) {
         draw();
         document.getElementById('attend-msg').textContent = t('ses.added', { n: fmtNumber(s.attendance.total) });
         document.getElementById('attend-find').focus();
-      } catch (err) { addMsg.textContent = err.status === 409 ? t('ses.already') : err.message; }
+      } catch (err) { addMsg.textContent = err.status === 409 ? t('ses.already') : errorMessage(err, 'ses'); }
     } }) : null;
     body.replaceChildren(
       h('dl', { class: 'facts spaced' }, [['ses.kind', label(kind)], ['ses.when', fmtDateTime(s.starts_at)], ['centres.site', s.site_name],
@@ -59,7 +60,7 @@ export default async function render({ root, params, app }) {
       h('section', { class: 'card', 'aria-labelledby': 'att-h' }, h('h2', { id: 'att-h' }, t('ses.attendees')), finder, addMsg,
         table('attendees', t('ses.attendees'), [
           { key: 'dist.person', cell: (a) => personLabel(a) },
-          { key: 'ses.sex_label', cell: (a) => t(`ses.sex.${a.sex}`) },
+          { key: 'ses.sex_label', cell: (a) => tOf(KEYS.SES_SEX, a.sex) },
           { key: 'ses.age', cell: (a) => label(ages.find((x) => x.code === a.age_group)) },
           ...(canWrite ? [{ key: 'ses.remove', cell: (a) => h('button', { type: 'button', class: 'link-button', onclick: async () => {
             s = await del(`/api/v1/sessions/${id}/attendees/${encodeURIComponent(a.person_id)}`);

@@ -2,7 +2,7 @@
 // record a new session.
 import { h, announce } from '../dom.js';
 import { get, post, withQuery } from '../api.js';
-import { t, fmtNumber, fmtDateTime } from '../i18n.js';
+import { t, fmtNumber, fmtDateTime, fmtMonth } from '../i18n.js';
 import { field, select, showError, clearErrors, busy } from '../forms.js';
 import { drawChart, dataTable } from '../components/chart.js';
 import { sitePicker, table, label, kpi } from '../components/centres-common.js';
@@ -34,14 +34,14 @@ export default async function render({ root, query, app }) {
     const used = [...new Set(fig.months.map((m) => m.kind))];
     await drawChart(chartBox, t('ses.chart_label'), {
       type: 'bar',
-      data: { labels: months, datasets: used.map((k, i) => ({ label: kindName(k), backgroundColor: PALETTE[i % PALETTE.length],
+      data: { labels: months.map((m) => fmtMonth(m)), datasets: used.map((k, i) => ({ label: kindName(k), backgroundColor: PALETTE[i % PALETTE.length],
         data: months.map((m) => fig.months.filter((x) => x.month === m && x.kind === k).reduce((n, x) => n + x.total, 0)) })) },
       options: { scales: { x: { stacked: true }, y: { stacked: true, beginAtZero: true } } },
     });
     figBox.replaceChildren(h('div', { class: 'kpis' }, kpi(t('ses.sessions'), fig.totals.sessions, 'kpi-sessions'),
       kpi(t('ses.reached'), fig.totals.total, 'kpi-reached'), kpi(t('ses.women'), fig.totals.female, 'kpi-women'), kpi(t('ses.children'), fig.totals.children, 'kpi-children')),
     dataTable(t('ses.chart_label'), [
-      { label: t('ses.month'), cell: (m) => m.month }, { label: t('ses.kind'), cell: (m) => kindName(m.kind) },
+      { label: t('ses.month'), cell: (m) => fmtMonth(m.month) }, { label: t('ses.kind'), cell: (m) => kindName(m.kind) },
       { label: t('ses.sessions'), num: true, cell: (m) => fmtNumber(m.sessions) }, { label: t('ses.registered'), num: true, cell: (m) => fmtNumber(m.registered) },
       { label: t('ses.anonymous'), num: true, cell: (m) => fmtNumber(m.anonymous) }, { label: t('ses.total'), num: true, cell: (m) => fmtNumber(m.total) },
     ], fig.months));

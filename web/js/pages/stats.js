@@ -4,9 +4,10 @@
 // server sends aggregates only.
 import { h, append, announce, newId } from '../dom.js';
 import { get, post, patch, withQuery, ApiError } from '../api.js';
-import { t, fmtNumber, localeCode, codeName } from '../i18n.js';
+import { t, fmtNumber, localeCode, codeName, tOf } from '../i18n.js';
+import { KEYS } from '../keys.js';
 import { field, select, showError, clearErrors, busy, errorMessage } from '../forms.js';
-import { drawChart, dataTable } from '../components/chart.js';
+import { drawChart } from '../components/chart.js';
 
 const FORMATS = [
   { format: 'sdmx-csv', label: 'SDMX-CSV' },
@@ -30,7 +31,7 @@ function title(ind) {
 }
 
 function citizenName(code) {
-  if (code === 'TOTAL' || code === 'STLS' || code === 'UNK') return t(`stats.citizen_${code.toLowerCase()}`);
+  if (code === 'TOTAL' || code === 'STLS' || code === 'UNK') return tOf(KEYS.STATS_CITIZEN, code.toLowerCase());
   return codeName('countries', code);
 }
 
@@ -53,6 +54,13 @@ async function postCsv(path, text) {
     throw err;
   }
   return json;
+}
+
+// An administration's name in the page's language (the catalogue's sr_Cyrl for Serbian
+// Cyrillic, its Bosnian name for a list written before it had one).
+function areaName(a) {
+  if (localeCode() === 'sr-Cyrl') return a.sr_Cyrl || a.bs;
+  return localeCode() === 'bs' ? a.bs : a.en;
 }
 
 export default async function render({ root, app, query }) {
@@ -97,7 +105,7 @@ export default async function render({ root, app, query }) {
       const hidden = ind.cells.filter((c) => c.conf_status !== 'F').length;
       return h('tr', { dataset: { indicator: ind.code } },
         h('th', { scope: 'row' }, h('span', { class: 'reg-no' }, ind.code), ' ', title(byCode.get(ind.code))),
-        h('td', {}, t(`stats.source_${ind.source}`)),
+        h('td', {}, tOf(KEYS.STATS_SOURCE, ind.source)),
         h('td', { class: 'num total' }, num(total?.value)),
         h('td', { class: 'num published' }, total ? (total.conf_status === 'F' ? num(total.published) : t('stats.confidential')) : '—',
           byCode.get(ind.code)?.disclosure === 'round5' ? h('span', { class: 'rounded-mark' }, ' ', t('stats.rounded_mark')) : null),
@@ -122,7 +130,7 @@ export default async function render({ root, app, query }) {
       const summary = h('p', { class: ['notice', r.errors ? 'notice-warn' : 'notice-ok'], id: 'stats-val-summary' },
         t('stats.validation_summary', { checked: fmtNumber(r.checked), errors: fmtNumber(r.errors), warnings: fmtNumber(r.warnings) }));
       const list = r.violations.slice(0, 200).map((v) => h('tr', {},
-        h('td', {}, h('span', { class: ['badge', v.severity === 'error' ? 'badge-off' : null] }, t(`stats.severity_${v.severity}`))),
+        h('td', {}, h('span', { class: ['badge', v.severity === 'error' ? 'badge-off' : null] }, tOf(KEYS.STATS_SEVERITY, v.severity))),
         h('th', { scope: 'row' }, h('span', { class: 'reg-no' }, v.indicator)),
         h('td', {}, v.cell ? [v.cell.site ? `${v.cell.site} · ` : '', citizenName(v.cell.citizen), ' · ', v.cell.sex, ' · ', v.cell.age] : ''),
         h('td', {}, v.message)));
@@ -176,7 +184,7 @@ export default async function render({ root, app, query }) {
         } catch (err) {
           const rows = (err.errors || []).slice(0, 200).map((x) => h('tr', {},
             h('td', { class: 'num' }, fmtNumber(x.line)), h('td', { class: 'num' }, fmtNumber(x.column)),
-            h('td', {}, x.field), h('td', {}, x.message)));
+            h('td', {}, x.field), h('td', {}, errorMessage(x))));
           out.replaceChildren();
           append(out, [h('p', { class: 'form-error', role: 'alert' },
             err.errors?.length ? t('stats.import_failed', { n: fmtNumber(err.errors.length) }) : errorMessage(err, 'stats')),
@@ -219,20 +227,24 @@ export default async function render({ root, app, query }) {
     const caption = t('stats.compare_caption', { indicator: r.indicator, period: r.period });
     const columns = [{ label: t('stats.citizen'), cell: (row) => citizenName(row.citizen) },
       ...r.ref_areas.map((a) => ({ label: a, cell: (row) => (row.values[a] === null ? t('stats.confidential_short') : num(row.values[a])), num: true }))];
+    // Largest first (by the largest value of any administration, then by code), the total
+    // on top. The chart leaves the total out (it would dwarf the citizenships) and shows
+    // the ten largest; the one table below it holds every row, so the figures are shown
+    // once as a chart and once as text, not three times.
+    const largest = (row) => Math.max(0, ...Object.values(row.values).map((v) => v ?? 0));
+    const rows = [...r.rows].sort((a, b) => (b.citizen === 'TOTAL') - (a.citizen === 'TOTAL')
+      || largest(b) - largest(a) || (a.citizen < b.citizen ? -1 : 1));
+    const top = rows.filter((row) => row.citizen !== 'TOTAL').slice(0, 10);
     const table = h('div', { class: 'table-wrap' }, h('table', { id: 'stats-compare-table' },
       h('caption', {}, caption),
       h('thead', {}, h('tr', {}, columns.map((c) => h('th', { scope: 'col', class: c.num ? 'num' : null }, c.label)))),
-      h('tbody', {}, r.rows.map((row) => h('tr', { dataset: { citizen: row.citizen } },
+      h('tbody', {}, rows.map((row) => h('tr', { dataset: { citizen: row.citizen } },
         columns.map((c, i) => (i === 0 ? h('th', { scope: 'row' }, c.cell(row)) : h('td', { class: 'num' }, c.cell(row)))))))));
-    // The chart leaves the total out (it would dwarf the citizenships) and shows the ten
-    // largest: by the largest value of any administration, then by code.
-    const largest = (row) => Math.max(0, ...Object.values(row.values).map((v) => v ?? 0));
-    const top = r.rows.filter((row) => row.citizen !== 'TOTAL')
-      .sort((a, b) => largest(b) - largest(a) || (a.citizen < b.citizen ? -1 : 1)).slice(0, 10);
     const box = h('div', { class: 'chart-box' });
-    out.replaceChildren(box, dataTable(caption, columns, top), table);
+    out.replaceChildren(box, h('p', { class: 'hint', id: 'stats-compare-note' }, t('stats.compare_table_note')), table);
     const palette = ['#1d4f91', '#b7791f', '#1e6b34', '#a4161a', '#5b3f8c', '#4a5360'];
-    await drawChart(box, t('stats.compare_label', { indicator: r.indicator, areas: r.ref_areas.join(', ') }), {
+    await drawChart(box, t('stats.compare_top_label', { indicator: r.indicator, areas: r.ref_areas.join(', '),
+      citizens: top.map((row) => citizenName(row.citizen)).join(', ') }), {
       type: 'bar',
       data: {
         labels: top.map((row) => citizenName(row.citizen)),
@@ -269,7 +281,7 @@ export default async function render({ root, app, query }) {
     });
   });
 
-  const areaSelect = canWrite ? select(catalogue.codelists.REF_AREA.map((a) => ({ value: a.code, label: `${a.code} – ${localeCode() === 'en' ? a.en : a.bs}` })),
+  const areaSelect = canWrite ? select(catalogue.codelists.REF_AREA.map((a) => ({ value: a.code, label: `${a.code} – ${areaName(a)}` })),
     settings.ref_area, { name: 'ref_area', id: newId('area') }) : null;
   areaSelect?.addEventListener('change', async () => {
     const s = await patch('/api/v1/stats/settings', { ref_area: areaSelect.value });

@@ -3,7 +3,8 @@
 // the address, shown as chips that can be removed one by one.
 import { h, bdi, personName, announce } from '../dom.js';
 import { get, withQuery, ApiError } from '../api.js';
-import { t, fmtNumber, fmtDate, fmtDateTime, codeName, daysBetween } from '../i18n.js';
+import { t, fmtNumber, fmtDate, fmtDateTime, codeName, daysBetween, tOf } from '../i18n.js';
+import { KEYS } from '../keys.js';
 import { errorMessage, select } from '../forms.js';
 
 const PAGE = 50;
@@ -99,7 +100,7 @@ export default async function render({ root, query, app }) {
       h('td', {}, fmtDateTime(item.checked_in_at)),
       h('td', {}, out ? fmtDateTime(out) : h('span', { class: 'badge badge-ok' }, t('stays.present'))),
       h('td', { class: 'num' }, fmtNumber(daysBetween(item.checked_in_at, out))),
-      h('td', {}, item.checkout_reason ? t(`checkout.reason.${item.checkout_reason}`) : ''));
+      h('td', {}, item.checkout_reason ? tOf(KEYS.CHECKOUT_REASON, item.checkout_reason) : ''));
   }
 
   async function load() {

@@ -17,8 +17,8 @@ function answerForm(form, sites) {
         h('input', { type: 'radio', name: `sv-${q.id}`, id: `sv-${q.id}-${n}`, value: String(n) }), h('label', { for: `sv-${q.id}-${n}` }, String(n)))) }) };
     }
     if (q.type === 'yes_no') {
-      return { q, el: fieldset({ legend: ql(q), name: `answers.${q.id}`, children: ['yes', 'no'].map((v) => h('span', { class: 'choice' },
-        h('input', { type: 'radio', name: `sv-${q.id}`, id: `sv-${q.id}-${v}`, value: v }), h('label', { for: `sv-${q.id}-${v}` }, t(`sv.${v}`)))) }) };
+      return { q, el: fieldset({ legend: ql(q), name: `answers.${q.id}`, children: [['yes', 'sv.yes'], ['no', 'sv.no']].map(([v, key]) => h('span', { class: 'choice' },
+        h('input', { type: 'radio', name: `sv-${q.id}`, id: `sv-${q.id}-${v}`, value: v }), h('label', { for: `sv-${q.id}-${v}` }, t(key)))) }) };
     }
     const sel = select([{ value: '', label: '—' }, ...q.options.map((o) => ({ value: o.code, label: label(o) }))], '', { id: `sv-${q.id}` });
     return { q, el: field({ label: ql(q), input: sel, name: `answers.${q.id}` }), sel };

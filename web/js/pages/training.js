@@ -1,7 +1,8 @@
 // One training: agenda, participants (who attended), evaluation results, certificates.
 import { h, announce } from '../dom.js';
 import { get, post, patch } from '../api.js';
-import { t, fmtNumber, fmtDate } from '../i18n.js';
+import { t, fmtNumber, fmtDate, tOf } from '../i18n.js';
+import { KEYS } from '../keys.js';
 import { field, select, showError, clearErrors, busy } from '../forms.js';
 import { table, kpi, label } from '../components/centres-common.js';
 
@@ -16,7 +17,7 @@ export default async function render({ root, params, app }) {
     const name = h('input', { type: 'text', id: 'p-name', maxlength: 120 });
     const org = h('input', { type: 'text', id: 'p-org', maxlength: 200 });
     const country = h('input', { type: 'text', id: 'p-country', maxlength: 2, value: 'BA' });
-    const sex = select(['F', 'M', 'X'].map((x) => ({ value: x, label: t(`ses.sex.${x}`) })), 'F', { id: 'p-sex' });
+    const sex = select(['F', 'M', 'X'].map((x) => ({ value: x, label: tOf(KEYS.SES_SEX, x) })), 'F', { id: 'p-sex' });
     const add = h('button', { type: 'submit', class: 'btn', id: 'p-submit' }, t('tr.add_participant'));
     const pform = h('form', { id: 'p-form', novalidate: true }, h('div', { class: 'form-row' }, field({ label: t('tr.name'), input: name, name: 'name' }),
       field({ label: t('tr.organisation'), input: org, name: 'organisation' }), field({ label: t('tr.country'), input: country, name: 'country' }),
@@ -35,7 +36,7 @@ export default async function render({ root, params, app }) {
     });
     const ratings = evalForm.questions.filter((q) => q.type === 'rating');
     body.replaceChildren(
-      h('dl', { class: 'facts spaced' }, [['tr.kind_label', t(`tr.kind.${tr.kind}`)], ['tr.from', fmtDate(tr.starts_on)], ['tr.to', fmtDate(tr.ends_on)],
+      h('dl', { class: 'facts spaced' }, [['tr.kind_label', tOf(KEYS.TR_KIND, tr.kind)], ['tr.from', fmtDate(tr.starts_on)], ['tr.to', fmtDate(tr.ends_on)],
         ['tr.venue', tr.venue || '—'], ['tr.organiser', tr.organiser || '—']].map(([k, v]) => [h('dt', {}, t(k)), h('dd', {}, v)])),
       h('div', { class: 'kpis' }, kpi(t('tr.participants'), tr.figures.participants, 'kpi-p'), kpi(t('tr.attended'), tr.figures.attended, 'kpi-attended'),
         kpi(t('tr.women'), tr.figures.female, 'kpi-w'), kpi(t('tr.evaluations'), tr.evaluation.responses, 'kpi-e')),
@@ -46,7 +47,7 @@ export default async function render({ root, params, app }) {
         canWrite && tr.figures.attended ? h('p', {}, h('a', { class: 'btn', id: 'certificates', href: `/api/v1/trainings/${id}/certificates`, target: '_blank', rel: 'noopener' }, t('tr.certificates'))) : null,
         table('participants', t('tr.participants'), [
           { key: 'tr.name', cell: (p) => h('bdi', { dir: 'auto' }, p.name) }, { key: 'tr.organisation', cell: (p) => p.organisation },
-          { key: 'tr.country', cell: (p) => p.country || '' }, { key: 'ses.sex_label', cell: (p) => (p.sex ? t(`ses.sex.${p.sex}`) : '') },
+          { key: 'tr.country', cell: (p) => p.country || '' }, { key: 'ses.sex_label', cell: (p) => (p.sex ? tOf(KEYS.SES_SEX, p.sex) : '') },
           { key: 'tr.attended', cell: (p) => (canWrite ? h('button', { type: 'button', class: 'link-button', 'aria-pressed': String(p.attended), onclick: async () => {
             tr = await patch(`/api/v1/trainings/${id}/participants/${encodeURIComponent(p.id)}`, { attended: !p.attended });
             draw();
