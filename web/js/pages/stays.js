@@ -105,6 +105,9 @@ export default async function render({ root, query, app }) {
 
   async function load() {
     const mine = ++seq;
+    // The count is of the previous filters until the answer comes: say so (tests and
+    // screen readers wait for aria-busy="false").
+    count.setAttribute('aria-busy', 'true');
     remember();
     showChips();
     let r;
@@ -119,6 +122,7 @@ export default async function render({ root, query, app }) {
       tableWrap.hidden = true;
       empty.hidden = true;
       count.textContent = '';
+      count.setAttribute('aria-busy', 'false');
       prev.disabled = true;
       next.disabled = true;
       return;
@@ -131,6 +135,7 @@ export default async function render({ root, query, app }) {
     empty.hidden = Boolean(r.items.length);
     const from = r.total ? st.page * PAGE + 1 : 0;
     count.textContent = t('stays.showing', { from: fmtNumber(from), to: fmtNumber(st.page * PAGE + r.items.length), total: fmtNumber(r.total) });
+    count.setAttribute('aria-busy', 'false');
     prev.disabled = st.page === 0;
     next.disabled = (st.page + 1) * PAGE >= r.total;
   }
