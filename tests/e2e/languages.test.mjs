@@ -183,3 +183,41 @@ test('the_protection_case_page_reads_day_month_year_and_refuses_a_blank_action_i
   await logout(page);
   assert.deepEqual(pageErrors(errors), []);
 });
+
+test('what_the_registrar_typed_stays_when_the_language_changes', async () => {
+  const { page, errors } = b;
+  await login(page, server, 'registrar');
+  await inLocale(page, 'en');
+  await page.goto('/register');
+  await page.getByLabel('Given name').fill('Zarmina');
+  await page.getByLabel('Family name').fill('Testkhel');
+  await page.getByLabel('Female', { exact: true }).check();
+  await page.getByLabel('Date of birth').fill('04.02.1990');
+  await page.getByLabel('Citizenship').fill('afg');
+  await page.keyboard.press('Tab');
+  await page.locator('#bed').fill('C12');
+
+  await inLocale(page, 'bs');
+  await page.getByRole('heading', { level: 1, name: 'Prijemni šalter' }).waitFor();
+  assert.equal(await page.getByLabel('Ime', { exact: true }).inputValue(), 'Zarmina');
+  assert.equal(await page.getByLabel('Prezime', { exact: true }).inputValue(), 'Testkhel');
+  assert.equal(await page.locator('#register-form input[type=radio][value=F]').isChecked(), true);
+  assert.equal(await page.locator('#register-form [name=birth_date]').inputValue(), '04.02.1990');
+  assert.equal(await page.locator('#register-form [data-field="citizenship"] input').first().inputValue(), 'Afganistan');
+  assert.equal(await page.locator('#bed').inputValue(), 'C12');
+  await checkA11y(page, 'desk after a change of language');
+
+  // And what was kept is what gets registered.
+  await page.getByRole('button', { name: 'Registruj i smjesti' }).click();
+  const regNo = await page.locator('#new-reg-no').innerText();
+  const token = await server.login('registrar');
+  const found = await server.request('GET', `/api/v1/persons?q=${encodeURIComponent(regNo)}`, { token });
+  const person = found.body.items.find((p) => p.reg_no === regNo);
+  assert.equal(person.given_name, 'Zarmina');
+  assert.equal(person.sex, 'F');
+  assert.equal(person.birth_date, '1990-02-04');
+  assert.equal(person.citizenship, 'AF');
+  await inLocale(page, 'en');
+  await logout(page);
+  assert.deepEqual(pageErrors(errors), []);
+});

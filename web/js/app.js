@@ -126,6 +126,9 @@ export const app = {
   },
   // True when the page was opened with no network, from the session kept on the device.
   get offline() { return state.offline; },
+  // A page with a form registers how to read what was typed: a change of language
+  // draws the page again and hands that back to it as `kept`.
+  keep(fn) { state.keeper = fn; },
   // The sites this user may see (cached; refresh after a change).
   async sites(refresh = false) {
     if (!state.sites || refresh) state.sites = (await get('/api/v1/sites')).items;
@@ -243,7 +246,8 @@ async function changeLocale(code) {
     }
     await loadCodeNames();
   }
-  await render({ keepFocus: true });
+  // What the page has typed so far is given back to it, drawn again in the new language.
+  await render({ keepFocus: true, kept: state.keeper ? state.keeper() : null });
   document.getElementById('locale-select')?.focus();
   announce(t('app.language_changed'));
 }
@@ -254,9 +258,10 @@ function messageState(titleKey, textKey, extra) {
 }
 
 // Shows the page of the current address.
-async function render({ keepFocus = false } = {}) {
+async function render({ keepFocus = false, kept = null } = {}) {
   const path = location.pathname;
   const serial = ++state.rendered;
+  state.keeper = null;
   let route = ROUTES.find((r) => r.re.test(path));
   const main = document.getElementById('main');
   if (route && route.perm && !state.me) {
@@ -286,7 +291,7 @@ async function render({ keepFocus = false } = {}) {
     try {
       const mod = await import(`./pages/${route.page}.js`);
       if (serial !== state.rendered) return;
-      await mod.default({ root, params, query, app });
+      await mod.default({ root, params, query, app, kept });
     } catch (e) {
       if (serial !== state.rendered) return;
       if (!(e instanceof ApiError)) console.error(e);

@@ -7,13 +7,13 @@
 importScripts('/js/sw-core.js');
 
 self.havenServiceWorker({
-  cache: 'haven-outreach-v2',
+  cache: 'haven-outreach-v3',
   prefix: 'haven-outreach-',
   page: '/outreach/',
   shell: [
     '/outreach/', '/index.html', '/favicon.svg', '/img/globe.svg', '/css/app.css', '/css/outreach.css',
     '/js/app.js', '/js/api.js', '/js/dom.js', '/js/forms.js', '/js/i18n.js', '/js/keys.js', '/js/outbox.js', '/js/offline.js',
-    '/js/components/confirm.js', '/js/components/chart.js',
+    '/js/components/confirm.js', '/js/components/chart.js', '/js/components/nav-menu.js',
     '/js/outreach/expr.js', '/js/outreach/common.js', '/js/outreach/fill.js',
     '/js/pages/outreach.js', '/js/pages/outreach-visit.js', '/js/pages/outreach-forms.js',
     '/js/pages/outreach-form.js', '/js/pages/outreach-fill.js', '/js/pages/outreach-map.js',

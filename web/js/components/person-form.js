@@ -142,6 +142,22 @@ export async function personForm(person = null) {
   return {
     el,
     inputs: [given, family, birth, ...precs, citizenship.input],
+    // The fields as typed, unchecked (kept across a change of language).
+    snapshot() {
+      return { given: given.value, family: family.value, native: native.value, sex: sexes.find((r) => r.checked)?.value || null,
+        prec: precision(), birth: birth.value, citizenship: citizenship.value || null, languages: langs.value, phone: phone.value };
+    },
+    restore(k) {
+      given.value = k.given; family.value = k.family; native.value = k.native;
+      for (const r of sexes) r.checked = r.value === k.sex;
+      for (const r of precs) r.checked = r.value === k.prec;
+      birthLabels();
+      birth.value = k.birth;
+      echo();
+      citizenship.set(k.citizenship);
+      langs.set(k.languages || []);
+      phone.value = k.phone;
+    },
     citizenship,
     // The person as typed so far, without checking (for candidate look-ups).
     partial() {

@@ -11,7 +11,7 @@ import { familyJoin } from '../components/families-common.js';
 
 const SITE_KEY = 'haven.desk.site';
 
-export default async function render({ root, app, query }) {
+export default async function render({ root, app, query, kept }) {
   app.setTitle(t('register.title'));
   const sites = (await app.sites()).filter((s) => s.active);
   if (!sites.length) {
@@ -163,5 +163,14 @@ export default async function render({ root, app, query }) {
     h('p', { class: 'muted lead-line' }, t('register.lead')),
     result,
     h('div', { class: 'desk' }, h('div', { class: 'card' }, form), panel.el));
+  app.keep(() => ({ person: pf.snapshot(), bed: bed.value, checkIn: checkIn.checked }));
+  if (kept) {
+    pf.restore(kept.person);
+    bed.value = kept.bed;
+    if (canStay) checkIn.checked = kept.checkIn;
+    labelSubmit();
+    refresh();
+    return;
+  }
   pf.focusFirst();
 }
