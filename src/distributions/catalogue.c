@@ -190,7 +190,7 @@ static herr *write_item(store *s, const actor *a, const char *id, const json_t *
     bind_item(st, id, merged, now);
     if ((e = store_run_done(&st))) {
         if (e->code == ERR_CONFLICT)
-            e = err_with(e, "duplicate_code", "code", json_str(merged, "code"), NULL);
+            e = err_with(e, "duplicate_code", "code", json_str(merged, "code"), (const char *)NULL);
         goto rollback;
     }
     json_t *detail = check_field_names(in);

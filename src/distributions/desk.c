@@ -291,7 +291,7 @@ static herr *check_give(store *s, const actor *a, const json_t *in, json_t **per
     if (reason && trimmed_length(reason) < DISTRIBUTIONS_MIN_REASON_LEN)
         return err_with(err_invalid("reason", "a reason must say why, in at least %d characters",
                                     DISTRIBUTIONS_MIN_REASON_LEN),
-                        "reason_too_short", NULL);
+                        "reason_too_short", (const char *)NULL);
     if ((e = check_time(in, "at", clock_now(), 3600, at))) return e;
     if ((e = person_for(s, a, json_str(in, "person_id"), "person_id", person))) return e;
     *members = json_array();
@@ -368,7 +368,7 @@ herr *distributions_give(store *s, const actor *a, const json_t *in, json_t **ou
                                      json_str(item, "name_en"), why, next[0] ? " until " : "",
                                      next),
                              "not_entitled", "item", json_str(item, "code"), "rule", why,
-                             "next_date", next, NULL);
+                             "next_date", next, (const char *)NULL);
                 goto rollback;
             }
             json_array_append_new(

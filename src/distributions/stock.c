@@ -72,7 +72,7 @@ herr *dist_stock_change(store *s, const actor *a, const char *site_id, const cha
                                 "not enough in stock: %s needed, %s left at this site; record a "
                                 "receipt or a transfer first",
                                 need, have),
-                        "out_of_stock", "needed", need, "left", have, NULL);
+                        "out_of_stock", "needed", need, "left", have, (const char *)NULL);
     }
     if ((e = dist_stock_of(s, site_id, item_id, &after))) return e;
     id_new(id);

@@ -276,10 +276,8 @@ static json_t *request_row(store_stmt *st) {
     static const char *const sought[] = {"given_name", "family_name",          "native_name", "sex",
                                          "birth_date", "birth_date_precision", "citizenship"};
     json_t *o = json_object(), *so = json_object();
-    for (int i = 0; i < 24; i++)
-        if (cols[i]) json_set_str(o, cols[i], store_is_null(st, i) ? NULL : store_text(st, i));
-    for (int i = 0; i < 7; i++)
-        json_set_str(so, sought[i], store_is_null(st, 6 + i) ? NULL : store_text(st, 6 + i));
+    store_texts_to_json(st, o, cols, 24, 0);
+    store_texts_to_json(st, so, sought, 7, 6);
     json_object_set_new(o, "sought", so);
     return o;
 }
@@ -345,10 +343,8 @@ static herr *load_matches(store *s, const char *id, json_t **out) {
         json_t *m = json_pack("{s:s,s:s,s:f,s:o,s:s}", "id", store_text(st, 0), "person_id",
                               store_text(st, 1), "score", store_double(st, 2), "reasons",
                               reasons ? reasons : json_array(), "state", store_text(st, 4));
-        for (int i = 5; i < 9; i++) {
-            static const char *const k[] = {"note", "proposed_at", "decided_at", "decided_by"};
-            json_set_str(m, k[i - 5], store_is_null(st, i) ? NULL : store_text(st, i));
-        }
+        static const char *const k[] = {"note", "proposed_at", "decided_at", "decided_by"};
+        store_texts_to_json(st, m, k, 4, 5);
         json_array_append_new(list, m);
     }
     store_done(st);

@@ -144,7 +144,7 @@ static herr *check_item(store *s, const actor *a, const json_t *in, char at[CLOC
         return err_with(err_invalid("contact",
                                     "named feedback needs the person or a contact; or mark it "
                                     "anonymous"),
-                        "named_needs_contact", NULL);
+                        "named_needs_contact", (const char *)NULL);
     if (person && (e = registry_person_visible(s, a, person))) {
         if (e->code == ERR_NOT_FOUND) {
             err_free(e);
@@ -232,8 +232,7 @@ static json_t *item_json(store_stmt *st, const char *now) {
                                        "response_due", "state",   "acknowledged_at", "responded_at",
                                        "closed_at",    "loop",    "by_name",         "updated_at"};
     json_t *o = json_object();
-    for (int i = 0; i < 20; i++)
-        if (cols[i]) json_set_str(o, cols[i], store_is_null(st, i) ? NULL : store_text(st, i));
+    store_texts_to_json(st, o, cols, 20, 0);
     json_object_set_new(o, "anonymous", json_boolean(store_int(st, 5)));
     const char *state = store_text(st, 13);
     bool late_ack = !strcmp(state, "received") && strcmp(store_text(st, 11), now) < 0;
@@ -334,7 +333,7 @@ herr *feedback_act(store *s, const actor *a, const char *id, const json_t *in, j
     const char *from = json_str(item, "state"), *to = next_state(action, from);
     if (!to) {
         e = err_with(err_new(ERR_CONFLICT, "action", "cannot %s feedback that is %s", action, from),
-                     "feedback_step", "action", action, "state", from, NULL);
+                     "feedback_step", "action", action, "state", from, (const char *)NULL);
         goto cleanup;
     }
     if (loop && !strcmp(loop, "told_person") && json_is_true(json_object_get(item, "anonymous")) &&

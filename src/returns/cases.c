@@ -241,8 +241,7 @@ static json_t *case_json(store_stmt *st, const ret_state *states, int n, const c
                                        "created_at",
                                        "updated_at"};
     json_t *c = json_object();
-    for (int i = 0; i < 19; i++)
-        json_set_str(c, cols[i], store_is_null(st, i) ? NULL : store_text(st, i));
+    store_texts_to_json(st, c, cols, 19, 0);
     json_object_set_new(c, "travellers_count", json_integer(store_int(st, 19)));
     const char *due = json_str(c, "due_at");
     json_object_set_new(c, "overdue", json_boolean(due && strcmp(due, now) < 0));

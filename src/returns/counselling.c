@@ -78,8 +78,7 @@ static json_t *counselling_json(store_stmt *st) {
                                        NULL,         "outcome",       "note",
                                        "created_at"};
     json_t *r = json_object();
-    for (int i = 0; i < 16; i++)
-        if (cols[i]) json_set_str(r, cols[i], store_is_null(st, i) ? NULL : store_text(st, i));
+    store_texts_to_json(st, r, cols, 16, 0);
     json_t *list = json_array();
     char *copy = mem_strdup(store_text(st, 12)), *save = NULL;
     for (char *tok = strtok_r(copy, " ", &save); tok; tok = strtok_r(NULL, " ", &save))

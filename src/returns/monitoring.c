@@ -173,8 +173,7 @@ static json_t *op_json(store_stmt *st) {
                                        "created_at",
                                        "updated_at"};
     json_t *o = json_object();
-    for (int i = 0; i < 16; i++)
-        json_set_str(o, cols[i], store_is_null(st, i) ? NULL : store_text(st, i));
+    store_texts_to_json(st, o, cols, 16, 0);
     json_object_set_new(o, "returnees", json_integer(store_int(st, 16)));
     json_object_set_new(o, "escorts", json_integer(store_int(st, 17)));
     json_t *m = json_loads(store_text(st, 18), 0, NULL);
@@ -226,8 +225,7 @@ herr *returns_operation_get(store *s, const actor *a, const char *id, json_t **o
             "id",        "finding",        "severity", "recommendation", "addressed_to",
             "follow_up", "follow_up_note", "by_name",  "created_at",     "updated_at"};
         json_t *f = json_object();
-        for (int i = 0; i < 10; i++)
-            json_set_str(f, cols[i], store_is_null(st, i) ? NULL : store_text(st, i));
+        store_texts_to_json(st, f, cols, 10, 0);
         json_array_append_new(list, f);
     }
     if (e) goto cleanup;

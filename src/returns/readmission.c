@@ -317,8 +317,7 @@ static json_t *request_json(store_stmt *st, const char *today) {
                                        "handover_on", "border_crossing",  "note",
                                        "by_name",     "created_at",       "updated_at"};
     json_t *r = json_object();
-    for (int i = 0; i < 18; i++)
-        json_set_str(r, cols[i], store_is_null(st, i) ? NULL : store_text(st, i));
+    store_texts_to_json(st, r, cols, 18, 0);
     json_object_set_new(r, "persons_count", json_integer(store_int(st, 18)));
     json_set_str(r, "citizenship", store_is_null(st, 19) ? NULL : store_text(st, 19));
     bool overdue =
@@ -380,8 +379,7 @@ herr *returns_readmission_get(store *s, const actor *a, const char *id, json_t *
         static const char *const cols[] = {"person_id", "given_name", "family_name",
                                            "sex",       "birth_date", "citizenship"};
         json_t *p = json_object();
-        for (int i = 0; i < 6; i++)
-            json_set_str(p, cols[i], store_is_null(st, i) ? NULL : store_text(st, i));
+        store_texts_to_json(st, p, cols, 6, 0);
         json_array_append_new(persons, p);
     }
     store_done(st);

@@ -209,8 +209,7 @@ static json_t *session_json(store_stmt *st) {
     static const char *const cols[] = {
         "id",       "kind",        "topic", NULL,   "starts_at", NULL,         "facilitator",
         "language", "interpreter", NULL,    "note", "by_name",   "created_at", "updated_at"};
-    for (int i = 0; i < 14; i++)
-        if (cols[i]) json_set_str(g, cols[i], store_is_null(st, i) ? NULL : store_text(st, i));
+    store_texts_to_json(st, g, cols, 14, 0);
     json_set_str(g, "site_id", store_text(st, 3));
     json_object_set_new(g, "duration_minutes",
                         store_is_null(st, 5) ? json_null() : json_integer(store_int(st, 5)));

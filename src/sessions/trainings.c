@@ -128,8 +128,7 @@ static json_t *training_json(store_stmt *st) {
         "site_id",    "organiser", "language", "description", "certificate_text", "by_name",
         "created_at", "updated_at"};
     json_t *o = json_object();
-    for (int i = 0; i < 14; i++)
-        json_set_str(o, cols[i], store_is_null(st, i) ? NULL : store_text(st, i));
+    store_texts_to_json(st, o, cols, 14, 0);
     return o;
 }
 
@@ -215,8 +214,7 @@ static herr *parts(store *s, json_t *t, bool full) {
         static const char *const cols[] = {"id",  "name",     "organisation", "country",
                                            "sex", "position", "email"};
         json_t *o = json_object();
-        for (int i = 0; i < 7; i++)
-            json_set_str(o, cols[i], store_is_null(st, i) ? NULL : store_text(st, i));
+        store_texts_to_json(st, o, cols, 7, 0);
         json_object_set_new(o, "attended", json_boolean(store_int(st, 7)));
         json_set_str(o, "certificate_no", store_is_null(st, 8) ? NULL : store_text(st, 8));
         add_to(figures, "participants", 1);

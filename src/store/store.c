@@ -3,6 +3,7 @@
  * other path a SQLite file (store_sqlite.c). */
 #include <string.h>
 
+#include "core/json.h"
 #include "store/store_backend.h"
 
 bool store_url_is_postgres(const char *path) {
@@ -58,6 +59,13 @@ const char *store_text(store_stmt *st, int col) { return st->ops->text(st, col);
 int64_t store_int(store_stmt *st, int col) { return st->ops->int64(st, col); }
 double store_double(store_stmt *st, int col) { return st->ops->dbl(st, col); }
 bool store_is_null(store_stmt *st, int col) { return st->ops->is_null(st, col); }
+
+void store_texts_to_json(store_stmt *st, json_t *obj, const char *const *cols, int n, int first) {
+    for (int i = 0; i < n; i++)
+        if (cols[i])
+            json_set_str(obj, cols[i],
+                         store_is_null(st, first + i) ? NULL : store_text(st, first + i));
+}
 const void *store_blob(store_stmt *st, int col, size_t *len) { return st->ops->blob(st, col, len); }
 int store_changes(store *s) { return s->ops->changes(s); }
 herr *store_exec(store *s, const char *sql) { return s->ops->exec(s, sql); }

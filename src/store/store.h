@@ -17,6 +17,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <jansson.h>
+
 #include "core/err.h"
 
 typedef struct store store;
@@ -83,6 +85,11 @@ int64_t store_int(store_stmt *st, int col);
 double store_double(store_stmt *st, int col);
 bool store_is_null(store_stmt *st, int col);
 const void *store_blob(store_stmt *st, int col, size_t *len);
+
+/* Sets obj[cols[i]] to the text of column first + i of the current row (JSON null for
+ * SQL NULL), for i < n; a NULL name skips its column. The usual way to turn a row of
+ * text columns into an object. */
+void store_texts_to_json(store_stmt *st, json_t *obj, const char *const *cols, int n, int first);
 
 /* Rows changed by the last statement. */
 int store_changes(store *s);

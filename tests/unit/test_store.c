@@ -237,6 +237,32 @@ static void test_blob_round_trip(void **state) {
     test_db_close(s);
 }
 
+/* Text columns become strings, NULL columns JSON null, unnamed columns are skipped. */
+static void test_texts_to_json(void **state) {
+    (void)state;
+    store *s = test_db_open();
+    static const store_migration m[] = {{1, "CREATE TABLE t (a TEXT, b TEXT, c TEXT, d TEXT)"}};
+    assert_ok(store_migrate(s, "texts_module", m, 1));
+    store_stmt *st = NULL;
+    assert_ok(store_prepare(s, "INSERT INTO t VALUES ('x', NULL, 'skipped', 'Ђорђе')", &st));
+    assert_ok(store_run_done(&st));
+    bool row;
+    assert_ok(store_prepare(s, "SELECT 'first', a, b, c, d FROM t", &st));
+    assert_ok(store_step(st, &row));
+    assert_true(row);
+    static const char *const cols[] = {"a", "b", NULL, "d"};
+    json_t *o = json_object();
+    store_texts_to_json(st, o, cols, 4, 1);
+    store_done(st);
+    assert_int_equal(json_object_size(o), 3);
+    assert_string_equal(json_string_value(json_object_get(o, "a")), "x");
+    assert_true(json_is_null(json_object_get(o, "b")));
+    assert_null(json_object_get(o, "c"));
+    assert_string_equal(json_string_value(json_object_get(o, "d")), "Ђорђе");
+    json_decref(o);
+    test_db_close(s);
+}
+
 static unsigned mode_of(const char *path) {
     struct stat sb;
     assert_int_equal(stat(path, &sb), 0);
@@ -294,6 +320,7 @@ int main(void) {
         cmocka_unit_test(test_open_missing_database_is_not_found),
         cmocka_unit_test(test_failed_statement_keeps_the_transaction),
         cmocka_unit_test(test_blob_round_trip),
+        cmocka_unit_test(test_texts_to_json),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
