@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/id.h"
 #include "core/json.h"
 #include "core/log.h"
 #include "core/mem.h"
@@ -104,13 +105,12 @@ static const char all_sql[] =
     "SELECT id, given_name, family_name, native_name, sex, birth_date, birth_date_precision,"
     " citizenship FROM persons WHERE merged_into IS NULL";
 
-static herr *load(store *s, match_index **out) {
-    match_index *ix = NULL;
+/* Adds (or replaces) every unmerged stored person in ix, with their documents. */
+static herr *add_stored(store *s, match_index *ix) {
     store_stmt *st = NULL;
     json_t *docs = NULL;
     const registry_document_source *src = registry_documents();
-    herr *e = match_index_new(&ix);
-    if (!e && src) e = src->all(s, &docs);
+    herr *e = src ? src->all(s, &docs) : NULL;
     if (!e) e = store_prepare(s, all_sql, &st);
     bool row;
     while (!e && !(e = store_step(st, &row)) && row) {
@@ -125,6 +125,13 @@ static herr *load(store *s, match_index **out) {
     }
     store_done(st);
     json_decref(docs);
+    return e;
+}
+
+static herr *load(store *s, match_index **out) {
+    match_index *ix = NULL;
+    herr *e = match_index_new(&ix);
+    if (!e) e = add_stored(s, ix);
     if (!e) e = match_index_train(ix);
     if (e) {
         match_index_free(ix);
@@ -242,6 +249,51 @@ void registry_documents_changed(store *s, const char *person_id) {
     }
     if (p) registry_match_put(s, person_id, p); /* a merged record stays out */
     json_decref(p);
+}
+
+/* The loaded index of s's database, or NULL when none is loaded. The pointer stays valid
+ * until registry_shutdown or a switch to another database, neither of which happens
+ * while a server (and its follower) runs. */
+static match_index *loaded_index(store *s) {
+    pthread_mutex_lock(&lock);
+    match_index *ix = index_of_db && !strcmp(index_path, store_path(s)) ? index_of_db : NULL;
+    pthread_mutex_unlock(&lock);
+    return ix;
+}
+
+static const char merged_sql[] = "SELECT id FROM persons WHERE merged_into IS NOT NULL";
+
+herr *registry_match_resync(store *s) {
+    match_index *ix = loaded_index(s);
+    if (!ix) return NULL;
+    /* Every record is replaced in place (queries see the old or the new one, never a
+     * gap); a person merged meanwhile goes. Persons are never deleted, so these two
+     * cover every change. */
+    herr *e = add_stored(s, ix);
+    store_stmt *st = NULL;
+    bool row;
+    if (!e) e = store_prepare(s, merged_sql, &st);
+    while (!e && !(e = store_step(st, &row)) && row)
+        err_free(match_index_remove(ix, store_text(st, 0)));
+    store_done(st);
+    return e;
+}
+
+/* Longest payload looked at: an id is 36 bytes; the rest is not ours. */
+#define FOLLOW_PAYLOAD_MAX 64
+
+void registry_person_followed(store *s, const char *payload) {
+    if (!payload || !id_is_valid(payload)) {
+        char shown[FOLLOW_PAYLOAD_MAX + 1];
+        snprintf(shown, sizeof shown, "%s", payload ? payload : "(none)");
+        for (char *c = shown; *c; c++) /* into a log line: printable ASCII only */
+            if ((unsigned char)*c < 0x20 || (unsigned char)*c > 0x7e) *c = '?';
+        log_error("a change notification on %s that is not a person id was ignored: '%s'",
+                  REGISTRY_CHANNEL, shown);
+        return;
+    }
+    if (!loaded_index(s)) return; /* it will be loaded with this change in it */
+    registry_person_rematch(s, payload);
 }
 
 void registry_shutdown(void) {

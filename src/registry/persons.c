@@ -453,9 +453,9 @@ void registry_person_rematch(store *s, const char *id) {
         store_bind_text(st, ":id", id);
         e = store_step(st, &row);
     }
-    if (!e && row && !store_is_null(st, 7)) {
+    if (!e && (!row || !store_is_null(st, 7))) {
         store_done(st);
-        registry_match_drop(s, id);
+        registry_match_drop(s, id); /* merged, or not there (any longer) */
         return;
     }
     if (!e && row) {
