@@ -91,7 +91,7 @@ static void *follower(void *arg) {
         if (n_ids) snprintf(id, sizeof id, "%s", ids[(round * 7) % n_ids]);
         pthread_mutex_unlock(&ids_lock);
         if (id[0]) registry_person_followed(s, id);
-        if (round % 10 == 3) registry_person_followed(s, "not a person id\n");
+        if (round % 500 == 3) registry_person_followed(s, "not a person id\n");
         if (round % 50 == 25) check(registry_match_resync(s), "resync");
     }
     store_close(s);
