@@ -1,7 +1,9 @@
 /* The registry's link to identity matching: one in-memory match index per database,
  * loaded from the persons table on first use and kept up to date by the registry's own
- * writes (registration, correction, merge). Nothing else in the registry knows about
- * the engine: registry_find_candidates asks it through this file. */
+ * writes (registration, correction, merge) and, on a PostgreSQL database shared by
+ * several servers, by the others' writes as the follower hears of them (follow.c calls
+ * registry_person_followed and registry_match_resync here). Nothing else in the
+ * registry knows about the engine: registry_find_candidates asks it through this file. */
 #include <limits.h>
 #include <pthread.h>
 #include <stdatomic.h>
