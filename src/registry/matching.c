@@ -183,7 +183,9 @@ static void maybe_retrain(match_index *ix) {
     pthread_mutex_unlock(&lock);
 }
 
-void registry_match_put(store *s, const char *id, const json_t *p) {
+/* Adds or replaces a person (fields as in the person JSON) in the index; failures are
+ * logged, never returned: the write they follow has committed. */
+static void registry_match_put(store *s, const char *id, const json_t *p) {
     match_index *ix = NULL;
     json_t *docs = NULL;
     herr *e = registry_match_index(s, &ix);
@@ -209,7 +211,8 @@ void registry_match_put(store *s, const char *id, const json_t *p) {
     maybe_retrain(ix);
 }
 
-void registry_match_drop(store *s, const char *id) {
+/* Removes a person from the index (merged into another, or gone). */
+static void registry_match_drop(store *s, const char *id) {
     match_index *ix = NULL;
     herr *e = registry_match_index(s, &ix);
     if (!e) e = match_index_remove(ix, id);
@@ -241,16 +244,30 @@ herr *registry_match_stored(store *s, const char *id, json_t **out) {
     return e;
 }
 
-void registry_documents_changed(store *s, const char *person_id) {
+/* Serialises refreshes: each reads a person and puts what it read into the index as one
+ * step, so that of two refreshes of one person the later read is also the later put. A
+ * registrar's own refresh after a commit and the follower's after another server's
+ * commit of the same person cannot then leave the older state in the index: the last
+ * refresh starts after the last commit and reads it. Taken before `lock`, never after. */
+static pthread_mutex_t refresh_lock = PTHREAD_MUTEX_INITIALIZER;
+
+void registry_match_refresh(store *s, const char *id) {
     json_t *p = NULL;
-    herr *e = registry_match_stored(s, person_id, &p);
-    if (e) {
-        log_error("person %s not re-indexed after a document change: %s", person_id, e->message);
-        err_free(e);
-        return;
-    }
-    if (p) registry_match_put(s, person_id, p); /* a merged record stays out */
+    pthread_mutex_lock(&refresh_lock);
+    herr *e = registry_match_stored(s, id, &p);
+    if (e)
+        log_error("person %s not read again for the match index: %s", id, e->message);
+    else if (p)
+        registry_match_put(s, id, p);
+    else
+        registry_match_drop(s, id); /* merged, or not there (any longer) */
+    pthread_mutex_unlock(&refresh_lock);
+    err_free(e);
     json_decref(p);
+}
+
+void registry_documents_changed(store *s, const char *person_id) {
+    registry_match_refresh(s, person_id);
 }
 
 /* The loaded index of s's database, or NULL when none is loaded. The pointer stays valid
@@ -295,7 +312,7 @@ void registry_person_followed(store *s, const char *payload) {
         return;
     }
     if (!loaded_index(s)) return; /* it will be loaded with this change in it */
-    registry_person_rematch(s, payload);
+    registry_match_refresh(s, payload);
 }
 
 void registry_shutdown(void) {
