@@ -122,9 +122,9 @@ build: deps
 
 # The API tests `make test` runs again on PostgreSQL (make pg-test runs them all): the
 # error paths, registry and stays, documents, families, returns, interpreting, outreach,
-# the phrasebook and codes; the longest (permissions, returns' full walk) are left to
+# the phrasebook and codes, two servers on one database; the longest (permissions, returns' full walk) are left to
 # pg-test so that make test keeps within its time.
-PG_QUICK := errors;input_checks;identity_documents;interpreting;phrasebook;codes_languages;returns_ops;outreach;stays;families
+PG_QUICK := errors;input_checks;identity_documents;interpreting;phrasebook;codes_languages;returns_ops;outreach;stays;families;multi_server
 
 build-test: deps pg-deps
 	cmake -S . -B build-test -DCMAKE_BUILD_TYPE=Debug -DHAVEN_SANITIZE=ON -DHAVEN_PG_TESTS=ON \

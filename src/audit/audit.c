@@ -108,7 +108,9 @@ static herr *head_write(const char *path, int64_t seq, const char *hash) {
     char mac[CRYPTO_HASH_HEX_LEN], text[256];
     head_mac(seq, hash, mac);
     int n = snprintf(text, sizeof text, "%s\n%lld %s %s\n", head_header, (long long)seq, hash, mac);
-    char *tmp = mem_printf("%s.tmp", path);
+    /* A temporary name of this process's own: two servers sharing a key file (on one
+     * machine) must not write into each other's half-written checkpoint. */
+    char *tmp = mem_printf("%s.tmp.%ld", path, (long)getpid());
     herr *e = NULL;
     int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
     bool ok = fd >= 0 && write(fd, text, (size_t)n) == n && fsync(fd) == 0;

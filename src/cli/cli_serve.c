@@ -198,6 +198,10 @@ int cli_cmd_serve(int argc, char **argv) {
     }
     e = protection_key_setup(s, key_path, true);
     if (!e) e = audit_anchor_use(s, key_path, true);
+    /* PostgreSQL: other servers may share the database; listen for their changes before
+     * the index is loaded, so that none falls in between (nothing on SQLite). */
+    registry_follower *follower = NULL;
+    if (!e) e = registry_follow_start(db, &follower);
     json_t *probe = json_pack("{s:s}", "family_name", "-"), *none = NULL;
     actor system;
     actor_system(&system, "serve");
@@ -206,6 +210,7 @@ int cli_cmd_serve(int argc, char **argv) {
     json_decref(none);
     store_close(s);
     if (e) {
+        registry_follow_stop(follower);
         cli_db_unlock(lock);
         return cli_fail(e);
     }
@@ -221,6 +226,7 @@ int cli_cmd_serve(int argc, char **argv) {
     if (tls_cert && ((e = read_pem(tls_cert, "tls-cert", &cert)) ||
                      (e = read_pem(tls_key, "tls-key", &pem_key)))) {
         mem_free(cert);
+        registry_follow_stop(follower);
         cli_db_unlock(lock);
         return cli_fail(e);
     }
@@ -246,6 +252,7 @@ int cli_cmd_serve(int argc, char **argv) {
     mem_free(cert);
     mem_free(pem_key);
     if (e) {
+        registry_follow_stop(follower);
         cli_db_unlock(lock);
         return cli_fail(e);
     }
@@ -257,6 +264,7 @@ int cli_cmd_serve(int argc, char **argv) {
     sigwait(&stop, &sig);
     log_info("stopping on signal %d", sig);
     api_server_stop(srv);
+    registry_follow_stop(follower);
     registry_shutdown();
     sessions_shutdown();
     phrasebook_speech_shutdown();

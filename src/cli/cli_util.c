@@ -52,8 +52,8 @@ herr *cli_number(const char *text, const char *option, long long min, long long 
 herr *cli_db_lock(const char *db, const char *what, int *fd) {
     char path[4096], holder[128] = "";
     *fd = -1;
-    /* PostgreSQL: no file to lock. One haven serve per database is still the supported
-     * setup (docs/deployment.md): the matching index lives in each server's memory. */
+    /* PostgreSQL: no file to lock. Several haven serve may share the database: each
+     * follows the others' changes into its match index (docs/deployment.md). */
     if (store_url_is_postgres(db)) return NULL;
     if ((size_t)snprintf(path, sizeof path, "%s.lock", db) >= sizeof path)
         return err_invalid("db", "the database path is too long");

@@ -4,6 +4,7 @@
  * the key rotation finds it by id as it finds every sealed column. */
 #include "documents/documents.h"
 #include "documents/documents_internal.h"
+#include "registry/registry.h"
 
 static const char migration_1[] =
     "CREATE TABLE person_documents ("
@@ -51,6 +52,8 @@ static const store_migration migrations[] = {
 
 herr *documents_migrate(store *s) {
     herr *e = store_migrate(s, "documents", migrations, sizeof migrations / sizeof migrations[0]);
+    /* Documents are matching evidence: other servers' match indexes follow them too. */
+    if (!e) e = store_notify_on_change(s, "person_documents", "person_id", NULL, REGISTRY_CHANNEL);
     if (!e) documents_connect_matching();
     return e;
 }

@@ -1,7 +1,9 @@
 /* The registry's link to identity matching: one in-memory match index per database,
  * loaded from the persons table on first use and kept up to date by the registry's own
- * writes (registration, correction, merge). Nothing else in the registry knows about
- * the engine: registry_find_candidates asks it through this file. */
+ * writes (registration, correction, merge) and, on a PostgreSQL database shared by
+ * several servers, by the others' writes as the follower hears of them (follow.c calls
+ * registry_person_followed and registry_match_resync here). Nothing else in the
+ * registry knows about the engine: registry_find_candidates asks it through this file. */
 #include <limits.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -9,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/id.h"
 #include "core/json.h"
 #include "core/log.h"
 #include "core/mem.h"
@@ -104,13 +107,12 @@ static const char all_sql[] =
     "SELECT id, given_name, family_name, native_name, sex, birth_date, birth_date_precision,"
     " citizenship FROM persons WHERE merged_into IS NULL";
 
-static herr *load(store *s, match_index **out) {
-    match_index *ix = NULL;
+/* Adds (or replaces) every unmerged stored person in ix, with their documents. */
+static herr *add_stored(store *s, match_index *ix) {
     store_stmt *st = NULL;
     json_t *docs = NULL;
     const registry_document_source *src = registry_documents();
-    herr *e = match_index_new(&ix);
-    if (!e && src) e = src->all(s, &docs);
+    herr *e = src ? src->all(s, &docs) : NULL;
     if (!e) e = store_prepare(s, all_sql, &st);
     bool row;
     while (!e && !(e = store_step(st, &row)) && row) {
@@ -125,6 +127,13 @@ static herr *load(store *s, match_index **out) {
     }
     store_done(st);
     json_decref(docs);
+    return e;
+}
+
+static herr *load(store *s, match_index **out) {
+    match_index *ix = NULL;
+    herr *e = match_index_new(&ix);
+    if (!e) e = add_stored(s, ix);
     if (!e) e = match_index_train(ix);
     if (e) {
         match_index_free(ix);
@@ -174,7 +183,9 @@ static void maybe_retrain(match_index *ix) {
     pthread_mutex_unlock(&lock);
 }
 
-void registry_match_put(store *s, const char *id, const json_t *p) {
+/* Adds or replaces a person (fields as in the person JSON) in the index; failures are
+ * logged, never returned: the write they follow has committed. */
+static void registry_match_put(store *s, const char *id, const json_t *p) {
     match_index *ix = NULL;
     json_t *docs = NULL;
     herr *e = registry_match_index(s, &ix);
@@ -200,7 +211,8 @@ void registry_match_put(store *s, const char *id, const json_t *p) {
     maybe_retrain(ix);
 }
 
-void registry_match_drop(store *s, const char *id) {
+/* Removes a person from the index (merged into another, or gone). */
+static void registry_match_drop(store *s, const char *id) {
     match_index *ix = NULL;
     herr *e = registry_match_index(s, &ix);
     if (!e) e = match_index_remove(ix, id);
@@ -232,16 +244,75 @@ herr *registry_match_stored(store *s, const char *id, json_t **out) {
     return e;
 }
 
-void registry_documents_changed(store *s, const char *person_id) {
+/* Serialises refreshes: each reads a person and puts what it read into the index as one
+ * step, so that of two refreshes of one person the later read is also the later put. A
+ * registrar's own refresh after a commit and the follower's after another server's
+ * commit of the same person cannot then leave the older state in the index: the last
+ * refresh starts after the last commit and reads it. Taken before `lock`, never after. */
+static pthread_mutex_t refresh_lock = PTHREAD_MUTEX_INITIALIZER;
+
+void registry_match_refresh(store *s, const char *id) {
     json_t *p = NULL;
-    herr *e = registry_match_stored(s, person_id, &p);
-    if (e) {
-        log_error("person %s not re-indexed after a document change: %s", person_id, e->message);
-        err_free(e);
+    pthread_mutex_lock(&refresh_lock);
+    herr *e = registry_match_stored(s, id, &p);
+    if (e)
+        log_error("person %s not read again for the match index: %s", id, e->message);
+    else if (p)
+        registry_match_put(s, id, p);
+    else
+        registry_match_drop(s, id); /* merged, or not there (any longer) */
+    pthread_mutex_unlock(&refresh_lock);
+    err_free(e);
+    json_decref(p);
+}
+
+void registry_documents_changed(store *s, const char *person_id) {
+    registry_match_refresh(s, person_id);
+}
+
+/* The loaded index of s's database, or NULL when none is loaded. The pointer stays valid
+ * until registry_shutdown or a switch to another database, neither of which happens
+ * while a server (and its follower) runs. */
+static match_index *loaded_index(store *s) {
+    pthread_mutex_lock(&lock);
+    match_index *ix = index_of_db && !strcmp(index_path, store_path(s)) ? index_of_db : NULL;
+    pthread_mutex_unlock(&lock);
+    return ix;
+}
+
+static const char merged_sql[] = "SELECT id FROM persons WHERE merged_into IS NOT NULL";
+
+herr *registry_match_resync(store *s) {
+    match_index *ix = loaded_index(s);
+    if (!ix) return NULL;
+    /* Every record is replaced in place (queries see the old or the new one, never a
+     * gap); a person merged meanwhile goes. Persons are never deleted, so these two
+     * cover every change. */
+    herr *e = add_stored(s, ix);
+    store_stmt *st = NULL;
+    bool row;
+    if (!e) e = store_prepare(s, merged_sql, &st);
+    while (!e && !(e = store_step(st, &row)) && row)
+        err_free(match_index_remove(ix, store_text(st, 0)));
+    store_done(st);
+    return e;
+}
+
+/* Longest payload looked at: an id is 36 bytes; the rest is not ours. */
+#define FOLLOW_PAYLOAD_MAX 64
+
+void registry_person_followed(store *s, const char *payload) {
+    if (!payload || !id_is_valid(payload)) {
+        char shown[FOLLOW_PAYLOAD_MAX + 1];
+        snprintf(shown, sizeof shown, "%s", payload ? payload : "(none)");
+        for (char *c = shown; *c; c++) /* into a log line: printable ASCII only */
+            if ((unsigned char)*c < 0x20 || (unsigned char)*c > 0x7e) *c = '?';
+        log_error("a change notification on %s that is not a person id was ignored: '%s'",
+                  REGISTRY_CHANNEL, shown);
         return;
     }
-    if (p) registry_match_put(s, person_id, p); /* a merged record stays out */
-    json_decref(p);
+    if (!loaded_index(s)) return; /* it will be loaded with this change in it */
+    registry_match_refresh(s, payload);
 }
 
 void registry_shutdown(void) {

@@ -91,7 +91,7 @@ herr *registry_person_merge(store *s, const actor *a, const char *id, const json
     if ((e = audit_record(s, a, "merge", "person", id, detail))) goto cleanup;
     if ((e = store_commit(s))) goto cleanup;
     began = false;
-    registry_match_drop(s, other_id);
+    registry_match_refresh(s, other_id); /* out of the index */
     e = registry_person_get(s, a, id, out);
 cleanup:
     store_done(st);
@@ -140,7 +140,7 @@ herr *registry_person_unmerge(store *s, const actor *a, const char *id, const js
     if ((e = audit_record(s, a, "unmerge", "person", id, detail))) goto cleanup;
     if ((e = store_commit(s))) goto cleanup;
     began = false;
-    registry_match_put(s, json_str(other, "id"), other);
+    registry_match_refresh(s, json_str(other, "id"));
     e = registry_person_get(s, a, id, out);
 cleanup:
     store_done(st);

@@ -188,7 +188,7 @@ herr *registry_person_register(store *s, const actor *a, const json_t *in, json_
         goto cleanup;
     if ((e = store_commit(s))) goto cleanup;
     began = false;
-    registry_match_put(s, id, norm);
+    registry_match_refresh(s, id);
 
     if ((e = registry_person_get(s, a, id, &person))) goto cleanup;
     if ((e = registry_find_candidates(s, a, person, id, &candidates))) goto cleanup;
@@ -380,7 +380,7 @@ herr *registry_person_update(store *s, const actor *a, const char *id, const jso
     if ((e = audit_record(s, a, "update", "person", id, detail))) goto cleanup;
     if ((e = store_commit(s))) goto cleanup;
     began = false;
-    registry_match_put(s, id, after);
+    registry_match_refresh(s, id);
     e = registry_person_get(s, a, id, out);
 cleanup:
     store_done(st);
@@ -441,34 +441,4 @@ cleanup:
     return e;
 }
 
-static const char rematch_sql[] =
-    "SELECT given_name, family_name, native_name, sex, birth_date, birth_date_precision,"
-    " citizenship, merged_into FROM persons WHERE id = :id";
-
-void registry_person_rematch(store *s, const char *id) {
-    store_stmt *st = NULL;
-    bool row = false;
-    herr *e = store_prepare(s, rematch_sql, &st);
-    if (!e) {
-        store_bind_text(st, ":id", id);
-        e = store_step(st, &row);
-    }
-    if (!e && row && !store_is_null(st, 7)) {
-        store_done(st);
-        registry_match_drop(s, id);
-        return;
-    }
-    if (!e && row) {
-        json_t *p =
-            json_pack("{s:s?,s:s?,s:s?,s:s?,s:s?,s:s?,s:s?}", "given_name", store_text(st, 0),
-                      "family_name", store_text(st, 1), "native_name", store_text(st, 2), "sex",
-                      store_text(st, 3), "birth_date", store_text(st, 4), "birth_date_precision",
-                      store_text(st, 5), "citizenship", store_text(st, 6));
-        store_done(st);
-        st = NULL;
-        registry_match_put(s, id, p);
-        json_decref(p);
-    }
-    store_done(st);
-    err_free(e);
-}
+void registry_person_rematch(store *s, const char *id) { registry_match_refresh(s, id); }

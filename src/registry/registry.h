@@ -198,7 +198,43 @@ void registry_documents_changed(store *s, const char *person_id);
 herr *registry_person_reindex(store *s, const char *id);
 
 /* After the commit: puts the person's stored fields into the match index (or takes a
- * merged record out). Failures are logged, never returned. */
+ * merged or missing record out). Failures are logged, never returned. */
 void registry_person_rematch(store *s, const char *id);
+
+/* ---- several servers on one database (PostgreSQL) ------------------------------
+ * Each server keeps its match index in memory. On PostgreSQL every committed change of a
+ * person's matching fields, merge state or documents is announced on REGISTRY_CHANNEL
+ * with the person's id (triggers made by registry_migrate and documents_migrate), and
+ * each `haven serve` runs a follower that reads the announced person again into its
+ * index. See docs/deployment.md. */
+#define REGISTRY_CHANNEL "haven_persons"
+
+typedef struct registry_follower registry_follower;
+
+/* Opens the follower's own connection to path, listens on REGISTRY_CHANNEL and starts
+ * its thread; start it before the match index is first loaded, so that no change falls
+ * between the load and the listening. *out is NULL on SQLite (one server owns the file:
+ * nothing to follow). ERR_IO when the database cannot be reached or refuses LISTEN. The
+ * thread reconnects by itself after a lost connection (0.25 s, doubling up to 10 s) and
+ * then catches up (registry_match_resync). */
+herr *registry_follow_start(const char *path, registry_follower **out);
+
+/* Stops the thread (within REGISTRY_FOLLOW_POLL_MS, or after a catch-up under way) and
+ * closes its connection. NULL is fine. */
+void registry_follow_stop(registry_follower *f);
+
+#define REGISTRY_FOLLOW_POLL_MS 200
+
+/* One notification's payload on s's database: when it is a person id and the match index
+ * of that database is loaded, the index takes the person's stored state (added, replaced,
+ * or removed when merged or gone). Anything else (not an id, too long, empty) is ignored
+ * with a log line. Idempotent: a server's own announcements are harmless. Never fails. */
+void registry_person_followed(store *s, const char *payload);
+
+/* After notifications may have been missed (a listener reconnecting): the loaded match
+ * index of s's database takes every stored person again and drops the merged ones. Does
+ * nothing when no index is loaded (it will be loaded from the database). Queries go on
+ * meanwhile. */
+herr *registry_match_resync(store *s);
 
 #endif

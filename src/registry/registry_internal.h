@@ -95,11 +95,6 @@ herr *registry_site_usable(store *s, const actor *a, const char *site_id, const 
 /* The match index of the store's database, loaded (and trained) on first use. The
  * index belongs to the registry; do not free it. */
 herr *registry_match_index(store *s, match_index **out);
-/* Adds or replaces a person (fields as in the person JSON) in the index; failures are
- * logged, never returned: the write they follow has committed. */
-void registry_match_put(store *s, const char *id, const json_t *person);
-/* Removes a person from the index (merged into another). */
-void registry_match_drop(store *s, const char *id);
 /* Fills r from a person's stored fields (strings are borrowed). */
 void registry_match_record(const char *id, const char *given, const char *family,
                            const char *native, const char *sex, const char *birth_date,
@@ -112,4 +107,8 @@ size_t registry_match_documents(const json_t *docs, match_document out[MATCH_MAX
 /* The stored fields of a person that is not merged (*out {"id","given_name",...} or
  * NULL when there is none). */
 herr *registry_match_stored(store *s, const char *id, json_t **out);
+/* After a commit: reads the person again and puts the stored state into the index (or
+ * takes a merged or missing person out), as one step among all refreshes (see
+ * matching.c). Every write of the registry ends with it. Failures are logged. */
+void registry_match_refresh(store *s, const char *id);
 #endif

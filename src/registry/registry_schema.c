@@ -132,5 +132,13 @@ herr *registry_migrate(store *s) {
     /* Skeleton search tokens for people registered before they existed (none once
      * written: every registration and correction writes them). */
     if (!e) e = registry_backfill_skeletons(s);
-    return e ? e : registry_backfill_search_words(s);
+    if (!e) e = registry_backfill_search_words(s);
+    /* Other servers on the same PostgreSQL database follow what their match index
+     * reads (registry_follow_start); merged_into covers merges and their undoing. */
+    if (!e)
+        e = store_notify_on_change(s, "persons", "id",
+                                   "given_name, family_name, native_name, sex, birth_date,"
+                                   " birth_date_precision, citizenship, merged_into",
+                                   REGISTRY_CHANNEL);
+    return e;
 }

@@ -74,3 +74,12 @@ herr *store_make_append_only(store *s, const char *table) {
 }
 herr *store_backup(store *s, const char *dest) { return s->ops->backup(s, dest); }
 herr *store_check_integrity(store *s) { return s->ops->check_integrity(s); }
+herr *store_notify_on_change(store *s, const char *table, const char *key_column,
+                             const char *columns, const char *channel) {
+    return s->ops->notify_on_change(s, table, key_column, columns, channel);
+}
+herr *store_listen(store *s, const char *channel) { return s->ops->listen(s, channel); }
+herr *store_notification(store *s, int timeout_ms, char **payload) {
+    *payload = NULL;
+    return s->ops->notification(s, timeout_ms, payload);
+}

@@ -122,6 +122,32 @@ herr *store_backup(store *s, const char *dest);
 /* Runs the engine's own integrity check. */
 herr *store_check_integrity(store *s);
 
+/* ---- change notifications between servers on one database -----------------------------
+ * Several `haven serve` may share one PostgreSQL database, and each keeps state in memory
+ * (the match index) that must follow the others' writes. PostgreSQL carries the news
+ * (NOTIFY, sent from inside the writing transaction, so it is heard only if that commits);
+ * on SQLite one server owns the file, so store_notify_on_change does nothing there and
+ * store_listen fails. See docs/deployment.md. */
+
+/* Makes every committed insert or delete of a row of table, and every update that sets one
+ * of columns (comma-separated plain names; NULL: any column), announce the row's
+ * key_column on channel (as the notification's payload text; an update that changes the
+ * key announces the old one too). Idempotent: the trigger (named <table>_notify_<channel>)
+ * is made once; run it from a module's migrate. ERR_INTERNAL for a name that is not plain
+ * lower-case SQL. */
+herr *store_notify_on_change(store *s, const char *table, const char *key_column,
+                             const char *columns, const char *channel);
+
+/* Listens on channel with s's connection, which should be a handle of its own (the
+ * listener's): ERR_INVALID on SQLite, ERR_IO when the server refuses. */
+herr *store_listen(store *s, const char *channel);
+
+/* The next notification on the channels s listens to, waiting up to timeout_ms: *payload
+ * is its text (caller frees with mem_free; "" for none), or NULL when none came in time.
+ * Notifications that arrived while s ran statements are returned first. ERR_IO when the
+ * connection is lost: close s and open another (what was announced meanwhile is lost). */
+herr *store_notification(store *s, int timeout_ms, char **payload);
+
 /* A fixed set of connections shared by server threads. */
 herr *store_pool_open(const char *path, int size, store_pool **out);
 store *store_pool_acquire(store_pool *p); /* waits for a free handle */

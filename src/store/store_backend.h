@@ -33,6 +33,10 @@ typedef struct store_ops {
     herr *(*make_append_only)(store *s, const char *table);
     herr *(*backup)(store *s, const char *dest);
     herr *(*check_integrity)(store *s);
+    herr *(*notify_on_change)(store *s, const char *table, const char *key_column,
+                              const char *columns, const char *channel);
+    herr *(*listen)(store *s, const char *channel);
+    herr *(*notification)(store *s, int timeout_ms, char **payload);
 } store_ops;
 
 struct store {

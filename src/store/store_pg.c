@@ -122,7 +122,12 @@ static char *without_password(const char *url) {
 herr *store_pg_open(const char *url, bool create, store **out) {
     herr *e = NULL;
     *out = NULL;
-    PGconn *conn = PQconnectdb(url);
+    /* TCP keepalives notice a link that died without a word (a listener waiting for
+     * notifications would otherwise wait for hours); the URL's own settings win. */
+    const char *const keys[] = {"keepalives_idle", "keepalives_interval", "keepalives_count",
+                                "dbname", NULL};
+    const char *const values[] = {"30", "10", "3", url, NULL};
+    PGconn *conn = PQconnectdbParams(keys, values, 1);
     char *shown = without_password(url);
     if (PQstatus(conn) != CONNECTION_OK) {
         const char *msg = PQerrorMessage(conn);
@@ -641,4 +646,7 @@ static const store_ops pg_ops = {
     .make_append_only = pg_make_append_only,
     .backup = pg_backup,
     .check_integrity = pg_check_integrity,
+    .notify_on_change = pg_notify_on_change,
+    .listen = pg_listen,
+    .notification = pg_notification,
 };

@@ -22,4 +22,13 @@ herr *pg_backup(store *s, const char *dest);
 herr *pg_check_integrity(store *s);
 PGconn *pg_conn(store *s);
 
+/* True for a name that may stand in SQL text as it is: [a-z0-9_], 1 to 60 bytes. */
+bool pg_plain_name(const char *name);
+
+/* store_notify_on_change, store_listen and store_notification (store_pg_notify.c). */
+herr *pg_notify_on_change(store *s, const char *table, const char *key_column, const char *columns,
+                          const char *channel);
+herr *pg_listen(store *s, const char *channel);
+herr *pg_notification(store *s, int timeout_ms, char **payload);
+
 #endif

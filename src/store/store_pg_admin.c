@@ -78,7 +78,7 @@ herr *pg_admin_install(PGconn *conn) {
     return e;
 }
 
-static bool plain_name(const char *table) {
+bool pg_plain_name(const char *table) {
     if (!table[0] || strlen(table) > 60) return false;
     for (const char *p = table; *p; p++)
         if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_')) return false;
@@ -86,7 +86,7 @@ static bool plain_name(const char *table) {
 }
 
 herr *pg_make_append_only(store *s, const char *table) {
-    if (!plain_name(table)) return err_new(ERR_INTERNAL, NULL, "bad table name %s", table);
+    if (!pg_plain_name(table)) return err_new(ERR_INTERNAL, NULL, "bad table name %s", table);
     char sql[400];
     snprintf(sql, sizeof sql,
              "CREATE OR REPLACE TRIGGER %s_append_only BEFORE UPDATE OR DELETE ON %s"

@@ -412,6 +412,24 @@ static herr *sq_check_integrity(store *s) {
     return e;
 }
 
+/* One server owns a SQLite file: nobody else's writes need announcing. */
+static herr *sq_notify_on_change(store *s, const char *table, const char *key_column,
+                                 const char *columns, const char *channel) {
+    (void)s, (void)table, (void)key_column, (void)columns, (void)channel;
+    return NULL;
+}
+
+static herr *sq_listen(store *s, const char *channel) {
+    (void)s, (void)channel;
+    return err_invalid("db", "change notifications need a PostgreSQL database");
+}
+
+static herr *sq_notification(store *s, int timeout_ms, char **payload) {
+    (void)s, (void)timeout_ms;
+    *payload = NULL;
+    return err_invalid("db", "change notifications need a PostgreSQL database");
+}
+
 static const store_ops sq_ops = {
     .close = sq_close,
     .begin = sq_begin,
@@ -438,4 +456,7 @@ static const store_ops sq_ops = {
     .make_append_only = sq_make_append_only,
     .backup = sq_backup,
     .check_integrity = sq_check_integrity,
+    .notify_on_change = sq_notify_on_change,
+    .listen = sq_listen,
+    .notification = sq_notification,
 };

@@ -16,10 +16,13 @@ export const WEB = process.env.HAVEN_WEB || new URL('../../web', import.meta.url
 export const PG_URL = process.env.HAVEN_PG_URL || '';
 const pgKeys = new Map(); // database URL -> its protection key file
 
-function psql(sql) {
-  const r = spawnSync('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', `${PG_URL}/postgres`, '-c', sql],
+// Runs SQL with psql on the pg tests' server (its postgres database); returns what it
+// printed (unaligned, tuples only).
+export function psql(sql) {
+  const r = spawnSync('psql', ['-X', '-q', '-tA', '-v', 'ON_ERROR_STOP=1', '-d', `${PG_URL}/postgres`, '-c', sql],
     { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`psql ${sql}: ${r.stderr}`);
+  return r.stdout;
 }
 
 // A new empty database (or a copy of template); returns its URL.
@@ -154,11 +157,18 @@ function pgDemoInit(dir, people) {
 // Starts a server on a new database. options.demo adds demo data (options.people of them);
 // options.serveArgs are added to `haven serve` (e.g. ['--threads', '8']); options.env
 // is more environment; options.quiet: false keeps the request log on stderr.
+// options.sameDatabase: a server started before (PostgreSQL only) whose database and
+// logins this one shares; stop this one first (the first drops the database).
 export async function startServer(options = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'haven-api-'));
   let db = join(dir, 'haven.db');
   let printed;
-  if (PG_URL && options.demo) {
+  const shared = options.sameDatabase;
+  if (shared) {
+    if (!PG_URL) throw new Error('sameDatabase needs PostgreSQL (HAVEN_PG_URL)');
+    db = shared.db;
+    printed = '';
+  } else if (PG_URL && options.demo) {
     [db, printed] = demoInit(dir, options.people ?? 300);
     pgKeys.set(db, join(dir, 'haven.key'));
   } else if (PG_URL) {
@@ -168,7 +178,7 @@ export async function startServer(options = {}) {
   } else {
     printed = options.demo ? demoInit(dir, options.people ?? 300) : init(db, []);
   }
-  const logins = parseLogins(printed);
+  const logins = shared ? shared.logins : parseLogins(printed);
   const serveArgs = ['serve', '--db', db, '--listen', '127.0.0.1:0'];
   if (options.quiet !== false) serveArgs.push('--quiet');
   if (existsSync(WEB)) serveArgs.push('--web', WEB);
@@ -215,7 +225,7 @@ export async function startServer(options = {}) {
       proc.kill('SIGTERM');
       const code = await exited;
       rmSync(dir, { recursive: true, force: true });
-      if (PG_URL) pgDrop(db);
+      if (PG_URL && !shared) pgDrop(db);
       if (code !== 0) throw new Error(`haven serve exited ${code}: ${stderr}`);
     },
   };

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "core/clock.h"
+#include "core/id.h"
 #include "core/json.h"
 #include "core/text.h"
 #include "match/match.h"
@@ -486,6 +487,116 @@ static void test_merge_keeps_both_records_and_can_be_undone(void **state) {
     test_db_close(s);
 }
 
+/* Whether the desk lists id for what a registrar typed. */
+static bool desk_lists(store *s, const char *given, const char *family, const char *birth,
+                       const char *id) {
+    json_t *typed = json_pack("{s:s,s:s,s:s,s:s,s:s}", "given_name", given, "family_name", family,
+                              "sex", "M", "birth_date", birth, "citizenship", "AF");
+    json_t *page = NULL;
+    assert_ok(registry_desk_candidates(s, &admin, typed, NULL, 200, &page));
+    bool found = false;
+    size_t i;
+    json_t *c;
+    json_array_foreach(json_object_get(page, "items"), i, c) found |=
+        !strcmp(json_str(c, "id"), id);
+    json_decref(page);
+    json_decref(typed);
+    return found;
+}
+
+/* Writes as another server would: straight to the table, behind this index's back. */
+static void write_behind(store *s, const char *sql, const char *id) {
+    store_stmt *st = NULL;
+    assert_ok(store_prepare(s, sql, &st));
+    store_bind_text(st, ":id", id);
+    assert_ok(store_run_done(&st));
+}
+
+static size_t index_size(store *s) {
+    match_index *ix = NULL;
+    assert_ok(registry_match_index(s, &ix));
+    return match_index_size(ix);
+}
+
+/* A notification names a person another server changed: the index takes the stored
+ * state. Payloads that are not person ids change nothing and do not crash. */
+static void test_followed_person_is_read_again_and_bad_payloads_are_ignored(void **state) {
+    (void)state;
+    store *s = test_db_open();
+    json_t *lipa = site(s, "Lipa", 100);
+    json_t *p = register_person(s, &admin, person_input(lipa, "Zarmin", "Khostwal", "1987-05-14"));
+    json_t *q = register_person(s, &admin, person_input(lipa, "Gul", "Niazai", "1979-11-30"));
+    const char *id = json_str(p, "id"), *qid = json_str(q, "id");
+    /* Another person altogether now: no score links the old record to the new state. */
+    write_behind(s,
+                 "UPDATE persons SET given_name = 'Parisa', family_name = 'Sadozai',"
+                 " birth_date = '1960-08-09' WHERE id = :id",
+                 id);
+    assert_false(desk_lists(s, "Parisa", "Sadozai", "1960-08-09", id)); /* not told yet */
+    size_t n = index_size(s);
+    char long_payload[10000];
+    memset(long_payload, 'a', sizeof long_payload - 1);
+    long_payload[sizeof long_payload - 1] = '\0';
+    char upper[ID_LEN + 8], trailing[ID_LEN + 8], unknown[ID_LEN];
+    snprintf(upper, sizeof upper, "%s", id);
+    for (char *c = upper; *c; c++)
+        if (*c >= 'a' && *c <= 'f') *c = (char)(*c - 'a' + 'A');
+    snprintf(trailing, sizeof trailing, "%s\n;x", id);
+    id_new(unknown);
+    const char *bad[] = {NULL,  "",       " ",       "not-an-id", long_payload,
+                         upper, trailing, "\x1b[2J", "\xff\xfe",  "'; DROP TABLE persons; --"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) registry_person_followed(s, bad[i]);
+    registry_person_followed(s, unknown); /* an id nobody has: nothing to take */
+    assert_int_equal(index_size(s), n);
+    assert_false(desk_lists(s, "Parisa", "Sadozai", "1960-08-09", id));
+    assert_true(desk_lists(s, "Zarmin", "Khostwal", "1987-05-14", id));
+    /* The right payload: the stored state, as often as it comes. */
+    registry_person_followed(s, id);
+    registry_person_followed(s, id);
+    assert_true(desk_lists(s, "Parisa", "Sadozai", "1960-08-09", id));
+    assert_false(desk_lists(s, "Zarmin", "Khostwal", "1987-05-14", id));
+    assert_int_equal(index_size(s), n);
+    /* Merged elsewhere: out of the index; unmerged: back. */
+    write_behind(s, "UPDATE persons SET merged_into = id WHERE id = :id", qid);
+    registry_person_followed(s, qid);
+    assert_int_equal(index_size(s), n - 1);
+    assert_false(desk_lists(s, "Gul", "Niazai", "1979-11-30", qid));
+    write_behind(s, "UPDATE persons SET merged_into = NULL WHERE id = :id", qid);
+    registry_person_followed(s, qid);
+    assert_true(desk_lists(s, "Gul", "Niazai", "1979-11-30", qid));
+    json_decref(p);
+    json_decref(q);
+    json_decref(lipa);
+    test_db_close(s);
+}
+
+/* After a gap in notifications, a catch-up takes every change made meanwhile. */
+static void test_resync_catches_up_with_changes_made_behind_its_back(void **state) {
+    (void)state;
+    store *s = test_db_open();
+    json_t *lipa = site(s, "Lipa", 100);
+    json_t *p = register_person(s, &admin, person_input(lipa, "Parwana", "Tokhi", "1991-02-03"));
+    json_t *q = register_person(s, &admin, person_input(lipa, "Mursal", "Jaghori", "1990-01-02"));
+    const char *id = json_str(p, "id"), *qid = json_str(q, "id");
+    size_t n = index_size(s);
+    write_behind(s,
+                 "UPDATE persons SET given_name = 'Shabnam', family_name = 'Wardak',"
+                 " birth_date = '1966-06-06' WHERE id = :id",
+                 id);
+    write_behind(s, "UPDATE persons SET merged_into = id WHERE id = :id", qid);
+    assert_false(desk_lists(s, "Shabnam", "Wardak", "1966-06-06", id));
+    assert_int_equal(index_size(s), n); /* (the desk hides a merged record anyway) */
+    assert_ok(registry_match_resync(s));
+    assert_true(desk_lists(s, "Shabnam", "Wardak", "1966-06-06", id));
+    assert_false(desk_lists(s, "Parwana", "Tokhi", "1991-02-03", id));
+    assert_false(desk_lists(s, "Mursal", "Jaghori", "1990-01-02", qid));
+    assert_int_equal(index_size(s), n - 1);
+    json_decref(p);
+    json_decref(q);
+    json_decref(lipa);
+    test_db_close(s);
+}
+
 static int setup(void **state) {
     (void)state;
     actor_system(&admin, "test-admin");
@@ -505,6 +616,8 @@ int main(void) {
         cmocka_unit_test(test_registrar_sees_only_own_sites),
         cmocka_unit_test(test_correction_is_validated_and_audited),
         cmocka_unit_test(test_merge_keeps_both_records_and_can_be_undone),
+        cmocka_unit_test(test_followed_person_is_read_again_and_bad_payloads_are_ignored),
+        cmocka_unit_test(test_resync_catches_up_with_changes_made_behind_its_back),
     };
     int rc = cmocka_run_group_tests(tests, setup, NULL);
     registry_shutdown();

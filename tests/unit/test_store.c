@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/mem.h"
 #include "testutil.h"
 
 static herr *count_rows(store *s, const char *sql, int64_t *n) {
@@ -306,6 +307,84 @@ static void test_database_files_are_private(void **state) {
     rmdir(dir);
 }
 
+/* Waits for one notification on l: its payload (caller frees), or NULL. */
+static char *heard(store *l, int ms) {
+    char *p = NULL;
+    assert_ok(store_notification(l, ms, &p));
+    return p;
+}
+
+static void expect_heard(store *l, const char *want) {
+    char *p = heard(l, 2000);
+    if (!p) fail_msg("no notification; wanted %s", want);
+    assert_string_equal(p, want);
+    mem_free(p);
+}
+
+static void expect_silence(store *l) {
+    char *p = heard(l, 150);
+    if (p) fail_msg("unexpected notification %s", p);
+}
+
+/* Another server's listener hears of a committed change of a watched column, by the
+ * row's key, once per transaction; of a rolled-back one, or of another column, never. */
+static void test_changes_are_announced_on_commit_only(void **state) {
+    (void)state;
+    store *s = test_db_open(), *l = NULL;
+    assert_ok(store_exec(s, "CREATE TABLE notify_t (k TEXT PRIMARY KEY, v TEXT, w TEXT)"));
+    assert_ok(store_notify_on_change(s, "notify_t", "k", "v", "test_changes"));
+    assert_ok(store_notify_on_change(s, "notify_t", "k", "v", "test_changes")); /* again: as is */
+    assert_ok(store_open(store_path(s), false, &l));
+    if (!store_is_postgres(s)) { /* SQLite: one server owns the file, nobody listens */
+        assert_err(store_listen(l, "test_changes"), ERR_INVALID, "db");
+        char *p = NULL;
+        assert_err(store_notification(l, 10, &p), ERR_INVALID, "db");
+        assert_null(p);
+        store_close(l);
+        test_db_close(s);
+        return;
+    }
+    assert_ok(store_listen(l, "test_changes"));
+    expect_silence(l);
+    assert_ok(store_begin(s));
+    assert_ok(store_exec(s, "INSERT INTO notify_t (k, v) VALUES ('gone', 'x')"));
+    store_rollback(s);
+    expect_silence(l);
+    assert_ok(store_begin(s));
+    assert_ok(store_exec(s, "INSERT INTO notify_t (k, v) VALUES ('p1', 'x')"));
+    assert_ok(store_exec(s, "UPDATE notify_t SET v = 'y' WHERE k = 'p1'"));
+    expect_silence(l); /* not before the commit */
+    assert_ok(store_commit(s));
+    expect_heard(l, "p1");
+    expect_silence(l); /* one transaction, one notification per key */
+    assert_ok(store_exec(s, "UPDATE notify_t SET w = 'z' WHERE k = 'p1'"));
+    expect_silence(l);
+    assert_ok(store_exec(s, "UPDATE notify_t SET v = 'w' WHERE k = 'p1'"));
+    expect_heard(l, "p1");
+    assert_ok(store_exec(s, "UPDATE notify_t SET k = 'p2', v = 'q' WHERE k = 'p1'"));
+    expect_heard(l, "p2"); /* a changed key: the new one and the old one */
+    expect_heard(l, "p1");
+    assert_ok(store_exec(s, "DELETE FROM notify_t"));
+    expect_heard(l, "p2");
+    /* What arrived while the listener ran statements of its own is not lost. */
+    assert_ok(store_exec(s, "INSERT INTO notify_t (k) VALUES ('p3')"));
+    assert_ok(store_exec(l, "SELECT pg_sleep(0.2)"));
+    expect_heard(l, "p3");
+    assert_err(store_notify_on_change(s, "notify_t; drop", "k", NULL, "c"), ERR_INTERNAL, NULL);
+    assert_err(store_notify_on_change(s, "notify_t", "k", "v, w;x", "c"), ERR_INTERNAL, NULL);
+    assert_err(store_notify_on_change(s, "notify_t", "k", "", "c"), ERR_INTERNAL, NULL);
+    assert_err(store_listen(l, "Bad-Channel"), ERR_INTERNAL, NULL);
+    /* The listening connection cut by the server: ERR_IO, at once rather than never. */
+    assert_ok(store_exec(s, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                            " WHERE application_name = 'haven-listen'"
+                            " AND datname = current_database()"));
+    char *p = NULL;
+    assert_err(store_notification(l, 5000, &p), ERR_IO, "db");
+    assert_null(p);
+    store_close(l);
+    test_db_close(s);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_migrations_apply_once),
@@ -321,6 +400,7 @@ int main(void) {
         cmocka_unit_test(test_failed_statement_keeps_the_transaction),
         cmocka_unit_test(test_blob_round_trip),
         cmocka_unit_test(test_texts_to_json),
+        cmocka_unit_test(test_changes_are_announced_on_commit_only),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
