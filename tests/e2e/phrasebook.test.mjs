@@ -70,7 +70,12 @@ test('sentences and audio work offline after the first visit; an edit arrives at
     await playWorks(first(page));
     // The worker keeps the audio of the chosen language, all of it.
     await page.waitForFunction(() => /(\d+) of \1$/.test(document.getElementById('audio-kept').textContent)
-      && !/ 0 of/.test(document.getElementById('audio-kept').textContent), null, { timeout: 240000 });
+      && !/ 0 of/.test(document.getElementById('audio-kept').textContent), null, { timeout: 240000 })
+      .catch(async (e) => {
+        // Say how far it got, and what the page reported, so that a recurrence can be told apart.
+        const kept = await page.locator('#audio-kept').textContent().catch(() => '?');
+        throw new Error(`${e.message}; audio kept: ${kept}; page errors: ${JSON.stringify(errors)}`);
+      });
     await checkA11y(page, 'phrasebook');
     await screenshot(page, 'phrasebook-phone');
     await page.evaluate(() => window.scrollTo(0, 0));

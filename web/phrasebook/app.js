@@ -216,8 +216,9 @@ async function keepAudio() {
   show();
   if (!('serviceWorker' in navigator) || !navigator.serviceWorker.controller) return;
   await forgetOldAudio();
-  // A busy server (503) or a dropped connection is tried again a little later, up to
-  // three times, so that one failure does not leave the phone without a sentence's audio.
+  // A busy server (503) or a dropped connection is tried again later, up to five times
+  // over about fifteen seconds (0.5, 1, 2, 4, 8 s apart), so that a slow moment does not
+  // leave the phone without a sentence's audio.
   const queue = urls.map((url) => ({ url, tries: 0 }));
   const worker = async () => {
     while (queue.length && run === keeping) {
@@ -230,8 +231,8 @@ async function keepAudio() {
         // offline: what is kept stays kept
         if (navigator.onLine === false) return;
       }
-      if (!ok && ++item.tries < 4) {
-        await new Promise((resolve) => setTimeout(resolve, 500 * item.tries));
+      if (!ok && ++item.tries < 6) {
+        await new Promise((resolve) => setTimeout(resolve, 500 * 2 ** (item.tries - 1)));
         queue.push(item);
       }
     }
@@ -296,7 +297,9 @@ async function start() {
   }).catch(() => {});
   const i18n = UI_LANGUAGES.map((c) => `/i18n/phrasebook/${c}.json`);
   await registerServiceWorker('/phrasebook/sw.js', '/phrasebook/', ['/phrasebook/', CATALOGUE, ...i18n]);
+  // The audio is kept once the worker controls the page, however long that takes.
   if (await waitForController(10000)) keepAudio();
+  else if ('serviceWorker' in navigator) navigator.serviceWorker.addEventListener('controllerchange', () => keepAudio(), { once: true });
 }
 
 window.addEventListener('online', () => { if (state.cat) render(); });
