@@ -112,6 +112,7 @@ for b in $backends; do
   pid=""
   printf '  %s: serving after %.1f s, first desk call (login, candidates, registration) %.1f s, RSS %s MB\n' \
     "$b" "$started" "$first" "$rss"
+  echo "  $b: $r"
   echo "$b $total $r" >>"$dir/results"
   if [ "$b" = postgresql ]; then tests/pg/cluster.sh stop "$pgdir"; pgdir=""; fi
 done

@@ -3,8 +3,8 @@
 # database): every person of the database (not merged) is copied COPIES times in SQL,
 # with the registry's derived rows copied alongside, so that a 1,000,000-person registry
 # takes minutes instead of the hours `haven init --demo --demo-people 1000000` would
-# (each demo person is a validated, audited registration with stays; on this 2-core
-# machine about 170 a second).
+# (each demo person is a validated, audited registration with stays: on this 2-core
+# machine 170-390 people a second on SQLite, 27 on PostgreSQL; docs/benchmarks.md).
 #
 #   bench/grow_registry.sh DB COPIES     DB: a SQLite file or a postgresql:// URL
 #
