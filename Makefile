@@ -164,7 +164,8 @@ api-test: build-test
 e2e-test: build-test npm-deps vendor
 	cd build-test && ctest --output-on-failure -L e2e
 
-# test_store, test_registry and the API tests on PostgreSQL: a server from
+# test_store, test_registry, test_sync (the central server on PostgreSQL, the field
+# laptops on SQLite) and the API tests on PostgreSQL: a server from
 # Debian's packages in /tmp/haven-pg-$(PG_PORT) on 127.0.0.1:$(PG_PORT), stopped after.
 pg-test: deps pg-deps npm-deps vendor
 	cmake -S . -B build-test -DCMAKE_BUILD_TYPE=Debug -DHAVEN_SANITIZE=ON -DHAVEN_PG_TESTS=ON \

@@ -28,8 +28,7 @@ static int months_between(const char *birth, const char *now) {
 
 static const char history_sql[] =
     "SELECT g.id, g.quantity, g.at FROM dist_given g WHERE g.item_id = :item AND g.at > :since"
-    " AND (g.person_id = :person OR g.id IN (SELECT m.given_id FROM dist_given_members m"
-    "  WHERE m.person_id = :person)) ORDER BY g.at";
+    " AND g.id IN (" DIST_GIVEN_TO(":person") ") ORDER BY g.at";
 
 /* Quantity of the item received in the window by any of ids (each distribution once),
  * and the time of the oldest in the window. */
@@ -151,8 +150,8 @@ static json_t *person_brief(const json_t *p, json_t *flags) {
 static const char person_history_sql[] =
     "SELECT g.id, g.item_id, i.code, g.quantity, g.site_id, g.at, g.reason, g.bulk_id"
     " FROM dist_given g JOIN dist_items i ON i.id = g.item_id"
-    " WHERE (g.person_id = :person OR g.id IN (SELECT m.given_id FROM dist_given_members m"
-    "  WHERE m.person_id = :person)) AND g.at > :since ORDER BY g.at DESC LIMIT 200";
+    " WHERE g.id IN (" DIST_GIVEN_TO(":person") ") AND g.at > :since ORDER BY g.at DESC"
+                                                " LIMIT 200";
 
 static herr *person_history(store *s, const actor *a, const char *person_id, const char *since,
                             json_t **out) {

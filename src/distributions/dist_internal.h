@@ -46,4 +46,13 @@ char *dist_scope(const actor *a);
 /* Midnight after date (YYYY-MM-DD) as ISO into out. */
 void dist_day_after(const char *date, char out[CLOCK_ISO_LEN]);
 
+/* The distributions a person received, as SQL giving their ids (person is a parameter):
+ * those given to the person and the per-family ones the person was among. An IN list
+ * of both, not "g.person_id = :p OR g.id IN (...)": PostgreSQL cannot use an index for
+ * an OR with a subquery and reads every distribution; both engines answer this from
+ * dist_given_person and dist_given_members_person. */
+#define DIST_GIVEN_TO(person)                                                                      \
+    "SELECT id FROM dist_given WHERE person_id = " person " UNION ALL SELECT given_id"             \
+    " FROM dist_given_members WHERE person_id = " person
+
 #endif

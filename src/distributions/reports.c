@@ -97,8 +97,7 @@ cleanup:
 
 static const char last_sql[] =
     "SELECT MAX(g.at) FROM dist_given g JOIN dist_items i ON i.id = g.item_id"
-    " WHERE i.category <> 'meal' AND (g.person_id = :person OR g.id IN (SELECT m.given_id"
-    "  FROM dist_given_members m WHERE m.person_id = :person))";
+    " WHERE i.category <> 'meal' AND g.id IN (" DIST_GIVEN_TO(":person") ")";
 
 herr *distributions_nothing_received(store *s, const actor *a, const char *site_id, int days,
                                      json_t **out) {

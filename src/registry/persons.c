@@ -213,7 +213,7 @@ static const char person_sql[] =
 /* A survivor of a merge shows the stays of the records merged into it. */
 static const char stays_sql[] =
     "SELECT " REGISTRY_STAY_COLUMNS ", s.name FROM stays t JOIN sites s ON s.id = t.site_id"
-    " WHERE t.person_id = :id OR t.person_id IN (SELECT id FROM persons WHERE merged_into = :id)"
+    " WHERE t.person_id IN (SELECT :id UNION ALL SELECT id FROM persons WHERE merged_into = :id)"
     " ORDER BY t.checked_in_at DESC";
 static const char merged_sql[] = "SELECT id FROM persons WHERE merged_into = :id ORDER BY id";
 

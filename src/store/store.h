@@ -97,6 +97,11 @@ int store_changes(store *s);
 /* Runs SQL text with no parameters (schema scripts). */
 herr *store_exec(store *s, const char *sql);
 
+/* The key of the PostgreSQL advisory lock every write transaction takes first
+ * (store_begin; 0x4861766e, "Havn"), as SQL text: SQL that must queue with the writers
+ * (sync's trigger that numbers the change log) takes it too. */
+#define STORE_PG_WRITE_LOCK "1214346862"
+
 /* Numbered migrations of one module, applied in order, each pending one in its own
  * transaction, recorded in schema_migrations; running again does nothing. */
 typedef struct {

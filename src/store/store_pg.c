@@ -25,8 +25,6 @@
 #include "store/store_pg.h"
 #include "store/store_pg_sql.h"
 
-#define PG_WRITE_LOCK 0x4861766e /* "Havn": the advisory lock writers queue on */
-
 typedef struct pg_store pg_store;
 typedef struct pg_stmt pg_stmt;
 
@@ -221,7 +219,7 @@ static herr *pg_begin(store *base) {
     herr *e;
     if (s->depth == 0) {
         char sql[96];
-        snprintf(sql, sizeof sql, "BEGIN; SELECT pg_advisory_xact_lock(%d)", PG_WRITE_LOCK);
+        snprintf(sql, sizeof sql, "BEGIN; SELECT pg_advisory_xact_lock(%s)", STORE_PG_WRITE_LOCK);
         e = pg_exec_raw(s->conn, sql);
         if (e) err_free(pg_exec_raw(s->conn, "ROLLBACK"));
     } else {

@@ -45,3 +45,16 @@ const char sync_pg_migration_1[] = SYNC_TABLES
                            " FROM (SELECT NULL AS f, NULL AS o, NULL AS n WHERE false" PG_F("bed")
                                PG_F("checked_out_at") PG_F("checkout_reason")
                                    PG_F("checkout_note") ") c");
+
+/* Migration 3: a change's number is taken under the store's write lock. A site pulls the
+ * changes numbered after the last it took, so changes must become visible in the order
+ * of their numbers. Every write transaction holds the lock from its start (store_begin),
+ * so a change is numbered and committed before the next writer numbers its own; a
+ * statement run outside a transaction takes the lock here, before its number (the
+ * column's default is drawn before this trigger runs, and is replaced: gaps are
+ * harmless). */
+const char sync_pg_migration_3[] =
+    "CREATE OR REPLACE FUNCTION sync_changes_number() RETURNS trigger LANGUAGE plpgsql AS $$"
+    " BEGIN PERFORM pg_advisory_xact_lock(" STORE_PG_WRITE_LOCK ");"
+    " NEW.seq := nextval(pg_get_serial_sequence('sync_changes', 'seq'));"
+    " IF NEW.origin_seq IS NULL THEN NEW.origin_seq := NEW.seq; END IF; RETURN NEW; END $$;";

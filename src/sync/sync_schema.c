@@ -10,8 +10,10 @@
 #include <stdio.h>
 #include <string.h>
 
-/* PostgreSQL's text of migration 1: the same tables, its own triggers (sync_pg.c). */
+/* PostgreSQL's text of migrations 1 and 3: the same tables, its own triggers
+ * (sync_pg.c). */
 extern const char sync_pg_migration_1[];
+extern const char sync_pg_migration_3[];
 
 #include "sync/sync_tables.h"
 
@@ -67,8 +69,12 @@ static const char migration_2[] = "CREATE TABLE sync_blocks ("
                                   " block_to INTEGER NOT NULL,"
                                   " PRIMARY KEY (site_id, year));";
 
-static const store_migration migrations[] = {{1, migration_1, sync_pg_migration_1},
-                                             {2, migration_2}};
+/* On PostgreSQL the change log's numbers are taken under the write lock (sync_pg.c);
+ * SQLite has one writer at a time already. */
+static const char migration_3[] = "SELECT 1;";
+
+static const store_migration migrations[] = {
+    {1, migration_1, sync_pg_migration_1}, {2, migration_2}, {3, migration_3, sync_pg_migration_3}};
 
 herr *sync_migrate(store *s) {
     return store_migrate(s, "sync", migrations, sizeof migrations / sizeof migrations[0]);

@@ -5,6 +5,9 @@
 #   tests/pg/cluster.sh start DIR PORT   initdb (once) and start; prints the base URL
 #   tests/pg/cluster.sh stop DIR         stop and remove DIR
 #
+# PG_EXTRA_OPTIONS (environment) adds server settings after these, which it may
+# override: the HTTP bench starts with "-c fsync=on" (the tests run with fsync off).
+#
 # PostgreSQL refuses to run as root: as root the cluster runs as the user "nobody"
 # (runuser), which owns DIR. Trust authentication on loopback: DIR is private.
 set -eu
@@ -27,7 +30,7 @@ start)
       || { cat "$dir/initdb.log" >&2; exit 1; }
   fi
   as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-    -o "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories=$dir -c fsync=off -c max_connections=300 -c max_locks_per_transaction=256" \
+    -o "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories=$dir -c fsync=off -c max_connections=300 -c max_locks_per_transaction=256 ${PG_EXTRA_OPTIONS:-}" \
     start >/dev/null || { cat "$dir/server.log" >&2; exit 1; }
   echo "postgresql://haven@127.0.0.1:$port"
   ;;

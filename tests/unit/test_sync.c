@@ -1,5 +1,7 @@
 /* Sync: two offline field sites and a central server in one process, over real HTTP
- * (libmicrohttpd on loopback, libcurl), and through a proxy that cuts connections. */
+ * (libmicrohttpd on loopback, libcurl), and through a proxy that cuts connections. The
+ * laptops are SQLite files; the central server is too, or with HAVEN_TEST_PG_URL (the
+ * pg label, `make pg-test`) a PostgreSQL database. */
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -137,7 +139,7 @@ static const char open_conflicts_sql[] =
 static void two_sites(bool a_first) {
     world w;
     world_open(&w);
-    store *la = test_db_open(), *lb = test_db_open();
+    store *la = test_db_open_sqlite(), *lb = test_db_open_sqlite();
     sync_as(la, w.url, "desk.lipa", 50);
     sync_as(lb, w.url, "desk.borici", 50);
     assert_int_equal(count(la, persons_named_sql, "Karimi"), 1);
@@ -331,7 +333,7 @@ static void test_sync_through_cut_connections_converges(void **state) {
     proxy_start(&px, api_server_port(w.srv));
     char url[64];
     snprintf(url, sizeof url, "http://127.0.0.1:%u", px.port);
-    store *la = test_db_open();
+    store *la = test_db_open_sqlite();
     sync_as(la, url, "desk.lipa", 3);
     assert_int_equal(count(la, persons_named_sql, "Karimi"), 1);
 
@@ -371,7 +373,7 @@ static void test_push_outside_the_sites_is_refused(void **state) {
     (void)state;
     world w;
     world_open(&w);
-    store *la = test_db_open();
+    store *la = test_db_open_sqlite();
     sync_as(la, w.url, "desk.lipa", 50);
     /* A change about a person of Borici only, as a Lipa laptop would send it. */
     json_t *other = reg(w.central, w.site_b, "Only", "Borici", NULL);

@@ -70,8 +70,7 @@ static store *pg_test_db_open(void) {
     return s;
 }
 
-store *test_db_open(void) {
-    if (pg_base()) return pg_test_db_open();
+store *test_db_open_sqlite(void) {
     char path[] = "/tmp/haven-test-XXXXXX";
     int fd = mkstemp(path);
     if (fd < 0) abort();
@@ -87,6 +86,8 @@ store *test_db_open(void) {
     }
     return s;
 }
+
+store *test_db_open(void) { return pg_base() ? pg_test_db_open() : test_db_open_sqlite(); }
 
 void test_db_close(store *s) {
     char *path = mem_strdup(store_path(s));

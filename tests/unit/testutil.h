@@ -32,6 +32,8 @@ void assert_err_(herr *e, err_code code, const char *field, const char *expr, co
  * test_db_close. */
 store *test_db_open(void);
 void test_db_close(store *s);
+/* The same in a SQLite file even when the tests run on PostgreSQL: a field laptop. */
+store *test_db_open_sqlite(void);
 /* True when the tests run on PostgreSQL (HAVEN_TEST_PG_URL is set). */
 bool test_db_is_postgres(void);
 
