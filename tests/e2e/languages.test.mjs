@@ -199,6 +199,8 @@ test('what_the_registrar_typed_stays_when_the_language_changes', async () => {
 
   await inLocale(page, 'bs');
   await page.getByRole('heading', { level: 1, name: 'Prijemni šalter' }).waitFor();
+  // A keyboard user is back on the language picker.
+  await page.waitForFunction(() => document.activeElement?.id === 'locale-select');
   assert.equal(await page.getByLabel('Ime', { exact: true }).inputValue(), 'Zarmina');
   assert.equal(await page.getByLabel('Prezime', { exact: true }).inputValue(), 'Testkhel');
   assert.equal(await page.locator('#register-form input[type=radio][value=F]').isChecked(), true);

@@ -248,7 +248,9 @@ async function changeLocale(code) {
   }
   // What the page has typed so far is given back to it, drawn again in the new language.
   await render({ keepFocus: true, kept: state.keeper ? state.keeper() : null });
-  document.getElementById('locale-select')?.focus();
+  // Back to the language picker (drawn again, so the focus fell to the body), unless the
+  // user has gone on meanwhile: taking the focus from an open menu would close it.
+  if (!document.activeElement || document.activeElement === document.body) document.getElementById('locale-select')?.focus();
   announce(t('app.language_changed'));
 }
 
