@@ -49,3 +49,13 @@ char *mem_printf(const char *fmt, ...) {
 }
 
 void mem_free(void *p) { free(p); }
+
+void mem_buf_append(mem_buf *b, const void *data, size_t n) {
+    if (!n) return;
+    if (b->len + n > b->cap) {
+        b->cap = (b->len + n) * 2;
+        b->data = mem_realloc(b->data, b->cap);
+    }
+    memcpy(b->data + b->len, data, n);
+    b->len += n;
+}

@@ -13,4 +13,12 @@ char *mem_strndup(const char *s, size_t n);
 char *mem_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void mem_free(void *p);
 
+/* A byte buffer that grows as writers append to it (a PDF or PNG streamed by cairo,
+ * say); data stays NULL until the first bytes come. The owner frees data. */
+typedef struct {
+    char *data;
+    size_t len, cap;
+} mem_buf;
+void mem_buf_append(mem_buf *b, const void *data, size_t n);
+
 #endif

@@ -36,19 +36,9 @@
 #define CODE_REF_LEN 24
 #define CODE_LEN     (sizeof CODE_PREFIX - 1 + CODE_REF_LEN)
 
-typedef struct {
-    char *data;
-    size_t len, cap;
-} pdf_buf;
-
+/* cairo's stream writer: the bytes go to a mem_buf. */
 static cairo_status_t on_write(void *closure, const unsigned char *data, unsigned int length) {
-    pdf_buf *b = closure;
-    if (b->len + length > b->cap) {
-        b->cap = (b->len + length) * 2;
-        b->data = mem_realloc(b->data, b->cap);
-    }
-    memcpy(b->data + b->len, data, length);
-    b->len += length;
+    mem_buf_append(closure, data, length);
     return CAIRO_STATUS_SUCCESS;
 }
 
@@ -134,7 +124,7 @@ static void draw_card(cairo_t *cr, const json_t *p, const QRcode *q) {
  * at CARD_DPI. The bytes go to *out (mem_free), *len. */
 static herr *render(const json_t *p, const char *code, documents_card_format format, char **out,
                     size_t *len) {
-    pdf_buf b = {0};
+    mem_buf b = {0};
     cairo_surface_t *surface = NULL;
     cairo_t *cr = NULL;
     herr *e = NULL;

@@ -21,19 +21,9 @@
  * and Sorani readers expect in print), Bengali from Noto Sans Bengali. */
 #define FAMILIES "Noto Sans, Noto Naskh Arabic, Noto Sans Arabic, Noto Sans Bengali"
 
-typedef struct {
-    char *data;
-    size_t len, cap;
-} pdf_buf;
-
+/* cairo's stream writer: the bytes go to a mem_buf. */
 static cairo_status_t on_write(void *closure, const unsigned char *data, unsigned int length) {
-    pdf_buf *b = closure;
-    if (b->len + length > b->cap) {
-        b->cap = (b->len + length) * 2;
-        b->data = mem_realloc(b->data, b->cap);
-    }
-    memcpy(b->data + b->len, data, length);
-    b->len += length;
+    mem_buf_append(closure, data, length);
     return CAIRO_STATUS_SUCCESS;
 }
 
@@ -151,7 +141,7 @@ static void draw_cards(cairo_t *cr, const json_t *lang, const json_t *cat, const
 
 herr *phrasebook_cards_pdf(store *s, const char *lang, const char *topic, char **pdf, size_t *len) {
     json_t *l = NULL, *cat = NULL;
-    pdf_buf b = {0};
+    mem_buf b = {0};
     cairo_surface_t *surface = NULL;
     cairo_t *cr = NULL;
     *pdf = NULL;

@@ -18,19 +18,9 @@
 #define PAGE_W 841.89 /* A4 landscape, points */
 #define PAGE_H 595.28
 
-typedef struct {
-    char *data;
-    size_t len, cap;
-} pdf_buf;
-
+/* cairo's stream writer: the bytes go to a mem_buf. */
 static cairo_status_t on_write(void *closure, const unsigned char *data, unsigned int length) {
-    pdf_buf *b = closure;
-    if (b->len + length > b->cap) {
-        b->cap = (b->len + length) * 2;
-        b->data = mem_realloc(b->data, b->cap);
-    }
-    memcpy(b->data + b->len, data, length);
-    b->len += length;
+    mem_buf_append(closure, data, length);
     return CAIRO_STATUS_SUCCESS;
 }
 
@@ -116,7 +106,7 @@ static herr *assign_numbers(store *s, const json_t *t, json_t *people) {
 herr *sessions_certificates_pdf(store *s, const actor *a, const char *training_id,
                                 const char *participant_id, char **pdf, size_t *len) {
     json_t *t = NULL, *people = json_array();
-    pdf_buf b = {0};
+    mem_buf b = {0};
     herr *e = sessions_training_get(s, a, training_id, &t);
     if (e) goto cleanup;
     size_t i;

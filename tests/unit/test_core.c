@@ -212,6 +212,28 @@ static void test_country_and_language_codes(void **state) {
     assert_string_equal(name, "Kosovo");
 }
 
+/* Appends of every size, zero bytes included, end as the bytes in order. */
+static void test_mem_buf_grows_and_keeps_every_byte(void **state) {
+    (void)state;
+    mem_buf b = {0};
+    mem_buf_append(&b, "", 0);
+    assert_null(b.data);
+    char expected[5000];
+    size_t n = 0;
+    for (size_t k = 1; n + k <= sizeof expected; k += 7) {
+        char chunk[64];
+        for (size_t i = 0; i < k && i < sizeof chunk; i++) chunk[i] = (char)('a' + (n + i) % 26);
+        size_t m = k < sizeof chunk ? k : sizeof chunk;
+        memcpy(expected + n, chunk, m);
+        mem_buf_append(&b, chunk, m);
+        n += m;
+    }
+    assert_int_equal(b.len, n);
+    assert_true(b.cap >= b.len);
+    assert_memory_equal(b.data, expected, n);
+    mem_free(b.data);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_iso_time_round_trips),
@@ -224,6 +246,7 @@ int main(void) {
         cmocka_unit_test(test_json_check_names_the_bad_field),
         cmocka_unit_test(test_err_with_gives_key_and_parameters),
         cmocka_unit_test(test_country_and_language_codes),
+        cmocka_unit_test(test_mem_buf_grows_and_keeps_every_byte),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     text_shutdown();
