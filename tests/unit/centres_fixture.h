@@ -77,15 +77,7 @@ static int fixture_setup(void **state) {
     actor_system(&f->sys, "test");
     static const char *const names[] = {"TRC Lipa", "TRC Blažuj", "TRC Borići"};
     static const char *const codes[] = {"LIP", "BLA", "BOR"};
-    for (int i = 0; i < 3; i++) {
-        json_t *in = json_pack("{s:s,s:s,s:s,s:i}", "name", names[i], "code", codes[i], "kind",
-                               "temporary_reception_centre", "capacity", 1500);
-        json_t *out = NULL;
-        assert_ok(registry_site_create(f->s, &f->sys, in, &out));
-        snprintf(f->site[i], ID_LEN, "%s", json_str(out, "id"));
-        json_decref(in);
-        json_decref(out);
-    }
+    test_sites_create(f->s, &f->sys, 3, names, codes, 1500, f->site);
     static const int ab[] = {0, 1}, c[] = {2};
     role_actor(f, &f->admin, "root", "admin", 0, NULL, true);
     role_actor(f, &f->registrar, "desk.a", "registrar", 2, ab, true);

@@ -47,15 +47,7 @@ static int setup(void **state) {
     actor_system(&f->sys, "test");
     static const char *const names[] = {"TRC Lipa", "TRC Ušivak", "TRC Borići"};
     static const char *const codes[] = {"LIP", "USI", "BOR"};
-    for (int i = 0; i < 3; i++) {
-        json_t *in = json_pack("{s:s,s:s,s:s,s:i}", "name", names[i], "code", codes[i], "kind",
-                               "temporary_reception_centre", "capacity", 100);
-        json_t *out = NULL;
-        assert_ok(registry_site_create(f->s, &f->sys, in, &out));
-        snprintf(f->site[i], ID_LEN, "%s", json_str(out, "id"));
-        json_decref(in);
-        json_decref(out);
-    }
+    test_sites_create(f->s, &f->sys, 3, names, codes, 100, f->site);
     role_actor(&f->desk, "desk", "registrar", f, 0);
     actor_add_site(&f->desk, f->site[1]);
     role_actor(&f->desk_far, "desk.far", "registrar", f, 2);

@@ -70,15 +70,7 @@ static int setup(void **state) {
     actor_system(&x->sys, "test");
     static const char *const names[] = {"TRC Lipa", "TRC Blažuj", "TRC Borići"};
     static const char *const codes[] = {"LIP", "BLA", "BOR"};
-    for (int i = 0; i < 3; i++) {
-        json_t *in = json_pack("{s:s,s:s,s:s,s:i}", "name", names[i], "code", codes[i], "kind",
-                               "temporary_reception_centre", "capacity", 100);
-        json_t *out = NULL;
-        assert_ok(registry_site_create(x->s, &x->sys, in, &out));
-        snprintf(x->site[i], ID_LEN, "%s", json_str(out, "id"));
-        json_decref(in);
-        json_decref(out);
-    }
+    test_sites_create(x->s, &x->sys, 3, names, codes, 100, x->site);
     coordinator(x, &x->coord, "coord", 0, 2);
     coordinator(x, &x->other, "coord.borici", 2, 1);
     clock_set_fake(DAY(2026, 12, 1));

@@ -8,7 +8,9 @@
 #include <libpq-fe.h>
 
 #include "core/crypto.h"
+#include "core/json.h"
 #include "core/mem.h"
+#include "registry/registry.h"
 #include "schema/schema.h"
 
 void assert_err_(herr *e, err_code code, const char *field, const char *expr, const char *file,
@@ -106,4 +108,17 @@ void test_db_close(store *s) {
     snprintf(side, sizeof side, "%s-shm", path);
     unlink(side);
     mem_free(path);
+}
+
+void test_sites_create(store *s, const actor *sys, int n, const char *const *names,
+                       const char *const *codes, int capacity, char ids[][ID_LEN]) {
+    for (int i = 0; i < n; i++) {
+        json_t *in = json_pack("{s:s,s:s,s:s,s:i}", "name", names[i], "code", codes[i], "kind",
+                               "temporary_reception_centre", "capacity", capacity);
+        json_t *out = NULL;
+        assert_ok(registry_site_create(s, sys, in, &out));
+        snprintf(ids[i], ID_LEN, "%s", json_str(out, "id"));
+        json_decref(in);
+        json_decref(out);
+    }
 }

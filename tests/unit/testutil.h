@@ -8,7 +8,9 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "core/actor.h"
 #include "core/err.h"
+#include "core/id.h"
 #include "store/store.h"
 
 /* Fails the test with the error's message when e is not NULL. */
@@ -36,5 +38,10 @@ void test_db_close(store *s);
 store *test_db_open_sqlite(void);
 /* True when the tests run on PostgreSQL (HAVEN_TEST_PG_URL is set). */
 bool test_db_is_postgres(void);
+
+/* Creates n temporary reception centres (names[i], codes[i], capacity each) as sys and
+ * writes their ids to ids[i]. */
+void test_sites_create(store *s, const actor *sys, int n, const char *const *names,
+                       const char *const *codes, int capacity, char ids[][ID_LEN]);
 
 #endif
