@@ -263,6 +263,7 @@ function messageState(titleKey, textKey, extra) {
 async function render({ keepFocus = false, kept = null } = {}) {
   const path = location.pathname;
   const serial = ++state.rendered;
+  const focusedBefore = document.activeElement;
   state.keeper = null;
   let route = ROUTES.find((r) => r.re.test(path));
   const main = document.getElementById('main');
@@ -302,7 +303,11 @@ async function render({ keepFocus = false, kept = null } = {}) {
     }
   }
   if (serial !== state.rendered) return;
-  if (!keepFocus && state.shown) {
+  // The new page's heading takes the focus, unless the user has moved it meanwhile (into
+  // a menu, say: taking it away would close the menu under their hand).
+  const moved = document.activeElement && document.activeElement !== document.body
+    && document.activeElement !== focusedBefore && document.activeElement.isConnected;
+  if (!keepFocus && state.shown && !moved) {
     const h1 = root.querySelector('h1');
     if (h1) { h1.setAttribute('tabindex', '-1'); h1.focus({ preventScroll: false }); }
   }
